@@ -1,0 +1,94 @@
+//! Rabfang's HTTP server: the JSON API under `/api/v1`, its OpenAPI document and interactive
+//! documentation, health checks, and the server-rendered site.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use domain::Context;
+use poem::{
+    EndpointExt, IntoEndpoint, Route, Server,
+    endpoint::BoxEndpoint,
+    listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
+    middleware::Tracing,
+};
+use poem_openapi::OpenApiService;
+
+pub mod auth;
+pub mod body;
+pub mod cli;
+pub mod demo;
+pub mod error;
+pub mod routes;
+pub mod site;
+
+/// Shared by every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub ctx: Context,
+}
+
+pub const API_TITLE: &str = "Rabfang API";
+
+fn api_service(public_url: &str) -> OpenApiService<routes::Api, ()> {
+    OpenApiService::new(routes::api(), API_TITLE, env!("CARGO_PKG_VERSION"))
+        .description(include_str!("../../openapi/description.md"))
+        .server(public_url.to_string())
+}
+
+/// The OpenAPI document as served (the committed `openapi/openapi.json` must equal it).
+pub fn openapi_json() -> String {
+    api_service("http://127.0.0.1:8080").spec()
+}
+
+/// The whole HTTP application.
+pub fn app(ctx: Context) -> BoxEndpoint<'static> {
+    let service = api_service(&ctx.settings.public_url);
+    let spec = service.spec_endpoint();
+    let docs = service.swagger_ui();
+    Route::new()
+        .at("/openapi.json", spec)
+        .nest("/docs", docs)
+        .nest("/static", site::assets())
+        .nest("/", service)
+        .with(auth::Authenticate)
+        .data(AppState { ctx })
+        .catch_all_error(error::render_poem_error)
+        .with(Tracing)
+        .into_endpoint()
+        .boxed()
+}
+
+/// A bound server, not yet running: tests bind port 0 and read the port before starting.
+pub struct Application {
+    acceptor: TcpAcceptor,
+    ctx: Context,
+}
+
+impl Application {
+    pub async fn bind(ctx: Context) -> anyhow::Result<Application> {
+        let acceptor = TcpListener::bind(ctx.settings.listen.clone())
+            .into_acceptor()
+            .await
+            .with_context(|| format!("binding {}", ctx.settings.listen))?;
+        Ok(Application { acceptor, ctx })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().map(|s| s.port()))
+            .unwrap_or(0)
+    }
+
+    /// Serves until `shutdown` completes, then lets requests in flight finish (up to 10 s).
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send,
+    ) -> anyhow::Result<()> {
+        Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(app(self.ctx), shutdown, Some(Duration::from_secs(10)))
+            .await
+            .context("serving HTTP")
+    }
+}

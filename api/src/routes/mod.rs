@@ -1,0 +1,135 @@
+//! The JSON API, v1: one `#[OpenApi]` struct per resource, combined in [`api`].
+
+use chrono::{DateTime, Utc};
+use domain::{service::page::PageRequest, time::to_datetime};
+use poem_openapi::{Enum, Tags};
+
+use crate::error::{ApiError, ApiResult};
+
+pub mod agencies;
+pub mod comments;
+pub mod consultations;
+pub mod drafts;
+pub mod health;
+
+#[derive(Tags)]
+pub enum Tag {
+    /// Drafting agencies: ministries, departments and offices that write drafts and hold hearings.
+    Agencies,
+    /// Draft laws and regulations, their published versions and the provisions inside them.
+    Drafts,
+    /// Public hearings (consultations) on a draft: dates, questions, status.
+    Consultations,
+    /// Comments from the public on a consultation.
+    Comments,
+    /// Liveness and readiness of the service.
+    Health,
+}
+
+pub type Api = (
+    agencies::AgenciesApi,
+    drafts::DraftsApi,
+    consultations::ConsultationsApi,
+    comments::CommentsApi,
+    health::HealthApi,
+    crate::site::SiteApi,
+);
+
+pub fn api() -> Api {
+    (
+        agencies::AgenciesApi,
+        drafts::DraftsApi,
+        consultations::ConsultationsApi,
+        comments::CommentsApi,
+        health::HealthApi,
+        crate::site::SiteApi,
+    )
+}
+
+pub fn page(limit: Option<i64>, cursor: Option<&str>) -> ApiResult<PageRequest> {
+    PageRequest::parse(limit, cursor).map_err(ApiError::from)
+}
+
+pub fn time(ms: i64) -> DateTime<Utc> {
+    to_datetime(ms)
+}
+
+/// Mirrors a domain vocabulary as an API enum (documented in the schema, parsed by serde).
+macro_rules! api_enum {
+    ($(#[$meta:meta])* $name:ident = $domain:path { $($variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Deserialize)]
+        #[oai(rename_all = "snake_case")]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl From<$name> for $domain {
+            fn from(v: $name) -> $domain {
+                match v { $($name::$variant => <$domain>::$variant),+ }
+            }
+        }
+
+        impl From<$domain> for $name {
+            fn from(v: $domain) -> $name {
+                match v { $(<$domain>::$variant => $name::$variant),+ }
+            }
+        }
+
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                <$domain>::from(self).as_str()
+            }
+
+            /// Parses a stored value; unknown values (which migrations never leave) fall back to the first variant.
+            pub fn from_stored(text: &str) -> $name {
+                <$domain>::parse(text).map($name::from).unwrap_or($name::ALL_FIRST)
+            }
+
+            const ALL_FIRST: $name = api_enum!(@first $name $($variant),+);
+        }
+    };
+    (@first $name:ident $first:ident $(, $rest:ident)*) => { $name::$first };
+}
+
+api_enum!(
+    /// The kind of legal instrument: `act` (พระราชบัญญัติ), `royal_decree` (พระราชกฤษฎีกา),
+    /// `ministerial_regulation` (กฎกระทรวง), `rule` (ระเบียบ), `notification` (ประกาศ), `plan` (แผน).
+    LawType = domain::types::LawType { Act, RoyalDecree, MinisterialRegulation, Rule, Notification, Plan }
+);
+api_enum!(
+    /// Where a draft is in its life: `preparing` (no hearing yet), `in_consultation` (a hearing is
+    /// scheduled or open), `consulted` (hearings are over), `submitted`, `enacted`, `withdrawn`.
+    DraftStatus = domain::types::DraftStatus { Preparing, InConsultation, Consulted, Submitted, Enacted, Withdrawn }
+);
+api_enum!(
+    /// What a hearing is about: the `principles` of a future law, a `draft` text, or the
+    /// `evaluation` of a law in force.
+    ConsultationKind = domain::types::ConsultationKind { Principles, Draft, Evaluation }
+);
+api_enum!(
+    /// `scheduled` (not open yet), `open` (taking comments), `closed` (no longer taking comments),
+    /// `concluded` (the hearing summary is published).
+    ConsultationStatus = domain::types::ConsultationStatus { Scheduled, Open, Closed, Concluded }
+);
+api_enum!(
+    /// `single_choice` (answer with `choice`), `multiple_choice` (`choices`), `scale` (`scale`,
+    /// 1 to 5), `text` (`text`).
+    QuestionKind = domain::types::QuestionKind { SingleChoice, MultipleChoice, Scale, Text }
+);
+api_enum!(
+    /// The commenter's overall position on the draft or provision.
+    Stance = domain::types::Stance { Support, Oppose, Neutral }
+);
+api_enum!(
+    /// Who the commenter speaks for.
+    RespondentType = domain::types::RespondentType { Individual, Organisation, Business, Government, Academic }
+);
+api_enum!(
+    /// How a comment is published: `anonymous` (the default: no name), `named` (with the
+    /// account's display name), `private` (seen only by the agency).
+    Publication = domain::types::Publication { Anonymous, Named, Private }
+);
+api_enum!(
+    /// An account's role.
+    Role = domain::types::Role { Admin, Officer, Researcher, Citizen }
+);

@@ -1,0 +1,143 @@
+//! The audit trail: an append-only chain of events, each hashing the one before it, so a
+//! removed or edited event breaks the chain. Appends lock the single `audit_chain_head` row, which
+//! orders them across processes.
+
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Set, Statement};
+use sha2::{Digest, Sha256};
+
+use crate::{entity::audit_event, error::DomainResult, time::now_ms};
+
+/// One state change to record.
+#[derive(Debug, Clone)]
+pub struct AuditRecord {
+    pub actor: Option<i64>,
+    pub action: &'static str,
+    pub entity_type: &'static str,
+    pub entity_id: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+fn hash_value(value: &Option<serde_json::Value>) -> Option<String> {
+    value.as_ref().map(|v| sha256_hex(v.to_string().as_bytes()))
+}
+
+/// Appends events in order inside the caller's transaction. Create it once per transaction
+/// (it locks the chain head), push events, then call [`AuditChain::finish`] before commit.
+pub struct AuditChain {
+    last_hash: String,
+    length: i64,
+    pending: Vec<audit_event::ActiveModel>,
+}
+
+impl AuditChain {
+    pub async fn lock<C: ConnectionTrait>(conn: &C) -> DomainResult<AuditChain> {
+        let backend = conn.get_database_backend();
+        let sql = match backend {
+            DbBackend::Postgres => {
+                "SELECT last_hash, length FROM audit_chain_head WHERE id = 1 FOR UPDATE"
+            }
+            _ => "SELECT last_hash, length FROM audit_chain_head WHERE id = 1",
+        };
+        let row = conn
+            .query_one_raw(Statement::from_string(backend, sql))
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("audit_chain_head row is missing"))?;
+        Ok(AuditChain {
+            last_hash: row.try_get("", "last_hash")?,
+            length: row.try_get("", "length")?,
+            pending: Vec::new(),
+        })
+    }
+
+    pub fn push(&mut self, record: AuditRecord) {
+        let created_at = now_ms();
+        let before_hash = hash_value(&record.before);
+        let after_hash = hash_value(&record.after);
+        let material = serde_json::json!([
+            self.last_hash,
+            record.actor,
+            record.action,
+            record.entity_type,
+            record.entity_id,
+            before_hash,
+            after_hash,
+            created_at,
+        ]);
+        let hash = sha256_hex(material.to_string().as_bytes());
+        self.pending.push(audit_event::ActiveModel {
+            actor_account_id: Set(record.actor),
+            action: Set(record.action.to_string()),
+            entity_type: Set(record.entity_type.to_string()),
+            entity_id: Set(record.entity_id),
+            before_hash: Set(before_hash),
+            after_hash: Set(after_hash),
+            prev_hash: Set(std::mem::replace(&mut self.last_hash, hash.clone())),
+            hash: Set(hash),
+            created_at: Set(created_at),
+            ..Default::default()
+        });
+        self.length += 1;
+    }
+
+    /// Writes the pending events and moves the chain head.
+    pub async fn finish<C: ConnectionTrait>(self, conn: &C) -> DomainResult<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        audit_event::Entity::insert_many(self.pending)
+            .exec_without_returning(conn)
+            .await?;
+        let backend = conn.get_database_backend();
+        conn.execute_raw(Statement::from_sql_and_values(
+            backend,
+            match backend {
+                DbBackend::Postgres => {
+                    "UPDATE audit_chain_head SET last_hash = $1, length = $2 WHERE id = 1"
+                }
+                _ => "UPDATE audit_chain_head SET last_hash = ?, length = ? WHERE id = 1",
+            },
+            [self.last_hash.into(), self.length.into()],
+        ))
+        .await?;
+        Ok(())
+    }
+}
+
+/// Records one event in its own chain step (for transactions that change one thing).
+pub async fn record<C: ConnectionTrait>(conn: &C, record: AuditRecord) -> DomainResult<()> {
+    let mut chain = AuditChain::lock(conn).await?;
+    chain.push(record);
+    chain.finish(conn).await
+}
+
+/// Checks the whole chain; returns the number of events, or the id of the first broken link.
+pub async fn verify<C: ConnectionTrait>(conn: &C) -> DomainResult<Result<u64, i64>> {
+    use sea_orm::QueryOrder;
+    let events = audit_event::Entity::find()
+        .order_by_asc(audit_event::Column::Id)
+        .all(conn)
+        .await?;
+    let mut prev = sha256_hex(b"");
+    for event in &events {
+        let material = serde_json::json!([
+            prev,
+            event.actor_account_id,
+            event.action,
+            event.entity_type,
+            event.entity_id,
+            event.before_hash,
+            event.after_hash,
+            event.created_at,
+        ]);
+        if event.prev_hash != prev || event.hash != sha256_hex(material.to_string().as_bytes()) {
+            return Ok(Err(event.id));
+        }
+        prev = event.hash.clone();
+    }
+    Ok(Ok(events.len() as u64))
+}

@@ -1,0 +1,31 @@
+//! The `comments` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "comments")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub consultation_id: i64,
+    pub account_id: i64,
+    pub provision_id: Option<String>,
+    pub stance: String,
+    pub body: String,
+    pub answers: String,
+    pub respondent_type: String,
+    pub organisation_name: Option<String>,
+    pub province: Option<String>,
+    pub publication: String,
+    pub moderation_status: String,
+    pub channel: String,
+    pub tracking_number: String,
+    pub received_at: i64,
+    pub content_hash: String,
+    pub cluster_id: Option<i64>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,25 @@
+//! The `consultations` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "consultations")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub draft_id: i64,
+    pub version_number: i32,
+    pub kind: String,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub short_period_reason: Option<String>,
+    pub questions: String,
+    pub invited_stakeholders: String,
+    pub summary_published_at: Option<i64>,
+    pub created_at: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,26 @@
+//! sea-orm entities, one file per table. Times are milliseconds since the Unix epoch; lists
+//! and structured values (topics, questions, provisions) are JSON text.
+
+pub mod account;
+pub mod agency;
+pub mod api_token;
+pub mod audit_event;
+pub mod comment;
+pub mod consultation;
+pub mod draft;
+pub mod draft_version;
+pub mod idempotency_key;
+pub mod job;
+
+pub mod prelude {
+    pub use super::account::Entity as Account;
+    pub use super::agency::Entity as Agency;
+    pub use super::api_token::Entity as ApiToken;
+    pub use super::audit_event::Entity as AuditEvent;
+    pub use super::comment::Entity as Comment;
+    pub use super::consultation::Entity as Consultation;
+    pub use super::draft::Entity as Draft;
+    pub use super::draft_version::Entity as DraftVersion;
+    pub use super::idempotency_key::Entity as IdempotencyKey;
+    pub use super::job::Entity as Job;
+}

@@ -1,0 +1,202 @@
+//! Domain errors and their stable codes.
+//!
+//! Every error a client can see has an [`ErrorCode`]: a snake_case name that, once released, is
+//! never renamed (clients match on it). The HTTP layer maps codes to statuses in one place.
+
+use std::fmt;
+
+/// Stable, machine-readable error codes. The string form is part of the public API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    ValidationFailed,
+    UnknownField,
+    MalformedJson,
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    UnsupportedMediaType,
+    HearingTooShort,
+    ConsultationNotOpen,
+    InvalidState,
+    Conflict,
+    IdempotencyKeyReused,
+    PayloadTooLarge,
+    RateLimited,
+    SearchUnavailable,
+    DbBusy,
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, in a fixed order; a test pins this list so nothing is renamed by accident.
+    pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::ValidationFailed,
+        ErrorCode::UnknownField,
+        ErrorCode::MalformedJson,
+        ErrorCode::Unauthenticated,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::HearingTooShort,
+        ErrorCode::ConsultationNotOpen,
+        ErrorCode::InvalidState,
+        ErrorCode::Conflict,
+        ErrorCode::IdempotencyKeyReused,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::RateLimited,
+        ErrorCode::SearchUnavailable,
+        ErrorCode::DbBusy,
+        ErrorCode::Internal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::ValidationFailed => "validation_failed",
+            ErrorCode::UnknownField => "unknown_field",
+            ErrorCode::MalformedJson => "malformed_json",
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::HearingTooShort => "hearing_too_short",
+            ErrorCode::ConsultationNotOpen => "consultation_not_open",
+            ErrorCode::InvalidState => "invalid_state",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::SearchUnavailable => "search_unavailable",
+            ErrorCode::DbBusy => "db_busy",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem with one input field.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    /// The field's path in the request, e.g. `questions[1].options`.
+    pub field: String,
+    /// A stable snake_case code: `required`, `invalid_type`, `too_long`, `invalid_value`...
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// What a service can fail with. Unexpected failures carry their cause chain in `Internal`
+/// and are shown to clients only as a generic error.
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    #[error("the request is not valid")]
+    Validation(Vec<FieldError>),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error(
+        "an online hearing must last at least 15 days; give `short_period_reason` for a shorter one"
+    )]
+    HearingTooShort,
+    #[error("{0}")]
+    ConsultationNotOpen(String),
+    #[error("{0}")]
+    InvalidState(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("this Idempotency-Key was already used with a different request")]
+    IdempotencyKeyReused,
+    #[error("{what} is larger than the limit of {limit} bytes")]
+    PayloadTooLarge { what: &'static str, limit: usize },
+    #[error("the database is busy or unavailable; try again shortly")]
+    DbBusy,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl DomainError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            DomainError::Validation(_) => ErrorCode::ValidationFailed,
+            DomainError::NotFound(_) => ErrorCode::NotFound,
+            DomainError::Forbidden(_) => ErrorCode::Forbidden,
+            DomainError::HearingTooShort => ErrorCode::HearingTooShort,
+            DomainError::ConsultationNotOpen(_) => ErrorCode::ConsultationNotOpen,
+            DomainError::InvalidState(_) => ErrorCode::InvalidState,
+            DomainError::Conflict(_) => ErrorCode::Conflict,
+            DomainError::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
+            DomainError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
+            DomainError::DbBusy => ErrorCode::DbBusy,
+            DomainError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// A single-field validation failure.
+    pub fn invalid(
+        field: impl Into<String>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        DomainError::Validation(vec![FieldError::new(field, code, message)])
+    }
+}
+
+impl From<sea_orm::DbErr> for DomainError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        if is_unavailable(&err) {
+            DomainError::DbBusy
+        } else {
+            DomainError::Internal(anyhow::Error::new(err))
+        }
+    }
+}
+
+impl From<sea_orm::TransactionError<DomainError>> for DomainError {
+    fn from(err: sea_orm::TransactionError<DomainError>) -> Self {
+        match err {
+            sea_orm::TransactionError::Connection(db) => db.into(),
+            sea_orm::TransactionError::Transaction(e) => e,
+        }
+    }
+}
+
+/// True when the database is locked, busy, unreachable or out of connections: the request may
+/// succeed if retried, so clients get 503 `db_busy` rather than a 500.
+pub fn is_unavailable(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::DbErr;
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        other => {
+            let text = other.to_string().to_lowercase();
+            text.contains("database is locked")
+                || text.contains("database is busy")
+                || text.contains("pool timed out")
+                || text.contains("connection refused")
+                || text.contains("error communicating with database")
+                || text.contains("too many connections")
+                || text.contains("the database system is shutting down")
+                || text.contains("terminating connection")
+                || text.contains("closed pool")
+                || text.contains("pool closed")
+        }
+    }
+}
+
+pub type DomainResult<T> = Result<T, DomainError>;

@@ -1,0 +1,20 @@
+//! Rabfang's domain: the model, the rules the law sets, and the services both the API and the
+//! worker call. Nothing here knows about HTTP.
+
+pub mod audit;
+pub mod context;
+pub mod db;
+pub mod diff;
+pub mod entity;
+pub mod error;
+pub mod jobs;
+pub mod markdown;
+pub mod provisions;
+pub mod service;
+pub mod settings;
+pub mod shutdown;
+pub mod time;
+pub mod types;
+
+pub use context::Context;
+pub use error::{DomainError, DomainResult, ErrorCode};

@@ -1,0 +1,567 @@
+//! Drafts and their versions. A draft is public once it has a published version; before that
+//! only its own agency (and administrators) can see it, and everyone else is told it does not
+//! exist. Published versions never change; a new text is a new version.
+
+use std::collections::HashMap;
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set, sea_query::Expr,
+};
+
+use super::{
+    agencies,
+    page::{Page, PageRequest},
+    validate::Checks,
+};
+use crate::{
+    audit::{AuditChain, AuditRecord},
+    db::Db,
+    diff::{self, ProvisionDiff},
+    entity::{consultation, draft, draft_version},
+    error::{DomainError, DomainResult},
+    markdown::MAX_BODY_BYTES,
+    provisions::{self, Provision},
+    time::now_ms,
+    types::{Actor, DraftStatus, LawType, sees_unpublished},
+};
+
+const LAW_TYPES: &[&str] = &[
+    "act",
+    "royal_decree",
+    "ministerial_regulation",
+    "rule",
+    "notification",
+    "plan",
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct NewDraft {
+    /// Agency slug; officers may leave it out to use their own.
+    pub agency: Option<String>,
+    pub title_th: String,
+    pub title_en: Option<String>,
+    pub law_type: String,
+    pub summary_th: Option<String>,
+    pub summary_en: Option<String>,
+    pub topics: Vec<String>,
+    pub body_markdown: Option<String>,
+    pub changelog: Option<String>,
+}
+
+/// A change to a draft's descriptive fields; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct DraftPatch {
+    pub title_th: Option<String>,
+    pub title_en: Option<String>,
+    pub law_type: Option<String>,
+    pub summary_th: Option<String>,
+    pub summary_en: Option<String>,
+    pub topics: Option<Vec<String>>,
+}
+
+/// A draft as shown: the row plus its derived status.
+#[derive(Debug, Clone)]
+pub struct DraftView {
+    pub draft: draft::Model,
+    pub agency_slug: String,
+    pub status: DraftStatus,
+    pub topics: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DraftFilter {
+    pub agency: Option<String>,
+    pub status: Option<DraftStatus>,
+    pub law_type: Option<LawType>,
+    pub topic: Option<String>,
+}
+
+/// A parsed, rendered body ready to store as a version.
+pub struct RenderedBody {
+    pub markdown: String,
+    pub html: String,
+    pub provisions: Vec<Provision>,
+}
+
+/// Checks the size and renders off the async threads (rendering is CPU work).
+pub async fn render_body(markdown: String) -> DomainResult<RenderedBody> {
+    if markdown.len() > MAX_BODY_BYTES {
+        return Err(DomainError::PayloadTooLarge {
+            what: "body_markdown",
+            limit: MAX_BODY_BYTES,
+        });
+    }
+    if markdown.trim().is_empty() {
+        return Err(DomainError::invalid(
+            "body_markdown",
+            "required",
+            "body_markdown must not be empty",
+        ));
+    }
+    tokio::task::spawn_blocking(move || {
+        let parsed = provisions::parse_body(&markdown);
+        RenderedBody {
+            markdown,
+            html: parsed.html,
+            provisions: parsed.provisions,
+        }
+    })
+    .await
+    .map_err(|e| DomainError::Internal(anyhow::anyhow!("rendering a body failed: {e}")))
+}
+
+pub async fn create_draft(db: &Db, actor: &Actor, input: NewDraft) -> DomainResult<DraftView> {
+    if !actor.is_staff() {
+        return Err(DomainError::Forbidden(
+            "only agency officers and administrators write drafts".into(),
+        ));
+    }
+    let mut checks = Checks::new();
+    let title_th = checks.text("title_th", &input.title_th, 500);
+    let title_en = checks.optional_text("title_en", input.title_en.as_deref(), 500);
+    let law_type = checks.one_of("law_type", &input.law_type, LawType::parse, LAW_TYPES);
+    let summary_th = checks.optional_text("summary_th", input.summary_th.as_deref(), 5000);
+    let summary_en = checks.optional_text("summary_en", input.summary_en.as_deref(), 5000);
+    let topics = checks.topics("topics", &input.topics);
+    let changelog = checks.optional_text("changelog", input.changelog.as_deref(), 5000);
+    if input.agency.is_none() && actor.agency_id.is_none() {
+        checks.push(
+            "agency",
+            "required",
+            "administrators name the agency the draft belongs to",
+        );
+    }
+    checks.finish()?;
+    let body = match input.body_markdown {
+        Some(md) => Some(render_body(md).await?),
+        None => None,
+    };
+
+    let tx = db.write().await?;
+    let agency = match input.agency.as_deref() {
+        Some(slug) => agencies::find_by_slug(&*tx, slug).await?.ok_or_else(|| {
+            DomainError::invalid("agency", "not_found", format!("no agency {slug}"))
+        })?,
+        None => agencies::find_by_id(&*tx, actor.agency_id.unwrap_or_default())
+            .await?
+            .ok_or(DomainError::NotFound("agency"))?,
+    };
+    if !actor.can_manage(agency.id) {
+        return Err(DomainError::Forbidden(
+            "officers write drafts only for their own agency".into(),
+        ));
+    }
+    let now = now_ms();
+    let model = draft::Entity::insert(draft::ActiveModel {
+        agency_id: Set(agency.id),
+        title_th: Set(title_th),
+        title_en: Set(title_en),
+        law_type: Set(law_type.map(LawType::as_str).unwrap_or_default().into()),
+        summary_th: Set(summary_th),
+        summary_en: Set(summary_en),
+        topics: Set(serde_json::to_string(&topics).unwrap_or_else(|_| "[]".into())),
+        status: Set(DraftStatus::Preparing.as_str().into()),
+        current_version: Set(None),
+        published_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .exec_with_returning(&*tx)
+    .await?;
+    let mut chain = AuditChain::lock(&*tx).await?;
+    chain.push(AuditRecord {
+        actor: Some(actor.account_id),
+        action: "draft.create",
+        entity_type: "draft",
+        entity_id: model.id.to_string(),
+        before: None,
+        after: Some(draft_json(&model)),
+    });
+    let model = match body {
+        Some(body) => {
+            insert_version(&*tx, &mut chain, actor, model, body, changelog)
+                .await?
+                .0
+        }
+        None => model,
+    };
+    chain.finish(&*tx).await?;
+    tx.commit().await?;
+    Ok(DraftView {
+        status: DraftStatus::Preparing,
+        agency_slug: agency.slug,
+        topics,
+        draft: model,
+    })
+}
+
+fn draft_json(m: &draft::Model) -> serde_json::Value {
+    serde_json::json!({
+        "id": m.id, "agency_id": m.agency_id, "title_th": m.title_th, "title_en": m.title_en,
+        "law_type": m.law_type, "summary_th": m.summary_th, "summary_en": m.summary_en,
+        "topics": m.topics, "status": m.status, "current_version": m.current_version,
+        "published_at": m.published_at,
+    })
+}
+
+/// Inserts the next version of `draft` and publishes the draft if it was not yet.
+async fn insert_version<C: ConnectionTrait>(
+    conn: &C,
+    chain: &mut AuditChain,
+    actor: &Actor,
+    draft: draft::Model,
+    body: RenderedBody,
+    changelog: Option<String>,
+) -> DomainResult<(draft::Model, draft_version::Model)> {
+    let number = draft.current_version.unwrap_or(0) + 1;
+    let now = now_ms();
+    let version = draft_version::Entity::insert(draft_version::ActiveModel {
+        draft_id: Set(draft.id),
+        number: Set(number),
+        body_markdown: Set(body.markdown),
+        body_html: Set(body.html),
+        provisions: Set(serde_json::to_string(&body.provisions).map_err(anyhow::Error::from)?),
+        changelog: Set(changelog),
+        published_at: Set(now),
+        ..Default::default()
+    })
+    .exec_with_returning(conn)
+    .await?;
+    let before = draft_json(&draft);
+    let updated = draft::Entity::update(draft::ActiveModel {
+        id: Set(draft.id),
+        current_version: Set(Some(number)),
+        published_at: Set(Some(draft.published_at.unwrap_or(now))),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .exec(conn)
+    .await?;
+    chain.push(AuditRecord {
+        actor: Some(actor.account_id),
+        action: "draft_version.publish",
+        entity_type: "draft_version",
+        entity_id: format!("{}/{}", draft.id, number),
+        before: Some(before),
+        after: Some(serde_json::json!({"draft": draft_json(&updated), "content_sha256": crate::audit::sha256_hex(version.body_markdown.as_bytes())})),
+    });
+    Ok((updated, version))
+}
+
+/// Finds a draft `actor` may see; anything else is "not found".
+pub async fn find_visible<C: ConnectionTrait>(
+    conn: &C,
+    actor: Option<&Actor>,
+    id: i64,
+) -> DomainResult<draft::Model> {
+    let draft = draft::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(DomainError::NotFound("draft"))?;
+    if draft.published_at.is_none() && !sees_unpublished(actor, draft.agency_id) {
+        return Err(DomainError::NotFound("draft"));
+    }
+    Ok(draft)
+}
+
+/// Finds a draft `actor` may change. Staff of other agencies are told it does not exist;
+/// citizens and researchers are told they may not.
+pub async fn find_managed<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: i64,
+) -> DomainResult<draft::Model> {
+    if !actor.is_staff() {
+        return Err(DomainError::Forbidden(
+            "only agency officers and administrators change drafts".into(),
+        ));
+    }
+    let draft = draft::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(DomainError::NotFound("draft"))?;
+    if !actor.can_manage(draft.agency_id) {
+        return Err(DomainError::NotFound("draft"));
+    }
+    Ok(draft)
+}
+
+pub async fn get_draft<C: ConnectionTrait>(
+    conn: &C,
+    actor: Option<&Actor>,
+    id: i64,
+) -> DomainResult<DraftView> {
+    let draft = find_visible(conn, actor, id).await?;
+    Ok(views(conn, vec![draft]).await?.remove(0))
+}
+
+/// Decorates drafts with their agency slug and derived status.
+pub async fn views<C: ConnectionTrait>(
+    conn: &C,
+    drafts: Vec<draft::Model>,
+) -> DomainResult<Vec<DraftView>> {
+    let agencies = agencies::by_ids(conn, drafts.iter().map(|d| d.agency_id)).await?;
+    let ids: Vec<i64> = drafts.iter().map(|d| d.id).collect();
+    let consultations = if ids.is_empty() {
+        vec![]
+    } else {
+        consultation::Entity::find()
+            .filter(consultation::Column::DraftId.is_in(ids))
+            .all(conn)
+            .await?
+    };
+    let mut by_draft: HashMap<i64, Vec<&consultation::Model>> = HashMap::new();
+    for c in &consultations {
+        by_draft.entry(c.draft_id).or_default().push(c);
+    }
+    let now = now_ms();
+    Ok(drafts
+        .into_iter()
+        .map(|d| {
+            let cons = by_draft.get(&d.id).map(Vec::as_slice).unwrap_or(&[]);
+            DraftView {
+                status: derive_status(&d.status, cons, now),
+                agency_slug: agencies
+                    .get(&d.agency_id)
+                    .map(|a| a.slug.clone())
+                    .unwrap_or_default(),
+                topics: serde_json::from_str(&d.topics).unwrap_or_default(),
+                draft: d,
+            }
+        })
+        .collect())
+}
+
+fn derive_status(stored: &str, consultations: &[&consultation::Model], now: i64) -> DraftStatus {
+    let stored = DraftStatus::parse(stored).unwrap_or(DraftStatus::Preparing);
+    if stored != DraftStatus::Preparing {
+        return stored;
+    }
+    let running = consultations
+        .iter()
+        .any(|c| c.summary_published_at.is_none() && c.closes_at > now);
+    if running {
+        DraftStatus::InConsultation
+    } else if !consultations.is_empty() {
+        DraftStatus::Consulted
+    } else {
+        DraftStatus::Preparing
+    }
+}
+
+pub async fn list_drafts<C: ConnectionTrait>(
+    conn: &C,
+    actor: Option<&Actor>,
+    filter: DraftFilter,
+    page: PageRequest,
+) -> DomainResult<Page<DraftView>> {
+    let mut query = draft::Entity::find().order_by_asc(draft::Column::Id);
+    // Visibility: published drafts, plus unpublished ones of the caller's own agency.
+    query = match actor {
+        Some(a) if a.role == crate::types::Role::Admin => query,
+        Some(a) if a.role == crate::types::Role::Officer => query.filter(
+            draft::Column::PublishedAt
+                .is_not_null()
+                .or(draft::Column::AgencyId.eq(a.agency_id.unwrap_or(-1))),
+        ),
+        _ => query.filter(draft::Column::PublishedAt.is_not_null()),
+    };
+    if let Some(after) = page.after {
+        query = query.filter(draft::Column::Id.gt(after));
+    }
+    if let Some(slug) = &filter.agency {
+        let id = agencies::find_by_slug(conn, slug)
+            .await?
+            .map(|a| a.id)
+            .unwrap_or(-1);
+        query = query.filter(draft::Column::AgencyId.eq(id));
+    }
+    if let Some(law_type) = filter.law_type {
+        query = query.filter(draft::Column::LawType.eq(law_type.as_str()));
+    }
+    if let Some(topic) = &filter.topic {
+        // Topics are validated slugs, so they hold no LIKE wildcards.
+        query = query.filter(draft::Column::Topics.like(format!("%\"{topic}\"%")));
+    }
+    if let Some(status) = filter.status {
+        let now = now_ms();
+        let running = Expr::cust_with_values(
+            "EXISTS (SELECT 1 FROM consultations c WHERE c.draft_id = drafts.id AND c.summary_published_at IS NULL AND c.closes_at > ?)",
+            [now],
+        );
+        let any = Expr::cust("EXISTS (SELECT 1 FROM consultations c WHERE c.draft_id = drafts.id)");
+        let preparing = draft::Column::Status.eq(DraftStatus::Preparing.as_str());
+        query = match status {
+            DraftStatus::InConsultation => query.filter(preparing).filter(running),
+            DraftStatus::Consulted => query.filter(preparing).filter(any).filter(running.not()),
+            DraftStatus::Preparing => query.filter(preparing).filter(any.not()),
+            other => query.filter(draft::Column::Status.eq(other.as_str())),
+        };
+    }
+    let rows = query.limit(page.fetch()).all(conn).await?;
+    let page = Page::from_rows(rows, page, |d| d.id);
+    let items = views(conn, page.items).await?;
+    Ok(Page {
+        items,
+        next_cursor: page.next_cursor,
+    })
+}
+
+pub async fn update_draft(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    patch: DraftPatch,
+) -> DomainResult<DraftView> {
+    let mut checks = Checks::new();
+    let title_th = patch
+        .title_th
+        .as_deref()
+        .map(|t| checks.text("title_th", t, 500));
+    let title_en = patch
+        .title_en
+        .as_deref()
+        .map(|t| checks.optional_text("title_en", Some(t), 500));
+    let law_type = patch
+        .law_type
+        .as_deref()
+        .and_then(|t| checks.one_of("law_type", t, LawType::parse, LAW_TYPES));
+    let summary_th = patch
+        .summary_th
+        .as_deref()
+        .map(|t| checks.optional_text("summary_th", Some(t), 5000));
+    let summary_en = patch
+        .summary_en
+        .as_deref()
+        .map(|t| checks.optional_text("summary_en", Some(t), 5000));
+    let topics = patch.topics.as_deref().map(|t| checks.topics("topics", t));
+    checks.finish()?;
+    let tx = db.write().await?;
+    let draft = find_managed(&*tx, actor, id).await?;
+    if draft.status == DraftStatus::Withdrawn.as_str() {
+        return Err(DomainError::InvalidState(
+            "a withdrawn draft cannot be changed".into(),
+        ));
+    }
+    let mut change = draft::ActiveModel {
+        id: Set(draft.id),
+        updated_at: Set(now_ms()),
+        ..Default::default()
+    };
+    if let Some(v) = title_th {
+        change.title_th = Set(v);
+    }
+    if let Some(v) = title_en {
+        change.title_en = Set(v);
+    }
+    if let Some(v) = law_type {
+        change.law_type = Set(v.as_str().into());
+    }
+    if let Some(v) = summary_th {
+        change.summary_th = Set(v);
+    }
+    if let Some(v) = summary_en {
+        change.summary_en = Set(v);
+    }
+    if let Some(v) = &topics {
+        change.topics = Set(serde_json::to_string(v).map_err(anyhow::Error::from)?);
+    }
+    let updated = draft::Entity::update(change).exec(&*tx).await?;
+    let mut chain = AuditChain::lock(&*tx).await?;
+    chain.push(AuditRecord {
+        actor: Some(actor.account_id),
+        action: "draft.update",
+        entity_type: "draft",
+        entity_id: draft.id.to_string(),
+        before: Some(draft_json(&draft)),
+        after: Some(draft_json(&updated)),
+    });
+    chain.finish(&*tx).await?;
+    let view = views(&*tx, vec![updated]).await?.remove(0);
+    tx.commit().await?;
+    Ok(view)
+}
+
+pub async fn add_version(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    body_markdown: String,
+    changelog: Option<String>,
+) -> DomainResult<draft_version::Model> {
+    let mut checks = Checks::new();
+    let changelog = checks.optional_text("changelog", changelog.as_deref(), 5000);
+    checks.finish()?;
+    let body = render_body(body_markdown).await?;
+    let tx = db.write().await?;
+    let draft = find_managed(&*tx, actor, id).await?;
+    if draft.status == DraftStatus::Withdrawn.as_str() {
+        return Err(DomainError::InvalidState(
+            "a withdrawn draft takes no new versions".into(),
+        ));
+    }
+    let mut chain = AuditChain::lock(&*tx).await?;
+    let (_, version) = insert_version(&*tx, &mut chain, actor, draft, body, changelog).await?;
+    chain.finish(&*tx).await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+pub async fn list_versions<C: ConnectionTrait>(
+    conn: &C,
+    actor: Option<&Actor>,
+    id: i64,
+) -> DomainResult<Vec<draft_version::Model>> {
+    let draft = find_visible(conn, actor, id).await?;
+    Ok(draft_version::Entity::find()
+        .filter(draft_version::Column::DraftId.eq(draft.id))
+        .order_by_asc(draft_version::Column::Number)
+        .all(conn)
+        .await?)
+}
+
+pub async fn get_version<C: ConnectionTrait>(
+    conn: &C,
+    actor: Option<&Actor>,
+    id: i64,
+    number: i32,
+) -> DomainResult<draft_version::Model> {
+    let draft = find_visible(conn, actor, id).await?;
+    draft_version::Entity::find()
+        .filter(draft_version::Column::DraftId.eq(draft.id))
+        .filter(draft_version::Column::Number.eq(number))
+        .one(conn)
+        .await?
+        .ok_or(DomainError::NotFound("version"))
+}
+
+pub fn version_provisions(version: &draft_version::Model) -> Vec<Provision> {
+    serde_json::from_str(&version.provisions).unwrap_or_default()
+}
+
+/// Compares version `against` (older) with version `number`, provision by provision.
+pub async fn diff_versions<C: ConnectionTrait>(
+    conn: &C,
+    actor: Option<&Actor>,
+    id: i64,
+    number: i32,
+    against: i32,
+) -> DomainResult<Vec<ProvisionDiff>> {
+    let new = get_version(conn, actor, id, number).await?;
+    let old = match get_version(conn, actor, id, against).await {
+        Err(DomainError::NotFound(_)) => {
+            return Err(DomainError::invalid(
+                "against",
+                "not_found",
+                format!("this draft has no version {against}"),
+            ));
+        }
+        other => other?,
+    };
+    let (old, new) = (version_provisions(&old), version_provisions(&new));
+    tokio::task::spawn_blocking(move || diff::diff_provisions(&old, &new))
+        .await
+        .map_err(|e| DomainError::Internal(anyhow::anyhow!("diff failed: {e}")))
+}

@@ -1,0 +1,11 @@
+//! Services: one module per aggregate, async functions over a connection or a transaction.
+//! Each takes already-parsed input, checks who may do it, and records an audit event for every
+//! change in the same transaction.
+
+pub mod accounts;
+pub mod agencies;
+pub mod comments;
+pub mod consultations;
+pub mod drafts;
+pub mod page;
+pub mod validate;

@@ -1,0 +1,19 @@
+//! Rabfang's schema, as an ordered list of migrations.
+//!
+//! Migrations never import entities: each one states the schema as it was at that point, so
+//! later changes to the entities cannot rewrite history. SQLite allows one change per ALTER
+//! statement, so later migrations issue one statement per change.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_create_core_schema;
+
+/// Applies and rolls back the schema, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261121_000001_create_core_schema::Migration)]
+    }
+}

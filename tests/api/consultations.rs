@@ -1,0 +1,156 @@
+use chrono::{Duration, Utc};
+use reqwest::StatusCode;
+use serde_json::json;
+use tests::spawn_app;
+
+#[tokio::test]
+async fn a_hearing_shorter_than_15_days_needs_a_public_reason() {
+    let app = spawn_app().await;
+    app.agency("short").await;
+    let officer = app.user("officer", Some("short")).await;
+    let draft = app.published_draft(&officer).await;
+    let path = format!("/api/v1/drafts/{draft}/consultations");
+    let now = Utc::now();
+    let short = json!({"kind": "draft", "opens_at": now.to_rfc3339(), "closes_at": (now + Duration::days(10)).to_rfc3339()});
+    let r = app.post(&path, Some(&officer), &short).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(r.code(), "hearing_too_short");
+    assert_eq!(
+        app.get("/api/v1/consultations", None).await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+
+    let mut with_reason = short.clone();
+    with_reason["short_period_reason"] = json!("เป็นกรณีเร่งด่วนเพื่อป้องกันความเสียหายต่อประชาชน");
+    let r = app.post(&path, Some(&officer), &with_reason).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let id = r.body["id"].as_i64().unwrap();
+    let public = app.get(&format!("/api/v1/consultations/{id}"), None).await;
+    assert_eq!(
+        public.body["short_period_reason"],
+        "เป็นกรณีเร่งด่วนเพื่อป้องกันความเสียหายต่อประชาชน"
+    );
+
+    // Exactly 15 days needs no reason.
+    let fifteen = json!({"kind": "principles", "opens_at": now.to_rfc3339(), "closes_at": (now + Duration::days(15)).to_rfc3339()});
+    assert_eq!(
+        app.post(&path, Some(&officer), &fifteen).await.status,
+        StatusCode::CREATED
+    );
+}
+
+#[tokio::test]
+async fn closes_at_must_come_after_opens_at_and_questions_must_be_well_formed() {
+    let app = spawn_app().await;
+    app.agency("dates").await;
+    let officer = app.user("officer", Some("dates")).await;
+    let draft = app.published_draft(&officer).await;
+    let path = format!("/api/v1/drafts/{draft}/consultations");
+    let now = Utc::now();
+    let r = app.post(&path, Some(&officer), &json!({"kind": "draft", "opens_at": now.to_rfc3339(), "closes_at": (now - Duration::days(1)).to_rfc3339(), "short_period_reason": "x"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body["errors"][0]["field"], "closes_at");
+    let r = app
+        .post(
+            &path,
+            Some(&officer),
+            &json!({"kind": "draft", "opens_at": now.to_rfc3339(), "closes_at": (now + Duration::days(20)).to_rfc3339(),
+                    "questions": [{"kind": "single_choice", "prompt_th": "ถาม", "options": ["only one"]}, {"kind": "text", "prompt_th": ""}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = r.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["questions[0].options", "questions[1].prompt_th"]);
+    let r = app
+        .post(
+            &path,
+            Some(&officer),
+            &json!({"kind": "draft", "opens_at": "yesterday", "closes_at": now.to_rfc3339()}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body["errors"][0]["field"], "opens_at");
+}
+
+#[tokio::test]
+async fn a_draft_in_preparation_cannot_be_consulted_on() {
+    let app = spawn_app().await;
+    app.agency("noversion").await;
+    let officer = app.user("officer", Some("noversion")).await;
+    let r = app
+        .post(
+            "/api/v1/drafts",
+            Some(&officer),
+            &json!({"title_th": "ร่าง", "law_type": "act"}),
+        )
+        .await;
+    let draft = r.body["id"].as_i64().unwrap();
+    let now = Utc::now();
+    let r = app
+        .post(&format!("/api/v1/drafts/{draft}/consultations"), Some(&officer), &json!({"kind": "draft", "opens_at": now.to_rfc3339(), "closes_at": (now + Duration::days(20)).to_rfc3339()}))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.code(), "invalid_state");
+}
+
+#[tokio::test]
+async fn status_follows_the_clock_and_lists_filter_by_it() {
+    let app = spawn_app().await;
+    let h = app.open_hearing("clock").await;
+    let officer = &h.officer;
+    let now = Utc::now();
+    let scheduled = app
+        .post(
+            &format!("/api/v1/drafts/{}/consultations", h.draft_id),
+            Some(officer),
+            &json!({"kind": "principles", "opens_at": (now + Duration::days(3)).to_rfc3339(), "closes_at": (now + Duration::days(40)).to_rfc3339()}),
+        )
+        .await;
+    assert_eq!(scheduled.body["status"], "scheduled");
+    let open = app
+        .get(
+            &format!("/api/v1/consultations/{}", h.consultation_id),
+            None,
+        )
+        .await;
+    assert_eq!(open.body["status"], "open");
+    assert_eq!(open.body["questions"][0]["id"], "q1");
+    assert_eq!(open.body["agency"], "clock");
+    assert_eq!(
+        app.get(&format!("/api/v1/drafts/{}", h.draft_id), None)
+            .await
+            .body["status"],
+        "in_consultation"
+    );
+
+    let ids = |q: &'static str| {
+        let app = &app;
+        async move {
+            app.get(&format!("/api/v1/consultations?{q}"), None)
+                .await
+                .body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(ids("status=open").await, vec![h.consultation_id]);
+    assert_eq!(
+        ids("status=scheduled").await,
+        vec![scheduled.body["id"].as_i64().unwrap()]
+    );
+    assert_eq!(ids("status=closed").await, Vec::<i64>::new());
+    assert_eq!(ids("kind=principles").await.len(), 1);
+    assert_eq!(ids("agency=clock").await.len(), 2);
+    assert_eq!(ids("agency=other").await.len(), 0);
+}

@@ -1,0 +1,11 @@
+//! The black-box suite: one test binary, one module per capability.
+
+mod auth;
+mod comments;
+mod consultations;
+mod drafts;
+mod errors;
+mod health;
+mod migrations;
+mod openapi;
+mod privacy;

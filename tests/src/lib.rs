@@ -1,0 +1,343 @@
+//! The black-box test harness: [`spawn_app`] starts the real server on `127.0.0.1:0` with its
+//! own database (a SQLite file in a temporary folder, or a fresh PostgreSQL database when
+//! `TEST_DATABASE_URL` is set, dropped afterwards) and answers with a [`TestApp`] that has a
+//! helper per endpoint.
+
+use std::collections::HashMap;
+
+use domain::{
+    Context,
+    db::PoolOptions,
+    service::accounts::{self, NewAccount},
+    settings::Settings,
+};
+use rand::Rng;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub ctx: Context,
+    /// A token of an administrator account.
+    pub admin: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    _dir: tempfile::TempDir,
+    postgres: Option<(String, String)>,
+}
+
+/// A response read whole: status, headers and body as JSON (or `Null`).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Reply {
+    /// The problem `code` of an error answer.
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or_default()
+    }
+}
+
+fn random_suffix() -> String {
+    let mut rng = rand::rng();
+    (0..12)
+        .map(|_| (b'a' + rng.random_range(0..26)) as char)
+        .collect()
+}
+
+/// Creates a uniquely named database on the server of `base` and returns its URL.
+async fn create_pg_database(base: &str) -> (String, String) {
+    use sqlx::{Connection, Executor};
+    let name = format!("rabfang_test_{}", random_suffix());
+    let mut conn = sqlx::PgConnection::connect(base)
+        .await
+        .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
+    conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .await
+        .expect("creating a test database");
+    let mut url = url::Url::parse(base).expect("TEST_DATABASE_URL is a URL");
+    url.set_path(&name);
+    (name, url.to_string())
+}
+
+fn drop_pg_database(base: String, name: String) {
+    // Drop runs outside any runtime we may block; use a fresh one on a plain thread.
+    let _ = std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        rt.block_on(async move {
+            use sqlx::{Connection, Executor};
+            if let Ok(mut conn) = sqlx::PgConnection::connect(&base).await {
+                let _ = conn
+                    .execute(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .await;
+            }
+        });
+    })
+    .join();
+}
+
+/// The database URL a test should use, creating a PostgreSQL database if asked to.
+pub async fn test_database(dir: &std::path::Path) -> (String, Option<(String, String)>) {
+    match std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+    {
+        Some(base) => {
+            let (name, url) = create_pg_database(&base).await;
+            (url, Some((base, name)))
+        }
+        None => (
+            format!("sqlite://{}/rabfang.db?mode=rwc", dir.display()),
+            None,
+        ),
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let (database_url, postgres) = test_database(dir.path()).await;
+    let vars: HashMap<String, String> = [
+        ("DATABASE_URL", database_url.as_str()),
+        ("RABFANG_DATA_DIR", dir.path().to_str().unwrap_or(".")),
+        ("RABFANG_LISTEN", "127.0.0.1:0"),
+        ("RABFANG_WORKER", "off"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let settings = Settings::from_vars(vars).expect("test settings");
+    let ctx = Context::build(
+        settings,
+        PoolOptions {
+            max_connections: 5,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("connecting to the test database");
+    ctx.db.migrate().await.expect("migrating the test database");
+    let app = api::Application::bind(ctx.clone())
+        .await
+        .expect("binding a port");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let _ = app
+            .run_until(async move {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    let (_, admin) = accounts::create_account(
+        &ctx.db,
+        None,
+        NewAccount {
+            email: "admin@test.rabfang.localhost".into(),
+            display_name: Some("Admin".into()),
+            role: "admin".into(),
+            agency_slug: None,
+        },
+    )
+    .await
+    .expect("creating the admin");
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        ctx,
+        admin,
+        stop: Some(stop),
+        server: Some(server),
+        _dir: dir,
+        postgres,
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+        if let Some((base, name)) = self.postgres.take() {
+            drop_pg_database(base, name);
+        }
+    }
+}
+
+/// A realistic small draft body with chapters, Thai and Arabic numbers and an inserted section.
+pub const SAMPLE_BODY: &str = "# ร่างพระราชบัญญัติทดสอบ พ.ศ. ....\n\nโดยที่เป็นการสมควรมีกฎหมายว่าด้วยการทดสอบ\n\n## หมวด ๑ บททั่วไป\n\nมาตรา ๑ พระราชบัญญัตินี้เรียกว่า \"พระราชบัญญัติทดสอบ พ.ศ. ....\"\n\nมาตรา ๒ พระราชบัญญัตินี้ให้ใช้บังคับเมื่อพ้นกำหนดหนึ่งร้อยแปดสิบวัน\n\n## หมวด ๒ หน้าที่\n\nมาตรา 3 ผู้ประกอบการต้องแจ้งข้อมูลต่อพนักงานเจ้าหน้าที่\n\nมาตรา ๓/๑ ผู้ประกอบการขนาดย่อมได้รับยกเว้น\n\nมาตรา ๔ ผู้ใดฝ่าฝืนมาตรา ๓ ต้องระวางโทษปรับไม่เกินหนึ่งแสนบาท\n";
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// Sends a request; `body` is sent as JSON when given.
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        read(req.send().await.expect("the request is sent")).await
+    }
+
+    /// Sends a raw body with the given content type.
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Reply {
+        let mut req = self
+            .client
+            .request(method, self.url(path))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        read(req.send().await.expect("the request is sent")).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        self.request(Method::GET, path, token, None, &[]).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Reply {
+        self.request(Method::POST, path, token, Some(body), &[])
+            .await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: &Value) -> Reply {
+        self.request(Method::PATCH, path, token, Some(body), &[])
+            .await
+    }
+
+    /// Creates an agency through the API and returns its slug.
+    pub async fn agency(&self, slug: &str) -> String {
+        let r = self.post("/api/v1/agencies", Some(&self.admin), &json!({"slug": slug, "name_th": format!("สำนักงาน {slug}"), "name_en": format!("Office {slug}")})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        slug.to_string()
+    }
+
+    /// Creates an account and returns its token.
+    pub async fn user(&self, role: &str, agency: Option<&str>) -> String {
+        let email = format!("{role}-{}@test.rabfang.localhost", random_suffix());
+        accounts::create_account(
+            &self.ctx.db,
+            None,
+            NewAccount {
+                email,
+                display_name: Some(format!("{role} ผู้ทดสอบ")),
+                role: role.into(),
+                agency_slug: agency.map(Into::into),
+            },
+        )
+        .await
+        .expect("creating a user")
+        .1
+    }
+
+    /// Creates a published draft (with SAMPLE_BODY as version 1) and returns its id.
+    pub async fn published_draft(&self, officer: &str) -> i64 {
+        let r = self
+            .post(
+                "/api/v1/drafts",
+                Some(officer),
+                &json!({"title_th": "ร่างพระราชบัญญัติทดสอบ พ.ศ. ....", "title_en": "Draft Test Act", "law_type": "act", "topics": ["privacy"], "body_markdown": SAMPLE_BODY}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        r.body["id"].as_i64().expect("an id")
+    }
+
+    /// Opens a 30-day consultation that is open now, with one question of each kind.
+    pub async fn open_consultation(&self, officer: &str, draft_id: i64) -> i64 {
+        let now = chrono::Utc::now();
+        let r = self
+            .post(
+                &format!("/api/v1/drafts/{draft_id}/consultations"),
+                Some(officer),
+                &json!({
+                    "kind": "draft",
+                    "opens_at": (now - chrono::Duration::minutes(1)).to_rfc3339(),
+                    "closes_at": (now + chrono::Duration::days(30)).to_rfc3339(),
+                    "questions": [
+                        {"kind": "single_choice", "prompt_th": "เห็นด้วยหรือไม่", "options": ["เห็นด้วย", "ไม่เห็นด้วย"]},
+                        {"kind": "multiple_choice", "prompt_th": "ประเด็นใด", "options": ["ก", "ข", "ค"]},
+                        {"kind": "scale", "prompt_th": "ภาระมากน้อยเพียงใด"},
+                        {"kind": "text", "prompt_th": "ข้อเสนอแนะ"}
+                    ]
+                }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        r.body["id"].as_i64().expect("an id")
+    }
+
+    /// An agency, an officer, a published draft and an open consultation, in one call.
+    pub async fn open_hearing(&self, slug: &str) -> Hearing {
+        self.agency(slug).await;
+        let officer = self.user("officer", Some(slug)).await;
+        let draft_id = self.published_draft(&officer).await;
+        let consultation_id = self.open_consultation(&officer, draft_id).await;
+        Hearing {
+            officer,
+            draft_id,
+            consultation_id,
+        }
+    }
+}
+
+pub struct Hearing {
+    pub officer: String,
+    pub draft_id: i64,
+    pub consultation_id: i64,
+}
+
+async fn read(resp: reqwest::Response) -> Reply {
+    let status = resp.status();
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let text = resp.text().await.unwrap_or_default();
+    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Reply {
+        status,
+        content_type,
+        body,
+        text,
+    }
+}

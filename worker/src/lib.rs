@@ -1,0 +1,167 @@
+//! The job runner. Jobs are rows in `jobs`, written by services in the same transaction as
+//! the change that causes them.
+//!
+//! A worker claims one job at a time with a single conditional UPDATE: the sub-select picks the
+//! oldest job that is due (pending, or running with an expired lease) and the outer WHERE
+//! repeats that condition, so two workers can never both take the same row; on PostgreSQL the
+//! sub-select also uses `FOR UPDATE SKIP LOCKED` so workers do not queue behind each other. The
+//! claim sets a lease; a worker that dies mid-job leaves a lease that expires, and another worker
+//! takes the job again, so every handler must be safe to run twice. A failed job is retried
+//! with exponential backoff and jitter until `max_attempts`, then kept as `failed` with its last
+//! error.
+
+use std::time::Duration;
+
+use domain::{
+    Context,
+    entity::job,
+    jobs::{STATE_DONE, STATE_FAILED, STATE_PENDING, STATE_RUNNING},
+    time::now_ms,
+};
+use rand::Rng;
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Set, Statement};
+use tokio::sync::watch;
+
+/// How long a claimed job is reserved before another worker may take it.
+pub const LEASE_MS: i64 = 60_000;
+
+/// Runs one job. Handlers for each job kind are registered here as the capabilities that need
+/// them arrive; an unknown kind fails (and is kept, not dropped).
+async fn dispatch(_ctx: &Context, job: &job::Model) -> anyhow::Result<()> {
+    anyhow::bail!("no handler for job kind `{}`", job.kind)
+}
+
+fn claim_sql(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => {
+            "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires_at = $2, attempts = attempts + 1, updated_at = $3 \
+             WHERE id = (SELECT id FROM jobs WHERE (state = 'pending' AND run_at <= $3) OR (state = 'running' AND lease_expires_at < $3) \
+                         ORDER BY priority DESC, run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+               AND ((state = 'pending' AND run_at <= $3) OR (state = 'running' AND lease_expires_at < $3)) \
+             RETURNING *"
+        }
+        _ => {
+            "UPDATE jobs SET state = 'running', lease_owner = ?1, lease_expires_at = ?2, attempts = attempts + 1, updated_at = ?3 \
+             WHERE id = (SELECT id FROM jobs WHERE (state = 'pending' AND run_at <= ?3) OR (state = 'running' AND lease_expires_at < ?3) \
+                         ORDER BY priority DESC, run_at, id LIMIT 1) \
+               AND ((state = 'pending' AND run_at <= ?3) OR (state = 'running' AND lease_expires_at < ?3)) \
+             RETURNING *"
+        }
+    }
+}
+
+/// Claims the next due job for `owner`, if any.
+pub async fn claim(ctx: &Context, owner: &str) -> anyhow::Result<Option<job::Model>> {
+    let now = now_ms();
+    let conn = &ctx.db.conn;
+    let backend = conn.get_database_backend();
+    let stmt = Statement::from_sql_and_values(
+        backend,
+        claim_sql(backend),
+        [owner.into(), (now + LEASE_MS).into(), now.into()],
+    );
+    let row = conn.query_one_raw(stmt).await?;
+    Ok(match row {
+        Some(row) => Some(job::Model::from_query_result(&row, "")?),
+        None => None,
+    })
+}
+
+/// Backoff before attempt `attempts + 1`: 2^attempts seconds (capped at an hour) plus up to
+/// 25 % jitter, so failing jobs of many workers do not retry in lockstep.
+pub fn backoff_ms(attempts: i32) -> i64 {
+    let base = 1000i64 << attempts.clamp(0, 12);
+    let base = base.min(3_600_000);
+    base + rand::rng().random_range(0..=base / 4)
+}
+
+/// Records the outcome of a job this worker holds (only if it still holds the lease).
+async fn finish(
+    ctx: &Context,
+    job: &job::Model,
+    owner: &str,
+    result: anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let now = now_ms();
+    let mut change = job::ActiveModel {
+        id: Set(job.id),
+        lease_owner: Set(None),
+        lease_expires_at: Set(None),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    match result {
+        Ok(()) => change.state = Set(STATE_DONE.into()),
+        Err(err) => {
+            let message = format!("{err:#}");
+            tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, error = %message, "job failed");
+            change.last_error = Set(Some(message));
+            if job.attempts >= job.max_attempts {
+                change.state = Set(STATE_FAILED.into());
+            } else {
+                change.state = Set(STATE_PENDING.into());
+                change.run_at = Set(now + backoff_ms(job.attempts));
+            }
+        }
+    }
+    use sea_orm::{ColumnTrait, QueryFilter};
+    job::Entity::update_many()
+        .set(change)
+        .filter(job::Column::Id.eq(job.id))
+        .filter(job::Column::LeaseOwner.eq(owner))
+        .filter(job::Column::State.eq(STATE_RUNNING))
+        .exec(&ctx.db.conn)
+        .await?;
+    Ok(())
+}
+
+/// Claims and runs one job; returns whether there was one.
+pub async fn run_one(ctx: &Context, owner: &str) -> anyhow::Result<bool> {
+    let Some(job) = claim(ctx, owner).await? else {
+        return Ok(false);
+    };
+    let result = dispatch(ctx, &job).await;
+    finish(ctx, &job, owner, result).await?;
+    Ok(true)
+}
+
+/// Runs every job that is due now, then returns how many ran (tests call this).
+pub async fn run_pending(ctx: &Context) -> anyhow::Result<usize> {
+    let owner = format!("inline-{}", std::process::id());
+    let mut n = 0;
+    while run_one(ctx, &owner).await? {
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// The worker loop: runs jobs until `shutdown` turns true, finishing the job in hand first.
+pub async fn run(ctx: Context, mut shutdown: watch::Receiver<bool>) {
+    let owner = format!(
+        "{}-{}-{:08x}",
+        hostname(),
+        std::process::id(),
+        rand::rng().random::<u32>()
+    );
+    tracing::info!(worker = %owner, "worker started");
+    while !*shutdown.borrow() {
+        let idle = match run_one(&ctx, &owner).await {
+            Ok(ran) => !ran,
+            Err(err) => {
+                tracing::warn!(error = %format!("{err:#}"), "worker could not claim a job");
+                true
+            }
+        };
+        if idle {
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+    }
+    tracing::info!(worker = %owner, "worker stopped");
+}
+
+fn hostname() -> String {
+    std::env::var("HOSTNAME").unwrap_or_else(|_| "worker".into())
+}
