@@ -219,7 +219,7 @@ mod tests {
         for (body, code, field, field_code) in cases {
             let p = parse::<Outer>(body.as_bytes()).unwrap_err();
             assert_eq!(p.code, *code, "{body}");
-            if !field.is_empty() {
+            if !str::is_empty(field) {
                 assert_eq!(p.errors[0].field, *field, "{body}");
                 assert_eq!(p.errors[0].code, *field_code, "{body}");
             }

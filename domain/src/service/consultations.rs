@@ -3,8 +3,8 @@
 //! needs a reason, which is stored and shown publicly. Status is derived from the server clock.
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    sea_query::Expr,
+    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set, sea_query::Query,
 };
 use serde::{Deserialize, Serialize};
 
@@ -298,24 +298,26 @@ pub async fn list_consultations<C: ConnectionTrait>(
 ) -> DomainResult<Page<ConsultationView>> {
     // Consultations exist only on published drafts (a version is required to open one), but
     // the visibility rule is applied anyway so that it holds however they were created.
-    let mut draft_cond = String::from("SELECT d.id FROM drafts d WHERE d.published_at IS NOT NULL");
-    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let mut visible = Query::select()
+        .column(draft::Column::Id)
+        .from(draft::Entity)
+        .to_owned();
     match actor {
-        Some(a) if a.role == crate::types::Role::Admin => {
-            draft_cond = "SELECT d.id FROM drafts d".into()
-        }
+        Some(a) if a.role == crate::types::Role::Admin => {}
         Some(a) if a.role == crate::types::Role::Officer => {
-            draft_cond.push_str(" OR d.agency_id = ?");
-            values.push(a.agency_id.unwrap_or(-1).into());
+            visible.cond_where(
+                draft::Column::PublishedAt
+                    .is_not_null()
+                    .or(draft::Column::AgencyId.eq(a.agency_id.unwrap_or(-1))),
+            );
         }
-        _ => {}
+        _ => {
+            visible.and_where(draft::Column::PublishedAt.is_not_null());
+        }
     }
     let mut query = consultation::Entity::find()
         .order_by_asc(consultation::Column::Id)
-        .filter(Expr::cust_with_values(
-            format!("consultations.draft_id IN ({draft_cond})"),
-            values,
-        ));
+        .filter(consultation::Column::DraftId.in_subquery(visible));
     if let Some(after) = page.after {
         query = query.filter(consultation::Column::Id.gt(after));
     }
@@ -330,10 +332,15 @@ pub async fn list_consultations<C: ConnectionTrait>(
             .await?
             .map(|a| a.id)
             .unwrap_or(-1);
-        query = query.filter(Expr::cust_with_values(
-            "consultations.draft_id IN (SELECT d2.id FROM drafts d2 WHERE d2.agency_id = ?)",
-            [id],
-        ));
+        query = query.filter(
+            consultation::Column::DraftId.in_subquery(
+                Query::select()
+                    .column(draft::Column::Id)
+                    .from(draft::Entity)
+                    .and_where(draft::Column::AgencyId.eq(id))
+                    .to_owned(),
+            ),
+        );
     }
     if let Some(status) = filter.status {
         let now = now_ms();

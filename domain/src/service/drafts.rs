@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set, sea_query::Expr,
+    Set,
+    sea_query::{Expr, Query},
 };
 
 use super::{
@@ -387,11 +388,23 @@ pub async fn list_drafts<C: ConnectionTrait>(
     }
     if let Some(status) = filter.status {
         let now = now_ms();
-        let running = Expr::cust_with_values(
-            "EXISTS (SELECT 1 FROM consultations c WHERE c.draft_id = drafts.id AND c.summary_published_at IS NULL AND c.closes_at > ?)",
-            [now],
+        let consultations_of_draft = || {
+            Query::select()
+                .expr(Expr::val(1))
+                .from(consultation::Entity)
+                .and_where(
+                    Expr::col((consultation::Entity, consultation::Column::DraftId))
+                        .equals((draft::Entity, draft::Column::Id)),
+                )
+                .to_owned()
+        };
+        let running = Expr::exists(
+            consultations_of_draft()
+                .and_where(consultation::Column::SummaryPublishedAt.is_null())
+                .and_where(consultation::Column::ClosesAt.gt(now))
+                .to_owned(),
         );
-        let any = Expr::cust("EXISTS (SELECT 1 FROM consultations c WHERE c.draft_id = drafts.id)");
+        let any = Expr::exists(consultations_of_draft());
         let preparing = draft::Column::Status.eq(DraftStatus::Preparing.as_str());
         query = match status {
             DraftStatus::InConsultation => query.filter(preparing).filter(running),
