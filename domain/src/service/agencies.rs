@@ -30,13 +30,12 @@ pub async fn create_agency(
     actor: Option<&Actor>,
     input: NewAgency,
 ) -> DomainResult<agency::Model> {
-    if let Some(actor) = actor {
-        if actor.role != Role::Admin {
+    if let Some(actor) = actor
+        && actor.role != Role::Admin {
             return Err(DomainError::Forbidden(
                 "only administrators create agencies".into(),
             ));
         }
-    }
     let mut checks = Checks::new();
     let slug = input.slug.trim().to_string();
     if !is_slug(&slug) {
