@@ -1,6 +1,13 @@
 //! The `rabfang` command line.
 
+use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use domain::{
+    Context,
+    db::PoolOptions,
+    service::{accounts, agencies},
+    settings::{Settings, WorkerMode, redact_url},
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -67,4 +74,142 @@ pub enum AgencyCommand {
         #[arg(long = "name-en")]
         name_en: Option<String>,
     },
+}
+
+/// The whole `rabfang` program: parses the command line, runs the command, exits non-zero
+/// with the cause chain on failure. Shared by the binary and the black-box tests.
+pub fn main() {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("error: starting the async runtime: {err}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(err) = runtime.block_on(run(Cli::parse())) {
+        eprintln!("error: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    // Logs go to stderr, so commands that print a result (a token, the spec) print only that.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("RABFANG_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    if let Command::Openapi = cli.command {
+        println!("{}", crate::openapi_json());
+        return Ok(());
+    }
+    let settings = Settings::from_env()?;
+    let ctx = Context::build(settings, PoolOptions::default()).await?;
+    match cli.command {
+        Command::Openapi => {}
+        Command::Migrate => {
+            ctx.db.migrate().await?;
+            eprintln!(
+                "migrations applied to {}",
+                redact_url(ctx.settings.database_url.expose())
+            );
+        }
+        Command::Serve { demo } => {
+            ctx.db.migrate().await?;
+            if demo {
+                eprintln!("loading the demo data set...");
+                let report = crate::demo::load(&ctx)
+                    .await
+                    .context("loading the demo data")?;
+                eprintln!(
+                    "demo data: {} drafts and {} comments added",
+                    report.drafts, report.comments
+                );
+            }
+            let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+            let worker = (ctx.settings.worker == WorkerMode::Embedded)
+                .then(|| tokio::spawn(worker::run(ctx.clone(), stop_rx)));
+            let app = crate::Application::bind(ctx.clone()).await?;
+            let host = ctx
+                .settings
+                .listen
+                .rsplit_once(':')
+                .map_or("127.0.0.1", |(h, _)| h);
+            eprintln!(
+                "Rabfang is listening on http://{host}:{} (API documentation at /docs)",
+                app.port()
+            );
+            app.run_until(domain::shutdown::signal()).await?;
+            let _ = stop_tx.send(true);
+            if let Some(w) = worker {
+                let _ = w.await;
+            }
+            tracing::info!("stopped");
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    email,
+                    role,
+                    agency,
+                    name,
+                },
+        } => {
+            ctx.db.migrate().await?;
+            let (_, token) = accounts::create_account(
+                &ctx.db,
+                None,
+                accounts::NewAccount {
+                    email,
+                    display_name: name,
+                    role,
+                    agency_slug: agency,
+                },
+            )
+            .await
+            .map_err(describe)?;
+            println!("{token}");
+        }
+        Command::Agency {
+            command:
+                AgencyCommand::Create {
+                    slug,
+                    name_th,
+                    name_en,
+                },
+        } => {
+            ctx.db.migrate().await?;
+            let a = agencies::create_agency(
+                &ctx.db,
+                None,
+                agencies::NewAgency {
+                    slug,
+                    name_th,
+                    name_en,
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(describe)?;
+            eprintln!("agency {} created (id {})", a.slug, a.id);
+        }
+    }
+    Ok(())
+}
+
+/// Turns a domain error into a message naming each bad field.
+fn describe(err: domain::DomainError) -> anyhow::Error {
+    match err {
+        domain::DomainError::Validation(errors) => anyhow::anyhow!(
+            "{}",
+            errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        other => anyhow::Error::new(other),
+    }
 }

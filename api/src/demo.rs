@@ -426,7 +426,9 @@ fn demo_answer(q: &consultations::Question, i: usize) -> Option<AnswerInput> {
             a.choices = Some(picks);
         }
         "scale" => a.scale = Some((i % 5) as i32 + 1),
-        _ if i.is_multiple_of(3) => a.text = Some("ควรมีการประชาสัมพันธ์ให้ประชาชนทราบอย่างทั่วถึงก่อนบังคับใช้".into()),
+        _ if i.is_multiple_of(3) => {
+            a.text = Some("ควรมีการประชาสัมพันธ์ให้ประชาชนทราบอย่างทั่วถึงก่อนบังคับใช้".into())
+        }
         _ => return None,
     }
     Some(a)

@@ -67,11 +67,12 @@ impl Db {
         let redacted = redact_url(url);
         if url.starts_with("sqlite:") {
             if let Some(path) = sqlite_file_path(url)
-                && let Some(parent) = std::path::Path::new(&path).parent() {
-                    std::fs::create_dir_all(parent).with_context(|| {
-                        format!("creating the folder for the database {}", parent.display())
-                    })?;
-                }
+                && let Some(parent) = std::path::Path::new(&path).parent()
+            {
+                std::fs::create_dir_all(parent).with_context(|| {
+                    format!("creating the folder for the database {}", parent.display())
+                })?;
+            }
             let connect = SqliteConnectOptions::from_str(url)
                 .with_context(|| format!("parsing DATABASE_URL {redacted}"))?
                 .journal_mode(SqliteJournalMode::Wal)

@@ -1,8 +1,10 @@
 //! The black-box suite: one test binary, one module per capability.
 
 mod auth;
+mod cli;
 mod comments;
 mod consultations;
+mod demo;
 mod drafts;
 mod errors;
 mod health;

@@ -31,11 +31,12 @@ pub async fn create_agency(
     input: NewAgency,
 ) -> DomainResult<agency::Model> {
     if let Some(actor) = actor
-        && actor.role != Role::Admin {
-            return Err(DomainError::Forbidden(
-                "only administrators create agencies".into(),
-            ));
-        }
+        && actor.role != Role::Admin
+    {
+        return Err(DomainError::Forbidden(
+            "only administrators create agencies".into(),
+        ));
+    }
     let mut checks = Checks::new();
     let slug = input.slug.trim().to_string();
     if !is_slug(&slug) {

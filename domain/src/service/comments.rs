@@ -102,13 +102,14 @@ fn prepare(
 ) -> DomainResult<Prepared> {
     let mut checks = Checks::new();
     if let Some(k) = &key
-        && (k.is_empty() || k.len() > 255 || !k.is_ascii()) {
-            checks.push(
-                "Idempotency-Key",
-                "invalid_value",
-                "an Idempotency-Key is 1-255 ASCII characters",
-            );
-        }
+        && (k.is_empty() || k.len() > 255 || !k.is_ascii())
+    {
+        checks.push(
+            "Idempotency-Key",
+            "invalid_value",
+            "an Idempotency-Key is 1-255 ASCII characters",
+        );
+    }
     let body = input.body.trim().to_string();
     if body.is_empty() {
         checks.push("body", "required", "body must not be empty");
@@ -412,9 +413,10 @@ async fn write_one<C: ConnectionTrait>(
     item: &Prepared,
 ) -> DomainResult<Receipt> {
     if let Some(key) = &item.idempotency_key
-        && let Some(existing) = find_key(conn, item.actor.account_id, key).await? {
-            return replay(conn, &existing, &item.request_hash).await;
-        }
+        && let Some(existing) = find_key(conn, item.actor.account_id, key).await?
+    {
+        return replay(conn, &existing, &item.request_hash).await;
+    }
     let cache_key = (item.consultation_id, item.actor.account_id);
     if let std::collections::hash_map::Entry::Vacant(e) = targets.entry(cache_key) {
         let target = match load_target(conn, &item.actor, item.consultation_id).await {
@@ -440,13 +442,14 @@ async fn write_one<C: ConnectionTrait>(
         )));
     }
     if let Some(p) = &item.provision_id
-        && !target.provision_ids.contains(p) {
-            return Err(DomainError::invalid(
-                "provision_id",
-                "not_found",
-                format!("the consulted version has no provision {p}"),
-            ));
-        }
+        && !target.provision_ids.contains(p)
+    {
+        return Err(DomainError::invalid(
+            "provision_id",
+            "not_found",
+            format!("the consulted version has no provision {p}"),
+        ));
+    }
     let answers = check_answers(&target.questions, &item.answers)?;
     let tracking = tracking_number(item.received_at);
     if let Some(key) = &item.idempotency_key {

@@ -1,0 +1,171 @@
+//! The `rabfang` binary itself: the CLI's output contracts, the demo data, and a clean stop on
+//! SIGTERM.
+
+use std::{
+    io::{BufRead, BufReader},
+    path::PathBuf,
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+/// The `rabfang` program (built by cargo for these tests as `rabfang-under-test`).
+fn rabfang() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_rabfang-under-test"))
+}
+
+fn command(data: &std::path::Path, database_url: &str) -> Command {
+    let mut c = Command::new(rabfang());
+    c.env("RABFANG_DATA_DIR", data)
+        .env("DATABASE_URL", database_url)
+        .env("RABFANG_LOG", "warn");
+    c
+}
+
+#[tokio::test]
+async fn user_create_prints_only_the_new_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = tests::test_database(dir.path()).await;
+    let out = command(dir.path(), &url)
+        .args([
+            "agency",
+            "create",
+            "--slug",
+            "cli-agency",
+            "--name-th",
+            "สำนักงานทดสอบ",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = command(dir.path(), &url)
+        .args([
+            "user",
+            "create",
+            "--email",
+            "officer@cli.rabfang.localhost",
+            "--role",
+            "officer",
+            "--agency",
+            "cli-agency",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout:?}");
+    assert!(
+        lines[0].starts_with("rf_") && lines[0].len() > 40,
+        "{stdout:?}"
+    );
+    // A bad role is refused with a message naming the field, and nothing on stdout.
+    let out = command(dir.path(), &url)
+        .args([
+            "user",
+            "create",
+            "--email",
+            "x@cli.rabfang.localhost",
+            "--role",
+            "king",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("role"));
+    // The printed token works against the API.
+    let spec = command(dir.path(), &url).arg("openapi").output().unwrap();
+    let spec: serde_json::Value = serde_json::from_slice(&spec.stdout).unwrap();
+    assert_eq!(spec["info"]["title"], "Rabfang API");
+    drop_pg(pg).await;
+}
+
+async fn drop_pg(pg: Option<(String, String)>) {
+    if let Some((base, name)) = pg {
+        use sqlx::{Connection, Executor};
+        let mut conn = sqlx::PgConnection::connect(&base).await.unwrap();
+        conn.execute(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .await
+        .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn serve_with_demo_data_serves_it_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = tests::test_database(dir.path()).await;
+    let mut child = command(dir.path(), &url)
+        .env("RABFANG_LISTEN", "127.0.0.1:0")
+        .args(["serve", "--demo"])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut address = None;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut log = Vec::new();
+    while address.is_none() && Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(Duration::from_secs(1)) {
+            if let Some(rest) = line.split_once("listening on ").map(|(_, r)| r) {
+                address = rest.split_whitespace().next().map(str::to_string);
+            }
+            log.push(line);
+        }
+    }
+    let address = address.unwrap_or_else(|| panic!("the server did not start: {log:#?}"));
+    let client = reqwest::Client::new();
+    let drafts: serde_json::Value = client
+        .get(format!("{address}/api/v1/drafts?limit=200"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}: {log:#?}"))
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(drafts["items"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        client
+            .get(format!("{address}/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let exit = loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server did not stop within 20 s of SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(exit.success(), "exit status {exit:?}");
+    drop_pg(pg).await;
+}
