@@ -4,7 +4,7 @@
 //! schemes below only read that result, which keeps auth visible in each handler's signature
 //! and in the OpenAPI document.
 
-use domain::{ErrorCode, service::accounts, types::Actor};
+use domain::{ErrorCode, types::Actor};
 use poem::{Endpoint, Middleware, Request, http::header};
 use poem_openapi::{SecurityScheme, auth::Bearer};
 
@@ -88,7 +88,12 @@ impl<E: Endpoint> Endpoint for AuthenticateEndpoint<E> {
                     poem::http::StatusCode::INTERNAL_SERVER_ERROR,
                 )
             })?;
-            match accounts::authenticate(&state.ctx.db.conn, token).await {
+            match state
+                .ctx
+                .tokens
+                .authenticate(&state.ctx.db.conn, token)
+                .await
+            {
                 Ok(Some(actor)) => {
                     req.extensions_mut().insert(actor);
                 }

@@ -43,6 +43,35 @@ pub enum Command {
         #[command(subcommand)]
         command: AgencyCommand,
     },
+    /// Inspect and retry background jobs.
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+    /// Manage the search index.
+    Search {
+        #[command(subcommand)]
+        command: SearchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// List jobs, oldest first (one line each).
+    List {
+        /// Only jobs in this state: pending, running, done or failed.
+        #[arg(long)]
+        state: Option<String>,
+    },
+    /// Put a failed job back in the queue.
+    Retry { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SearchCommand {
+    /// Rebuild the whole search index from the database, then print the number of documents
+    /// of each kind in the database and in the index.
+    Reindex,
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,6 +138,60 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let ctx = Context::build(settings, PoolOptions::default()).await?;
     match cli.command {
         Command::Openapi => {}
+        Command::Search {
+            command: SearchCommand::Reindex,
+        } => {
+            ctx.db.migrate().await?;
+            reindex(&ctx).await?;
+        }
+        Command::Jobs { command } => {
+            ctx.db.migrate().await?;
+            // The command line acts with administrator rights.
+            let admin = domain::types::Actor {
+                account_id: 0,
+                role: domain::types::Role::Admin,
+                agency_id: None,
+            };
+            match command {
+                JobsCommand::List { state } => {
+                    let mut page = domain::service::page::PageRequest {
+                        limit: 200,
+                        after: None,
+                    };
+                    loop {
+                        let jobs = domain::jobs::list_jobs(
+                            &ctx.db.conn,
+                            Some(&admin),
+                            state.as_deref(),
+                            page,
+                        )
+                        .await
+                        .map_err(describe)?;
+                        for j in &jobs.items {
+                            println!(
+                                "{}\t{}\t{}\tattempts {}/{}\t{}",
+                                j.id,
+                                j.kind,
+                                j.state,
+                                j.attempts,
+                                j.max_attempts,
+                                j.last_error.as_deref().unwrap_or("")
+                            );
+                        }
+                        match jobs.items.last() {
+                            Some(last) if jobs.next_cursor.is_some() => page.after = Some(last.id),
+                            _ => break,
+                        }
+                    }
+                }
+                JobsCommand::Retry { id } => {
+                    let j = domain::jobs::retry_job(&ctx.db, Some(&admin), id)
+                        .await
+                        .map_err(describe)?;
+                    eprintln!("job {} is pending again", j.id);
+                }
+            }
+        }
         Command::Migrate => {
             ctx.db.migrate().await?;
             eprintln!(
@@ -127,6 +210,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     "demo data: {} drafts and {} comments added",
                     report.drafts, report.comments
                 );
+            }
+            if let Err(err) = ctx.search.prepare().await {
+                tracing::warn!(error = %err, "the search backend is not ready; search answers 503 until it is");
             }
             let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
             let worker = (ctx.settings.worker == WorkerMode::Embedded)
@@ -212,4 +298,41 @@ fn describe(err: domain::DomainError) -> anyhow::Error {
         ),
         other => anyhow::Error::new(other),
     }
+}
+
+/// `rabfang search reindex`: rebuilds the index with a progress bar, then compares counts.
+async fn reindex(ctx: &Context) -> anyhow::Result<()> {
+    use domain::search::indexing;
+    ctx.search
+        .prepare()
+        .await
+        .context("preparing the search backend")?;
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} reindexing [{bar:40}] {pos}/{len} rows ({per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    indexing::reindex(&ctx.db.conn, ctx.search.as_ref(), |p| {
+        bar.set_length(p.total);
+        bar.set_position(p.done);
+    })
+    .await
+    .context("reindexing")?;
+    bar.finish();
+    let counts = indexing::compare_counts(&ctx.db.conn, ctx.search.as_ref())
+        .await
+        .context("counting")?;
+    let mut all_equal = true;
+    for (kind, db, index) in counts {
+        all_equal &= db == index;
+        println!(
+            "{:<13} database {db:>9}  index {index:>9}{}",
+            kind.as_str(),
+            if db == index { "" } else { "  MISMATCH" }
+        );
+    }
+    anyhow::ensure!(all_equal, "the index does not hold every public document");
+    Ok(())
 }

@@ -123,7 +123,7 @@ pub enum ApiError {
     /// `internal`: an unexpected error; it has been logged.
     #[oai(status = 500, content_type = "application/problem+json")]
     Internal(Json<Problem>),
-    /// `db_busy`: the database is busy or unreachable; retry after a short wait.
+    /// `db_busy` (the database is busy or unreachable) or `search_unavailable` (the search backend is down; everything else works): retry after a short wait.
     #[oai(status = 503, content_type = "application/problem+json")]
     Unavailable(Json<Problem>),
 }

@@ -1,8 +1,11 @@
 //! What every part of the system works with, built once by each binary.
 
+use std::sync::Arc;
+
 use crate::{
     db::{Db, PoolOptions},
-    service::comments::CommentIngest,
+    search::backend::Search,
+    service::{accounts::TokenCache, comments::CommentIngest},
     settings::Settings,
 };
 
@@ -11,10 +14,13 @@ pub struct Context {
     pub db: Db,
     pub settings: Settings,
     pub comments: CommentIngest,
+    pub search: Arc<Search>,
+    pub tokens: TokenCache,
 }
 
 impl Context {
-    /// Connects to the database (without migrating) and starts the comment writer.
+    /// Connects to the database (without migrating), opens the search backend (without
+    /// contacting Meilisearch) and starts the comment writer.
     pub async fn build(settings: Settings, pool: PoolOptions) -> anyhow::Result<Context> {
         std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
             anyhow::anyhow!(
@@ -23,7 +29,10 @@ impl Context {
             )
         })?;
         let db = Db::connect(settings.database_url.expose(), pool).await?;
+        let search = Arc::new(Search::open(&settings, &settings.meilisearch_prefix)?);
         Ok(Context {
+            search,
+            tokens: TokenCache::default(),
             comments: CommentIngest::start(db.clone()),
             db,
             settings,

@@ -127,6 +127,8 @@ pub enum DomainError {
     PayloadTooLarge { what: &'static str, limit: usize },
     #[error("the database is busy or unavailable; try again shortly")]
     DbBusy,
+    #[error("search is unavailable right now; everything else works, try searching again shortly")]
+    SearchUnavailable,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -144,6 +146,7 @@ impl DomainError {
             DomainError::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
             DomainError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
             DomainError::DbBusy => ErrorCode::DbBusy,
+            DomainError::SearchUnavailable => ErrorCode::SearchUnavailable,
             DomainError::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -200,3 +203,15 @@ pub fn is_unavailable(err: &sea_orm::DbErr) -> bool {
 }
 
 pub type DomainResult<T> = Result<T, DomainError>;
+
+impl From<crate::search::SearchError> for DomainError {
+    fn from(err: crate::search::SearchError) -> Self {
+        match err {
+            crate::search::SearchError::Unavailable(cause) => {
+                tracing::warn!(%cause, "search backend unavailable");
+                DomainError::SearchUnavailable
+            }
+            crate::search::SearchError::Internal(e) => DomainError::Internal(e),
+        }
+    }
+}

@@ -10,6 +10,7 @@ pub mod error;
 pub mod jobs;
 pub mod markdown;
 pub mod provisions;
+pub mod search;
 pub mod service;
 pub mod settings;
 pub mod shutdown;

@@ -41,6 +41,8 @@ pub struct Settings {
     pub public_url: String,
     pub meilisearch_url: Option<String>,
     pub meilisearch_key: Option<Secret>,
+    /// Prefix of the Meilisearch index names, so several deployments (or tests) can share a server.
+    pub meilisearch_prefix: String,
     pub smtp_url: Option<Secret>,
     pub mail_from: String,
     pub worker: WorkerMode,
@@ -52,6 +54,7 @@ const KNOWN: &[&str] = &[
     "RABFANG_PUBLIC_URL",
     "RABFANG_MEILISEARCH_URL",
     "RABFANG_MEILISEARCH_KEY",
+    "RABFANG_MEILISEARCH_PREFIX",
     "RABFANG_SMTP_URL",
     "RABFANG_MAIL_FROM",
     "RABFANG_WORKER",
@@ -104,6 +107,8 @@ impl Settings {
             public_url,
             meilisearch_url: get("RABFANG_MEILISEARCH_URL"),
             meilisearch_key: get("RABFANG_MEILISEARCH_KEY").map(Secret::new),
+            meilisearch_prefix: get("RABFANG_MEILISEARCH_PREFIX")
+                .unwrap_or_else(|| "rabfang_".into()),
             smtp_url: get("RABFANG_SMTP_URL").map(Secret::new),
             mail_from: get("RABFANG_MAIL_FROM")
                 .unwrap_or_else(|| "Rabfang <no-reply@rabfang.localhost>".into()),

@@ -104,13 +104,16 @@ async fn drop_pg(pg: Option<(String, String)>) {
 async fn serve_with_demo_data_serves_it_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let (url, pg) = tests::test_database(dir.path()).await;
-    let mut child = command(dir.path(), &url)
+    let child = command(dir.path(), &url)
         .env("RABFANG_LISTEN", "127.0.0.1:0")
         .args(["serve", "--demo"])
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
+    // Killed if the test fails before the server stops by itself.
+    let mut child = KillOnDrop(child);
+    let child = &mut child.0;
     let stderr = child.stderr.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -168,4 +171,44 @@ async fn serve_with_demo_data_serves_it_and_stops_cleanly_on_sigterm() {
     };
     assert!(exit.success(), "exit status {exit:?}");
     drop_pg(pg).await;
+}
+
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn search_reindex_shows_progress_and_prints_equal_counts() {
+    let app = tests::spawn_app().await;
+    api::demo::load(&app.ctx).await.unwrap();
+    // Its own data folder: the running test app holds the lock of its embedded index.
+    let dir = tempfile::tempdir().unwrap();
+    let out = command(dir.path(), &app.database_url)
+        .args(["search", "reindex"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for kind in ["draft", "provision", "consultation", "comment"] {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(kind))
+            .unwrap_or_else(|| panic!("no {kind} line in {stdout}"));
+        let numbers: Vec<&str> = line
+            .split_whitespace()
+            .filter(|w| w.chars().all(|c| c.is_ascii_digit()))
+            .collect();
+        assert_eq!(numbers.len(), 2, "{line}");
+        assert_eq!(numbers[0], numbers[1], "{line}");
+        assert_ne!(numbers[0], "0", "{line}");
+    }
 }

@@ -16,6 +16,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 pub struct TestApp {
+    /// The test's own database.
+    pub database_url: String,
     pub address: String,
     pub client: reqwest::Client,
     pub ctx: Context,
@@ -106,17 +108,30 @@ pub async fn test_database(dir: &std::path::Path) -> (String, Option<(String, St
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// Like [`spawn_app`], with extra settings (e.g. a Meilisearch URL).
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let (database_url, postgres) = test_database(dir.path()).await;
-    let vars: HashMap<String, String> = [
+    let prefix = format!("t{}_", random_suffix());
+    let mut vars: HashMap<String, String> = [
         ("DATABASE_URL", database_url.as_str()),
         ("RABFANG_DATA_DIR", dir.path().to_str().unwrap_or(".")),
         ("RABFANG_LISTEN", "127.0.0.1:0"),
         ("RABFANG_WORKER", "off"),
+        ("RABFANG_MEILISEARCH_PREFIX", prefix.as_str()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
+    if let Ok(url) = std::env::var("TEST_MEILISEARCH_URL") {
+        vars.insert("RABFANG_MEILISEARCH_URL".into(), url);
+    }
+    for (k, v) in extra {
+        vars.insert(k.to_string(), v.to_string());
+    }
     let settings = Settings::from_vars(vars).expect("test settings");
     let ctx = Context::build(
         settings,
@@ -128,6 +143,12 @@ pub async fn spawn_app() -> TestApp {
     .await
     .expect("connecting to the test database");
     ctx.db.migrate().await.expect("migrating the test database");
+    if ctx.settings.meilisearch_url.is_some() && extra.is_empty() {
+        ctx.search
+            .prepare()
+            .await
+            .expect("TEST_MEILISEARCH_URL is set but Meilisearch is not usable");
+    }
     let app = api::Application::bind(ctx.clone())
         .await
         .expect("binding a port");
@@ -153,6 +174,7 @@ pub async fn spawn_app() -> TestApp {
     .await
     .expect("creating the admin");
     TestApp {
+        database_url,
         address,
         client: reqwest::Client::new(),
         ctx,
@@ -182,6 +204,13 @@ impl Drop for TestApp {
 pub const SAMPLE_BODY: &str = "# ร่างพระราชบัญญัติทดสอบ พ.ศ. ....\n\nโดยที่เป็นการสมควรมีกฎหมายว่าด้วยการทดสอบ\n\n## หมวด ๑ บททั่วไป\n\nมาตรา ๑ พระราชบัญญัตินี้เรียกว่า \"พระราชบัญญัติทดสอบ พ.ศ. ....\"\n\nมาตรา ๒ พระราชบัญญัตินี้ให้ใช้บังคับเมื่อพ้นกำหนดหนึ่งร้อยแปดสิบวัน\n\n## หมวด ๒ หน้าที่\n\nมาตรา 3 ผู้ประกอบการต้องแจ้งข้อมูลต่อพนักงานเจ้าหน้าที่\n\nมาตรา ๓/๑ ผู้ประกอบการขนาดย่อมได้รับยกเว้น\n\nมาตรา ๔ ผู้ใดฝ่าฝืนมาตรา ๓ ต้องระวางโทษปรับไม่เกินหนึ่งแสนบาท\n";
 
 impl TestApp {
+    /// Runs every due background job now, as the worker would (tests run no worker of their own).
+    pub async fn run_pending_jobs(&self) -> usize {
+        worker::run_pending(&self.ctx)
+            .await
+            .expect("running pending jobs")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -25,46 +25,52 @@ use tokio::sync::watch;
 /// How long a claimed job is reserved before another worker may take it.
 pub const LEASE_MS: i64 = 60_000;
 
-/// Runs one job. Handlers for each job kind are registered here as the capabilities that need
-/// them arrive; an unknown kind fails (and is kept, not dropped).
-async fn dispatch(_ctx: &Context, job: &job::Model) -> anyhow::Result<()> {
-    anyhow::bail!("no handler for job kind `{}`", job.kind)
-}
+pub mod jobs;
+
+/// Most jobs claimed at once; jobs of one kind in a claim run as one batch.
+pub const BATCH: u64 = 200;
 
 fn claim_sql(backend: DbBackend) -> &'static str {
     match backend {
         DbBackend::Postgres => {
             "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires_at = $2, attempts = attempts + 1, updated_at = $3 \
-             WHERE id = (SELECT id FROM jobs WHERE (state = 'pending' AND run_at <= $3) OR (state = 'running' AND lease_expires_at < $3) \
-                         ORDER BY priority DESC, run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+             WHERE id IN (SELECT id FROM jobs WHERE (state = 'pending' AND run_at <= $3) OR (state = 'running' AND lease_expires_at < $3) \
+                          ORDER BY priority DESC, run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) \
                AND ((state = 'pending' AND run_at <= $3) OR (state = 'running' AND lease_expires_at < $3)) \
              RETURNING *"
         }
         _ => {
             "UPDATE jobs SET state = 'running', lease_owner = ?1, lease_expires_at = ?2, attempts = attempts + 1, updated_at = ?3 \
-             WHERE id = (SELECT id FROM jobs WHERE (state = 'pending' AND run_at <= ?3) OR (state = 'running' AND lease_expires_at < ?3) \
-                         ORDER BY priority DESC, run_at, id LIMIT 1) \
+             WHERE id IN (SELECT id FROM jobs WHERE (state = 'pending' AND run_at <= ?3) OR (state = 'running' AND lease_expires_at < ?3) \
+                          ORDER BY priority DESC, run_at, id LIMIT ?4) \
                AND ((state = 'pending' AND run_at <= ?3) OR (state = 'running' AND lease_expires_at < ?3)) \
              RETURNING *"
         }
     }
 }
 
-/// Claims the next due job for `owner`, if any.
-pub async fn claim(ctx: &Context, owner: &str) -> anyhow::Result<Option<job::Model>> {
+/// Claims up to `limit` due jobs for `owner`.
+pub async fn claim(ctx: &Context, owner: &str, limit: u64) -> anyhow::Result<Vec<job::Model>> {
     let now = now_ms();
     let conn = &ctx.db.conn;
     let backend = conn.get_database_backend();
     let stmt = Statement::from_sql_and_values(
         backend,
         claim_sql(backend),
-        [owner.into(), (now + LEASE_MS).into(), now.into()],
+        [
+            owner.into(),
+            (now + LEASE_MS).into(),
+            now.into(),
+            (limit as i64).into(),
+        ],
     );
-    let row = conn.query_one_raw(stmt).await?;
-    Ok(match row {
-        Some(row) => Some(job::Model::from_query_result(&row, "")?),
-        None => None,
-    })
+    let rows = conn.query_all_raw(stmt).await?;
+    let mut jobs = rows
+        .iter()
+        .map(|row| job::Model::from_query_result(row, ""))
+        .collect::<Result<Vec<_>, _>>()?;
+    jobs.sort_by_key(|j| j.id);
+    Ok(jobs)
 }
 
 /// Backoff before attempt `attempts + 1`: 2^attempts seconds (capped at an hour) plus up to
@@ -115,24 +121,40 @@ async fn finish(
     Ok(())
 }
 
-/// Claims and runs one job; returns whether there was one.
-pub async fn run_one(ctx: &Context, owner: &str) -> anyhow::Result<bool> {
-    let Some(job) = claim(ctx, owner).await? else {
-        return Ok(false);
-    };
-    let result = dispatch(ctx, &job).await;
-    finish(ctx, &job, owner, result).await?;
-    Ok(true)
+/// Claims a batch and runs it, one handler call per job kind; returns how many jobs ran.
+pub async fn run_batch(ctx: &Context, owner: &str) -> anyhow::Result<usize> {
+    let claimed = claim(ctx, owner, BATCH).await?;
+    let mut by_kind: std::collections::BTreeMap<String, Vec<job::Model>> = Default::default();
+    for job in &claimed {
+        by_kind
+            .entry(job.kind.clone())
+            .or_default()
+            .push(job.clone());
+    }
+    for (kind, batch) in by_kind {
+        let result = jobs::run(ctx, &kind, &batch).await;
+        let message = result.as_ref().err().map(|e| format!("{e:#}"));
+        for job in &batch {
+            let outcome = match &message {
+                None => Ok(()),
+                Some(m) => Err(anyhow::anyhow!("{m}")),
+            };
+            finish(ctx, job, owner, outcome).await?;
+        }
+    }
+    Ok(claimed.len())
 }
 
 /// Runs every job that is due now, then returns how many ran (tests call this).
 pub async fn run_pending(ctx: &Context) -> anyhow::Result<usize> {
     let owner = format!("inline-{}", std::process::id());
     let mut n = 0;
-    while run_one(ctx, &owner).await? {
-        n += 1;
+    loop {
+        match run_batch(ctx, &owner).await? {
+            0 => return Ok(n),
+            ran => n += ran,
+        }
     }
-    Ok(n)
 }
 
 /// The worker loop: runs jobs until `shutdown` turns true, finishing the job in hand first.
@@ -145,8 +167,8 @@ pub async fn run(ctx: Context, mut shutdown: watch::Receiver<bool>) {
     );
     tracing::info!(worker = %owner, "worker started");
     while !*shutdown.borrow() {
-        let idle = match run_one(&ctx, &owner).await {
-            Ok(ran) => !ran,
+        let idle = match run_batch(&ctx, &owner).await {
+            Ok(ran) => ran == 0,
             Err(err) => {
                 tracing::warn!(error = %format!("{err:#}"), "worker could not claim a job");
                 true

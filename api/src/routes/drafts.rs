@@ -1,7 +1,9 @@
 use chrono::{DateTime, Utc};
 use domain::{
+    DomainError,
     diff::{ChangeKind, ProvisionDiff, WordOp},
     entity::draft_version,
+    search::indexing,
     service::drafts::{self, DraftFilter, DraftPatch, DraftView, NewDraft},
 };
 use poem::web::Data;
@@ -301,6 +303,14 @@ pub struct VersionDiff {
     pub provisions: Vec<ProvisionDelta>,
 }
 
+/// A draft whose text overlaps with another's.
+#[derive(Debug, Object)]
+pub struct RelatedDraft {
+    pub draft: Draft,
+    /// How strongly the texts overlap; higher is closer. Comparable only within one answer.
+    pub score: f32,
+}
+
 #[derive(ApiResponse)]
 pub enum CreatedDraft {
     /// The draft was created.
@@ -516,5 +526,48 @@ impl DraftsApi {
             to_version: number.0,
             provisions: provisions.into_iter().map(ProvisionDelta::from).collect(),
         }))
+    }
+
+    /// Other drafts (of any agency) whose text overlaps most with this one, best first: a way
+    /// to spot overlapping or conflicting policy.
+    #[oai(
+        path = "/drafts/:id/related",
+        method = "get",
+        operation_id = "related_drafts"
+    )]
+    async fn related(
+        &self,
+        state: Data<&AppState>,
+        auth: MaybeSignedIn,
+        id: Path<i64>,
+        /// How many drafts, 1 to 50 (default 10).
+        limit: Query<Option<i64>>,
+    ) -> ApiResult<Json<Vec<RelatedDraft>>> {
+        let limit = limit.0.unwrap_or(10);
+        if !(1..=50).contains(&limit) {
+            return Err(DomainError::invalid(
+                "limit",
+                "out_of_range",
+                "limit must be between 1 and 50",
+            )
+            .into());
+        }
+        let related = indexing::related_drafts(
+            &state.ctx.db.conn,
+            state.ctx.search.as_ref(),
+            auth.actor(),
+            id.0,
+            limit as usize,
+        )
+        .await?;
+        Ok(Json(
+            related
+                .into_iter()
+                .map(|(view, score)| RelatedDraft {
+                    draft: view.into(),
+                    score,
+                })
+                .collect(),
+        ))
     }
 }

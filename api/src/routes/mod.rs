@@ -6,11 +6,13 @@ use poem_openapi::{Enum, Tags};
 
 use crate::error::{ApiError, ApiResult};
 
+pub mod admin;
 pub mod agencies;
 pub mod comments;
 pub mod consultations;
 pub mod drafts;
 pub mod health;
+pub mod search;
 
 #[derive(Tags)]
 pub enum Tag {
@@ -22,6 +24,10 @@ pub enum Tag {
     Consultations,
     /// Comments from the public on a consultation.
     Comments,
+    /// Full-text search over everything public.
+    Search,
+    /// Administration: background jobs.
+    Admin,
     /// Liveness and readiness of the service.
     Health,
 }
@@ -31,6 +37,8 @@ pub type Api = (
     drafts::DraftsApi,
     consultations::ConsultationsApi,
     comments::CommentsApi,
+    search::SearchApi,
+    admin::AdminApi,
     health::HealthApi,
     crate::site::SiteApi,
 );
@@ -41,6 +49,8 @@ pub fn api() -> Api {
         drafts::DraftsApi,
         consultations::ConsultationsApi,
         comments::CommentsApi,
+        search::SearchApi,
+        admin::AdminApi,
         health::HealthApi,
         crate::site::SiteApi,
     )
@@ -78,6 +88,11 @@ macro_rules! api_enum {
         impl $name {
             pub fn as_str(self) -> &'static str {
                 <$domain>::from(self).as_str()
+            }
+
+            /// Parses a text value, if it is one of this vocabulary.
+            pub fn parse_str(text: &str) -> Option<$name> {
+                <$domain>::parse(text).map($name::from)
             }
 
             /// Parses a stored value; unknown values (which migrations never leave) fall back to the first variant.

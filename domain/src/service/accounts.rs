@@ -145,3 +145,43 @@ pub async fn authenticate<C: ConnectionTrait>(
         agency_id: account.agency_id,
     }))
 }
+
+/// Recently seen tokens, so that a busy client does not cost two database reads per request.
+/// Entries live for [`TokenCache::TTL`]: a change of role reaches the API within that time.
+#[derive(Clone, Default)]
+pub struct TokenCache {
+    entries: std::sync::Arc<
+        std::sync::Mutex<std::collections::HashMap<String, (Actor, std::time::Instant)>>,
+    >,
+}
+
+impl TokenCache {
+    pub const TTL: std::time::Duration = std::time::Duration::from_secs(30);
+    const CAPACITY: usize = 100_000;
+
+    /// The actor for `token`, from the cache or the database.
+    pub async fn authenticate<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        token: &str,
+    ) -> DomainResult<Option<Actor>> {
+        let hash = sha256_hex(token.as_bytes());
+        if let Ok(entries) = self.entries.lock()
+            && let Some((actor, at)) = entries.get(&hash)
+            && at.elapsed() < Self::TTL
+        {
+            return Ok(Some(*actor));
+        }
+        let actor = authenticate(conn, token).await?;
+        if let (Some(actor), Ok(mut entries)) = (actor, self.entries.lock()) {
+            if entries.len() >= Self::CAPACITY {
+                entries.retain(|_, (_, at)| at.elapsed() < Self::TTL);
+                if entries.len() >= Self::CAPACITY {
+                    entries.clear();
+                }
+            }
+            entries.insert(hash, (actor, std::time::Instant::now()));
+        }
+        Ok(actor)
+    }
+}

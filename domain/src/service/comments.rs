@@ -33,6 +33,7 @@ use crate::{
     db::Db,
     entity::{account, comment, consultation, draft_version, idempotency_key},
     error::{DomainError, DomainResult},
+    search::indexing::IndexTarget,
     time::now_ms,
     types::{Actor, Channel, ModerationStatus, Publication, QuestionKind, RespondentType, Stance},
 };
@@ -378,44 +379,102 @@ async fn load_target<C: ConnectionTrait>(conn: &C, actor: &Actor, id: i64) -> Do
     })
 }
 
-/// Writes a batch in one transaction; the outer error fails the whole batch, the inner ones
-/// are answers to single requests.
+/// What the checks decided for one request of a batch.
+enum Outcome {
+    /// A new comment, inserted with the others of the batch.
+    Insert(Box<comment::ActiveModel>, String),
+    /// A retry of an earlier request: answer with that comment's receipt.
+    Replay(String),
+}
+
+/// Writes a batch in one transaction: every request is checked in order (so a retry inside the
+/// batch sees the first request's key), then the new comments, their index jobs and their audit
+/// events are inserted with one statement each. The outer error fails the whole batch; the inner
+/// ones are answers to single requests.
 async fn write_batch(db: &Db, items: &[Prepared]) -> DomainResult<Vec<DomainResult<Receipt>>> {
     let tx = db.write().await?;
     let mut chain = AuditChain::lock(&*tx).await?;
     let mut targets: HashMap<(i64, i64), Option<Target>> = HashMap::new();
-    let mut results = Vec::with_capacity(items.len());
+    let mut outcomes = Vec::with_capacity(items.len());
     for item in items {
-        results.push(write_one(&*tx, &mut chain, &mut targets, item).await);
+        match check_one(&*tx, &mut targets, item).await {
+            // A database failure fails the batch: its transaction may be unusable.
+            Err(e @ (DomainError::DbBusy | DomainError::Internal(_))) => return Err(e),
+            other => outcomes.push(other),
+        }
     }
-    // A database failure inside one item fails the batch: its transaction may be unusable.
-    if results
+    let new: Vec<comment::ActiveModel> = outcomes
         .iter()
-        .any(|r| matches!(r, Err(DomainError::DbBusy | DomainError::Internal(_))))
-    {
-        return Err(results
-            .into_iter()
-            .find_map(|r| match r {
-                Err(e @ (DomainError::DbBusy | DomainError::Internal(_))) => Some(e),
-                _ => None,
-            })
-            .unwrap_or(DomainError::DbBusy));
+        .filter_map(|o| match o {
+            Ok(Outcome::Insert(m, _)) => Some((**m).clone()),
+            _ => None,
+        })
+        .collect();
+    let mut stored: HashMap<String, comment::Model> = HashMap::new();
+    if !new.is_empty() {
+        for m in comment::Entity::insert_many(new)
+            .exec_with_returning(&*tx)
+            .await?
+        {
+            stored.insert(m.tracking_number.clone(), m);
+        }
+        let mut jobs = Vec::new();
+        for m in stored.values() {
+            if m.publication != Publication::Private.as_str() {
+                jobs.push(IndexTarget::Comment(m.id));
+            }
+            chain.push(AuditRecord {
+                actor: Some(m.account_id),
+                action: "comment.create",
+                entity_type: "comment",
+                entity_id: m.id.to_string(),
+                before: None,
+                after: Some(serde_json::json!({
+                    "consultation_id": m.consultation_id, "tracking_number": m.tracking_number,
+                    "content_hash": m.content_hash, "publication": m.publication,
+                })),
+            });
+        }
+        crate::jobs::enqueue_many(&*tx, &jobs).await?;
+    }
+    let mut results = Vec::with_capacity(outcomes.len());
+    for outcome in outcomes {
+        results.push(match outcome {
+            Err(e) => Err(e),
+            Ok(Outcome::Insert(_, tracking)) => {
+                let c = stored
+                    .get(&tracking)
+                    .ok_or_else(|| anyhow::anyhow!("an inserted comment was not returned"))?;
+                Ok(Receipt {
+                    id: c.id,
+                    tracking_number: tracking,
+                    received_at: c.received_at,
+                })
+            }
+            Ok(Outcome::Replay(tracking)) => match stored.get(&tracking) {
+                Some(c) => Ok(Receipt {
+                    id: c.id,
+                    tracking_number: tracking,
+                    received_at: c.received_at,
+                }),
+                None => find_receipt(&*tx, &tracking).await,
+            },
+        });
     }
     chain.finish(&*tx).await?;
     tx.commit().await?;
     Ok(results)
 }
 
-async fn write_one<C: ConnectionTrait>(
+async fn check_one<C: ConnectionTrait>(
     conn: &C,
-    chain: &mut AuditChain,
     targets: &mut HashMap<(i64, i64), Option<Target>>,
     item: &Prepared,
-) -> DomainResult<Receipt> {
+) -> DomainResult<Outcome> {
     if let Some(key) = &item.idempotency_key
         && let Some(existing) = find_key(conn, item.actor.account_id, key).await?
     {
-        return replay(conn, &existing, &item.request_hash).await;
+        return replay(&existing, &item.request_hash);
     }
     let cache_key = (item.consultation_id, item.actor.account_id);
     if let std::collections::hash_map::Entry::Vacant(e) = targets.entry(cache_key) {
@@ -477,46 +536,31 @@ async fn write_one<C: ConnectionTrait>(
             let existing = find_key(conn, item.actor.account_id, key)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("idempotency key vanished"))?;
-            return replay(conn, &existing, &item.request_hash).await;
+            return replay(&existing, &item.request_hash);
         }
     }
-    let model = comment::Entity::insert(comment::ActiveModel {
-        consultation_id: Set(item.consultation_id),
-        account_id: Set(item.actor.account_id),
-        provision_id: Set(item.provision_id.clone()),
-        stance: Set(item.stance.as_str().into()),
-        content_hash: Set(content_hash(&item.body)),
-        body: Set(item.body.clone()),
-        answers: Set(serde_json::to_string(&answers).map_err(anyhow::Error::from)?),
-        respondent_type: Set(item.respondent_type.as_str().into()),
-        organisation_name: Set(item.organisation_name.clone()),
-        province: Set(item.province.clone()),
-        publication: Set(item.publication.as_str().into()),
-        moderation_status: Set(ModerationStatus::Published.as_str().into()),
-        channel: Set(item.channel.as_str().into()),
-        tracking_number: Set(tracking.clone()),
-        received_at: Set(item.received_at),
-        cluster_id: Set(None),
-        ..Default::default()
-    })
-    .exec(conn)
-    .await?;
-    chain.push(AuditRecord {
-        actor: Some(item.actor.account_id),
-        action: "comment.create",
-        entity_type: "comment",
-        entity_id: model.last_insert_id.to_string(),
-        before: None,
-        after: Some(serde_json::json!({
-            "consultation_id": item.consultation_id, "tracking_number": tracking,
-            "content_hash": content_hash(&item.body), "publication": item.publication.as_str(),
-        })),
-    });
-    Ok(Receipt {
-        id: model.last_insert_id,
-        tracking_number: tracking,
-        received_at: item.received_at,
-    })
+    Ok(Outcome::Insert(
+        Box::new(comment::ActiveModel {
+            consultation_id: Set(item.consultation_id),
+            account_id: Set(item.actor.account_id),
+            provision_id: Set(item.provision_id.clone()),
+            stance: Set(item.stance.as_str().into()),
+            content_hash: Set(content_hash(&item.body)),
+            body: Set(item.body.clone()),
+            answers: Set(serde_json::to_string(&answers).map_err(anyhow::Error::from)?),
+            respondent_type: Set(item.respondent_type.as_str().into()),
+            organisation_name: Set(item.organisation_name.clone()),
+            province: Set(item.province.clone()),
+            publication: Set(item.publication.as_str().into()),
+            moderation_status: Set(ModerationStatus::Published.as_str().into()),
+            channel: Set(item.channel.as_str().into()),
+            tracking_number: Set(tracking.clone()),
+            received_at: Set(item.received_at),
+            cluster_id: Set(None),
+            ..Default::default()
+        }),
+        tracking,
+    ))
 }
 
 async fn find_key<C: ConnectionTrait>(
@@ -531,16 +575,16 @@ async fn find_key<C: ConnectionTrait>(
         .await?)
 }
 
-async fn replay<C: ConnectionTrait>(
-    conn: &C,
-    key: &idempotency_key::Model,
-    request_hash: &str,
-) -> DomainResult<Receipt> {
+fn replay(key: &idempotency_key::Model, request_hash: &str) -> DomainResult<Outcome> {
     if key.request_hash != request_hash {
         return Err(DomainError::IdempotencyKeyReused);
     }
+    Ok(Outcome::Replay(key.response_body.clone()))
+}
+
+async fn find_receipt<C: ConnectionTrait>(conn: &C, tracking: &str) -> DomainResult<Receipt> {
     let c = comment::Entity::find()
-        .filter(comment::Column::TrackingNumber.eq(&key.response_body))
+        .filter(comment::Column::TrackingNumber.eq(tracking))
         .one(conn)
         .await?
         .ok_or_else(|| anyhow::anyhow!("the comment of a stored idempotency key is missing"))?;

@@ -18,6 +18,7 @@ use crate::{
     db::Db,
     entity::{consultation, draft},
     error::{DomainError, DomainResult},
+    search::indexing::{self as index, IndexTarget},
     time::{DAY_MS, now_ms},
     types::{Actor, ConsultationKind, ConsultationStatus, QuestionKind},
 };
@@ -220,6 +221,9 @@ pub async fn create_consultation(
         },
     )
     .await?;
+    // The draft's status changes with its consultations, so both are refreshed.
+    index::enqueue(&*tx, IndexTarget::Consultation(model.id)).await?;
+    index::enqueue(&*tx, IndexTarget::Draft(model.draft_id)).await?;
     let view = views(&*tx, vec![model]).await?.remove(0);
     tx.commit().await?;
     Ok(view)

@@ -23,6 +23,7 @@ use crate::{
     error::{DomainError, DomainResult},
     markdown::MAX_BODY_BYTES,
     provisions::{self, Provision},
+    search::indexing::{self as index, IndexTarget},
     time::now_ms,
     types::{Actor, DraftStatus, LawType, sees_unpublished},
 };
@@ -182,6 +183,7 @@ pub async fn create_draft(db: &Db, actor: &Actor, input: NewDraft) -> DomainResu
     });
     let model = match body {
         Some(body) => {
+            index::enqueue(&*tx, IndexTarget::Draft(model.id)).await?;
             insert_version(&*tx, &mut chain, actor, model, body, changelog)
                 .await?
                 .0
@@ -482,6 +484,9 @@ pub async fn update_draft(
         change.topics = Set(serde_json::to_string(v).map_err(anyhow::Error::from)?);
     }
     let updated = draft::Entity::update(change).exec(&*tx).await?;
+    if updated.published_at.is_some() {
+        index::enqueue(&*tx, IndexTarget::Draft(updated.id)).await?;
+    }
     let mut chain = AuditChain::lock(&*tx).await?;
     chain.push(AuditRecord {
         actor: Some(actor.account_id),
@@ -516,7 +521,9 @@ pub async fn add_version(
         ));
     }
     let mut chain = AuditChain::lock(&*tx).await?;
+    let draft_id = draft.id;
     let (_, version) = insert_version(&*tx, &mut chain, actor, draft, body, changelog).await?;
+    index::enqueue(&*tx, IndexTarget::Draft(draft_id)).await?;
     chain.finish(&*tx).await?;
     tx.commit().await?;
     Ok(version)

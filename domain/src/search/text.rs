@@ -1,0 +1,128 @@
+//! Text preparation shared by both search backends.
+
+use std::collections::HashMap;
+
+use charabia::Segment;
+
+/// Thai digits become ASCII digits (`มาตรา ๕` matches `มาตรา 5`) and letters are lower-cased;
+/// Thai tone and vowel marks are kept (`เสือ` tiger and `เสื้อ` shirt stay different words).
+pub fn normalize(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{0E50}'..='\u{0E59}' => char::from(b'0' + (c as u32 - 0x0E50) as u8),
+            _ => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// True for characters of the Thai block.
+pub fn is_thai(c: char) -> bool {
+    ('\u{0E00}'..='\u{0E7F}').contains(&c)
+}
+
+/// Words of a text as charabia segments them (Thai by dictionary, longest match), normalised,
+/// without spaces and punctuation.
+pub fn words(text: &str) -> Vec<String> {
+    let normal = normalize(text);
+    normal
+        .as_str()
+        .segment_str()
+        .map(str::trim)
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Words too common in draft laws to say anything about what a draft is about.
+const STOP_WORDS: &[&str] = &[
+    "มาตรา",
+    "ข้อ",
+    "หมวด",
+    "และ",
+    "หรือ",
+    "ที่",
+    "ให้",
+    "ของ",
+    "ใน",
+    "การ",
+    "ความ",
+    "เป็น",
+    "ได้",
+    "โดย",
+    "ตาม",
+    "แห่ง",
+    "ซึ่ง",
+    "ร่าง",
+    "พ.ศ",
+    "ฉบับที่",
+    "นี้",
+    "ไม่",
+    "ต้อง",
+    "กับ",
+    "แก่",
+    "จาก",
+    "ว่า",
+    "มี",
+    "เมื่อ",
+    "ผู้",
+    "เพื่อ",
+    "ดังกล่าว",
+    "พระราชบัญญัติ",
+    "the",
+    "draft",
+    "act",
+    "b.e",
+    "of",
+    "and",
+    "or",
+    "to",
+    "a",
+    "an",
+    "in",
+    "on",
+    "for",
+    "by",
+    "with",
+    "is",
+    "be",
+    "this",
+    "that",
+    "shall",
+];
+
+/// The `n` most frequent content words of a text, for finding related documents.
+pub fn key_terms(text: &str, n: usize) -> Vec<String> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for w in words(text) {
+        if w.chars().count() < 2
+            || STOP_WORDS.contains(&w.as_str())
+            || w.chars().all(|c| c.is_ascii_digit())
+        {
+            continue;
+        }
+        *counts.entry(w).or_default() += 1;
+    }
+    let mut terms: Vec<(String, usize)> = counts.into_iter().collect();
+    terms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    terms.into_iter().take(n).map(|(w, _)| w).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_are_normalised_and_marks_kept() {
+        assert_eq!(normalize("มาตรา ๕/๑ Section"), "มาตรา 5/1 section");
+        assert_ne!(normalize("เสือ"), normalize("เสื้อ"));
+    }
+
+    #[test]
+    fn words_and_key_terms() {
+        let w = words("ร่างพระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล");
+        assert!(w.contains(&"คุ้มครอง".to_string()), "{w:?}");
+        let terms = key_terms("ข้อมูลส่วนบุคคล ข้อมูลส่วนบุคคล การคุ้มครอง ข้อมูลส่วนบุคคล และ มาตรา", 2);
+        assert_eq!(terms[0], "ข้อมูล");
+    }
+}

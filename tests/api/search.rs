@@ -1,0 +1,309 @@
+use domain::{entity::job, search::indexing};
+use reqwest::StatusCode;
+use sea_orm::EntityTrait;
+use serde_json::json;
+use tests::{TestApp, spawn_app, spawn_app_with};
+
+const PDPA_TITLE: &str = "ร่างพระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล (ฉบับที่ ..) พ.ศ. ....";
+const PDPA_BODY: &str = "# ร่างพระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล\n\nมาตรา 5 ผู้ควบคุมข้อมูลส่วนบุคคลต้องแจ้งเหตุการละเมิดภายในเจ็ดสิบสองชั่วโมง\n\nมาตรา ๖ Data controllers shall keep a record of processing activities under this Regulation.\n\nมาตรา ๗ เจ้าของข้อมูลมีสิทธิขอให้บุคคลทบทวนการตัดสินใจโดยอัตโนมัติ\n";
+
+async fn pdpa_draft(app: &TestApp, officer: &str) -> i64 {
+    let r = app
+        .post(
+            "/api/v1/drafts",
+            Some(officer),
+            &json!({"title_th": PDPA_TITLE, "title_en": "Draft Personal Data Protection Act", "law_type": "act", "topics": ["privacy"], "summary_en": "Automated decisions and data breaches.", "body_markdown": PDPA_BODY}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.body["id"].as_i64().unwrap()
+}
+
+fn ids(r: &tests::Reply) -> Vec<String> {
+    r.body["items"]
+        .as_array()
+        .unwrap_or(&vec![])
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn thai_and_english_queries_find_drafts_and_provisions() {
+    let app = spawn_app().await;
+    app.agency("pdpc").await;
+    let officer = app.user("officer", Some("pdpc")).await;
+    let id = pdpa_draft(&app, &officer).await;
+    app.published_draft(&officer).await; // an unrelated draft
+    assert!(app.run_pending_jobs().await > 0);
+    let draft_doc = format!("draft-{id}");
+    for q in [
+        "ข้อมูลส่วนบุคคล",
+        "พระราชบัญญัติ",
+        "บุคคล",
+        "personal data",
+        "regulaton",
+    ] {
+        let r = app.get(&format!("/api/v1/search?q={q}"), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{q}: {}", r.text);
+        assert!(
+            ids(&r).iter().any(|i| i.contains(&id.to_string())),
+            "{q} finds nothing of draft {id}: {}",
+            r.text
+        );
+    }
+    let r = app
+        .get("/api/v1/search?q=ข้อมูลส่วนบุคคล&kind=draft", None)
+        .await;
+    assert_eq!(ids(&r)[0], draft_doc);
+    assert!(
+        r.body["items"][0]["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("<mark>"),
+        "{}",
+        r.text
+    );
+    // Thai digits find Arabic ones and the other way round; provision hits carry their id.
+    let r = app
+        .get("/api/v1/search?q=มาตรา ๕&kind=provision", None)
+        .await;
+    assert_eq!(r.body["items"][0]["provision_id"], "s5", "{}", r.text);
+    let r = app
+        .get("/api/v1/search?q=มาตรา 6&kind=provision", None)
+        .await;
+    assert_eq!(r.body["items"][0]["provision_id"], "s6", "{}", r.text);
+    // Facets count every match.
+    let r = app.get("/api/v1/search?kind=draft", None).await;
+    assert_eq!(r.body["total"], 2);
+    assert_eq!(
+        r.body["facets"]["agency"][0],
+        json!({"value": "pdpc", "count": 2})
+    );
+    assert!(
+        r.body["facets"]["topic"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["value"] == "privacy")
+    );
+}
+
+#[tokio::test]
+async fn search_honours_visibility_and_never_indexes_private_things() {
+    let app = spawn_app().await;
+    let h = app.open_hearing("vis").await;
+    let r = app
+        .post(
+            "/api/v1/drafts",
+            Some(&h.officer),
+            &json!({"title_th": "ร่างลับเฉพาะหน่วยงาน", "law_type": "rule"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let path = format!("/api/v1/consultations/{}/comments", h.consultation_id);
+    let citizen = app.user("citizen", None).await;
+    for (publication, body) in [
+        ("private", "ความเห็นลับสุดยอดเรื่องภาษี"),
+        ("anonymous", "ความเห็นเปิดเผยเรื่องภาษี"),
+        ("named", "ความเห็นมีชื่อเรื่องภาษี"),
+    ] {
+        let r = app
+            .post(
+                &path,
+                Some(&citizen),
+                &json!({"body": body, "stance": "oppose", "publication": publication}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
+    }
+    app.run_pending_jobs().await;
+    for token in [None, Some(h.officer.as_str())] {
+        let r = app.get("/api/v1/search?q=ร่างลับเฉพาะหน่วยงาน", token).await;
+        assert_eq!(r.body["total"], 0, "{}", r.text);
+    }
+    let r = app.get("/api/v1/search?q=ภาษี&kind=comment", None).await;
+    assert_eq!(r.body["total"], 2, "{}", r.text);
+    assert!(!r.text.contains("ลับสุดยอด"));
+    assert!(!r.text.contains("ผู้ทดสอบ"), "no author names in the index");
+    let r = app
+        .get("/api/v1/search?q=test.rabfang.localhost", None)
+        .await;
+    assert_eq!(r.body["total"], 0);
+    let r = app
+        .get(
+            &format!(
+                "/api/v1/search?consultation_id={}&kind=comment&stance=oppose",
+                h.consultation_id
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(r.body["total"], 2);
+}
+
+#[tokio::test]
+async fn unknown_or_bad_search_parameters_are_refused() {
+    let app = spawn_app().await;
+    for (q, field) in [
+        ("q=x&sort=date", "sort"),
+        ("q=x&agencyy=a", "agencyy"),
+        ("kind=law", "kind"),
+        ("limit=500", "limit"),
+        ("status=sleeping", "status"),
+        ("cursor=zz", "cursor"),
+    ] {
+        let r = app.get(&format!("/api/v1/search?{q}"), None).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{q}: {}",
+            r.text
+        );
+        assert_eq!(r.body["errors"][0]["field"], field, "{q}");
+    }
+    let r = app.get("/api/v1/search?q=\"(มาตรา:*-", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+}
+
+#[tokio::test]
+async fn search_pages_are_disjoint_and_complete() {
+    let app = spawn_app().await;
+    let h = app.open_hearing("pages").await;
+    let citizen = app.user("citizen", None).await;
+    for i in 0..23 {
+        let r = app
+            .post(
+                &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+                Some(&citizen),
+                &json!({"body": format!("ความเห็นเรื่องค่าธรรมเนียม {i}"), "stance": "neutral"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
+    }
+    app.run_pending_jobs().await;
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let r = app
+            .get(
+                &format!("/api/v1/search?q=ค่าธรรมเนียม&kind=comment&limit=10&cursor={cursor}"),
+                None,
+            )
+            .await;
+        assert_eq!(r.body["total"], 23);
+        seen.extend(ids(&r));
+        match r.body["next_cursor"].as_str() {
+            Some(c) => cursor = c.to_string(),
+            None => break,
+        }
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!((seen.len(), unique.len()), (23, 23));
+}
+
+#[tokio::test]
+async fn new_versions_replace_provisions_in_the_index_and_related_drafts_are_found() {
+    let app = spawn_app().await;
+    app.agency("rel").await;
+    let officer = app.user("officer", Some("rel")).await;
+    let a = pdpa_draft(&app, &officer).await;
+    let r = app
+        .post("/api/v1/drafts", Some(&officer), &json!({"title_th": "ร่างพระราชกฤษฎีกาว่าด้วยการแจ้งเหตุละเมิดข้อมูลส่วนบุคคล", "law_type": "royal_decree", "body_markdown": "มาตรา ๑ ผู้ควบคุมข้อมูลส่วนบุคคลต้องแจ้งเหตุการละเมิดข้อมูลส่วนบุคคล\n\nมาตรา ๒ การแจ้งเหตุละเมิดข้อมูลส่วนบุคคลให้ทำภายในเจ็ดสิบสองชั่วโมง\n"}))
+        .await;
+    let b = r.body["id"].as_i64().unwrap();
+    let c = app.published_draft(&officer).await;
+    app.run_pending_jobs().await;
+    let r = app.get(&format!("/api/v1/drafts/{a}/related"), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let related: Vec<i64> = r
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["draft"]["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(related.first(), Some(&b), "{}", r.text);
+    assert!(!related.contains(&a));
+    let _ = c;
+    // Version 2 drops มาตรา ๗: its provision leaves the index.
+    let v2 = PDPA_BODY.replace(
+        "มาตรา ๗ เจ้าของข้อมูลมีสิทธิขอให้บุคคลทบทวนการตัดสินใจโดยอัตโนมัติ\n",
+        "",
+    );
+    let r = app
+        .post(
+            &format!("/api/v1/drafts/{a}/versions"),
+            Some(&officer),
+            &json!({"body_markdown": v2}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    app.run_pending_jobs().await;
+    let r = app
+        .get(
+            &format!("/api/v1/search?q=ทบทวน&kind=provision&draft_id={a}"),
+            None,
+        )
+        .await;
+    assert_eq!(r.body["total"], 0, "{}", r.text);
+}
+
+#[tokio::test]
+async fn when_the_search_backend_is_down_everything_else_works_and_jobs_retry() {
+    // Nothing listens on port 9: Meilisearch is "down".
+    let app = spawn_app_with(&[("RABFANG_MEILISEARCH_URL", "http://127.0.0.1:9")]).await;
+    let r = app.get("/api/v1/search?q=ข้อมูล", None).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text);
+    assert_eq!(r.code(), "search_unavailable");
+    let h = app.open_hearing("down").await;
+    let citizen = app.user("citizen", None).await;
+    let r = app
+        .post(
+            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+            Some(&citizen),
+            &json!({"body": "ยังส่งความเห็นได้", "stance": "support"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    app.run_pending_jobs().await;
+    let jobs = job::Entity::find().all(&app.ctx.db.conn).await.unwrap();
+    assert!(!jobs.is_empty());
+    let now = domain::time::now_ms();
+    for j in &jobs {
+        assert_eq!(j.state, "pending", "{j:?}");
+        assert_eq!(j.attempts, 1);
+        assert!(
+            j.last_error
+                .as_deref()
+                .unwrap_or("")
+                .contains("unavailable"),
+            "{j:?}"
+        );
+        assert!(j.run_at > now, "retried later, with backoff");
+    }
+}
+
+#[tokio::test]
+async fn reindex_rebuilds_the_index_with_counts_equal_to_the_database() {
+    let app = spawn_app().await;
+    api::demo::load(&app.ctx).await.unwrap();
+    // Nothing indexed yet (no worker ran): reindex from scratch.
+    let mut last = None;
+    indexing::reindex(&app.ctx.db.conn, app.ctx.search.as_ref(), |p| {
+        last = Some(p)
+    })
+    .await
+    .unwrap();
+    let last = last.unwrap();
+    assert_eq!(last.done, last.total);
+    for (kind, db, index) in indexing::compare_counts(&app.ctx.db.conn, app.ctx.search.as_ref())
+        .await
+        .unwrap()
+    {
+        assert_eq!(db, index, "{kind:?}");
+        assert!(db > 0, "{kind:?}");
+    }
+}
