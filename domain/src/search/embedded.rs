@@ -212,6 +212,13 @@ impl EmbeddedIndex {
         })
     }
 
+    /// For the search benchmark: runs the raw tantivy query of `query` for its top documents
+    /// only, on the calling thread.
+    #[doc(hidden)]
+    pub fn raw_top_docs(&self, query: &SearchQuery) -> anyhow::Result<usize> {
+        self.inner.top_docs_only(query)
+    }
+
     /// Runs blocking tantivy work on the blocking thread pool.
     async fn blocking<T, F>(&self, work: F) -> SearchResult<T>
     where
@@ -435,7 +442,8 @@ impl Inner {
         Some(Box::new(PhraseQuery::new_with_offset(terms)))
     }
 
-    fn search(&self, query: &SearchQuery) -> anyhow::Result<SearchResults> {
+    /// The tantivy query for a search, and the query's words.
+    fn compile(&self, query: &SearchQuery) -> (Box<dyn Query>, Vec<QueryWord>) {
         let words = query_words(&query.q);
         let mut clauses = self.filter_clauses(&query.filter);
         for w in &words {
@@ -449,6 +457,19 @@ impl Inner {
             }
             Box::new(BooleanQuery::new(clauses))
         };
+        (tantivy_query, words)
+    }
+
+    /// The benchmark's reference: the same tantivy query, collecting only the top documents
+    /// (no count, facets, stored fields or snippets).
+    fn top_docs_only(&self, query: &SearchQuery) -> anyhow::Result<usize> {
+        let (tantivy_query, _) = self.compile(query);
+        let top = TopDocs::with_limit(query.limit.max(1)).order_by_score();
+        Ok(self.reader.searcher().search(&tantivy_query, &top)?.len())
+    }
+
+    fn search(&self, query: &SearchQuery) -> anyhow::Result<SearchResults> {
+        let (tantivy_query, words) = self.compile(query);
 
         let searcher = self.reader.searcher();
         let num_docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);

@@ -357,12 +357,16 @@ async fn writer(db: Db, mut receiver: mpsc::Receiver<(Prepared, Reply)>) {
 /// What the writer needs to know about a consultation to accept comments on it.
 struct Target {
     consultation: consultation::Model,
+    /// Whether the draft is published (anyone may comment) or only its agency sees it.
+    public: bool,
+    agency_id: i64,
     provision_ids: Vec<String>,
     questions: Vec<Question>,
 }
 
 async fn load_target<C: ConnectionTrait>(conn: &C, actor: &Actor, id: i64) -> DomainResult<Target> {
     let c = consultations::find_visible(conn, Some(actor), id).await?;
+    let draft = drafts::find_visible(conn, Some(actor), c.draft_id).await?;
     let version = draft_version::Entity::find()
         .filter(draft_version::Column::DraftId.eq(c.draft_id))
         .filter(draft_version::Column::Number.eq(c.version_number))
@@ -375,6 +379,8 @@ async fn load_target<C: ConnectionTrait>(conn: &C, actor: &Actor, id: i64) -> Do
             .map(|p| p.id)
             .collect(),
         questions: consultations::questions_of(&c),
+        public: draft.published_at.is_some(),
+        agency_id: draft.agency_id,
         consultation: c,
     })
 }
@@ -388,13 +394,14 @@ enum Outcome {
 }
 
 /// Writes a batch in one transaction: every request is checked in order (so a retry inside the
-/// batch sees the first request's key), then the new comments, their index jobs and their audit
-/// events are inserted with one statement each. The outer error fails the whole batch; the inner
+/// batch sees the first request's key), then the new comments are inserted (one statement per
+/// row: measured faster than one multi-row statement with sqlx on both backends), and their
+/// index jobs and audit events with one statement each. The outer error fails the whole batch; the inner
 /// ones are answers to single requests.
 async fn write_batch(db: &Db, items: &[Prepared]) -> DomainResult<Vec<DomainResult<Receipt>>> {
     let tx = db.write().await?;
     let mut chain = AuditChain::lock(&*tx).await?;
-    let mut targets: HashMap<(i64, i64), Option<Target>> = HashMap::new();
+    let mut targets: HashMap<i64, Option<Target>> = HashMap::new();
     let mut outcomes = Vec::with_capacity(items.len());
     for item in items {
         match check_one(&*tx, &mut targets, item).await {
@@ -412,10 +419,8 @@ async fn write_batch(db: &Db, items: &[Prepared]) -> DomainResult<Vec<DomainResu
         .collect();
     let mut stored: HashMap<String, comment::Model> = HashMap::new();
     if !new.is_empty() {
-        for m in comment::Entity::insert_many(new)
-            .exec_with_returning(&*tx)
-            .await?
-        {
+        for m in new {
+            let m = comment::Entity::insert(m).exec_with_returning(&*tx).await?;
             stored.insert(m.tracking_number.clone(), m);
         }
         let mut jobs = Vec::new();
@@ -468,7 +473,7 @@ async fn write_batch(db: &Db, items: &[Prepared]) -> DomainResult<Vec<DomainResu
 
 async fn check_one<C: ConnectionTrait>(
     conn: &C,
-    targets: &mut HashMap<(i64, i64), Option<Target>>,
+    targets: &mut HashMap<i64, Option<Target>>,
     item: &Prepared,
 ) -> DomainResult<Outcome> {
     if let Some(key) = &item.idempotency_key
@@ -476,8 +481,9 @@ async fn check_one<C: ConnectionTrait>(
     {
         return replay(&existing, &item.request_hash);
     }
-    let cache_key = (item.consultation_id, item.actor.account_id);
-    if let std::collections::hash_map::Entry::Vacant(e) = targets.entry(cache_key) {
+    // Consultations exist only on published drafts, so what is loaded for one commenter holds
+    // for all: load each consultation once per batch.
+    if let std::collections::hash_map::Entry::Vacant(e) = targets.entry(item.consultation_id) {
         let target = match load_target(conn, &item.actor, item.consultation_id).await {
             Ok(t) => Some(t),
             Err(DomainError::NotFound(_)) => None,
@@ -486,8 +492,9 @@ async fn check_one<C: ConnectionTrait>(
         e.insert(target);
     }
     let target = targets
-        .get(&cache_key)
+        .get(&item.consultation_id)
         .and_then(Option::as_ref)
+        .filter(|t| t.public || crate::types::sees_unpublished(Some(&item.actor), t.agency_id))
         .ok_or(DomainError::NotFound("consultation"))?;
     let c = &target.consultation;
     if c.summary_published_at.is_some()
