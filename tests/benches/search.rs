@@ -12,45 +12,184 @@ use domain::search::{DocKind, SearchDoc, SearchFilter, SearchIndex, SearchQuery,
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::IndexedRandom};
 
 const THAI: &[&str] = &[
-    "ข้อมูล", "ส่วนบุคคล", "คุ้มครอง", "ผู้ประกอบการ", "ขนาดย่อม", "ค่าธรรมเนียม", "ใบอนุญาต", "พนักงานเจ้าหน้าที่", "คณะกรรมการ",
-    "สิ่งแวดล้อม", "ฝุ่นละออง", "มลพิษ", "ผู้บริโภค", "การคืนเงิน", "ตลาดออนไลน์", "แรงงาน", "แพลตฟอร์ม", "ประชาชน", "สิทธิ",
-    "หน้าที่", "โทษปรับ", "จำคุก", "ระยะเวลา", "บังคับใช้", "ภาระ", "ต้นทุน", "ความปลอดภัย", "สุขภาพ", "การขนส่ง", "รถยนต์",
-    "ควัน", "ดีเซล", "มาตรฐาน", "การตรวจสอบ", "รายงาน", "เปิดเผย", "ความยินยอม", "ผู้เยาว์", "ผู้ปกครอง", "ระบบอัตโนมัติ",
-    "ปัญญาประดิษฐ์", "การตัดสินใจ", "ทบทวน", "ชดเชย", "ค่าเสียหาย", "ร้องเรียน", "ไกล่เกลี่ย", "ท้องถิ่น", "จังหวัด", "ชุมชน",
+    "ข้อมูล",
+    "ส่วนบุคคล",
+    "คุ้มครอง",
+    "ผู้ประกอบการ",
+    "ขนาดย่อม",
+    "ค่าธรรมเนียม",
+    "ใบอนุญาต",
+    "พนักงานเจ้าหน้าที่",
+    "คณะกรรมการ",
+    "สิ่งแวดล้อม",
+    "ฝุ่นละออง",
+    "มลพิษ",
+    "ผู้บริโภค",
+    "การคืนเงิน",
+    "ตลาดออนไลน์",
+    "แรงงาน",
+    "แพลตฟอร์ม",
+    "ประชาชน",
+    "สิทธิ",
+    "หน้าที่",
+    "โทษปรับ",
+    "จำคุก",
+    "ระยะเวลา",
+    "บังคับใช้",
+    "ภาระ",
+    "ต้นทุน",
+    "ความปลอดภัย",
+    "สุขภาพ",
+    "การขนส่ง",
+    "รถยนต์",
+    "ควัน",
+    "ดีเซล",
+    "มาตรฐาน",
+    "การตรวจสอบ",
+    "รายงาน",
+    "เปิดเผย",
+    "ความยินยอม",
+    "ผู้เยาว์",
+    "ผู้ปกครอง",
+    "ระบบอัตโนมัติ",
+    "ปัญญาประดิษฐ์",
+    "การตัดสินใจ",
+    "ทบทวน",
+    "ชดเชย",
+    "ค่าเสียหาย",
+    "ร้องเรียน",
+    "ไกล่เกลี่ย",
+    "ท้องถิ่น",
+    "จังหวัด",
+    "ชุมชน",
 ];
-const THAI_GLUE: &[&str] = &["ควร", "ต้อง", "ไม่ควร", "เห็นด้วยกับ", "ขอให้", "และ", "หรือ", "ของ", "ใน", "เพื่อ", "ที่", "การ"];
+const THAI_GLUE: &[&str] = &[
+    "ควร",
+    "ต้อง",
+    "ไม่ควร",
+    "เห็นด้วยกับ",
+    "ขอให้",
+    "และ",
+    "หรือ",
+    "ของ",
+    "ใน",
+    "เพื่อ",
+    "ที่",
+    "การ",
+];
 const ENGLISH: &[&str] = &[
-    "privacy", "personal", "data", "protection", "business", "small", "fee", "licence", "officer", "committee", "environment",
-    "dust", "pollution", "consumer", "refund", "online", "marketplace", "labour", "platform", "citizen", "rights", "duty",
-    "penalty", "fine", "imprisonment", "period", "enforcement", "burden", "cost", "safety", "health", "transport", "diesel",
-    "standard", "inspection", "report", "disclosure", "consent", "minor", "guardian", "automated", "decision", "review",
-    "compensation", "complaint", "mediation", "regulation", "province", "community",
+    "privacy",
+    "personal",
+    "data",
+    "protection",
+    "business",
+    "small",
+    "fee",
+    "licence",
+    "officer",
+    "committee",
+    "environment",
+    "dust",
+    "pollution",
+    "consumer",
+    "refund",
+    "online",
+    "marketplace",
+    "labour",
+    "platform",
+    "citizen",
+    "rights",
+    "duty",
+    "penalty",
+    "fine",
+    "imprisonment",
+    "period",
+    "enforcement",
+    "burden",
+    "cost",
+    "safety",
+    "health",
+    "transport",
+    "diesel",
+    "standard",
+    "inspection",
+    "report",
+    "disclosure",
+    "consent",
+    "minor",
+    "guardian",
+    "automated",
+    "decision",
+    "review",
+    "compensation",
+    "complaint",
+    "mediation",
+    "regulation",
+    "province",
+    "community",
 ];
-const AGENCIES: &[&str] = &["pdpc-office", "pollution-control", "digital-economy", "consumer-board", "labour-dept"];
-const LAW_TYPES: &[&str] = &["act", "royal_decree", "ministerial_regulation", "rule", "notification", "plan"];
-const TOPICS: &[&str] = &["privacy", "digital", "environment", "consumer", "labour", "health", "transport"];
+const AGENCIES: &[&str] = &[
+    "pdpc-office",
+    "pollution-control",
+    "digital-economy",
+    "consumer-board",
+    "labour-dept",
+];
+const LAW_TYPES: &[&str] = &[
+    "act",
+    "royal_decree",
+    "ministerial_regulation",
+    "rule",
+    "notification",
+    "plan",
+];
+const TOPICS: &[&str] = &[
+    "privacy",
+    "digital",
+    "environment",
+    "consumer",
+    "labour",
+    "health",
+    "transport",
+];
 const STANCES: &[&str] = &["support", "oppose", "neutral"];
 
 fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn thai_sentence(rng: &mut StdRng, words: usize) -> String {
     (0..words)
-        .map(|i| if i % 3 == 1 { *THAI_GLUE.choose(rng).unwrap() } else { *THAI.choose(rng).unwrap() })
+        .map(|i| {
+            if i % 3 == 1 {
+                *THAI_GLUE.choose(rng).unwrap()
+            } else {
+                *THAI.choose(rng).unwrap()
+            }
+        })
         .collect::<Vec<_>>()
         .concat()
 }
 
 fn english_sentence(rng: &mut StdRng, words: usize) -> String {
-    (0..words).map(|_| *ENGLISH.choose(rng).unwrap()).collect::<Vec<_>>().join(" ")
+    (0..words)
+        .map(|_| *ENGLISH.choose(rng).unwrap())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn text(rng: &mut StdRng, sentences: usize) -> String {
     (0..sentences)
         .map(|_| {
             let words = rng.random_range(6..14);
-            if rng.random_bool(0.8) { thai_sentence(rng, words) } else { english_sentence(rng, words) }
+            if rng.random_bool(0.8) {
+                thai_sentence(rng, words)
+            } else {
+                english_sentence(rng, words)
+            }
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -69,7 +208,12 @@ fn corpus(drafts: usize, comments: usize) -> (Vec<SearchDoc>, Vec<SearchDoc>) {
                 draft_id: id,
                 consultation_id: None,
                 provision_id: None,
-                title: format!("ร่างพระราชบัญญัติ{}{} พ.ศ. .... · Draft {} Act", THAI.choose(&mut rng).unwrap(), THAI.choose(&mut rng).unwrap(), ENGLISH.choose(&mut rng).unwrap()),
+                title: format!(
+                    "ร่างพระราชบัญญัติ{}{} พ.ศ. .... · Draft {} Act",
+                    THAI.choose(&mut rng).unwrap(),
+                    THAI.choose(&mut rng).unwrap(),
+                    ENGLISH.choose(&mut rng).unwrap()
+                ),
                 body,
                 agency: AGENCIES[id as usize % AGENCIES.len()].into(),
                 status: Some(["in_consultation", "consulted", "preparing"][id as usize % 3].into()),
@@ -91,7 +235,9 @@ fn corpus(drafts: usize, comments: usize) -> (Vec<SearchDoc>, Vec<SearchDoc>) {
                 kind: DocKind::Comment,
                 draft_id: draft,
                 consultation_id: Some(draft),
-                provision_id: rng.random_bool(0.3).then(|| format!("s{}", rng.random_range(1..30))),
+                provision_id: rng
+                    .random_bool(0.3)
+                    .then(|| format!("s{}", rng.random_range(1..30))),
                 title: String::new(),
                 body: text(&mut rng, sentences),
                 agency: AGENCIES[draft as usize % AGENCIES.len()].into(),
@@ -110,30 +256,124 @@ fn corpus(drafts: usize, comments: usize) -> (Vec<SearchDoc>, Vec<SearchDoc>) {
 
 /// The fixed query set: Thai words, English words, filtered and faceted queries.
 fn queries() -> Vec<(String, SearchQuery)> {
-    let q = |text: &str, filter: SearchFilter| SearchQuery { q: text.into(), filter, limit: 20, offset: 0 };
-    let kind = |k: DocKind| SearchFilter { kinds: vec![k], ..Default::default() };
+    let q = |text: &str, filter: SearchFilter| SearchQuery {
+        q: text.into(),
+        filter,
+        limit: 20,
+        offset: 0,
+    };
+    let kind = |k: DocKind| SearchFilter {
+        kinds: vec![k],
+        ..Default::default()
+    };
     vec![
-        ("thai: ข้อมูลส่วนบุคคล".into(), q("ข้อมูลส่วนบุคคล", SearchFilter::default())),
+        (
+            "thai: ข้อมูลส่วนบุคคล".into(),
+            q("ข้อมูลส่วนบุคคล", SearchFilter::default()),
+        ),
         ("thai: คุ้มครอง".into(), q("คุ้มครอง", SearchFilter::default())),
-        ("thai inside compound: บุคคล".into(), q("บุคคล", SearchFilter::default())),
-        ("thai two words: ผู้ประกอบการ ขนาดย่อม".into(), q("ผู้ประกอบการ ขนาดย่อม", SearchFilter::default())),
-        ("thai digits: มาตรา ๕".into(), q("มาตรา ๕", kind(DocKind::Draft))),
-        ("english: privacy".into(), q("privacy", SearchFilter::default())),
-        ("english two words: personal data".into(), q("personal data", SearchFilter::default())),
-        ("english typo: regulaton".into(), q("regulaton", SearchFilter::default())),
-        ("filtered: ค่าธรรมเนียม, comments, oppose".into(), q("ค่าธรรมเนียม", SearchFilter { kinds: vec![DocKind::Comment], stance: Some("oppose".into()), ..Default::default() })),
-        ("filtered: penalty, agency".into(), q("penalty", SearchFilter { agency: Some("pdpc-office".into()), ..Default::default() })),
-        ("filtered: สิ่งแวดล้อม, drafts, act".into(), q("สิ่งแวดล้อม", SearchFilter { kinds: vec![DocKind::Draft], law_type: Some("act".into()), ..Default::default() })),
-        ("filtered: empty q, one consultation".into(), q("", SearchFilter { consultation_id: Some(42), kinds: vec![DocKind::Comment], ..Default::default() })),
-        ("faceted: empty q, topic".into(), q("", SearchFilter { topic: Some("privacy".into()), ..Default::default() })),
-        ("date range: ผู้บริโภค".into(), q("ผู้บริโภค", SearchFilter { date_from: Some(1_700_000_000_000 + 86_400_000), date_to: Some(1_700_000_000_000 + 30 * 86_400_000), ..Default::default() })),
+        (
+            "thai inside compound: บุคคล".into(),
+            q("บุคคล", SearchFilter::default()),
+        ),
+        (
+            "thai two words: ผู้ประกอบการ ขนาดย่อม".into(),
+            q("ผู้ประกอบการ ขนาดย่อม", SearchFilter::default()),
+        ),
+        (
+            "thai digits: มาตรา ๕".into(),
+            q("มาตรา ๕", kind(DocKind::Draft)),
+        ),
+        (
+            "english: privacy".into(),
+            q("privacy", SearchFilter::default()),
+        ),
+        (
+            "english two words: personal data".into(),
+            q("personal data", SearchFilter::default()),
+        ),
+        (
+            "english typo: regulaton".into(),
+            q("regulaton", SearchFilter::default()),
+        ),
+        (
+            "filtered: ค่าธรรมเนียม, comments, oppose".into(),
+            q(
+                "ค่าธรรมเนียม",
+                SearchFilter {
+                    kinds: vec![DocKind::Comment],
+                    stance: Some("oppose".into()),
+                    ..Default::default()
+                },
+            ),
+        ),
+        (
+            "filtered: penalty, agency".into(),
+            q(
+                "penalty",
+                SearchFilter {
+                    agency: Some("pdpc-office".into()),
+                    ..Default::default()
+                },
+            ),
+        ),
+        (
+            "filtered: สิ่งแวดล้อม, drafts, act".into(),
+            q(
+                "สิ่งแวดล้อม",
+                SearchFilter {
+                    kinds: vec![DocKind::Draft],
+                    law_type: Some("act".into()),
+                    ..Default::default()
+                },
+            ),
+        ),
+        (
+            "filtered: empty q, one consultation".into(),
+            q(
+                "",
+                SearchFilter {
+                    consultation_id: Some(42),
+                    kinds: vec![DocKind::Comment],
+                    ..Default::default()
+                },
+            ),
+        ),
+        (
+            "faceted: empty q, topic".into(),
+            q(
+                "",
+                SearchFilter {
+                    topic: Some("privacy".into()),
+                    ..Default::default()
+                },
+            ),
+        ),
+        (
+            "date range: ผู้บริโภค".into(),
+            q(
+                "ผู้บริโภค",
+                SearchFilter {
+                    date_from: Some(1_700_000_000_000 + 86_400_000),
+                    date_to: Some(1_700_000_000_000 + 30 * 86_400_000),
+                    ..Default::default()
+                },
+            ),
+        ),
     ]
 }
 
 fn summary(name: &str, mut samples: Vec<Duration>) -> String {
     samples.sort();
-    let p = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1e3;
-    format!("{name:<24} p50 {:>7.2} ms   p95 {:>7.2} ms   p99 {:>7.2} ms   ({} queries)", p(0.50), p(0.95), p(0.99), samples.len())
+    let p =
+        |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1e3;
+    format!(
+        "{name:<24} p50 {:>7.2} ms   p95 {:>7.2} ms   p99 {:>7.2} ms   ({} queries)",
+        p(0.50),
+        p(0.95),
+        p(0.99),
+        samples.len()
+    )
 }
 
 #[tokio::main]
@@ -147,25 +387,43 @@ async fn main() {
     };
     eprintln!("generating {drafts} drafts and {comments} comments...");
     let (draft_docs, comment_docs) = corpus(drafts, comments);
-    let bytes: usize = draft_docs.iter().chain(&comment_docs).map(|d| d.title.len() + d.body.len()).sum();
+    let bytes: usize = draft_docs
+        .iter()
+        .chain(&comment_docs)
+        .map(|d| d.title.len() + d.body.len())
+        .sum();
     eprintln!("indexing {:.1} MB of text...", bytes as f64 / 1e6);
     let started = Instant::now();
     let total = draft_docs.len() + comment_docs.len();
     let mut done = 0;
     for batch in draft_docs.chunks(1000).chain(comment_docs.chunks(5000)) {
-        app.ctx.search.upsert(batch.to_vec()).await.expect("indexing");
+        app.ctx
+            .search
+            .upsert(batch.to_vec())
+            .await
+            .expect("indexing");
         done += batch.len();
         eprint!("\r  {done}/{total}");
     }
     let indexing = started.elapsed();
     eprintln!();
-    println!("corpus: {drafts} drafts + {comments} comments, {:.1} MB of text (80% Thai sentences)", bytes as f64 / 1e6);
-    println!("indexing: {total} documents in {:.1} s = {:.0} documents/s (batches of 5000, one commit each)", indexing.as_secs_f64(), total as f64 / indexing.as_secs_f64());
+    println!(
+        "corpus: {drafts} drafts + {comments} comments, {:.1} MB of text (80% Thai sentences)",
+        bytes as f64 / 1e6
+    );
+    println!(
+        "indexing: {total} documents in {:.1} s = {:.0} documents/s (batches of 5000, one commit each)",
+        indexing.as_secs_f64(),
+        total as f64 / indexing.as_secs_f64()
+    );
 
     let set = queries();
     let client = reqwest::Client::new();
     let (mut raw, mut engine, mut http) = (Vec::new(), Vec::new(), Vec::new());
-    let mut per_query: Vec<(String, Vec<Duration>, u64)> = set.iter().map(|(n, _)| (n.clone(), Vec::new(), 0)).collect();
+    let mut per_query: Vec<(String, Vec<Duration>, u64)> = set
+        .iter()
+        .map(|(n, _)| (n.clone(), Vec::new(), 0))
+        .collect();
     for round in 0..=rounds {
         for (i, (_, query)) in set.iter().enumerate() {
             let t = Instant::now();
@@ -174,12 +432,18 @@ async fn main() {
             let t = Instant::now();
             let results = app.ctx.search.search(query).await.expect("engine query");
             let engine_time = t.elapsed();
-            let mut params: Vec<(&str, String)> = vec![("q", query.q.clone()), ("limit", query.limit.to_string())];
+            let mut params: Vec<(&str, String)> =
+                vec![("q", query.q.clone()), ("limit", query.limit.to_string())];
             for k in &query.filter.kinds {
                 params.push(("kind", k.as_str().into()));
             }
             let f = &query.filter;
-            for (name, value) in [("agency", &f.agency), ("law_type", &f.law_type), ("stance", &f.stance), ("topic", &f.topic)] {
+            for (name, value) in [
+                ("agency", &f.agency),
+                ("law_type", &f.law_type),
+                ("stance", &f.stance),
+                ("topic", &f.topic),
+            ] {
                 if let Some(v) = value {
                     params.push((name, v.clone()));
                 }
@@ -189,11 +453,20 @@ async fn main() {
             }
             for (name, value) in [("from", f.date_from), ("to", f.date_to)] {
                 if let Some(ms) = value {
-                    params.push((name, domain::time::to_datetime(ms).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)));
+                    params.push((
+                        name,
+                        domain::time::to_datetime(ms)
+                            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                    ));
                 }
             }
             let t = Instant::now();
-            let r = client.get(app.url("/api/v1/search")).query(&params).send().await.expect("HTTP search");
+            let r = client
+                .get(app.url("/api/v1/search"))
+                .query(&params)
+                .send()
+                .await
+                .expect("HTTP search");
             assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
             let _ = r.bytes().await;
             let http_time = t.elapsed();
@@ -210,12 +483,23 @@ async fn main() {
     println!("{}", summary("raw tantivy (reference)", raw));
     println!("{}", summary("engine (API's search)", engine.clone()));
     println!("{}", summary("HTTP API end to end", http.clone()));
-    let mut overhead: Vec<Duration> = http.iter().zip(&engine).map(|(h, e)| h.saturating_sub(*e)).collect();
+    let mut overhead: Vec<Duration> = http
+        .iter()
+        .zip(&engine)
+        .map(|(h, e)| h.saturating_sub(*e))
+        .collect();
     overhead.sort();
-    println!("API overhead over the engine: median {:.2} ms, p95 {:.2} ms", overhead[overhead.len() / 2].as_secs_f64() * 1e3, overhead[overhead.len() * 95 / 100].as_secs_f64() * 1e3);
+    println!(
+        "API overhead over the engine: median {:.2} ms, p95 {:.2} ms",
+        overhead[overhead.len() / 2].as_secs_f64() * 1e3,
+        overhead[overhead.len() * 95 / 100].as_secs_f64() * 1e3
+    );
     println!("per query (engine p50, matches):");
     for (name, mut samples, total) in per_query {
         samples.sort();
-        println!("  {name:<44} {:>7.2} ms  {total:>7} hits", samples[samples.len() / 2].as_secs_f64() * 1e3);
+        println!(
+            "  {name:<44} {:>7.2} ms  {total:>7} hits",
+            samples[samples.len() / 2].as_secs_f64() * 1e3
+        );
     }
 }
