@@ -359,6 +359,7 @@ async fn open_consultation(
                 }
                 .into(),
             ),
+            notify: i % 4 == 0,
         };
         ctx.comments
             .submit(

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::{
     db::{Db, PoolOptions},
+    mail::Mailer,
     search::backend::Search,
     service::{accounts::TokenCache, comments::CommentIngest},
     settings::Settings,
@@ -16,6 +17,7 @@ pub struct Context {
     pub comments: CommentIngest,
     pub search: Arc<Search>,
     pub tokens: TokenCache,
+    pub mailer: Mailer,
 }
 
 impl Context {
@@ -30,7 +32,9 @@ impl Context {
         })?;
         let db = Db::connect(settings.database_url.expose(), pool).await?;
         let search = Arc::new(Search::open(&settings, &settings.meilisearch_prefix)?);
+        let mailer = Mailer::from_settings(&settings)?;
         Ok(Context {
+            mailer,
             search,
             tokens: TokenCache::default(),
             comments: CommentIngest::start(db.clone()),

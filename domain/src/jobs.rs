@@ -162,3 +162,103 @@ pub async fn retry_job(
     tx.commit().await?;
     Ok(updated)
 }
+
+/// Adds a job unless one with the same `dedupe_key` is already waiting to run: for jobs that
+/// recompute something from the current state, where one pending run covers every request.
+pub async fn enqueue_unique<C: ConnectionTrait, J: JobPayload>(
+    conn: &C,
+    job: &J,
+    dedupe_key: &str,
+) -> DomainResult<()> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let waiting = job::Entity::find()
+        .filter(job::Column::DedupeKey.eq(dedupe_key))
+        .filter(job::Column::State.eq(STATE_PENDING))
+        .one(conn)
+        .await?;
+    if waiting.is_some() {
+        return Ok(());
+    }
+    let now = now_ms();
+    job::Entity::insert(job::ActiveModel {
+        kind: Set(J::KIND.into()),
+        payload: Set(serde_json::to_string(job).map_err(anyhow::Error::from)?),
+        dedupe_key: Set(Some(dedupe_key.into())),
+        priority: Set(J::PRIORITY),
+        state: Set(STATE_PENDING.into()),
+        run_at: Set(now),
+        attempts: Set(0),
+        max_attempts: Set(J::MAX_ATTEMPTS),
+        lease_owner: Set(None),
+        lease_expires_at: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// A moment in a consultation's life that the worker acts on once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsultationEvent {
+    Opened,
+    ClosingSoon,
+    Closed,
+}
+
+/// `consultation_event`: refresh what depends on the consultation's status and notify
+/// subscribers.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct ConsultationEventJob {
+    pub consultation_id: i64,
+    pub event: ConsultationEvent,
+}
+
+impl JobPayload for ConsultationEventJob {
+    const KIND: &'static str = "consultation_event";
+}
+
+/// `aggregate_consultation`: bring a consultation's statistics snapshot up to date.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct AggregateJob {
+    pub consultation_id: i64,
+}
+
+impl JobPayload for AggregateJob {
+    const KIND: &'static str = "aggregate_consultation";
+}
+
+impl AggregateJob {
+    pub fn dedupe_key(&self) -> String {
+        format!("aggregate-{}", self.consultation_id)
+    }
+}
+
+/// `send_mail`: one message to one recipient. Deliveries are recorded by message key, so a
+/// message already sent is never sent again, however often the job runs.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(tag = "message", rename_all = "snake_case")]
+pub enum MailJob {
+    /// The receipt of a comment, with its tracking number, to its author.
+    CommentReceipt { comment_id: i64 },
+    /// The link confirming a subscription. The job makes a new secret and stores its hash, so
+    /// the secret exists in clear only in the mail.
+    SubscriptionConfirm { subscription_id: i64 },
+    /// "A consultation you follow opened" or "closes in 3 days", to one subscription.
+    ConsultationNotice {
+        consultation_id: i64,
+        subscription_id: i64,
+        event: ConsultationEvent,
+    },
+    /// "The hearing summary is published", to the author of a comment who asked to be told.
+    SummaryPublished { comment_id: i64 },
+}
+
+impl JobPayload for MailJob {
+    const KIND: &'static str = "send_mail";
+    const MAX_ATTEMPTS: i32 = 10;
+}

@@ -2,18 +2,22 @@
 //! worker call. Nothing here knows about HTTP.
 
 pub mod audit;
+pub mod campaigns;
 pub mod context;
 pub mod db;
 pub mod diff;
 pub mod entity;
 pub mod error;
 pub mod jobs;
+pub mod mail;
 pub mod markdown;
 pub mod provisions;
+pub mod ria;
 pub mod search;
 pub mod service;
 pub mod settings;
 pub mod shutdown;
+pub mod stats;
 pub mod time;
 pub mod types;
 

@@ -143,3 +143,21 @@ impl Actor {
 pub fn sees_unpublished(actor: Option<&Actor>, agency_id: i64) -> bool {
     actor.is_some_and(|a| a.can_manage(agency_id))
 }
+
+string_enum!(
+    /// What a disposition is about.
+    DispositionTarget {
+        Comment => "comment",
+        Cluster => "cluster",
+        Provision => "provision",
+    }
+);
+
+string_enum!(
+    /// The agency's decision on what was said ("you said, we did").
+    Decision {
+        Accepted => "accepted",
+        PartlyAccepted => "partly_accepted",
+        NotAccepted => "not_accepted",
+    }
+);

@@ -7,6 +7,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_create_core_schema;
+mod m20261122_000001_add_notifications;
 
 /// Applies and rolls back the schema, in order.
 pub struct Migrator;
@@ -14,6 +15,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261121_000001_create_core_schema::Migration)]
+        vec![
+            Box::new(m20261121_000001_create_core_schema::Migration),
+            Box::new(m20261122_000001_add_notifications::Migration),
+        ]
     }
 }

@@ -122,3 +122,64 @@ async fn failing_jobs_back_off_then_fail_and_an_admin_can_retry_them() {
     assert_eq!(again.code(), "invalid_state");
     assert_eq!(app.run_pending_jobs().await, 1);
 }
+
+/// A worker that dies holding jobs (claimed, never finished) loses nothing: once the lease
+/// expires another worker takes them, and the result equals a run without the crash.
+#[tokio::test]
+async fn jobs_abandoned_by_a_dead_worker_are_finished_by_another_after_the_lease() {
+    let app = spawn_app().await;
+    let h = app.open_hearing("lease").await;
+    let citizen = app.user("citizen", None).await;
+    let r = app
+        .post(
+            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+            Some(&citizen),
+            &serde_json::json!({"body": "ความเห็นเรื่องสัญญาเช่า", "stance": "oppose"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    // The "dead" worker claims everything (indexing, statistics, mail) and never reports back.
+    let claimed = worker::claim(&app.ctx, "dead-worker", 1000).await.unwrap();
+    let kinds: HashSet<String> = claimed.iter().map(|j| j.kind.clone()).collect();
+    for k in ["search_index", "aggregate_consultation", "send_mail"] {
+        assert!(kinds.contains(k), "{kinds:?}");
+    }
+    assert_eq!(
+        app.run_pending_jobs().await,
+        0,
+        "leased jobs are not taken while the lease holds"
+    );
+    // The lease runs out.
+    job::Entity::update_many()
+        .col_expr(job::Column::LeaseExpiresAt, Expr::value(0i64))
+        .exec(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(app.run_pending_jobs().await, claimed.len());
+    let left = job::Entity::find()
+        .filter(job::Column::State.ne("done"))
+        .all(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    assert!(left.is_empty(), "{left:?}");
+    // Same end state as without the crash: indexed, counted, one receipt.
+    let found = app.get("/api/v1/search?q=สัญญาเช่า&kind=comment", None).await;
+    assert_eq!(found.body["total"], 1, "{}", found.text);
+    let summary = app
+        .get(
+            &format!("/api/v1/consultations/{}/summary", h.consultation_id),
+            None,
+        )
+        .await;
+    assert_eq!(summary.body["total"], 1);
+    let mail = std::fs::read_dir(app.ctx.settings.data_dir.join("mail"))
+        .unwrap()
+        .count();
+    assert_eq!(mail, 1);
+    // A late report from the dead worker changes nothing (it no longer holds the lease).
+    let done = job::Entity::find().all(&app.ctx.db.conn).await.unwrap();
+    assert!(
+        done.iter()
+            .all(|j| j.state == "done" && j.lease_owner.is_none())
+    );
+}

@@ -1,16 +1,22 @@
 //! The black-box suite: one test binary, one module per capability.
 
+mod assessments;
 mod auth;
 mod cli;
 mod comments;
 mod consultations;
 mod demo;
+mod dispositions;
 mod drafts;
 mod errors;
 mod health;
 mod jobs;
+mod mail;
 mod migrations;
 mod openapi;
 mod privacy;
+mod reports;
 mod search;
 mod search_contract;
+mod subscriptions;
+mod worker;

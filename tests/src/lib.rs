@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+pub mod smtp;
+
 use domain::{
     Context,
     db::PoolOptions,

@@ -26,6 +26,10 @@ use tokio::sync::watch;
 pub const LEASE_MS: i64 = 60_000;
 
 pub mod jobs;
+pub mod scheduler;
+
+/// How often a worker looks for consultations that opened, close soon or closed.
+pub const SCHEDULER_EVERY: Duration = Duration::from_secs(10);
 
 /// Most jobs claimed at once; jobs of one kind in a claim run as one batch.
 pub const BATCH: u64 = 200;
@@ -166,7 +170,14 @@ pub async fn run(ctx: Context, mut shutdown: watch::Receiver<bool>) {
         rand::rng().random::<u32>()
     );
     tracing::info!(worker = %owner, "worker started");
+    let mut last_tick: Option<std::time::Instant> = None;
     while !*shutdown.borrow() {
+        if last_tick.is_none_or(|t| t.elapsed() >= SCHEDULER_EVERY) {
+            last_tick = Some(std::time::Instant::now());
+            if let Err(err) = scheduler::tick(&ctx).await {
+                tracing::warn!(error = %format!("{err:#}"), "the scheduler failed; it runs again shortly");
+            }
+        }
         let idle = match run_batch(&ctx, &owner).await {
             Ok(ran) => ran == 0,
             Err(err) => {

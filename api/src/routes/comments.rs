@@ -89,6 +89,9 @@ pub struct CreateComment {
     /// How the comment is published (default `anonymous`).
     #[serde(default)]
     pub publication: Option<Publication>,
+    /// E-mail me when the agency publishes the hearing summary (default false).
+    #[serde(default)]
+    pub notify: bool,
 }
 
 /// The receipt of a comment. Keep the tracking number to follow what happens to it.
@@ -200,6 +203,7 @@ impl CommentsApi {
             organisation_name: b.organisation_name,
             province: b.province,
             publication: b.publication.map(|p| p.as_str().into()),
+            notify: b.notify,
         };
         let receipt = state
             .ctx

@@ -8,11 +8,16 @@ use crate::error::{ApiError, ApiResult};
 
 pub mod admin;
 pub mod agencies;
+pub mod assessments;
 pub mod comments;
 pub mod consultations;
+pub mod dispositions;
 pub mod drafts;
 pub mod health;
+pub mod reports;
 pub mod search;
+pub mod subscriptions;
+pub mod summaries;
 
 #[derive(Tags)]
 pub enum Tag {
@@ -26,6 +31,8 @@ pub enum Tag {
     Comments,
     /// Full-text search over everything public.
     Search,
+    /// E-mail notifications about agencies, topics and drafts.
+    Subscriptions,
     /// Administration: background jobs.
     Admin,
     /// Liveness and readiness of the service.
@@ -37,7 +44,12 @@ pub type Api = (
     drafts::DraftsApi,
     consultations::ConsultationsApi,
     comments::CommentsApi,
+    dispositions::DispositionsApi,
+    summaries::SummariesApi,
+    reports::ReportsApi,
+    assessments::AssessmentsApi,
     search::SearchApi,
+    subscriptions::SubscriptionsApi,
     admin::AdminApi,
     health::HealthApi,
     crate::site::SiteApi,
@@ -49,7 +61,12 @@ pub fn api() -> Api {
         drafts::DraftsApi,
         consultations::ConsultationsApi,
         comments::CommentsApi,
+        dispositions::DispositionsApi,
+        summaries::SummariesApi,
+        reports::ReportsApi,
+        assessments::AssessmentsApi,
         search::SearchApi,
+        subscriptions::SubscriptionsApi,
         admin::AdminApi,
         health::HealthApi,
         crate::site::SiteApi,

@@ -23,6 +23,7 @@ pub struct Model {
     pub received_at: i64,
     pub content_hash: String,
     pub cluster_id: Option<i64>,
+    pub notify: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

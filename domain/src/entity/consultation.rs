@@ -17,6 +17,9 @@ pub struct Model {
     pub invited_stakeholders: String,
     pub summary_published_at: Option<i64>,
     pub created_at: i64,
+    pub opened_processed_at: Option<i64>,
+    pub closing_reminded_at: Option<i64>,
+    pub closed_processed_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,11 +6,18 @@ pub mod agency;
 pub mod api_token;
 pub mod audit_event;
 pub mod comment;
+pub mod comment_cluster;
 pub mod consultation;
+pub mod delivery;
+pub mod disposition;
 pub mod draft;
 pub mod draft_version;
 pub mod idempotency_key;
+pub mod impact_assessment;
 pub mod job;
+pub mod report;
+pub mod statistics;
+pub mod subscription;
 
 pub mod prelude {
     pub use super::account::Entity as Account;
@@ -19,8 +26,10 @@ pub mod prelude {
     pub use super::audit_event::Entity as AuditEvent;
     pub use super::comment::Entity as Comment;
     pub use super::consultation::Entity as Consultation;
+    pub use super::delivery::Entity as Delivery;
     pub use super::draft::Entity as Draft;
     pub use super::draft_version::Entity as DraftVersion;
     pub use super::idempotency_key::Entity as IdempotencyKey;
     pub use super::job::Entity as Job;
+    pub use super::statistics::Entity as Statistics;
 }

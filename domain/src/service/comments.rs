@@ -64,6 +64,8 @@ pub struct NewComment {
     pub organisation_name: Option<String>,
     pub province: Option<String>,
     pub publication: Option<String>,
+    /// Tell the author by e-mail when the hearing summary is published.
+    pub notify: bool,
 }
 
 /// What the submitter gets back, and what a retry with the same key replays.
@@ -91,6 +93,7 @@ struct Prepared {
     organisation_name: Option<String>,
     province: Option<String>,
     publication: Publication,
+    notify: bool,
 }
 
 fn prepare(
@@ -182,6 +185,7 @@ fn prepare(
         organisation_name,
         province,
         publication: publication.unwrap_or(Publication::Anonymous),
+        notify: input.notify,
     })
 }
 
@@ -441,6 +445,18 @@ async fn write_batch(db: &Db, items: &[Prepared]) -> DomainResult<Vec<DomainResu
             });
         }
         crate::jobs::enqueue_many(&*tx, &jobs).await?;
+        let receipts: Vec<crate::jobs::MailJob> = stored
+            .values()
+            .map(|m| crate::jobs::MailJob::CommentReceipt { comment_id: m.id })
+            .collect();
+        crate::jobs::enqueue_many(&*tx, &receipts).await?;
+        let mut consultations: Vec<i64> = stored.values().map(|m| m.consultation_id).collect();
+        consultations.sort_unstable();
+        consultations.dedup();
+        for consultation_id in consultations {
+            let job = crate::jobs::AggregateJob { consultation_id };
+            crate::jobs::enqueue_unique(&*tx, &job, &job.dedupe_key()).await?;
+        }
     }
     let mut results = Vec::with_capacity(outcomes.len());
     for outcome in outcomes {
@@ -564,6 +580,7 @@ async fn check_one<C: ConnectionTrait>(
             tracking_number: Set(tracking.clone()),
             received_at: Set(item.received_at),
             cluster_id: Set(None),
+            notify: Set(item.notify),
             ..Default::default()
         }),
         tracking,

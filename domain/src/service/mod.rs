@@ -4,8 +4,14 @@
 
 pub mod accounts;
 pub mod agencies;
+pub mod assessments;
+pub mod clusters;
 pub mod comments;
 pub mod consultations;
+pub mod dispositions;
 pub mod drafts;
 pub mod page;
+pub mod reports;
+pub mod subscriptions;
+pub mod summaries;
 pub mod validate;

@@ -1,0 +1,158 @@
+use chrono::{DateTime, Utc};
+use domain::{ria::ImpactAssessment as Fields, service::assessments};
+use poem::web::Data;
+use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
+
+use super::{Tag, drafts::Draft, time};
+use crate::{
+    AppState,
+    auth::{MaybeSignedIn, SignedIn},
+    body::{self, JsonBody},
+    error::{ApiError, ApiResult},
+};
+
+/// A draft's regulatory impact assessment (RIA).
+#[derive(Debug, Object)]
+pub struct ImpactAssessment {
+    /// The draft assessed.
+    pub draft_id: i64,
+    /// `draft` (saved, visible to the agency only) or `published` (final and public).
+    pub status: String,
+    /// The assessment's structured fields, exactly as saved (see `save_impact_assessment`).
+    pub fields: serde_json::Value,
+    /// Cost and benefit totals per bearer (THB): `one_off_costs`, `annual_costs`, `annual_benefits`, `unmonetised_benefits`, `net_annual_thb`.
+    pub totals: serde_json::Value,
+    /// The published report as sanitised HTML; `null` until published.
+    pub html: Option<String>,
+    /// SHA-256 of the published report's Markdown; `null` until published.
+    pub content_hash: Option<String>,
+    /// When it was last saved.
+    pub updated_at: DateTime<Utc>,
+    /// When it was published.
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+fn out(a: assessments::Assessment) -> ApiResult<ImpactAssessment> {
+    let r = a.row;
+    Ok(ImpactAssessment {
+        draft_id: r.draft_id,
+        status: if r.published_at.is_some() {
+            "published"
+        } else {
+            "draft"
+        }
+        .into(),
+        fields: serde_json::to_value(&a.fields)
+            .map_err(|e| ApiError::from(domain::DomainError::Internal(e.into())))?,
+        totals: serde_json::to_value(a.fields.totals())
+            .map_err(|e| ApiError::from(domain::DomainError::Internal(e.into())))?,
+        html: r.body_html,
+        content_hash: r.content_hash,
+        updated_at: time(r.updated_at),
+        published_at: r.published_at.map(time),
+    })
+}
+
+pub struct AssessmentsApi;
+
+#[OpenApi(prefix_path = "/api/v1", tag = "Tag::Drafts")]
+impl AssessmentsApi {
+    /// Get a draft's regulatory impact assessment: published ones for everyone, a saved draft
+    /// for the drafting agency.
+    #[oai(
+        path = "/drafts/:id/impact-assessment",
+        method = "get",
+        operation_id = "get_impact_assessment"
+    )]
+    async fn get(
+        &self,
+        state: Data<&AppState>,
+        auth: MaybeSignedIn,
+        id: Path<i64>,
+    ) -> ApiResult<Json<ImpactAssessment>> {
+        Ok(Json(out(assessments::get(
+            &state.ctx.db.conn,
+            auth.actor(),
+            id.0,
+        )
+        .await?)?))
+    }
+
+    /// Save a draft's regulatory impact assessment (officers of the draft's agency). The body
+    /// has these fields, all required unless marked optional: `problem`, `cause`,
+    /// `why_state_must_act` (texts); `objectives` (list of texts, at least one);
+    /// `alternatives` (list of `{kind: do_nothing|non_legal|legal, description, advantages,
+    /// disadvantages, chosen}`: at least one `do_nothing` and one `non_legal`, exactly one
+    /// chosen); `affected_groups` (list of `{group, kind: public|business|sme|government|other,
+    /// estimated_size (optional), how_affected}`); `economic_impact`, `social_impact`,
+    /// `environmental_impact`; `costs` (list of `{bearer: public|business|state, description,
+    /// one_off_thb, annual_thb}`); `benefits` (list of `{beneficiary, description, annual_thb
+    /// (optional)}`); `licences`, `committees`, `discretion`, `criminal_penalties` (lists of
+    /// `{provision_id (optional), description, justification}` — each needs a justification);
+    /// `readiness` (`{staff, budget_thb, systems}`); `consultation_results`;
+    /// `evaluation_plan` (`{review_after_years: 1..5, indicators: [{name, baseline, target,
+    /// data_source}]}`). Amounts are whole baht. Every problem is reported with its field path.
+    #[oai(
+        path = "/drafts/:id/impact-assessment",
+        method = "put",
+        operation_id = "save_impact_assessment"
+    )]
+    async fn save(
+        &self,
+        state: Data<&AppState>,
+        auth: SignedIn,
+        id: Path<i64>,
+        body: JsonBody<serde_json::Value>,
+    ) -> ApiResult<Json<ImpactAssessment>> {
+        let bytes = serde_json::to_vec(&body.0)
+            .map_err(|e| ApiError::from(domain::DomainError::Internal(e.into())))?;
+        let fields: Fields = body::parse(&bytes).map_err(ApiError::from)?;
+        Ok(Json(out(assessments::save(
+            &state.ctx.db,
+            &auth.0,
+            id.0,
+            fields,
+        )
+        .await?)?))
+    }
+
+    /// Publish the saved assessment as a final report (officers of the draft's agency).
+    #[oai(
+        path = "/drafts/:id/impact-assessment/publish",
+        method = "post",
+        operation_id = "publish_impact_assessment"
+    )]
+    async fn publish(
+        &self,
+        state: Data<&AppState>,
+        auth: SignedIn,
+        id: Path<i64>,
+    ) -> ApiResult<Json<ImpactAssessment>> {
+        Ok(Json(out(assessments::publish(
+            &state.ctx.db,
+            &auth.0,
+            id.0,
+        )
+        .await?)?))
+    }
+
+    /// Submit the draft (status `submitted`). Refused with `invalid_state` until every hearing
+    /// summary and the impact assessment are published.
+    #[oai(
+        path = "/drafts/:id/submit",
+        method = "post",
+        operation_id = "submit_draft"
+    )]
+    async fn submit(
+        &self,
+        state: Data<&AppState>,
+        auth: SignedIn,
+        id: Path<i64>,
+    ) -> ApiResult<Json<Draft>> {
+        Ok(Json(
+            assessments::submit(&state.ctx.db, &auth.0, id.0)
+                .await?
+                .into(),
+        ))
+    }
+}

@@ -1,0 +1,211 @@
+//! Regulatory impact assessments (RIA): saved as a draft by the agency, published as an
+//! immutable report (Markdown rendered to sanitised HTML, with its content hash) and as JSON.
+//! A draft moves to `submitted` only when its hearing summaries and its RIA are published.
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+use super::drafts;
+use crate::{
+    audit::{self, AuditRecord, sha256_hex},
+    db::Db,
+    entity::{consultation, draft, impact_assessment},
+    error::{DomainError, DomainResult},
+    ria::ImpactAssessment,
+    time::now_ms,
+    types::{Actor, DraftStatus, sees_unpublished},
+};
+
+/// An assessment as stored, with its parsed fields.
+pub struct Assessment {
+    pub row: impact_assessment::Model,
+    pub fields: ImpactAssessment,
+}
+
+fn parse(row: impact_assessment::Model) -> DomainResult<Assessment> {
+    let fields = serde_json::from_str(&row.fields).map_err(anyhow::Error::from)?;
+    Ok(Assessment { row, fields })
+}
+
+async fn find<C: ConnectionTrait>(
+    conn: &C,
+    draft_id: i64,
+) -> DomainResult<Option<impact_assessment::Model>> {
+    Ok(impact_assessment::Entity::find()
+        .filter(impact_assessment::Column::DraftId.eq(draft_id))
+        .one(conn)
+        .await?)
+}
+
+/// The draft's assessment: published ones for everyone, unpublished ones for its agency.
+pub async fn get<C: ConnectionTrait>(
+    conn: &C,
+    actor: Option<&Actor>,
+    draft_id: i64,
+) -> DomainResult<Assessment> {
+    let d = drafts::find_visible(conn, actor, draft_id).await?;
+    let row = find(conn, draft_id)
+        .await?
+        .ok_or(DomainError::NotFound("impact assessment"))?;
+    if row.published_at.is_none() && !sees_unpublished(actor, d.agency_id) {
+        return Err(DomainError::NotFound("impact assessment"));
+    }
+    parse(row)
+}
+
+/// Saves the assessment as a draft (replacing the previous draft). Published ones are final.
+pub async fn save(
+    db: &Db,
+    actor: &Actor,
+    draft_id: i64,
+    fields: ImpactAssessment,
+) -> DomainResult<Assessment> {
+    let errors = fields.validate();
+    if !errors.is_empty() {
+        return Err(DomainError::Validation(errors));
+    }
+    let tx = db.write().await?;
+    drafts::find_managed(&*tx, actor, draft_id).await?;
+    let json = serde_json::to_string(&fields).map_err(anyhow::Error::from)?;
+    let now = now_ms();
+    let row = match find(&*tx, draft_id).await? {
+        Some(existing) if existing.published_at.is_some() => {
+            return Err(DomainError::InvalidState(
+                "the impact assessment is published and can no longer change".into(),
+            ));
+        }
+        Some(existing) => {
+            impact_assessment::Entity::update(impact_assessment::ActiveModel {
+                id: Set(existing.id),
+                fields: Set(json),
+                updated_at: Set(now),
+                ..Default::default()
+            })
+            .exec(&*tx)
+            .await?
+        }
+        None => {
+            impact_assessment::Entity::insert(impact_assessment::ActiveModel {
+                draft_id: Set(draft_id),
+                fields: Set(json),
+                body_html: Set(None),
+                content_hash: Set(None),
+                updated_at: Set(now),
+                published_at: Set(None),
+                ..Default::default()
+            })
+            .exec_with_returning(&*tx)
+            .await?
+        }
+    };
+    audit::record(&*tx, AuditRecord {
+        actor: Some(actor.account_id),
+        action: "impact_assessment.save",
+        entity_type: "impact_assessment",
+        entity_id: row.id.to_string(),
+        before: None,
+        after: Some(serde_json::json!({"draft_id": draft_id, "fields_sha256": sha256_hex(row.fields.as_bytes())})),
+    })
+    .await?;
+    tx.commit().await?;
+    parse(row)
+}
+
+/// Publishes the saved assessment: renders it, stores the HTML and its hash, and freezes it.
+pub async fn publish(db: &Db, actor: &Actor, draft_id: i64) -> DomainResult<Assessment> {
+    let tx = db.write().await?;
+    let d = drafts::find_managed(&*tx, actor, draft_id).await?;
+    let row = find(&*tx, draft_id)
+        .await?
+        .ok_or(DomainError::NotFound("impact assessment"))?;
+    if row.published_at.is_some() {
+        return Err(DomainError::InvalidState(
+            "the impact assessment is already published".into(),
+        ));
+    }
+    let fields: ImpactAssessment =
+        serde_json::from_str(&row.fields).map_err(anyhow::Error::from)?;
+    let (markdown, html) = fields.render(&d.title_th);
+    let hash = sha256_hex(markdown.as_bytes());
+    let row = impact_assessment::Entity::update(impact_assessment::ActiveModel {
+        id: Set(row.id),
+        body_html: Set(Some(html)),
+        content_hash: Set(Some(hash.clone())),
+        published_at: Set(Some(now_ms())),
+        ..Default::default()
+    })
+    .exec(&*tx)
+    .await?;
+    audit::record(
+        &*tx,
+        AuditRecord {
+            actor: Some(actor.account_id),
+            action: "impact_assessment.publish",
+            entity_type: "impact_assessment",
+            entity_id: row.id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({"draft_id": draft_id, "content_hash": hash})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    parse(row)
+}
+
+/// Moves a draft to `submitted` (for the Cabinet or Parliament). The law wants the hearing
+/// heard and reported first: every consultation's summary and the RIA must be published.
+pub async fn submit(db: &Db, actor: &Actor, draft_id: i64) -> DomainResult<drafts::DraftView> {
+    let tx = db.write().await?;
+    let d = drafts::find_managed(&*tx, actor, draft_id).await?;
+    if d.status != DraftStatus::Preparing.as_str() {
+        return Err(DomainError::InvalidState(format!(
+            "a draft that is {} cannot be submitted",
+            d.status
+        )));
+    }
+    let consultations = consultation::Entity::find()
+        .filter(consultation::Column::DraftId.eq(draft_id))
+        .all(&*tx)
+        .await?;
+    if consultations.is_empty()
+        || consultations
+            .iter()
+            .any(|c| c.summary_published_at.is_none())
+    {
+        return Err(DomainError::InvalidState(
+            "every hearing of the draft must be held and its summary published first".into(),
+        ));
+    }
+    if find(&*tx, draft_id)
+        .await?
+        .is_none_or(|r| r.published_at.is_none())
+    {
+        return Err(DomainError::InvalidState(
+            "the regulatory impact assessment must be published first".into(),
+        ));
+    }
+    let updated = draft::Entity::update(draft::ActiveModel {
+        id: Set(d.id),
+        status: Set(DraftStatus::Submitted.as_str().into()),
+        updated_at: Set(now_ms()),
+        ..Default::default()
+    })
+    .exec(&*tx)
+    .await?;
+    audit::record(
+        &*tx,
+        AuditRecord {
+            actor: Some(actor.account_id),
+            action: "draft.submit",
+            entity_type: "draft",
+            entity_id: d.id.to_string(),
+            before: Some(serde_json::json!({"status": d.status})),
+            after: Some(serde_json::json!({"status": updated.status})),
+        },
+    )
+    .await?;
+    crate::search::indexing::enqueue(&*tx, crate::search::indexing::IndexTarget::Draft(d.id))
+        .await?;
+    let view = drafts::views(&*tx, vec![updated]).await?.remove(0);
+    tx.commit().await?;
+    Ok(view)
+}

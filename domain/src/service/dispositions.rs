@@ -1,0 +1,189 @@
+//! Dispositions: the agency's answer to each comment, campaign cluster or provision ("you
+//! said, we did"). One per target; recording again replaces it, until the hearing summary is
+//! published, after which they are part of an immutable record.
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, sea_query::OnConflict,
+};
+
+use super::{consultations, drafts, validate::Checks};
+use crate::{
+    audit::{self, AuditRecord},
+    db::Db,
+    entity::{comment, disposition, draft_version},
+    error::{DomainError, DomainResult},
+    time::now_ms,
+    types::{Actor, Decision, DispositionTarget, ModerationStatus, Publication},
+};
+
+#[derive(Debug, Clone)]
+pub struct NewDisposition {
+    pub target_kind: String,
+    pub target_id: String,
+    pub decision: String,
+    pub reason: String,
+}
+
+pub async fn record_disposition(
+    db: &Db,
+    actor: &Actor,
+    consultation_id: i64,
+    input: NewDisposition,
+) -> DomainResult<disposition::Model> {
+    let mut checks = Checks::new();
+    let kind = checks.one_of(
+        "target_kind",
+        &input.target_kind,
+        DispositionTarget::parse,
+        &["comment", "cluster", "provision"],
+    );
+    let decision = checks.one_of(
+        "decision",
+        &input.decision,
+        Decision::parse,
+        &["accepted", "partly_accepted", "not_accepted"],
+    );
+    let target_id = checks.text("target_id", &input.target_id, 64);
+    let reason = checks.text("reason", &input.reason, 10_000);
+    checks.finish()?;
+    let (Some(kind), Some(decision)) = (kind, decision) else {
+        return Err(DomainError::invalid(
+            "target_kind",
+            "invalid_value",
+            "unknown target kind or decision",
+        ));
+    };
+    let tx = db.write().await?;
+    let c = consultations::find_visible(&*tx, Some(actor), consultation_id).await?;
+    drafts::find_managed(&*tx, actor, c.draft_id)
+        .await
+        .map_err(|e| match e {
+            DomainError::NotFound(_) => DomainError::NotFound("consultation"),
+            other => other,
+        })?;
+    if c.summary_published_at.is_some() {
+        return Err(DomainError::InvalidState(
+            "the hearing summary is published; its dispositions no longer change".into(),
+        ));
+    }
+    let exists = match kind {
+        DispositionTarget::Comment => match target_id.parse::<i64>() {
+            Ok(id) => comment::Entity::find_by_id(id)
+                .one(&*tx)
+                .await?
+                .is_some_and(|m| m.consultation_id == consultation_id),
+            Err(_) => false,
+        },
+        DispositionTarget::Cluster => match target_id.parse::<i64>() {
+            Ok(id) => crate::service::clusters::cluster_of(&*tx, consultation_id, id)
+                .await?
+                .is_some(),
+            Err(_) => false,
+        },
+        DispositionTarget::Provision => {
+            let version = draft_version::Entity::find()
+                .filter(draft_version::Column::DraftId.eq(c.draft_id))
+                .filter(draft_version::Column::Number.eq(c.version_number))
+                .one(&*tx)
+                .await?;
+            version.is_some_and(|v| {
+                drafts::version_provisions(&v)
+                    .iter()
+                    .any(|p| p.id == target_id)
+            })
+        }
+    };
+    if !exists {
+        return Err(DomainError::invalid(
+            "target_id",
+            "not_found",
+            format!("this consultation has no {kind} {target_id}"),
+        ));
+    }
+    let now = now_ms();
+    disposition::Entity::insert(disposition::ActiveModel {
+        consultation_id: Set(consultation_id),
+        target_kind: Set(kind.as_str().into()),
+        target_id: Set(target_id.clone()),
+        decision: Set(decision.as_str().into()),
+        reason: Set(reason),
+        decided_by: Set(actor.account_id),
+        decided_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([
+            disposition::Column::ConsultationId,
+            disposition::Column::TargetKind,
+            disposition::Column::TargetId,
+        ])
+        .update_columns([
+            disposition::Column::Decision,
+            disposition::Column::Reason,
+            disposition::Column::DecidedBy,
+            disposition::Column::DecidedAt,
+        ])
+        .to_owned(),
+    )
+    .exec_without_returning(&*tx)
+    .await?;
+    let saved = disposition::Entity::find()
+        .filter(disposition::Column::ConsultationId.eq(consultation_id))
+        .filter(disposition::Column::TargetKind.eq(kind.as_str()))
+        .filter(disposition::Column::TargetId.eq(&target_id))
+        .one(&*tx)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("a recorded disposition is missing"))?;
+    audit::record(&*tx, AuditRecord {
+        actor: Some(actor.account_id),
+        action: "disposition.record",
+        entity_type: "disposition",
+        entity_id: saved.id.to_string(),
+        before: None,
+        after: Some(serde_json::json!({"consultation_id": consultation_id, "target_kind": saved.target_kind, "target_id": saved.target_id, "decision": saved.decision, "reason_sha256": audit::sha256_hex(saved.reason.as_bytes())})),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// Dispositions anyone may read: those on provisions, clusters, and public comments.
+pub async fn list_dispositions<C: ConnectionTrait>(
+    conn: &C,
+    actor: Option<&Actor>,
+    consultation_id: i64,
+) -> DomainResult<Vec<disposition::Model>> {
+    consultations::find_visible(conn, actor, consultation_id).await?;
+    let all = disposition::Entity::find()
+        .filter(disposition::Column::ConsultationId.eq(consultation_id))
+        .order_by_asc(disposition::Column::Id)
+        .all(conn)
+        .await?;
+    let comment_ids: Vec<i64> = all
+        .iter()
+        .filter(|d| d.target_kind == DispositionTarget::Comment.as_str())
+        .filter_map(|d| d.target_id.parse().ok())
+        .collect();
+    let public: std::collections::HashSet<i64> = if comment_ids.is_empty() {
+        Default::default()
+    } else {
+        comment::Entity::find()
+            .filter(comment::Column::Id.is_in(comment_ids))
+            .filter(comment::Column::ModerationStatus.eq(ModerationStatus::Published.as_str()))
+            .filter(comment::Column::Publication.ne(Publication::Private.as_str()))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|c| c.id)
+            .collect()
+    };
+    Ok(all
+        .into_iter()
+        .filter(|d| {
+            d.target_kind != DispositionTarget::Comment.as_str()
+                || d.target_id
+                    .parse()
+                    .is_ok_and(|id: i64| public.contains(&id))
+        })
+        .collect())
+}

@@ -1,0 +1,123 @@
+use domain::entity::consultation;
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use serde_json::json;
+use tests::spawn_app;
+
+#[tokio::test]
+async fn the_hearing_summary_is_compiled_published_hashed_and_announced() {
+    let app = spawn_app().await;
+    let h = app.open_hearing("report").await;
+    let citizen = app.user("citizen", None).await;
+    let comments = format!("/api/v1/consultations/{}/comments", h.consultation_id);
+    for (body, provision, notify) in [
+        ("ควรลดโทษปรับในมาตรา ๔", "s4", true),
+        ("เห็นด้วยกับมาตรา ๓", "s3", false),
+        ("ขอให้ชี้แจงบทนิยาม", "s1", false),
+    ] {
+        let r = app.post(&comments, Some(&citizen), &json!({"body": body, "stance": "neutral", "provision_id": provision, "notify": notify})).await;
+        assert_eq!(r.status, StatusCode::CREATED);
+    }
+    let disp = format!("/api/v1/consultations/{}/dispositions", h.consultation_id);
+    let r = app.post(&disp, Some(&h.officer), &json!({"target_kind": "provision", "target_id": "s4", "decision": "partly_accepted", "reason": "ลดเพดานโทษปรับลงครึ่งหนึ่ง"})).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let base = format!("/api/v1/consultations/{}/report", h.consultation_id);
+    let r = app
+        .post(&format!("{base}/compile"), Some(&h.officer), &json!({}))
+        .await;
+    assert_eq!(r.code(), "invalid_state", "not while the hearing is open");
+
+    consultation::Entity::update_many()
+        .col_expr(
+            consultation::Column::ClosesAt,
+            Expr::value(domain::time::now_ms() - 1),
+        )
+        .filter(consultation::Column::Id.eq(h.consultation_id))
+        .exec(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.post(&format!("{base}/compile"), Some(&citizen), &json!({}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post(&format!("{base}/compile"), Some(&h.officer), &json!({}))
+            .await
+            .status,
+        StatusCode::ACCEPTED
+    );
+    app.run_pending_jobs().await;
+    assert_eq!(
+        app.get(&base, None).await.status,
+        StatusCode::NOT_FOUND,
+        "a compiled summary is not public yet"
+    );
+    let compiled = app.get(&base, Some(&h.officer)).await;
+    assert_eq!(compiled.status, StatusCode::OK, "{}", compiled.text);
+    assert_eq!(compiled.body["status"], "compiled");
+    let markdown = compiled.body["markdown"].as_str().unwrap();
+    assert!(
+        markdown.contains("สรุปผลการรับฟังความคิดเห็น") && markdown.contains("ลดเพดานโทษปรับลงครึ่งหนึ่ง"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("| neutral | 3 | 100.0 |"), "{markdown}");
+    assert!(compiled.body["html"].as_str().unwrap().contains("<table>"));
+
+    let published = app
+        .post(&format!("{base}/publish"), Some(&h.officer), &json!({}))
+        .await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.text);
+    assert_eq!(published.body["status"], "published");
+    let public = app.get(&base, None).await;
+    assert_eq!(public.status, StatusCode::OK);
+    let hash = domain::audit::sha256_hex(public.body["markdown"].as_str().unwrap().as_bytes());
+    assert_eq!(public.body["content_hash"], hash);
+    assert_eq!(
+        app.get(
+            &format!("/api/v1/consultations/{}", h.consultation_id),
+            None
+        )
+        .await
+        .body["status"],
+        "concluded"
+    );
+    assert_eq!(
+        app.post(&format!("{base}/publish"), Some(&h.officer), &json!({}))
+            .await
+            .code(),
+        "invalid_state"
+    );
+    assert_eq!(
+        app.post(&format!("{base}/compile"), Some(&h.officer), &json!({}))
+            .await
+            .code(),
+        "invalid_state"
+    );
+
+    let chart = app.get(&format!("{base}/charts/stance"), None).await;
+    assert_eq!(chart.status, StatusCode::OK);
+    assert!(
+        chart.content_type.starts_with("image/svg+xml"),
+        "{}",
+        chart.content_type
+    );
+    assert!(chart.text.starts_with("<svg") && chart.text.contains("neutral"));
+    let page = app.get(&format!("{base}/html"), None).await;
+    assert!(page.content_type.starts_with("text/html") && page.text.contains("<img"));
+
+    // The commenter who asked is told (mail written to files: no SMTP configured here).
+    app.run_pending_jobs().await;
+    let mail: Vec<String> = std::fs::read_dir(app.ctx.settings.data_dir.join("mail"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(
+        mail.iter()
+            .filter(|m| m.starts_with("summary-published"))
+            .count(),
+        1,
+        "{mail:?}"
+    );
+}

@@ -1,0 +1,102 @@
+use std::time::Duration;
+
+use domain::entity::consultation;
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use serde_json::json;
+use tests::{smtp::TestSmtp, spawn_app_with};
+
+fn link(text: &str, path: &str) -> String {
+    let start = text
+        .find(path)
+        .unwrap_or_else(|| panic!("no {path} in {text}"));
+    text[start..]
+        .split(|c: char| c.is_whitespace() || c == '>' || c == '"')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn subscribers_confirm_get_notices_once_and_can_unsubscribe_in_one_click() {
+    let smtp = TestSmtp::start().await;
+    let app = spawn_app_with(&[("RABFANG_SMTP_URL", smtp.url.as_str())]).await;
+    app.agency("subs").await;
+    for bad in [
+        json!({"email": "not-an-address", "target_kind": "agency", "target": "subs"}),
+        json!({"email": "a@example.org", "target_kind": "agency", "target": "nobody"}),
+    ] {
+        let r = app.post("/api/v1/subscriptions", None, &bad).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    }
+    let r = app
+        .post(
+            "/api/v1/subscriptions",
+            None,
+            &json!({"email": "Follower@Example.org", "target_kind": "agency", "target": "subs"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    app.run_pending_jobs().await;
+    let confirm_mail = smtp.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(confirm_mail.len(), 1);
+    let text = confirm_mail[0].text_body().unwrap_or_default();
+    let confirm = link(&text, "/api/v1/subscriptions/confirm?token=");
+    assert_eq!(app.get(&confirm, None).await.status, StatusCode::OK);
+    assert_eq!(
+        app.get("/api/v1/subscriptions/confirm?token=wrong", None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // A consultation of the agency opens: one notice, with a one-click unsubscribe.
+    let officer = app.user("officer", Some("subs")).await;
+    let draft = app.published_draft(&officer).await;
+    let c = app.open_consultation(&officer, draft).await;
+    worker::scheduler::tick(&app.ctx).await.unwrap();
+    app.run_pending_jobs().await;
+    app.run_pending_jobs().await;
+    let got = smtp.wait_for(2, Duration::from_secs(10)).await;
+    assert_eq!(got.len(), 2, "confirmation + opened notice");
+    let notice = &got[1];
+    assert_eq!(notice.to, vec!["follower@example.org".to_string()]);
+    assert!(
+        notice
+            .subject()
+            .unwrap_or_default()
+            .contains("ร่างพระราชบัญญัติทดสอบ"),
+        "{:?}",
+        notice.subject()
+    );
+    let unsubscribe = notice
+        .header("List-Unsubscribe")
+        .expect("a List-Unsubscribe header");
+    assert_eq!(
+        notice.header("List-Unsubscribe-Post").as_deref(),
+        Some("List-Unsubscribe=One-Click")
+    );
+    worker::scheduler::tick(&app.ctx).await.unwrap();
+    app.run_pending_jobs().await;
+    assert_eq!(smtp.messages().len(), 2, "nothing twice");
+
+    // One click unsubscribes; the "closes in 3 days" reminder then goes to nobody.
+    let url = unsubscribe.trim_matches(|c| c == '<' || c == '>');
+    let path = &url[url.find("/api/v1/").unwrap()..];
+    let r = app.post(path, None, &json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    consultation::Entity::update_many()
+        .col_expr(
+            consultation::Column::ClosesAt,
+            Expr::value(domain::time::now_ms() + 86_400_000),
+        )
+        .filter(consultation::Column::Id.eq(c))
+        .exec(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(worker::scheduler::tick(&app.ctx).await.unwrap(), 1);
+    app.run_pending_jobs().await;
+    app.run_pending_jobs().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(smtp.messages().len(), 2);
+}

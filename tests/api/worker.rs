@@ -1,0 +1,326 @@
+use domain::{
+    entity::{comment, consultation, job},
+    search::{DocKind, SearchFilter, SearchIndex, SearchQuery},
+    stats::Statistics,
+};
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
+use serde_json::json;
+use tests::{TestApp, spawn_app};
+
+const CAMPAIGN: &str =
+    "ขอคัดค้านร่างพระราชบัญญัติฉบับนี้ เพราะสร้างภาระแก่ผู้ประกอบการขนาดย่อมอย่างมาก และขอให้ยกเลิกมาตรา ๓ ทั้งมาตรา";
+
+async fn comment(
+    app: &TestApp,
+    consultation: i64,
+    token: &str,
+    body: &str,
+    stance: &str,
+    publication: &str,
+) {
+    let r = app
+        .post(
+            &format!("/api/v1/consultations/{consultation}/comments"),
+            Some(token),
+            &json!({"body": body, "stance": stance, "publication": publication, "province": "เชียงใหม่", "answers": [{"question_id": "q3", "scale": 4}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+}
+
+async fn from_scratch(app: &TestApp, consultation: i64) -> Statistics {
+    let rows = comment::Entity::find()
+        .filter(comment::Column::ConsultationId.eq(consultation))
+        .order_by_asc(comment::Column::Id)
+        .all(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    let facts: Vec<_> = rows
+        .iter()
+        .map(domain::service::summaries::comment_facts)
+        .collect();
+    Statistics::from_comments(&facts)
+}
+
+#[tokio::test]
+async fn the_summary_counts_every_comment_and_groups_campaigns() {
+    let app = spawn_app().await;
+    let h = app.open_hearing("stats").await;
+    let citizen = app.user("citizen", None).await;
+    for i in 0..12 {
+        // A campaign: the same text, some with small edits.
+        let body = if i % 3 == 0 {
+            format!("{CAMPAIGN} ด้วยความเคารพ")
+        } else {
+            CAMPAIGN.to_string()
+        };
+        comment(
+            &app,
+            h.consultation_id,
+            &citizen,
+            &body,
+            "oppose",
+            "anonymous",
+        )
+        .await;
+    }
+    comment(
+        &app,
+        h.consultation_id,
+        &citizen,
+        "สนับสนุนการคุ้มครองข้อมูลของประชาชน",
+        "support",
+        "named",
+    )
+    .await;
+    comment(
+        &app,
+        h.consultation_id,
+        &citizen,
+        "ขอให้ขยายระยะเวลาบังคับใช้เป็นหนึ่งปี",
+        "neutral",
+        "anonymous",
+    )
+    .await;
+    comment(
+        &app,
+        h.consultation_id,
+        &citizen,
+        "ความลับทางการค้าของบริษัทซ่อนเร้น",
+        "oppose",
+        "private",
+    )
+    .await;
+    let r = app
+        .get(
+            &format!("/api/v1/consultations/{}/summary", h.consultation_id),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body["computed_at"].is_null(),
+        "nothing computed before the worker runs"
+    );
+    app.run_pending_jobs().await;
+
+    let r = app
+        .get(
+            &format!("/api/v1/consultations/{}/summary", h.consultation_id),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let s = &r.body;
+    assert!(s["computed_at"].is_string());
+    assert_eq!(s["total"], 15);
+    assert_eq!(
+        s["by_stance"],
+        json!([{"value": "neutral", "count": 1}, {"value": "oppose", "count": 13}, {"value": "support", "count": 1}])
+    );
+    assert_eq!(
+        s["by_province"][0],
+        json!({"value": "เชียงใหม่", "count": 15})
+    );
+    assert_eq!(s["questions"][0]["question_id"], "q3");
+    assert_eq!(s["questions"][0]["scale"], json!([0, 0, 0, 15, 0]));
+    assert_eq!(s["questions"][0]["scale_mean"], 4.0);
+    let clusters = s["clusters"].as_array().unwrap();
+    assert_eq!(clusters.len(), 1, "{}", r.text);
+    assert_eq!(clusters[0]["size"], 12);
+    assert_eq!(s["clustered_comments"], 12);
+    assert_eq!(s["unique_comments"], 3);
+    assert!(
+        clusters[0]["representative_text"]
+            .as_str()
+            .unwrap()
+            .contains("ขอคัดค้าน")
+    );
+    assert!(
+        !r.text.contains("ซ่อนเร้น"),
+        "no word of a private comment is published"
+    );
+    assert!(
+        s["top_terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["value"] == "ผู้ประกอบการ")
+    );
+
+    // The incremental snapshot equals a recomputation from scratch, also after more comments.
+    comment(
+        &app,
+        h.consultation_id,
+        &citizen,
+        "ควรมีการรับฟังในต่างจังหวัด",
+        "neutral",
+        "anonymous",
+    )
+    .await;
+    app.run_pending_jobs().await;
+    let row = domain::entity::statistics::Entity::find_by_id(h.consultation_id)
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let stored: Statistics = serde_json::from_str(&row.data).unwrap();
+    assert_eq!(stored, from_scratch(&app, h.consultation_id).await);
+    assert_eq!(stored.total, 16);
+}
+
+#[tokio::test]
+async fn the_scheduler_acts_on_each_moment_of_a_consultation_once() {
+    let app = spawn_app().await;
+    let h = app.open_hearing("sched").await;
+    let events = |app: &TestApp| {
+        let conn = app.ctx.db.conn.clone();
+        async move {
+            job::Entity::find()
+                .filter(job::Column::Kind.eq("consultation_event"))
+                .all(&conn)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|j| j.payload)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        worker::scheduler::tick(&app.ctx).await.unwrap(),
+        1,
+        "it has opened"
+    );
+    assert_eq!(
+        worker::scheduler::tick(&app.ctx).await.unwrap(),
+        0,
+        "only once"
+    );
+    let now = domain::time::now_ms();
+    let set_closes = |closes: i64| {
+        let conn = app.ctx.db.conn.clone();
+        let id = h.consultation_id;
+        async move {
+            consultation::Entity::update_many()
+                .col_expr(consultation::Column::ClosesAt, Expr::value(closes))
+                .filter(consultation::Column::Id.eq(id))
+                .exec(&conn)
+                .await
+                .unwrap();
+        }
+    };
+    set_closes(now + 2 * 86_400_000).await;
+    assert_eq!(
+        worker::scheduler::tick(&app.ctx).await.unwrap(),
+        1,
+        "closes in under 3 days"
+    );
+    assert_eq!(worker::scheduler::tick(&app.ctx).await.unwrap(), 0);
+    app.run_pending_jobs().await;
+    let citizen = app.user("citizen", None).await;
+    comment(
+        &app,
+        h.consultation_id,
+        &citizen,
+        "ความเห็นก่อนปิด",
+        "support",
+        "anonymous",
+    )
+    .await;
+    set_closes(domain::time::now_ms() - 1).await;
+    assert_eq!(
+        worker::scheduler::tick(&app.ctx).await.unwrap(),
+        1,
+        "it has closed"
+    );
+    let kinds = events(&app).await;
+    assert_eq!(kinds.len(), 3);
+    assert!(
+        kinds[0].contains("opened")
+            && kinds[1].contains("closing_soon")
+            && kinds[2].contains("closed"),
+        "{kinds:?}"
+    );
+    app.run_pending_jobs().await;
+    // The index now shows the consultation and its comments as closed.
+    let results = app
+        .ctx
+        .search
+        .search(&SearchQuery {
+            q: String::new(),
+            filter: SearchFilter {
+                consultation_id: Some(h.consultation_id),
+                status: Some("closed".into()),
+                kinds: vec![DocKind::Consultation, DocKind::Comment],
+                ..Default::default()
+            },
+            limit: 10,
+            offset: 0,
+        })
+        .await
+        .unwrap();
+    assert_eq!(results.total, 2, "{results:?}");
+    let failed = job::Entity::find()
+        .filter(job::Column::State.ne("done"))
+        .all(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    assert!(failed.is_empty(), "{failed:?}");
+}
+
+#[tokio::test]
+async fn each_comment_gets_one_receipt_by_mail_with_its_tracking_number() {
+    let smtp = tests::smtp::TestSmtp::start().await;
+    let app = tests::spawn_app_with(&[("RABFANG_SMTP_URL", smtp.url.as_str())]).await;
+    let h = app.open_hearing("mail").await;
+    let citizen = app.user("citizen", None).await;
+    let r = app
+        .post(
+            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+            Some(&citizen),
+            &json!({"body": "ขอบคุณที่รับฟัง", "stance": "support"}),
+        )
+        .await;
+    let tracking = r.body["tracking_number"].as_str().unwrap().to_string();
+    app.run_pending_jobs().await;
+    let got = smtp.wait_for(1, std::time::Duration::from_secs(10)).await;
+    assert_eq!(got.len(), 1);
+    assert!(got[0].to[0].starts_with("citizen-"), "{:?}", got[0].to);
+    assert!(got[0].text_body().unwrap_or_default().contains(&tracking));
+    assert!(got[0].html_body().unwrap_or_default().contains(&tracking));
+    // Running the job again (as after a worker restart) sends nothing more.
+    job::Entity::update_many()
+        .col_expr(job::Column::State, Expr::value("pending"))
+        .col_expr(job::Column::RunAt, Expr::value(0i64))
+        .filter(job::Column::Kind.eq("send_mail"))
+        .exec(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    assert!(app.run_pending_jobs().await >= 1);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(smtp.messages().len(), 1, "at most once");
+}
+
+#[tokio::test]
+async fn without_smtp_mail_is_written_as_eml_files() {
+    let app = spawn_app().await;
+    let h = app.open_hearing("eml").await;
+    let citizen = app.user("citizen", None).await;
+    let r = app
+        .post(
+            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+            Some(&citizen),
+            &json!({"body": "ความเห็น", "stance": "neutral"}),
+        )
+        .await;
+    let tracking = r.body["tracking_number"].as_str().unwrap().to_string();
+    app.run_pending_jobs().await;
+    let dir = app.ctx.settings.data_dir.join("mail");
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].to_string_lossy().contains(&tracking));
+}

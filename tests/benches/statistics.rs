@@ -1,0 +1,532 @@
+//! Feedback statistics benchmark: generates public comments (80 % Thai sentences of legislative
+//! vocabulary written without spaces between words, 20 % English; 5-30 words; skewed stances,
+//! respondent types, provinces, provisions, channels and answers over a 30-day consultation) and
+//! times, over the same rows:
+//!
+//! * (a) `Statistics::from_comments` (and the same on all cores, `from_comments_parallel`);
+//! * (b) the reference: one plain pass counting the GROUP BY columns (stance, respondent type,
+//!   province, provision, channel, day, question answers) in hash maps, with no term extraction
+//!   (what one SQL `GROUP BY` over the rows computes);
+//! * (c) the reference plus content-word document frequencies, once with `search::text::words`
+//!   and a set per comment (the obvious way), once with `stats::TermExtractor`;
+//! * (d) incremental: the mean time of `Statistics::add` for extra comments onto the snapshot.
+//!
+//! Run: `cargo bench -p tests --bench statistics`. `BENCH_COMMENTS` (default 1000000) and
+//! `BENCH_EXTRA` (default 10000) change the size.
+
+use std::collections::{HashMap, HashSet};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use domain::search::text::words;
+use domain::stats::{AnswerFacts, CommentFacts, Statistics, TermExtractor};
+use rand::distr::{Distribution, weighted::WeightedIndex};
+use rand::{Rng, SeedableRng, rngs::StdRng, seq::IndexedRandom};
+
+const THAI: &[&str] = &[
+    "ข้อมูล",
+    "ส่วนบุคคล",
+    "คุ้มครอง",
+    "ผู้ประกอบการ",
+    "ขนาดย่อม",
+    "ค่าธรรมเนียม",
+    "ใบอนุญาต",
+    "พนักงานเจ้าหน้าที่",
+    "คณะกรรมการ",
+    "สิ่งแวดล้อม",
+    "ฝุ่นละออง",
+    "มลพิษ",
+    "ผู้บริโภค",
+    "การคืนเงิน",
+    "ตลาดออนไลน์",
+    "แรงงาน",
+    "แพลตฟอร์ม",
+    "ประชาชน",
+    "สิทธิ",
+    "หน้าที่",
+    "โทษปรับ",
+    "จำคุก",
+    "ระยะเวลา",
+    "บังคับใช้",
+    "ภาระ",
+    "ต้นทุน",
+    "ความปลอดภัย",
+    "สุขภาพ",
+    "การขนส่ง",
+    "รถยนต์",
+    "ควัน",
+    "ดีเซล",
+    "มาตรฐาน",
+    "การตรวจสอบ",
+    "รายงาน",
+    "เปิดเผย",
+    "ความยินยอม",
+    "ผู้เยาว์",
+    "ผู้ปกครอง",
+    "ระบบอัตโนมัติ",
+    "ปัญญาประดิษฐ์",
+    "การตัดสินใจ",
+    "ทบทวน",
+    "ชดเชย",
+    "ค่าเสียหาย",
+    "ร้องเรียน",
+    "ไกล่เกลี่ย",
+    "ท้องถิ่น",
+    "จังหวัด",
+    "ชุมชน",
+    "เกษตรกร",
+    "ภาษี",
+    "งบประมาณ",
+    "โรงเรียน",
+    "นักเรียน",
+    "โรงพยาบาล",
+    "น้ำท่วม",
+    "ภัยแล้ง",
+    "ป่าไม้",
+    "ที่ดิน",
+];
+const THAI_GLUE: &[&str] = &[
+    "ควร",
+    "ต้อง",
+    "ไม่ควร",
+    "เห็นด้วยกับ",
+    "ไม่เห็นด้วยกับ",
+    "ขอให้",
+    "และ",
+    "หรือ",
+    "ของ",
+    "ใน",
+    "เพื่อ",
+    "ที่",
+    "การ",
+    "เพราะ",
+];
+const ENGLISH: &[&str] = &[
+    "privacy",
+    "personal",
+    "data",
+    "protection",
+    "business",
+    "small",
+    "fee",
+    "licence",
+    "officer",
+    "committee",
+    "environment",
+    "dust",
+    "pollution",
+    "consumer",
+    "refund",
+    "online",
+    "marketplace",
+    "labour",
+    "platform",
+    "citizen",
+    "rights",
+    "duty",
+    "penalty",
+    "fine",
+    "imprisonment",
+    "period",
+    "enforcement",
+    "burden",
+    "cost",
+    "safety",
+    "health",
+    "transport",
+    "diesel",
+    "standard",
+    "inspection",
+    "report",
+    "disclosure",
+    "consent",
+    "minor",
+    "guardian",
+    "automated",
+    "decision",
+    "review",
+    "compensation",
+    "complaint",
+    "mediation",
+    "the",
+    "should",
+    "must",
+    "not",
+    "and",
+    "of",
+    "for",
+    "we",
+    "this",
+    "is",
+    "too",
+    "high",
+];
+const PROVINCES: &[&str] = &[
+    "กรุงเทพมหานคร",
+    "เชียงใหม่",
+    "ขอนแก่น",
+    "นครราชสีมา",
+    "ชลบุรี",
+    "สงขลา",
+    "ภูเก็ต",
+    "นนทบุรี",
+    "ปทุมธานี",
+    "สมุทรปราการ",
+    "อุดรธานี",
+    "เชียงราย",
+    "พิษณุโลก",
+    "นครศรีธรรมราช",
+    "สุราษฎร์ธานี",
+    "อุบลราชธานี",
+    "ระยอง",
+    "ลำปาง",
+    "ยะลา",
+    "น่าน",
+];
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Picks from `items` with Zipf-like weights 1/(rank+1).
+struct Zipf<'a> {
+    items: &'a [&'a str],
+    index: WeightedIndex<f64>,
+}
+
+impl<'a> Zipf<'a> {
+    fn new(items: &'a [&'a str]) -> Self {
+        let weights: Vec<f64> = (0..items.len()).map(|i| 1.0 / (i as f64 + 1.0)).collect();
+        Zipf {
+            items,
+            index: WeightedIndex::new(weights).unwrap(),
+        }
+    }
+    fn pick(&self, rng: &mut StdRng) -> &'a str {
+        self.items[self.index.sample(rng)]
+    }
+}
+
+fn weighted<'a>(rng: &mut StdRng, items: &[(&'a str, u32)]) -> &'a str {
+    let total: u32 = items.iter().map(|(_, w)| w).sum();
+    let mut r = rng.random_range(0..total);
+    for (item, w) in items {
+        if r < *w {
+            return item;
+        }
+        r -= w;
+    }
+    items[0].0
+}
+
+/// A body of `n` words: Thai phrases of 2-6 words without spaces inside, separated by spaces,
+/// or English words with spaces and some punctuation.
+fn body(rng: &mut StdRng, thai_words: &Zipf<'_>) -> String {
+    let n = rng.random_range(5..=30);
+    let mut s = String::new();
+    if rng.random_bool(0.8) {
+        let mut in_phrase = 0;
+        let mut phrase_len = rng.random_range(2..=6);
+        for i in 0..n {
+            if in_phrase == phrase_len {
+                s.push(' ');
+                in_phrase = 0;
+                phrase_len = rng.random_range(2..=6);
+            }
+            s.push_str(if i % 3 == 1 {
+                THAI_GLUE.choose(rng).unwrap()
+            } else {
+                thai_words.pick(rng)
+            });
+            in_phrase += 1;
+        }
+        if rng.random_bool(0.1) {
+            s.push_str(&format!(" มาตรา {}", rng.random_range(1..40)));
+        }
+    } else {
+        for i in 0..n {
+            if i > 0 {
+                s.push_str(if rng.random_bool(0.1) { ", " } else { " " });
+            }
+            s.push_str(ENGLISH.choose(rng).unwrap());
+        }
+        s.push('.');
+    }
+    s
+}
+
+fn comments(count: usize, first_id: i64, seed: u64) -> Vec<CommentFacts> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let thai_words = Zipf::new(THAI);
+    let provinces = Zipf::new(PROVINCES);
+    let start = 1_767_225_600_000i64; // 2026-01-01T00:00:00Z
+    (0..count)
+        .map(|i| {
+            let day = rng.random_range(0..30i64);
+            // More comments in the Thai daytime.
+            let hour = (rng.random_range(0..16) + rng.random_range(0..9) + 17) % 24;
+            let received_at =
+                start + day * 86_400_000 + hour * 3_600_000 + rng.random_range(0..3_600_000);
+            let mut answers = Vec::new();
+            if rng.random_bool(0.6) {
+                answers.push(AnswerFacts {
+                    question_id: "q1".into(),
+                    choice: Some(
+                        weighted(&mut rng, &[("yes", 5), ("no", 4), ("unsure", 1)]).into(),
+                    ),
+                    ..Default::default()
+                });
+            }
+            if rng.random_bool(0.5) {
+                answers.push(AnswerFacts {
+                    question_id: "q2".into(),
+                    scale: Some(rng.random_range(1..=5)),
+                    ..Default::default()
+                });
+            }
+            if rng.random_bool(0.3) {
+                let options = ["cost", "privacy", "enforcement", "timeline", "other"];
+                let picked: Vec<String> = options
+                    .iter()
+                    .filter(|_| rng.random_bool(0.4))
+                    .map(|s| s.to_string())
+                    .collect();
+                answers.push(AnswerFacts {
+                    question_id: "q3".into(),
+                    choices: Some(picked),
+                    ..Default::default()
+                });
+            }
+            if rng.random_bool(0.1) {
+                answers.push(AnswerFacts {
+                    question_id: "q4".into(),
+                    text: Some("ควรขยายระยะเวลาบังคับใช้".into()),
+                    ..Default::default()
+                });
+            }
+            CommentFacts {
+                id: first_id + i as i64,
+                stance: weighted(
+                    &mut rng,
+                    &[("support", 45), ("oppose", 35), ("neutral", 20)],
+                )
+                .into(),
+                respondent_type: weighted(
+                    &mut rng,
+                    &[
+                        ("individual", 80),
+                        ("organisation", 10),
+                        ("business", 6),
+                        ("agency", 4),
+                    ],
+                )
+                .into(),
+                province: rng
+                    .random_bool(0.85)
+                    .then(|| provinces.pick(&mut rng).to_string()),
+                provision_id: rng
+                    .random_bool(0.6)
+                    .then(|| format!("s{}", rng.random_range(1..=40))),
+                channel: weighted(
+                    &mut rng,
+                    &[("web", 85), ("email", 5), ("letter", 5), ("hearing", 5)],
+                )
+                .into(),
+                received_at,
+                answers,
+                body: body(&mut rng, &thai_words),
+            }
+        })
+        .collect()
+}
+
+/// The GROUP BY columns, counted the plain way.
+#[derive(Default)]
+struct Reference<'a> {
+    total: u64,
+    by_stance: HashMap<&'a str, u64>,
+    by_respondent_type: HashMap<&'a str, u64>,
+    by_province: HashMap<&'a str, u64>,
+    by_provision: HashMap<&'a str, u64>,
+    by_channel: HashMap<&'a str, u64>,
+    by_day: HashMap<i64, u64>,
+    answers: HashMap<(&'a str, &'a str), u64>,
+    scale: HashMap<(&'a str, i32), u64>,
+    max_id: i64,
+}
+
+impl<'a> Reference<'a> {
+    fn add(&mut self, c: &'a CommentFacts) {
+        self.total += 1;
+        *self.by_stance.entry(&c.stance).or_default() += 1;
+        *self
+            .by_respondent_type
+            .entry(&c.respondent_type)
+            .or_default() += 1;
+        *self
+            .by_province
+            .entry(c.province.as_deref().unwrap_or(""))
+            .or_default() += 1;
+        *self
+            .by_provision
+            .entry(c.provision_id.as_deref().unwrap_or(""))
+            .or_default() += 1;
+        *self.by_channel.entry(&c.channel).or_default() += 1;
+        *self
+            .by_day
+            .entry((c.received_at + 7 * 3_600_000).div_euclid(86_400_000))
+            .or_default() += 1;
+        for a in &c.answers {
+            if let Some(choice) = &a.choice {
+                *self.answers.entry((&a.question_id, choice)).or_default() += 1;
+            }
+            for choice in a.choices.iter().flatten() {
+                *self.answers.entry((&a.question_id, choice)).or_default() += 1;
+            }
+            if let Some(s) = a.scale {
+                *self.scale.entry((&a.question_id, s)).or_default() += 1;
+            }
+        }
+        self.max_id = self.max_id.max(c.id);
+    }
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+fn main() {
+    let n = env_usize("BENCH_COMMENTS", 1_000_000);
+    let extra_n = env_usize("BENCH_EXTRA", 10_000);
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+
+    let t = Instant::now();
+    let all = comments(n, 1, 2568);
+    let extra = comments(extra_n, n as i64 + 1, 2569);
+    let bytes: usize = all.iter().map(|c| c.body.len()).sum();
+    let thai = all
+        .iter()
+        .filter(|c| {
+            c.body
+                .chars()
+                .any(|ch| ('\u{0E00}'..='\u{0E7F}').contains(&ch))
+        })
+        .count();
+    println!(
+        "generated {n} comments ({:.1} MB of bodies, {:.0} % Thai) + {extra_n} extra in {:.1} s",
+        bytes as f64 / 1e6,
+        100.0 * thai as f64 / n.max(1) as f64,
+        secs(t.elapsed())
+    );
+
+    // (b) reference: GROUP BY columns only.
+    let t = Instant::now();
+    let mut reference = Reference::default();
+    for c in &all {
+        reference.add(c);
+    }
+    let ref_time = t.elapsed();
+    black_box(&reference);
+    println!(
+        "(b) reference GROUP BY pass (no terms):         {:>7.3} s  {:>10.0} comments/s",
+        secs(ref_time),
+        n as f64 / secs(ref_time)
+    );
+
+    // (c) reference + terms, the obvious way: words() and a set per comment.
+    let t = Instant::now();
+    let mut reference = Reference::default();
+    let mut terms: HashMap<String, u64> = HashMap::new();
+    for c in &all {
+        reference.add(c);
+        let distinct: HashSet<String> = words(&c.body)
+            .into_iter()
+            .filter(|w| w.chars().count() >= 2 && w.chars().any(char::is_alphabetic))
+            .collect();
+        for w in distinct {
+            *terms.entry(w).or_default() += 1;
+        }
+    }
+    let naive_time = t.elapsed();
+    black_box((&reference, &terms));
+    println!(
+        "(c) reference + terms via text::words():        {:>7.3} s  {:>10.0} comments/s",
+        secs(naive_time),
+        n as f64 / secs(naive_time)
+    );
+
+    // (c') reference + terms with the reusable extractor.
+    let t = Instant::now();
+    let mut reference = Reference::default();
+    let mut terms: HashMap<String, u64> = HashMap::new();
+    let mut extractor = TermExtractor::new();
+    for c in &all {
+        reference.add(c);
+        extractor.distinct_terms(&c.body, |w| match terms.get_mut(w) {
+            Some(n) => *n += 1,
+            None => {
+                terms.insert(w.to_string(), 1);
+            }
+        });
+    }
+    let terms_time = t.elapsed();
+    black_box((&reference, &terms));
+    println!(
+        "(c') reference + terms via TermExtractor:       {:>7.3} s  {:>10.0} comments/s",
+        secs(terms_time),
+        n as f64 / secs(terms_time)
+    );
+
+    // (a) the module.
+    let t = Instant::now();
+    let stats = Statistics::from_comments(&all);
+    let stats_time = t.elapsed();
+    println!(
+        "(a) Statistics::from_comments:                  {:>7.3} s  {:>10.0} comments/s  = {:.1}x reference, {:.2}x (c')",
+        secs(stats_time),
+        n as f64 / secs(stats_time),
+        secs(stats_time) / secs(ref_time),
+        secs(stats_time) / secs(terms_time)
+    );
+
+    let t = Instant::now();
+    let parallel = Statistics::from_comments_parallel(&all, threads);
+    let parallel_time = t.elapsed();
+    assert_eq!(parallel, stats, "parallel statistics differ");
+    println!(
+        "(a) Statistics::from_comments_parallel({threads}):      {:>7.3} s  {:>10.0} comments/s  = {:.1}x reference",
+        secs(parallel_time),
+        n as f64 / secs(parallel_time),
+        secs(parallel_time) / secs(ref_time)
+    );
+    assert_eq!(stats.total, n as u64);
+    let top: Vec<String> = stats
+        .top_terms(5)
+        .into_iter()
+        .map(|(t, n)| format!("{t} {n}"))
+        .collect();
+    println!(
+        "    {} days, {} provinces, {} distinct terms; top: {}",
+        stats.by_day.len(),
+        stats.by_province.len(),
+        stats.terms.len(),
+        top.join(", ")
+    );
+
+    // (d) incremental adds onto the snapshot.
+    let mut snapshot = stats.clone();
+    let t = Instant::now();
+    for c in &extra {
+        snapshot.add(c);
+    }
+    let add_time = t.elapsed();
+    assert_eq!(snapshot.total, (n + extra_n) as u64);
+    println!(
+        "(d) incremental add, {extra_n} comments onto {n}: {:>7.1} µs per comment ({:.3} s in all)",
+        add_time.as_secs_f64() * 1e6 / extra_n.max(1) as f64,
+        secs(add_time)
+    );
+}

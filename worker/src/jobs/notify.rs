@@ -1,0 +1,60 @@
+//! Mail to the people who follow a consultation's agency, topics or draft when it opens or is
+//! about to close: one `send_mail` job per confirmed subscriber (one per address), written in
+//! one transaction.
+
+use domain::{
+    Context,
+    entity::{consultation, draft},
+    jobs::{self, ConsultationEvent, MailJob},
+    service::{agencies, subscriptions},
+    time::now_ms,
+};
+use sea_orm::EntityTrait;
+
+pub async fn consultation_event(
+    ctx: &Context,
+    c: &consultation::Model,
+    event: ConsultationEvent,
+) -> anyhow::Result<()> {
+    let now = now_ms();
+    // Only news that is still true: no "opened" mail for a hearing that has already closed.
+    let still_true = match event {
+        ConsultationEvent::Opened | ConsultationEvent::ClosingSoon => {
+            c.opens_at <= now && now < c.closes_at && c.summary_published_at.is_none()
+        }
+        ConsultationEvent::Closed => false,
+    };
+    if !still_true {
+        return Ok(());
+    }
+    let Some(d) = draft::Entity::find_by_id(c.draft_id)
+        .one(&ctx.db.conn)
+        .await?
+    else {
+        return Ok(());
+    };
+    if d.published_at.is_none() {
+        return Ok(());
+    }
+    let agency = agencies::find_by_id(&ctx.db.conn, d.agency_id)
+        .await?
+        .map(|a| a.slug)
+        .unwrap_or_default();
+    let topics: Vec<String> = serde_json::from_str(&d.topics).unwrap_or_default();
+    let followers = subscriptions::followers(&ctx.db.conn, &agency, &topics, d.id).await?;
+    if followers.is_empty() {
+        return Ok(());
+    }
+    let notices: Vec<MailJob> = followers
+        .iter()
+        .map(|s| MailJob::ConsultationNotice {
+            consultation_id: c.id,
+            subscription_id: s.id,
+            event,
+        })
+        .collect();
+    let tx = ctx.db.write().await?;
+    jobs::enqueue_many(&*tx, &notices).await?;
+    tx.commit().await?;
+    Ok(())
+}
