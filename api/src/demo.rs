@@ -16,7 +16,9 @@ use domain::{
         agencies::{self, NewAgency},
         comments::{AnswerInput, NewComment},
         consultations::{self, NewConsultation, NewQuestion},
+        dispositions,
         drafts::{self, NewDraft},
+        reports,
     },
     time::{DAY_MS, now_ms},
     types::{Actor, Channel, Role},
@@ -385,10 +387,6 @@ async fn open_consultation(
                 consultation::Column::ClosesAt,
                 Expr::value(opens_at + length - shift),
             )
-            .col_expr(
-                consultation::Column::SummaryPublishedAt,
-                Expr::value((seed.status == "concluded").then_some(now - DAY_MS)),
-            )
             .filter(consultation::Column::Id.eq(id))
             .exec(&ctx.db.conn)
             .await?;
@@ -406,6 +404,25 @@ async fn open_consultation(
             })
             .exec(&ctx.db.conn)
             .await?;
+        }
+        if seed.status == "concluded" {
+            // A concluded hearing has its summary, with dispositions, compiled and published
+            // through the same services an agency uses.
+            let provision = provisions.first().cloned().unwrap_or_default();
+            dispositions::record_disposition(
+                &ctx.db,
+                officer,
+                id,
+                dispositions::NewDisposition {
+                    target_kind: "provision".into(),
+                    target_id: provision,
+                    decision: "partly_accepted".into(),
+                    reason: "ปรับถ้อยคำให้ชัดเจนขึ้นตามความเห็นของผู้ประกอบการ และคงหลักการเดิมไว้".into(),
+                },
+            )
+            .await?;
+            reports::compile(&ctx.db, id).await?;
+            reports::publish(&ctx.db, officer, id).await?;
         }
     }
     Ok(written)

@@ -212,3 +212,68 @@ async fn search_reindex_shows_progress_and_prints_equal_counts() {
         assert_ne!(numbers[0], "0", "{line}");
     }
 }
+
+#[tokio::test]
+async fn the_worker_process_runs_jobs_and_stops_cleanly_on_sigterm() {
+    let app = tests::spawn_app().await;
+    let h = app.open_hearing("proc").await;
+    let citizen = app.user("citizen", None).await;
+    let r = app
+        .post(
+            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+            Some(&citizen),
+            &serde_json::json!({"body": "ความเห็นจากกระบวนการแยก", "stance": "support"}),
+        )
+        .await;
+    assert_eq!(r.status, reqwest::StatusCode::CREATED);
+    // Its own data folder: the test app holds the lock of its embedded index.
+    let dir = tempfile::tempdir().unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_rabfang-worker-under-test"))
+        .env("RABFANG_DATA_DIR", dir.path())
+        .env("DATABASE_URL", &app.database_url)
+        .env("RABFANG_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut child = KillOnDrop(child);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        let pending = domain::entity::job::Entity::find()
+            .filter(domain::entity::job::Column::State.ne("done"))
+            .count(&app.ctx.db.conn)
+            .await
+            .unwrap();
+        if pending == 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the worker process did not run the jobs"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let exit = loop {
+        if let Some(exit) = child.0.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the worker did not stop within 20 s of SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(exit.success(), "exit status {exit:?}");
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("mail")).unwrap().count(),
+        1,
+        "the receipt was written"
+    );
+}

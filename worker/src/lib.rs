@@ -198,3 +198,32 @@ pub async fn run(ctx: Context, mut shutdown: watch::Receiver<bool>) {
 fn hostname() -> String {
     std::env::var("HOSTNAME").unwrap_or_else(|_| "worker".into())
 }
+
+/// The `rabfang-worker` program: runs background jobs against the configured database until
+/// SIGTERM or Ctrl-C, finishing the batch in hand before it exits. Shared by the binary and the
+/// black-box tests.
+pub async fn main_from_env() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("RABFANG_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let settings = domain::settings::Settings::from_env()?;
+    let ctx = Context::build(
+        settings,
+        domain::db::PoolOptions {
+            max_connections: 4,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let (tx, rx) = watch::channel(false);
+    tokio::spawn(async move {
+        domain::shutdown::signal().await;
+        let _ = tx.send(true);
+    });
+    run(ctx, rx).await;
+    Ok(())
+}
