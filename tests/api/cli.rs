@@ -277,3 +277,68 @@ async fn the_worker_process_runs_jobs_and_stops_cleanly_on_sigterm() {
         "the receipt was written"
     );
 }
+
+#[tokio::test]
+async fn two_worker_processes_never_run_the_same_job() {
+    let app = tests::spawn_app().await;
+    let h = app.open_hearing("twins").await;
+    let citizen = app.user("citizen", None).await;
+    let path = format!("/api/v1/consultations/{}/comments", h.consultation_id);
+    for i in 0..60 {
+        let r = app
+            .post(
+                &path,
+                Some(&citizen),
+                &serde_json::json!({"body": format!("ความเห็นที่ {i}"), "stance": "neutral"}),
+            )
+            .await;
+        assert_eq!(r.status, reqwest::StatusCode::CREATED);
+    }
+    // Two workers, each with its own mail folder: every receipt must be written by exactly one.
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let mut children: Vec<KillOnDrop> = dirs
+        .iter()
+        .map(|dir| {
+            KillOnDrop(
+                Command::new(env!("CARGO_BIN_EXE_rabfang-worker-under-test"))
+                    .env("RABFANG_DATA_DIR", dir.path())
+                    .env("DATABASE_URL", &app.database_url)
+                    .env("RABFANG_LOG", "warn")
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .unwrap(),
+            )
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        let left = domain::entity::job::Entity::find()
+            .filter(domain::entity::job::Column::State.ne("done"))
+            .count(&app.ctx.db.conn)
+            .await
+            .unwrap();
+        if left == 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{left} jobs still not done");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    for child in &mut children {
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.0.id().to_string()])
+            .status();
+    }
+    let mut receipts = Vec::new();
+    for dir in &dirs {
+        if let Ok(entries) = std::fs::read_dir(dir.path().join("mail")) {
+            receipts.extend(entries.map(|e| e.unwrap().file_name().to_string_lossy().to_string()));
+        }
+    }
+    let mut unique = receipts.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(receipts.len(), 60, "each receipt written once in all");
+    assert_eq!(unique.len(), 60);
+}

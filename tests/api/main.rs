@@ -2,6 +2,7 @@
 
 mod assessments;
 mod auth;
+mod browser;
 mod cli;
 mod comments;
 mod consultations;
