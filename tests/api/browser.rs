@@ -67,5 +67,8 @@ async fn the_home_page_shows_open_consultations_in_a_browser_and_escapes_titles(
         !dom.contains("<img"),
         "the title's markup must stay text: {dom}"
     );
-    assert!(dom.contains("<title>รับฟัง"), "no script ran (it would have changed the title): {dom}");
+    assert!(
+        dom.contains("<title>รับฟัง"),
+        "no script ran (it would have changed the title): {dom}"
+    );
 }
