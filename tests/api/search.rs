@@ -313,3 +313,75 @@ async fn reindex_rebuilds_the_index_with_counts_equal_to_the_database() {
         assert!(db > 0, "{kind:?}");
     }
 }
+
+#[tokio::test]
+async fn hiding_a_comment_removes_it_from_the_listing_and_the_index() {
+    let app = spawn_app().await;
+    let h = app.open_hearing("hide").await;
+    let citizen = app.user("citizen", None).await;
+    let r = app
+        .post(
+            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+            Some(&citizen),
+            &json!({"body": "ข้อความหยาบคายที่ต้องซ่อน", "stance": "oppose"}),
+        )
+        .await;
+    let id = r.body["id"].as_i64().unwrap();
+    app.run_pending_jobs().await;
+    assert_eq!(
+        app.get("/api/v1/search?q=หยาบคาย&kind=comment", None)
+            .await
+            .body["total"],
+        1
+    );
+    let path = format!(
+        "/api/v1/consultations/{}/comments/{id}/moderation",
+        h.consultation_id
+    );
+    assert_eq!(
+        app.post(
+            &path,
+            Some(&citizen),
+            &json!({"status": "hidden", "reason": "x"})
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app
+        .post(
+            &path,
+            Some(&h.officer),
+            &json!({"status": "hidden", "reason": "ถ้อยคำไม่สุภาพ"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    app.run_pending_jobs().await;
+    assert_eq!(
+        app.get("/api/v1/search?q=หยาบคาย&kind=comment", None)
+            .await
+            .body["total"],
+        0
+    );
+    let list = app
+        .get(
+            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+            None,
+        )
+        .await;
+    assert!(list.body["items"].as_array().unwrap().is_empty());
+    // Published again: back in both.
+    app.post(
+        &path,
+        Some(&h.officer),
+        &json!({"status": "published", "reason": "ทบทวนแล้ว"}),
+    )
+    .await;
+    app.run_pending_jobs().await;
+    assert_eq!(
+        app.get("/api/v1/search?q=หยาบคาย&kind=comment", None)
+            .await
+            .body["total"],
+        1
+    );
+}

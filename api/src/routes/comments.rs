@@ -154,6 +154,26 @@ impl From<PublicComment> for Comment {
     }
 }
 
+/// A moderation decision on a comment.
+#[derive(Debug, Object, serde::Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct Moderation {
+    /// `hidden` (taken out of the public listing and search; still counted) or `published`.
+    pub status: String,
+    /// Why (kept in the audit trail).
+    pub reason: String,
+}
+
+/// The comment's moderation status after the decision.
+#[derive(Debug, Object)]
+pub struct ModerationResult {
+    /// The comment.
+    pub id: i64,
+    /// `published` or `hidden`.
+    pub moderation_status: String,
+}
+
 /// One page of comments.
 #[derive(Debug, Object)]
 pub struct CommentPage {
@@ -244,6 +264,35 @@ impl CommentsApi {
         Ok(Json(CommentPage {
             items: page.items.into_iter().map(Comment::from).collect(),
             next_cursor: page.next_cursor,
+        }))
+    }
+
+    /// Hide a comment from the public or publish it again (officers of the draft's agency).
+    #[oai(
+        path = "/consultations/:id/comments/:comment_id/moderation",
+        method = "post",
+        operation_id = "moderate_comment"
+    )]
+    async fn moderate(
+        &self,
+        state: Data<&AppState>,
+        auth: SignedIn,
+        id: Path<i64>,
+        comment_id: Path<i64>,
+        body: JsonBody<Moderation>,
+    ) -> ApiResult<Json<ModerationResult>> {
+        let m = comments::moderate(
+            &state.ctx.db,
+            &auth.0,
+            id.0,
+            comment_id.0,
+            &body.0.status,
+            &body.0.reason,
+        )
+        .await?;
+        Ok(Json(ModerationResult {
+            id: m.id,
+            moderation_status: m.moderation_status,
         }))
     }
 }

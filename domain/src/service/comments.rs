@@ -682,3 +682,58 @@ pub async fn count_comments<C: ConnectionTrait>(
         .count(conn)
         .await?)
 }
+
+/// Hides a comment from the public (or publishes it again), with a reason for the audit trail.
+/// Officers of the draft's agency only. The comment leaves (or re-enters) the public listing and
+/// the search index; it stays counted in the statistics.
+pub async fn moderate(
+    db: &Db,
+    actor: &Actor,
+    consultation_id: i64,
+    comment_id: i64,
+    status: &str,
+    reason: &str,
+) -> DomainResult<comment::Model> {
+    let mut checks = Checks::new();
+    let status = checks.one_of(
+        "status",
+        status,
+        ModerationStatus::parse,
+        &["published", "hidden"],
+    );
+    let reason = checks.text("reason", reason, 2000);
+    checks.finish()?;
+    let status = status.unwrap_or(ModerationStatus::Hidden);
+    let tx = db.write().await?;
+    let c = consultations::find_visible(&*tx, Some(actor), consultation_id).await?;
+    drafts::find_managed(&*tx, actor, c.draft_id)
+        .await
+        .map_err(|e| match e {
+            DomainError::NotFound(_) => DomainError::NotFound("consultation"),
+            other => other,
+        })?;
+    let found = comment::Entity::find_by_id(comment_id)
+        .one(&*tx)
+        .await?
+        .filter(|m| m.consultation_id == consultation_id)
+        .ok_or(DomainError::NotFound("comment"))?;
+    let updated = comment::Entity::update(comment::ActiveModel {
+        id: Set(found.id),
+        moderation_status: Set(status.as_str().into()),
+        ..Default::default()
+    })
+    .exec(&*tx)
+    .await?;
+    crate::search::indexing::enqueue(&*tx, IndexTarget::Comment(found.id)).await?;
+    crate::audit::record(&*tx, AuditRecord {
+        actor: Some(actor.account_id),
+        action: "comment.moderate",
+        entity_type: "comment",
+        entity_id: found.id.to_string(),
+        before: Some(serde_json::json!({"moderation_status": found.moderation_status})),
+        after: Some(serde_json::json!({"moderation_status": updated.moderation_status, "reason_sha256": sha256_hex(reason.as_bytes())})),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(updated)
+}
