@@ -34,8 +34,10 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Words too common in draft laws to say anything about what a draft is about.
-const STOP_WORDS: &[&str] = &[
+/// Words too common in draft laws or comments to say what a text is about: legal structure
+/// words, then common Thai and English function words. Used for related drafts and for the
+/// term counts of the statistics.
+pub const STOP_WORDS: &[&str] = &[
     "มาตรา",
     "ข้อ",
     "หมวด",
@@ -89,6 +91,36 @@ const STOP_WORDS: &[&str] = &[
     "this",
     "that",
     "shall",
+    // Comments.
+    "ร่างพระราชบัญญัติ",
+    "ควร",
+    "จะ",
+    "ก็",
+    "แต่",
+    "ด้วย",
+    "ต่อ",
+    "ขอ",
+    "เพราะ",
+    "อย่าง",
+    "นั้น",
+    "คือ",
+    "อยู่",
+    "แล้ว",
+    "ยัง",
+    "ไป",
+    "มา",
+    "it",
+    "are",
+    "as",
+    "at",
+    "we",
+    "should",
+    "must",
+    "not",
+    "will",
+    "would",
+    "can",
+    "from",
 ];
 
 /// The `n` most frequent content words of a text, for finding related documents.
