@@ -342,3 +342,60 @@ async fn two_worker_processes_never_run_the_same_job() {
     assert_eq!(receipts.len(), 60, "each receipt written once in all");
     assert_eq!(unique.len(), 60);
 }
+
+#[tokio::test]
+async fn jobs_list_and_retry_from_the_command_line() {
+    let app = tests::spawn_app().await;
+    let id = domain::jobs::enqueue(
+        &app.ctx.db.conn,
+        &domain::jobs::AggregateJob { consultation_id: 1 },
+    )
+    .await
+    .unwrap();
+    {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        domain::entity::job::Entity::update_many()
+            .col_expr(domain::entity::job::Column::State, Expr::value("failed"))
+            .col_expr(domain::entity::job::Column::LastError, Expr::value("boom"))
+            .filter(domain::entity::job::Column::Id.eq(id))
+            .exec(&app.ctx.db.conn)
+            .await
+            .unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = command(dir.path(), &app.database_url)
+        .args(["jobs", "list", "--state", "failed"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(
+        stdout.starts_with(&format!("{id}\taggregate_consultation\tfailed"))
+            && stdout.contains("boom"),
+        "{stdout}"
+    );
+    let out = command(dir.path(), &app.database_url)
+        .args(["jobs", "retry", &id.to_string()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = command(dir.path(), &app.database_url)
+        .args(["jobs", "retry", &id.to_string()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a pending job is not retried");
+    let out = command(dir.path(), &app.database_url)
+        .args(["jobs", "list", "--state", "failed"])
+        .output()
+        .unwrap();
+    assert!(out.stdout.is_empty());
+}

@@ -324,3 +324,48 @@ async fn without_smtp_mail_is_written_as_eml_files() {
     assert_eq!(files.len(), 1, "{files:?}");
     assert!(files[0].to_string_lossy().contains(&tracking));
 }
+
+#[tokio::test]
+async fn a_permanent_smtp_refusal_is_recorded_and_not_retried() {
+    let smtp =
+        tests::smtp::TestSmtp::start_refusing(&["refused@test.rabfang.localhost"], &[]).await;
+    let app = tests::spawn_app_with(&[("RABFANG_SMTP_URL", smtp.url.as_str())]).await;
+    let h = app.open_hearing("refuse").await;
+    let (_, citizen) = domain::service::accounts::create_account(
+        &app.ctx.db,
+        None,
+        domain::service::accounts::NewAccount {
+            email: "refused@test.rabfang.localhost".into(),
+            display_name: None,
+            role: "citizen".into(),
+            agency_slug: None,
+        },
+    )
+    .await
+    .unwrap();
+    let r = app
+        .post(
+            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+            Some(&citizen),
+            &json!({"body": "ความเห็น", "stance": "support"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    app.run_pending_jobs().await;
+    let deliveries = domain::entity::delivery::Entity::find()
+        .all(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(deliveries.len(), 1);
+    assert_eq!(deliveries[0].state, "failed", "{deliveries:?}");
+    assert!(deliveries[0].last_error.is_some());
+    let mail_jobs = job::Entity::find()
+        .filter(job::Column::Kind.eq("send_mail"))
+        .all(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    assert!(
+        mail_jobs.iter().all(|j| j.state == "done"),
+        "a permanent refusal is final, not retried: {mail_jobs:?}"
+    );
+}
