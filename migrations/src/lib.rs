@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_create_core_schema;
 mod m20261122_000001_add_notifications;
+mod m20261122_000002_add_evaluation_reminders;
 
 /// Applies and rolls back the schema, in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261121_000001_create_core_schema::Migration),
             Box::new(m20261122_000001_add_notifications::Migration),
+            Box::new(m20261122_000002_add_evaluation_reminders::Migration),
         ]
     }
 }

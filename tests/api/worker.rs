@@ -369,3 +369,58 @@ async fn a_permanent_smtp_refusal_is_recorded_and_not_retried() {
         "a permanent refusal is final, not retried: {mail_jobs:?}"
     );
 }
+
+#[tokio::test]
+async fn the_scheduler_raises_each_evaluation_reminder_once_when_a_law_falls_due() {
+    let app = spawn_app().await;
+    app.agency("laws").await;
+    let officer = app.user("officer", Some("laws")).await;
+    let now = chrono::Utc::now();
+    let years = |y: i64| (now - chrono::Duration::days(y * 365)).to_rfc3339();
+    // In force 4 years 10 months ago: due in about 2 months. In force a year ago: not due.
+    let due = app.post("/api/v1/laws", Some(&officer), &json!({"title_th": "พระราชบัญญัติเก่า", "law_type": "act", "in_force_since": (now - chrono::Duration::days(5 * 365 - 60)).to_rfc3339()})).await;
+    assert_eq!(due.status, StatusCode::CREATED, "{}", due.text);
+    let recent = app
+        .post(
+            "/api/v1/laws",
+            Some(&officer),
+            &json!({"title_th": "พระราชบัญญัติใหม่", "law_type": "act", "in_force_since": years(1)}),
+        )
+        .await;
+    assert_eq!(recent.status, StatusCode::CREATED);
+    let bad = app.post("/api/v1/laws", Some(&officer), &json!({"title_th": "x", "law_type": "act", "in_force_since": years(1), "last_evaluated_at": years(2)})).await;
+    assert_eq!(bad.body["errors"][0]["field"], "last_evaluated_at");
+    let citizen = app.user("citizen", None).await;
+    assert_eq!(
+        app.post(
+            "/api/v1/laws",
+            Some(&citizen),
+            &json!({"title_th": "x", "law_type": "act", "in_force_since": years(1)})
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+
+    assert_eq!(
+        app.get("/api/v1/laws?evaluation_due=true", None).await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    assert_eq!(worker::scheduler::tick(&app.ctx).await.unwrap(), 1);
+    assert_eq!(worker::scheduler::tick(&app.ctx).await.unwrap(), 0, "once");
+    let listed = app.get("/api/v1/laws?evaluation_due=true", None).await;
+    let items = listed.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["id"], due.body["id"]);
+    assert!(items[0]["evaluation_reminded_at"].is_string());
+    assert_eq!(
+        app.get("/api/v1/laws", None).await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}

@@ -2,7 +2,7 @@
 //! before) or have just closed, and enqueues one `consultation_event` job for each moment.
 //! Each moment is claimed with a conditional UPDATE of its `*_processed_at` column in the same
 //! transaction as the job, so however many workers run the scheduler, each event is enqueued
-//! exactly once.
+//! exactly once. It also raises the five-yearly evaluation reminders of laws in force.
 
 use domain::{
     Context,
@@ -76,5 +76,6 @@ pub async fn tick(ctx: &Context) -> anyhow::Result<usize> {
             tx.commit().await?;
         }
     }
+    enqueued += domain::service::laws::raise_due_reminders(&ctx.db).await?;
     Ok(enqueued)
 }

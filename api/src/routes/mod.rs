@@ -14,6 +14,7 @@ pub mod consultations;
 pub mod dispositions;
 pub mod drafts;
 pub mod health;
+pub mod laws;
 pub mod reports;
 pub mod search;
 pub mod subscriptions;
@@ -33,6 +34,8 @@ pub enum Tag {
     Search,
     /// E-mail notifications about agencies, topics and drafts.
     Subscriptions,
+    /// Laws in force and their five-yearly ex-post evaluation.
+    Laws,
     /// Administration: background jobs.
     Admin,
     /// Liveness and readiness of the service.
@@ -50,6 +53,7 @@ pub type Api = (
     assessments::AssessmentsApi,
     search::SearchApi,
     subscriptions::SubscriptionsApi,
+    laws::LawsApi,
     admin::AdminApi,
     health::HealthApi,
     crate::site::SiteApi,
@@ -67,6 +71,7 @@ pub fn api() -> Api {
         assessments::AssessmentsApi,
         search::SearchApi,
         subscriptions::SubscriptionsApi,
+        laws::LawsApi,
         admin::AdminApi,
         health::HealthApi,
         crate::site::SiteApi,

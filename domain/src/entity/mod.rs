@@ -15,6 +15,7 @@ pub mod draft_version;
 pub mod idempotency_key;
 pub mod impact_assessment;
 pub mod job;
+pub mod law_in_force;
 pub mod report;
 pub mod statistics;
 pub mod subscription;

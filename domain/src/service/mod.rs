@@ -10,6 +10,7 @@ pub mod comments;
 pub mod consultations;
 pub mod dispositions;
 pub mod drafts;
+pub mod laws;
 pub mod page;
 pub mod reports;
 pub mod subscriptions;

@@ -1,0 +1,172 @@
+//! Laws in force and their ex-post evaluation (Act on Legislative Drafting and Evaluation of
+//! Law B.E. 2562, s.34): every law is evaluated at least every five years. The worker's
+//! scheduler raises a reminder once, [`REMINDER_BEFORE_MS`] before the evaluation falls due.
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use super::{
+    agencies,
+    page::{Page, PageRequest},
+    validate::Checks,
+};
+use crate::{
+    audit::{self, AuditRecord},
+    db::Db,
+    entity::law_in_force,
+    error::{DomainError, DomainResult},
+    time::{DAY_MS, now_ms},
+    types::{Actor, LawType},
+};
+
+/// Five years (of 365.25 days).
+pub const EVALUATION_EVERY_MS: i64 = 5 * 36525 * DAY_MS / 100;
+/// Reminders go out 90 days before an evaluation falls due.
+pub const REMINDER_BEFORE_MS: i64 = 90 * DAY_MS;
+
+#[derive(Debug, Clone)]
+pub struct NewLaw {
+    pub title_th: String,
+    pub title_en: Option<String>,
+    pub law_type: String,
+    pub in_force_since: i64,
+    pub last_evaluated_at: Option<i64>,
+}
+
+/// Registers a law in force of the officer's agency; its evaluation falls due five years after
+/// it came into force or was last evaluated.
+pub async fn register(db: &Db, actor: &Actor, input: NewLaw) -> DomainResult<law_in_force::Model> {
+    if !actor.is_staff() {
+        return Err(DomainError::Forbidden(
+            "only agency officers and administrators register laws".into(),
+        ));
+    }
+    let mut checks = Checks::new();
+    let title_th = checks.text("title_th", &input.title_th, 500);
+    let title_en = checks.optional_text("title_en", input.title_en.as_deref(), 500);
+    let law_type = checks.one_of(
+        "law_type",
+        &input.law_type,
+        LawType::parse,
+        &[
+            "act",
+            "royal_decree",
+            "ministerial_regulation",
+            "rule",
+            "notification",
+            "plan",
+        ],
+    );
+    if input
+        .last_evaluated_at
+        .is_some_and(|t| t < input.in_force_since)
+    {
+        checks.push(
+            "last_evaluated_at",
+            "invalid_value",
+            "a law is evaluated after it comes into force",
+        );
+    }
+    if actor.agency_id.is_none() {
+        checks.push(
+            "agency",
+            "required",
+            "register laws as an officer of their agency",
+        );
+    }
+    checks.finish()?;
+    let agency_id = actor.agency_id.unwrap_or_default();
+    agencies::find_by_id(&db.conn, agency_id)
+        .await?
+        .ok_or(DomainError::NotFound("agency"))?;
+    let base = input.last_evaluated_at.unwrap_or(input.in_force_since);
+    let tx = db.write().await?;
+    let law = law_in_force::Entity::insert(law_in_force::ActiveModel {
+        agency_id: Set(agency_id),
+        draft_id: Set(None),
+        title_th: Set(title_th),
+        title_en: Set(title_en),
+        law_type: Set(law_type.map(LawType::as_str).unwrap_or_default().into()),
+        in_force_since: Set(input.in_force_since),
+        evaluation_due_at: Set(base + EVALUATION_EVERY_MS),
+        last_evaluated_at: Set(input.last_evaluated_at),
+        evaluation_reminded_at: Set(None),
+        ..Default::default()
+    })
+    .exec_with_returning(&*tx)
+    .await?;
+    audit::record(&*tx, AuditRecord {
+        actor: Some(actor.account_id),
+        action: "law.register",
+        entity_type: "law_in_force",
+        entity_id: law.id.to_string(),
+        before: None,
+        after: Some(serde_json::json!({"title_th": law.title_th, "evaluation_due_at": law.evaluation_due_at})),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(law)
+}
+
+/// Laws in force, by id; with `reminded_only`, those whose evaluation reminder has been raised.
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    reminded_only: bool,
+    page: PageRequest,
+) -> DomainResult<Page<law_in_force::Model>> {
+    let mut q = law_in_force::Entity::find().order_by_asc(law_in_force::Column::Id);
+    if reminded_only {
+        q = q.filter(law_in_force::Column::EvaluationRemindedAt.is_not_null());
+    }
+    if let Some(after) = page.after {
+        q = q.filter(law_in_force::Column::Id.gt(after));
+    }
+    let rows = q.limit(page.fetch()).all(conn).await?;
+    Ok(Page::from_rows(rows, page, |l| l.id))
+}
+
+/// Raises the evaluation reminder of every law due within [`REMINDER_BEFORE_MS`], once each
+/// (a conditional UPDATE claims each reminder, so several workers never raise it twice).
+pub async fn raise_due_reminders(db: &Db) -> DomainResult<usize> {
+    let now = now_ms();
+    let due: Vec<i64> = law_in_force::Entity::find()
+        .select_only()
+        .column(law_in_force::Column::Id)
+        .filter(law_in_force::Column::EvaluationRemindedAt.is_null())
+        .filter(law_in_force::Column::EvaluationDueAt.lte(now + REMINDER_BEFORE_MS))
+        .limit(500)
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let mut raised = 0;
+    for id in due {
+        let tx = db.write().await?;
+        let claimed = law_in_force::Entity::update_many()
+            .col_expr(
+                law_in_force::Column::EvaluationRemindedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(law_in_force::Column::Id.eq(id))
+            .filter(law_in_force::Column::EvaluationRemindedAt.is_null())
+            .exec(&*tx)
+            .await?;
+        if claimed.rows_affected == 1 {
+            audit::record(
+                &*tx,
+                AuditRecord {
+                    actor: None,
+                    action: "law.evaluation_due",
+                    entity_type: "law_in_force",
+                    entity_id: id.to_string(),
+                    before: None,
+                    after: Some(serde_json::json!({"reminded_at": now})),
+                },
+            )
+            .await?;
+            raised += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(raised)
+}
