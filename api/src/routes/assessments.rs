@@ -3,11 +3,11 @@ use domain::{ria::ImpactAssessment as Fields, service::assessments};
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 
-use super::{Tag, drafts::Draft, time};
+use super::{Tag, drafts::Draft, ria_schema::ImpactAssessmentFields, time};
 use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
-    body::{self, JsonBody},
+    body::JsonBody,
     error::{ApiError, ApiResult},
 };
 
@@ -18,8 +18,8 @@ pub struct ImpactAssessment {
     pub draft_id: i64,
     /// `draft` (saved, visible to the agency only) or `published` (final and public).
     pub status: String,
-    /// The assessment's structured fields, exactly as saved (see `save_impact_assessment`).
-    pub fields: serde_json::Value,
+    /// The assessment's structured fields, exactly as saved.
+    pub fields: ImpactAssessmentFields,
     /// Cost and benefit totals per bearer (THB): `one_off_costs`, `annual_costs`, `annual_benefits`, `unmonetised_benefits`, `net_annual_thb`.
     pub totals: serde_json::Value,
     /// The published report as sanitised HTML; `null` until published.
@@ -32,6 +32,13 @@ pub struct ImpactAssessment {
     pub published_at: Option<DateTime<Utc>>,
 }
 
+/// Between the API's schema type and the domain's (same JSON shape).
+fn convert<A: serde::Serialize, B: serde::de::DeserializeOwned>(a: &A) -> ApiResult<B> {
+    serde_json::to_value(a)
+        .and_then(serde_json::from_value)
+        .map_err(|e| ApiError::from(domain::DomainError::Internal(e.into())))
+}
+
 fn out(a: assessments::Assessment) -> ApiResult<ImpactAssessment> {
     let r = a.row;
     Ok(ImpactAssessment {
@@ -42,8 +49,7 @@ fn out(a: assessments::Assessment) -> ApiResult<ImpactAssessment> {
             "draft"
         }
         .into(),
-        fields: serde_json::to_value(&a.fields)
-            .map_err(|e| ApiError::from(domain::DomainError::Internal(e.into())))?,
+        fields: convert(&a.fields)?,
         totals: serde_json::to_value(a.fields.totals())
             .map_err(|e| ApiError::from(domain::DomainError::Internal(e.into())))?,
         html: r.body_html,
@@ -78,20 +84,8 @@ impl AssessmentsApi {
         .await?)?))
     }
 
-    /// Save a draft's regulatory impact assessment (officers of the draft's agency). The body
-    /// has these fields, all required unless marked optional: `problem`, `cause`,
-    /// `why_state_must_act` (texts); `objectives` (list of texts, at least one);
-    /// `alternatives` (list of `{kind: do_nothing|non_legal|legal, description, advantages,
-    /// disadvantages, chosen}`: at least one `do_nothing` and one `non_legal`, exactly one
-    /// chosen); `affected_groups` (list of `{group, kind: public|business|sme|government|other,
-    /// estimated_size (optional), how_affected}`); `economic_impact`, `social_impact`,
-    /// `environmental_impact`; `costs` (list of `{bearer: public|business|state, description,
-    /// one_off_thb, annual_thb}`); `benefits` (list of `{beneficiary, description, annual_thb
-    /// (optional)}`); `licences`, `committees`, `discretion`, `criminal_penalties` (lists of
-    /// `{provision_id (optional), description, justification}` — each needs a justification);
-    /// `readiness` (`{staff, budget_thb, systems}`); `consultation_results`;
-    /// `evaluation_plan` (`{review_after_years: 1..5, indicators: [{name, baseline, target,
-    /// data_source}]}`). Amounts are whole baht. Every problem is reported with its field path.
+    /// Save a draft's regulatory impact assessment (officers of the draft's agency), replacing
+    /// the saved draft of it. Every problem is reported with its field path.
     #[oai(
         path = "/drafts/:id/impact-assessment",
         method = "put",
@@ -102,11 +96,9 @@ impl AssessmentsApi {
         state: Data<&AppState>,
         auth: SignedIn,
         id: Path<i64>,
-        body: JsonBody<serde_json::Value>,
+        body: JsonBody<ImpactAssessmentFields>,
     ) -> ApiResult<Json<ImpactAssessment>> {
-        let bytes = serde_json::to_vec(&body.0)
-            .map_err(|e| ApiError::from(domain::DomainError::Internal(e.into())))?;
-        let fields: Fields = body::parse(&bytes).map_err(ApiError::from)?;
+        let fields: Fields = convert(&body.0)?;
         Ok(Json(out(assessments::save(
             &state.ctx.db,
             &auth.0,

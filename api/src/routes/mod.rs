@@ -16,6 +16,7 @@ pub mod drafts;
 pub mod health;
 pub mod laws;
 pub mod reports;
+pub mod ria_schema;
 pub mod search;
 pub mod subscriptions;
 pub mod summaries;
