@@ -22,6 +22,31 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// The hash of one event, chained to the previous one.
+#[allow(clippy::too_many_arguments)]
+fn event_hash(
+    prev: &str,
+    actor: Option<i64>,
+    action: &str,
+    entity_type: &str,
+    entity_id: &str,
+    before_hash: &Option<String>,
+    after_hash: &Option<String>,
+    created_at: i64,
+) -> String {
+    let material = serde_json::json!([
+        prev,
+        actor,
+        action,
+        entity_type,
+        entity_id,
+        before_hash,
+        after_hash,
+        created_at
+    ]);
+    sha256_hex(material.to_string().as_bytes())
+}
+
 fn hash_value(value: &Option<serde_json::Value>) -> Option<String> {
     value.as_ref().map(|v| sha256_hex(v.to_string().as_bytes()))
 }
@@ -58,17 +83,16 @@ impl AuditChain {
         let created_at = now_ms();
         let before_hash = hash_value(&record.before);
         let after_hash = hash_value(&record.after);
-        let material = serde_json::json!([
-            self.last_hash,
+        let hash = event_hash(
+            &self.last_hash,
             record.actor,
             record.action,
             record.entity_type,
-            record.entity_id,
-            before_hash,
-            after_hash,
+            &record.entity_id,
+            &before_hash,
+            &after_hash,
             created_at,
-        ]);
-        let hash = sha256_hex(material.to_string().as_bytes());
+        );
         self.pending.push(audit_event::ActiveModel {
             actor_account_id: Set(record.actor),
             action: Set(record.action.to_string()),
@@ -124,17 +148,17 @@ pub async fn verify<C: ConnectionTrait>(conn: &C) -> DomainResult<Result<u64, i6
         .await?;
     let mut prev = sha256_hex(b"");
     for event in &events {
-        let material = serde_json::json!([
-            prev,
+        let expected = event_hash(
+            &prev,
             event.actor_account_id,
-            event.action,
-            event.entity_type,
-            event.entity_id,
-            event.before_hash,
-            event.after_hash,
+            &event.action,
+            &event.entity_type,
+            &event.entity_id,
+            &event.before_hash,
+            &event.after_hash,
             event.created_at,
-        ]);
-        if event.prev_hash != prev || event.hash != sha256_hex(material.to_string().as_bytes()) {
+        );
+        if event.prev_hash != prev || event.hash != expected {
             return Ok(Err(event.id));
         }
         prev = event.hash.clone();

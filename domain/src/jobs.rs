@@ -20,49 +20,16 @@ pub trait JobPayload: Serialize {
     const PRIORITY: i32 = 0;
 }
 
-/// Adds jobs to run now, inside the caller's transaction, with one statement.
-pub async fn enqueue_many<C: ConnectionTrait, J: JobPayload>(
-    conn: &C,
-    jobs: &[J],
-) -> DomainResult<()> {
-    if jobs.is_empty() {
-        return Ok(());
-    }
-    let now = now_ms();
-    let rows = jobs
-        .iter()
-        .map(|j| {
-            Ok(job::ActiveModel {
-                kind: Set(J::KIND.into()),
-                payload: Set(serde_json::to_string(j).map_err(anyhow::Error::from)?),
-                dedupe_key: Set(None),
-                priority: Set(J::PRIORITY),
-                state: Set(STATE_PENDING.into()),
-                run_at: Set(now),
-                attempts: Set(0),
-                max_attempts: Set(J::MAX_ATTEMPTS),
-                lease_owner: Set(None),
-                lease_expires_at: Set(None),
-                last_error: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            })
-        })
-        .collect::<DomainResult<Vec<_>>>()?;
-    job::Entity::insert_many(rows)
-        .exec_without_returning(conn)
-        .await?;
-    Ok(())
-}
-
-/// Adds a job to run now, inside the caller's transaction.
-pub async fn enqueue<C: ConnectionTrait, J: JobPayload>(conn: &C, job: &J) -> DomainResult<i64> {
-    let now = now_ms();
-    let result = job::Entity::insert(job::ActiveModel {
+/// A new job row for `job`, due now.
+fn new_row<J: JobPayload>(
+    job: &J,
+    dedupe_key: Option<&str>,
+    now: i64,
+) -> DomainResult<job::ActiveModel> {
+    Ok(job::ActiveModel {
         kind: Set(J::KIND.into()),
         payload: Set(serde_json::to_string(job).map_err(anyhow::Error::from)?),
-        dedupe_key: Set(None),
+        dedupe_key: Set(dedupe_key.map(Into::into)),
         priority: Set(J::PRIORITY),
         state: Set(STATE_PENDING.into()),
         run_at: Set(now),
@@ -75,8 +42,32 @@ pub async fn enqueue<C: ConnectionTrait, J: JobPayload>(conn: &C, job: &J) -> Do
         updated_at: Set(now),
         ..Default::default()
     })
-    .exec(conn)
-    .await?;
+}
+
+/// Adds jobs to run now, inside the caller's transaction, with one statement.
+pub async fn enqueue_many<C: ConnectionTrait, J: JobPayload>(
+    conn: &C,
+    jobs: &[J],
+) -> DomainResult<()> {
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    let now = now_ms();
+    let rows = jobs
+        .iter()
+        .map(|j| new_row(j, None, now))
+        .collect::<DomainResult<Vec<_>>>()?;
+    job::Entity::insert_many(rows)
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// Adds a job to run now, inside the caller's transaction.
+pub async fn enqueue<C: ConnectionTrait, J: JobPayload>(conn: &C, job: &J) -> DomainResult<i64> {
+    let result = job::Entity::insert(new_row(job, None, now_ms())?)
+        .exec(conn)
+        .await?;
     Ok(result.last_insert_id)
 }
 
@@ -179,25 +170,9 @@ pub async fn enqueue_unique<C: ConnectionTrait, J: JobPayload>(
     if waiting.is_some() {
         return Ok(());
     }
-    let now = now_ms();
-    job::Entity::insert(job::ActiveModel {
-        kind: Set(J::KIND.into()),
-        payload: Set(serde_json::to_string(job).map_err(anyhow::Error::from)?),
-        dedupe_key: Set(Some(dedupe_key.into())),
-        priority: Set(J::PRIORITY),
-        state: Set(STATE_PENDING.into()),
-        run_at: Set(now),
-        attempts: Set(0),
-        max_attempts: Set(J::MAX_ATTEMPTS),
-        lease_owner: Set(None),
-        lease_expires_at: Set(None),
-        last_error: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    })
-    .exec_without_returning(conn)
-    .await?;
+    job::Entity::insert(new_row(job, Some(dedupe_key), now_ms())?)
+        .exec_without_returning(conn)
+        .await?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::time::Instant;
+use tests::bench::{env_usize, memory_mib};
 
 use domain::campaigns::{ClusterInput, ClusterParams, cluster_with_threads};
 use rand::seq::{IndexedRandom, SliceRandom};
@@ -174,24 +175,6 @@ const CAMPAIGNS: &[(usize, bool)] = &[
     (300, true),
     (100, false),
 ];
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn memory_mib(field: &str) -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
-}
 
 fn words(rng: &mut StdRng, thai: bool, n: usize) -> Vec<&'static str> {
     let vocab = if thai { THAI } else { ENGLISH };

@@ -8,27 +8,10 @@
 //! change the size (defaults 20000 and 64).
 
 use std::time::{Duration, Instant};
+use tests::bench::{env_usize, memory_mib};
 
 use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
 use serde_json::json;
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
-}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
@@ -109,7 +92,7 @@ async fn main() {
     );
     println!(
         "peak RSS (server + clients, one process): {:.0} MiB",
-        peak_rss_mib()
+        memory_mib("VmHWM:")
     );
 
     // Reference: the same rows inserted directly, 512 per transaction.

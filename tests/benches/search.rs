@@ -7,6 +7,7 @@
 //! (default 5000) and `BENCH_ROUNDS` (default 10) change the size.
 
 use std::time::{Duration, Instant};
+use tests::bench::env_usize;
 
 use domain::search::{DocKind, SearchDoc, SearchFilter, SearchIndex, SearchQuery, backend::Search};
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::IndexedRandom};
@@ -153,13 +154,6 @@ const TOPICS: &[&str] = &[
     "transport",
 ];
 const STANCES: &[&str] = &["support", "oppose", "neutral"];
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn thai_sentence(rng: &mut StdRng, words: usize) -> String {
     (0..words)

@@ -17,6 +17,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
+use tests::bench::env_usize;
 
 use domain::search::text::words;
 use domain::stats::{AnswerFacts, CommentFacts, Statistics, TermExtractor};
@@ -183,13 +184,6 @@ const PROVINCES: &[&str] = &[
     "ยะลา",
     "น่าน",
 ];
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// Picks from `items` with Zipf-like weights 1/(rank+1).
 struct Zipf<'a> {

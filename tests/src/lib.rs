@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+pub mod bench;
 pub mod smtp;
 
 use domain::{
