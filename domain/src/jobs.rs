@@ -201,6 +201,10 @@ impl JobPayload for ConsultationEventJob {
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct AggregateJob {
     pub consultation_id: i64,
+    /// Recount every comment instead of adding the new ones: needed when a counted comment
+    /// changed (moderation hides its words from the public term list).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rebuild: bool,
 }
 
 impl JobPayload for AggregateJob {
@@ -208,8 +212,29 @@ impl JobPayload for AggregateJob {
 }
 
 impl AggregateJob {
+    /// Brings the snapshot up to date with the comments received since.
+    pub fn update(consultation_id: i64) -> AggregateJob {
+        AggregateJob {
+            consultation_id,
+            rebuild: false,
+        }
+    }
+
+    /// Recounts the snapshot from every comment.
+    pub fn rebuild(consultation_id: i64) -> AggregateJob {
+        AggregateJob {
+            consultation_id,
+            rebuild: true,
+        }
+    }
+
+    /// One waiting job of each sort per consultation is enough.
     pub fn dedupe_key(&self) -> String {
-        format!("aggregate-{}", self.consultation_id)
+        if self.rebuild {
+            format!("aggregate-rebuild-{}", self.consultation_id)
+        } else {
+            format!("aggregate-{}", self.consultation_id)
+        }
     }
 }
 

@@ -54,7 +54,13 @@ pub struct CommentFacts {
     /// Milliseconds since the Unix epoch, UTC.
     pub received_at: i64,
     pub answers: Vec<AnswerFacts>,
+    /// The text whose content words are counted (empty for comments whose words are not
+    /// public). Read only when `terms` is `None`.
     pub body: String,
+    /// The body's content words as [`comment_terms`] gives them, kept when the comment was
+    /// received, so that counting never segments the same text twice. `None` makes the
+    /// statistics extract them from `body`; both give the same counts.
+    pub terms: Option<String>,
 }
 
 /// Answer counts for one question.
@@ -224,7 +230,7 @@ impl Statistics {
             }
         }
         let terms = &mut self.terms;
-        extractor.distinct_terms(&c.body, |t| bump(terms, t));
+        for_each_term(c, extractor, |t| bump(terms, t));
     }
 }
 
@@ -311,6 +317,28 @@ pub fn day_key(days: i64) -> String {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// The distinct content words of `body`, sorted, one per line: what a comment keeps (in
+/// `comments.terms`) so that statistics count its words without segmenting it again.
+pub fn comment_terms(body: &str) -> String {
+    let mut out = String::new();
+    TermExtractor::new().distinct_terms(body, |t| {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(t);
+    });
+    out
+}
+
+/// Calls `f` once for each distinct content word of a comment: from its kept terms, or else
+/// extracted from its body.
+fn for_each_term(c: &CommentFacts, extractor: &mut TermExtractor, f: impl FnMut(&str)) {
+    match &c.terms {
+        Some(kept) => kept.split('\n').filter(|t| !t.is_empty()).for_each(f),
+        None => extractor.distinct_terms(&c.body, f),
+    }
 }
 
 fn is_stop_word(w: &str) -> bool {
@@ -658,7 +686,7 @@ impl Accumulator {
             }
         }
         let terms = &mut self.terms;
-        self.extractor.distinct_terms(&c.body, |t| hbump(terms, t));
+        for_each_term(c, &mut self.extractor, |t| hbump(terms, t));
     }
 
     fn finish(self) -> Statistics {
@@ -733,6 +761,7 @@ mod tests {
             received_at: 1_767_225_600_000,
             answers: Vec::new(),
             body: body.into(),
+            terms: None,
         }
     }
 
@@ -963,15 +992,27 @@ mod tests {
             // Three days around new year 2026 in Bangkok, to the millisecond.
             1_767_114_000_000i64..1_767_373_200_000,
             prop::collection::vec(answer_strategy(), 0..4),
-            body_strategy(),
+            (body_strategy(), any::<bool>()),
         );
         (-500i64..500, prop::collection::vec(one, 0..40)).prop_map(|(first, items)| {
             let mut id = first;
             items
                 .into_iter()
                 .map(
-                    |(step, stance, rt, province, provision, channel, at, answers, body)| {
+                    |(
+                        step,
+                        stance,
+                        rt,
+                        province,
+                        provision,
+                        channel,
+                        at,
+                        answers,
+                        (body, kept),
+                    )| {
                         id += step;
+                        // Some comments carry the terms kept at ingest, others only a body.
+                        let terms = kept.then(|| comment_terms(&body));
                         CommentFacts {
                             id,
                             stance: stance.into(),
@@ -982,6 +1023,7 @@ mod tests {
                             received_at: at,
                             answers,
                             body,
+                            terms,
                         }
                     },
                 )
@@ -1050,6 +1092,22 @@ mod tests {
             if let Some(last) = comments.last() {
                 prop_assert_eq!(all.last_comment_id, last.id);
             }
+        }
+
+        #[test]
+        fn kept_terms_count_the_same_as_segmenting_the_body(comments in comments_strategy()) {
+            let kept: Vec<CommentFacts> = comments
+                .iter()
+                .map(|c| CommentFacts { terms: Some(comment_terms(&c.body)), ..c.clone() })
+                .collect();
+            let segmented: Vec<CommentFacts> = comments
+                .iter()
+                .map(|c| CommentFacts { terms: None, ..c.clone() })
+                .collect();
+            prop_assert_eq!(
+                Statistics::from_comments(&kept),
+                Statistics::from_comments(&segmented)
+            );
         }
 
         #[test]

@@ -346,12 +346,9 @@ async fn two_worker_processes_never_run_the_same_job() {
 #[tokio::test]
 async fn jobs_list_and_retry_from_the_command_line() {
     let app = tests::spawn_app().await;
-    let id = domain::jobs::enqueue(
-        &app.ctx.db.conn,
-        &domain::jobs::AggregateJob { consultation_id: 1 },
-    )
-    .await
-    .unwrap();
+    let id = domain::jobs::enqueue(&app.ctx.db.conn, &domain::jobs::AggregateJob::update(1))
+        .await
+        .unwrap();
     {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
         domain::entity::job::Entity::update_many()

@@ -6,6 +6,7 @@ mod browser;
 mod cli;
 mod comments;
 mod consultations;
+mod crash;
 mod demo;
 mod dispositions;
 mod drafts;

@@ -315,7 +315,7 @@ async fn reindex_rebuilds_the_index_with_counts_equal_to_the_database() {
 }
 
 #[tokio::test]
-async fn hiding_a_comment_removes_it_from_the_listing_and_the_index() {
+async fn hiding_a_comment_removes_it_from_the_listing_the_index_and_the_term_list() {
     let app = spawn_app().await;
     let h = app.open_hearing("hide").await;
     let citizen = app.user("citizen", None).await;
@@ -370,6 +370,11 @@ async fn hiding_a_comment_removes_it_from_the_listing_and_the_index() {
         )
         .await;
     assert!(list.body["items"].as_array().unwrap().is_empty());
+    // Still counted, but its words left the public term list (the statistics were recounted).
+    let summary_path = format!("/api/v1/consultations/{}/summary", h.consultation_id);
+    let summary = app.get(&summary_path, None).await;
+    assert_eq!(summary.body["total"], 1, "{}", summary.text);
+    assert_eq!(summary.body["top_terms"], json!([]), "{}", summary.text);
     // Published again: back in both.
     app.post(
         &path,
@@ -378,6 +383,16 @@ async fn hiding_a_comment_removes_it_from_the_listing_and_the_index() {
     )
     .await;
     app.run_pending_jobs().await;
+    let summary = app.get(&summary_path, None).await;
+    assert!(
+        summary.body["top_terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["value"] == "หยาบคาย"),
+        "{}",
+        summary.text
+    );
     assert_eq!(
         app.get("/api/v1/search?q=หยาบคาย&kind=comment", None)
             .await

@@ -1,10 +1,10 @@
 use domain::{
-    entity::{comment, consultation, job},
+    entity::{consultation, job},
     search::{DocKind, SearchFilter, SearchIndex, SearchQuery},
     stats::Statistics,
 };
 use reqwest::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde_json::json;
 use tests::{TestApp, spawn_app};
 
@@ -27,20 +27,6 @@ async fn comment(
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-}
-
-async fn from_scratch(app: &TestApp, consultation: i64) -> Statistics {
-    let rows = comment::Entity::find()
-        .filter(comment::Column::ConsultationId.eq(consultation))
-        .order_by_asc(comment::Column::Id)
-        .all(&app.ctx.db.conn)
-        .await
-        .unwrap();
-    let facts: Vec<_> = rows
-        .iter()
-        .map(domain::service::summaries::comment_facts)
-        .collect();
-    Statistics::from_comments(&facts)
 }
 
 #[tokio::test]
@@ -166,7 +152,7 @@ async fn the_summary_counts_every_comment_and_groups_campaigns() {
         .unwrap()
         .unwrap();
     let stored: Statistics = serde_json::from_str(&row.data).unwrap();
-    assert_eq!(stored, from_scratch(&app, h.consultation_id).await);
+    assert_eq!(stored, app.statistics_from_scratch(h.consultation_id).await);
     assert_eq!(stored.total, 16);
 }
 

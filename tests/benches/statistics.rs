@@ -332,6 +332,7 @@ fn comments(count: usize, first_id: i64, seed: u64) -> Vec<CommentFacts> {
                 received_at,
                 answers,
                 body: body(&mut rng, &thai_words),
+                terms: None,
             }
         })
         .collect()

@@ -207,6 +207,24 @@ impl Drop for TestApp {
 pub const SAMPLE_BODY: &str = "# ร่างพระราชบัญญัติทดสอบ พ.ศ. ....\n\nโดยที่เป็นการสมควรมีกฎหมายว่าด้วยการทดสอบ\n\n## หมวด ๑ บททั่วไป\n\nมาตรา ๑ พระราชบัญญัตินี้เรียกว่า \"พระราชบัญญัติทดสอบ พ.ศ. ....\"\n\nมาตรา ๒ พระราชบัญญัตินี้ให้ใช้บังคับเมื่อพ้นกำหนดหนึ่งร้อยแปดสิบวัน\n\n## หมวด ๒ หน้าที่\n\nมาตรา 3 ผู้ประกอบการต้องแจ้งข้อมูลต่อพนักงานเจ้าหน้าที่\n\nมาตรา ๓/๑ ผู้ประกอบการขนาดย่อมได้รับยกเว้น\n\nมาตรา ๔ ผู้ใดฝ่าฝืนมาตรา ๓ ต้องระวางโทษปรับไม่เกินหนึ่งแสนบาท\n";
 
 impl TestApp {
+    /// The statistics of a consultation recomputed from all its comments, to compare with the
+    /// stored snapshot.
+    pub async fn statistics_from_scratch(&self, consultation: i64) -> domain::stats::Statistics {
+        use domain::entity::comment;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let rows = comment::Entity::find()
+            .filter(comment::Column::ConsultationId.eq(consultation))
+            .order_by_asc(comment::Column::Id)
+            .all(&self.ctx.db.conn)
+            .await
+            .expect("reading comments");
+        let facts: Vec<_> = rows
+            .iter()
+            .map(domain::service::summaries::comment_facts)
+            .collect();
+        domain::stats::Statistics::from_comments(&facts)
+    }
+
     /// Runs every due background job now, as the worker would (tests run no worker of their own).
     pub async fn run_pending_jobs(&self) -> usize {
         worker::run_pending(&self.ctx)

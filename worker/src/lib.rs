@@ -25,6 +25,7 @@ use tokio::sync::watch;
 /// How long a claimed job is reserved before another worker may take it.
 pub const LEASE_MS: i64 = 60_000;
 
+pub mod failpoint;
 pub mod jobs;
 pub mod scheduler;
 
@@ -136,7 +137,9 @@ pub async fn run_batch(ctx: &Context, owner: &str) -> anyhow::Result<usize> {
             .push(job.clone());
     }
     for (kind, batch) in by_kind {
+        failpoint::pause("before", &kind);
         let result = jobs::run(ctx, &kind, &batch).await;
+        failpoint::pause("after", &kind);
         let message = result.as_ref().err().map(|e| format!("{e:#}"));
         for job in &batch {
             let outcome = match &message {

@@ -24,6 +24,9 @@ pub struct Model {
     pub content_hash: String,
     pub cluster_id: Option<i64>,
     pub notify: bool,
+    /// The body's distinct content words, one per line (`stats::comment_terms`); NULL for
+    /// comments stored before terms were kept.
+    pub terms: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

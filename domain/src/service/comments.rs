@@ -86,6 +86,8 @@ struct Prepared {
     idempotency_key: Option<String>,
     request_hash: String,
     body: String,
+    /// The body's content words (`stats::comment_terms`), segmented here, outside the writer.
+    terms: String,
     stance: Stance,
     provision_id: Option<String>,
     answers: Vec<AnswerInput>,
@@ -177,6 +179,7 @@ fn prepare(
         received_at,
         idempotency_key: key,
         request_hash,
+        terms: crate::stats::comment_terms(&body),
         body,
         stance: stance.unwrap_or(Stance::Neutral),
         provision_id,
@@ -454,7 +457,7 @@ async fn write_batch(db: &Db, items: &[Prepared]) -> DomainResult<Vec<DomainResu
         consultations.sort_unstable();
         consultations.dedup();
         for consultation_id in consultations {
-            let job = crate::jobs::AggregateJob { consultation_id };
+            let job = crate::jobs::AggregateJob::update(consultation_id);
             crate::jobs::enqueue_unique(&*tx, &job, &job.dedupe_key()).await?;
         }
     }
@@ -581,6 +584,7 @@ async fn check_one<C: ConnectionTrait>(
             received_at: Set(item.received_at),
             cluster_id: Set(None),
             notify: Set(item.notify),
+            terms: Set(Some(item.terms.clone())),
             ..Default::default()
         }),
         tracking,
@@ -685,7 +689,8 @@ pub async fn count_comments<C: ConnectionTrait>(
 
 /// Hides a comment from the public (or publishes it again), with a reason for the audit trail.
 /// Officers of the draft's agency only. The comment leaves (or re-enters) the public listing and
-/// the search index; it stays counted in the statistics.
+/// the search index; it stays counted in the statistics, but its words leave (or re-enter) the
+/// public term list when the worker recounts them.
 pub async fn moderate(
     db: &Db,
     actor: &Actor,
@@ -725,6 +730,8 @@ pub async fn moderate(
     .exec(&*tx)
     .await?;
     crate::search::indexing::enqueue(&*tx, IndexTarget::Comment(found.id)).await?;
+    let recount = crate::jobs::AggregateJob::rebuild(consultation_id);
+    crate::jobs::enqueue_unique(&*tx, &recount, &recount.dedupe_key()).await?;
     crate::audit::record(&*tx, AuditRecord {
         actor: Some(actor.account_id),
         action: "comment.moderate",

@@ -77,10 +77,16 @@ pub fn comment_facts(c: &comment::Model) -> CommentFacts {
                 text: a.text.filter(|_| public),
             })
             .collect(),
-        body: if public {
+        // Kept terms make the body unnecessary.
+        body: if public && c.terms.is_none() {
             c.body.clone()
         } else {
             String::new()
+        },
+        terms: if public {
+            c.terms.clone()
+        } else {
+            Some(String::new())
         },
     }
 }

@@ -1,7 +1,9 @@
 //! `aggregate_consultation`: brings a consultation's statistics snapshot up to date by adding
 //! the comments received since the snapshot's high-water mark (`last_comment_id`). Adding is
 //! exact, so the result equals a recomputation from scratch (property-tested in `domain::stats`).
-//! Running twice is harmless: the second run finds nothing new.
+//! Running twice is harmless: the second run finds nothing new. A `rebuild` job recounts every
+//! comment (after moderation changed what a counted comment contributes); since comments keep
+//! their segmented words (`comments.terms`), a recount only counts.
 
 use anyhow::Context as _;
 use domain::{
@@ -18,29 +20,29 @@ use sea_orm::{
 };
 
 pub async fn run(ctx: &Context, batch: &[job::Model]) -> anyhow::Result<()> {
-    let mut ids: Vec<i64> = Vec::new();
+    // Consultation id -> whether any of its jobs asks for a rebuild.
+    let mut work: std::collections::BTreeMap<i64, bool> = Default::default();
     for j in batch {
         let payload: AggregateJob = serde_json::from_str(&j.payload)
             .with_context(|| format!("job {} has a bad payload", j.id))?;
-        if !ids.contains(&payload.consultation_id) {
-            ids.push(payload.consultation_id);
-        }
+        *work.entry(payload.consultation_id).or_default() |= payload.rebuild;
     }
-    for id in ids {
-        update(ctx, id).await?;
+    for (id, rebuild) in work {
+        update(ctx, id, rebuild).await?;
     }
     Ok(())
 }
 
-pub async fn update(ctx: &Context, consultation_id: i64) -> anyhow::Result<()> {
+/// Brings the snapshot of one consultation up to date, or recounts it when `rebuild`.
+pub async fn update(ctx: &Context, consultation_id: i64, rebuild: bool) -> anyhow::Result<()> {
     let conn = &ctx.db.conn;
     let existing = statistics::Entity::find_by_id(consultation_id)
         .one(conn)
         .await?;
     let mut stats: Statistics = match &existing {
-        Some(row) => serde_json::from_str(&row.data)
+        Some(row) if !rebuild => serde_json::from_str(&row.data)
             .context("a stored statistics snapshot does not parse")?,
-        None => Statistics::default(),
+        _ => Statistics::default(),
     };
     let before = stats.last_comment_id;
     loop {
@@ -59,6 +61,7 @@ pub async fn update(ctx: &Context, consultation_id: i64) -> anyhow::Result<()> {
         }
     }
     if existing.is_some()
+        && !rebuild
         && stats.last_comment_id == before
         && !is_closed(ctx, consultation_id).await?
     {
@@ -78,11 +81,15 @@ pub async fn update(ctx: &Context, consultation_id: i64) -> anyhow::Result<()> {
                 statistics::Column::LastCommentId,
                 statistics::Column::ComputedAt,
             ])
-            // Two workers may update at once: never replace a snapshot with an older one.
-            .action_and_where(
+            // Two workers may update at once: never replace a snapshot with an older one (a
+            // recount replaces one of the same age).
+            .action_and_where(if rebuild {
                 Expr::col((statistics::Entity, statistics::Column::LastCommentId))
-                    .lt(stats.last_comment_id),
-            )
+                    .lte(stats.last_comment_id)
+            } else {
+                Expr::col((statistics::Entity, statistics::Column::LastCommentId))
+                    .lt(stats.last_comment_id)
+            })
             .to_owned(),
     )
     .exec_without_returning(&*tx)

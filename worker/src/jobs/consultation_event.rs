@@ -35,9 +35,7 @@ async fn handle(ctx: &Context, job: &ConsultationEventJob) -> anyhow::Result<()>
     }
     if job.event == ConsultationEvent::Closed {
         let tx = ctx.db.write().await?;
-        let aggregate = AggregateJob {
-            consultation_id: c.id,
-        };
+        let aggregate = AggregateJob::update(c.id);
         jobs::enqueue_unique(&*tx, &aggregate, &aggregate.dedupe_key()).await?;
         tx.commit().await?;
     }
