@@ -256,6 +256,8 @@ pub enum MailJob {
     },
     /// "The hearing summary is published", to the author of a comment who asked to be told.
     SummaryPublished { comment_id: i64 },
+    /// "A law in force is due for its ex-post evaluation", to one officer of its agency.
+    EvaluationDue { law_id: i64, account_id: i64 },
 }
 
 impl JobPayload for MailJob {

@@ -358,9 +358,13 @@ async fn a_permanent_smtp_refusal_is_recorded_and_not_retried() {
 
 #[tokio::test]
 async fn the_scheduler_raises_each_evaluation_reminder_once_when_a_law_falls_due() {
-    let app = spawn_app().await;
+    let smtp = tests::smtp::TestSmtp::start().await;
+    let app = tests::spawn_app_with(&[("RABFANG_SMTP_URL", smtp.url.as_str())]).await;
     app.agency("laws").await;
     let officer = app.user("officer", Some("laws")).await;
+    let _colleague = app.user("officer", Some("laws")).await;
+    app.agency("other").await;
+    let _elsewhere = app.user("officer", Some("other")).await;
     let now = chrono::Utc::now();
     let years = |y: i64| (now - chrono::Duration::days(y * 365)).to_rfc3339();
     // In force 4 years 10 months ago: due in about 2 months. In force a year ago: not due.
@@ -409,4 +413,34 @@ async fn the_scheduler_raises_each_evaluation_reminder_once_when_a_law_falls_due
             .len(),
         2
     );
+    // Each officer of the law's agency gets the reminder by mail, once; no one else does.
+    app.run_pending_jobs().await;
+    let got = smtp.wait_for(2, std::time::Duration::from_secs(10)).await;
+    let mut to: Vec<String> = got.iter().map(|m| m.to[0].clone()).collect();
+    to.sort();
+    let officers = domain::entity::account::Entity::find()
+        .filter(domain::entity::account::Column::Role.eq("officer"))
+        .all(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    let laws_agency = officers
+        .iter()
+        .find(|a| a.email == to[0])
+        .and_then(|a| a.agency_id);
+    let mut expected: Vec<String> = officers
+        .iter()
+        .filter(|a| a.agency_id == laws_agency)
+        .map(|a| a.email.clone())
+        .collect();
+    expected.sort();
+    assert_eq!(to, expected);
+    assert_eq!(to.len(), 2);
+    let text = got[0].text_body().unwrap_or_default();
+    assert!(text.contains("พระราชบัญญัติเก่า"), "{text}");
+    assert!(text.contains("ex-post evaluation"), "{text}");
+    assert!(got[0].header("List-Unsubscribe").is_none());
+    worker::scheduler::tick(&app.ctx).await.unwrap();
+    app.run_pending_jobs().await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(smtp.messages().len(), 2, "once per officer");
 }

@@ -39,6 +39,7 @@ const SUBSCRIPTION_CONFIRM: Templates = templates!("subscription_confirm");
 const CONSULTATION_OPENED: Templates = templates!("consultation_opened");
 const CONSULTATION_CLOSING: Templates = templates!("consultation_closing");
 const SUMMARY_PUBLISHED: Templates = templates!("summary_published");
+const EVALUATION_DUE: Templates = templates!("evaluation_due");
 
 /// The receipt for a submitted comment. Key: `receipt-{tracking_number}`.
 ///
@@ -147,6 +148,26 @@ pub fn summary_published(
     ];
     let key = derived_key("summary-published", &[to, summary_url]);
     build(&SUMMARY_PUBLISHED, to, &vars, unsubscribe_url, key)
+}
+
+/// A law in force is due for its five-yearly ex-post evaluation (s.34), to an officer of the
+/// agency responsible. Transactional: no unsubscribe link. Key: `evaluation-due-` and a hash of
+/// the recipient, the law's `url` and `due_at_text` (a new due date makes a new reminder).
+pub fn evaluation_due(
+    to: &str,
+    title_th: &str,
+    title_en: Option<&str>,
+    due_at_text: &str,
+    url: &str,
+) -> Outgoing {
+    let vars = [
+        ("title_th", title_th),
+        ("title_en", title_en.unwrap_or_default()),
+        ("due_at", due_at_text),
+        ("url", url),
+    ];
+    let key = derived_key("evaluation-due", &[to, url, due_at_text]);
+    build(&EVALUATION_DUE, to, &vars, None, key)
 }
 
 fn build(
@@ -320,6 +341,16 @@ mod tests {
                     Some("https://rabfang.example/s/unsubscribe?token=def"),
                 ),
             ),
+            (
+                "evaluation_due",
+                evaluation_due(
+                    "somchai@example.go.th",
+                    EVIL_TH,
+                    Some(EVIL_EN),
+                    "1 ธ.ค. 2569",
+                    "https://rabfang.example/api/v1/laws?evaluation_due=true&x=1",
+                ),
+            ),
         ]
     }
 
@@ -331,6 +362,7 @@ mod tests {
             "consultation_opened" => ("เปิดรับฟังความคิดเห็น", "is open for comments"),
             "consultation_closing" => ("อีก 3 วัน", "closes in 3 days"),
             "summary_published" => ("สรุปผลการรับฟังความคิดเห็น", "summary of the consultation"),
+            "evaluation_due" => ("ถึงกำหนดประเมินผลสัมฤทธิ์", "due for its ex-post evaluation"),
             other => panic!("no markers for {other}"),
         }
     }
@@ -408,6 +440,7 @@ mod tests {
                 }
                 "subscription_confirm" => "https://rabfang.example/s/confirm?token=abc&x=1",
                 "summary_published" => "https://rabfang.example/c/42/summary?x=1&y=2",
+                "evaluation_due" => "https://rabfang.example/api/v1/laws?evaluation_due=true&x=1",
                 _ => unreachable!(),
             };
             assert!(mail.text.contains(url), "{name}: {url} missing in text");
@@ -418,8 +451,8 @@ mod tests {
                 mail.html
             );
             let unsubscribe = "https://rabfang.example/s/unsubscribe?token=def";
-            if name == "comment_receipt" {
-                // A receipt is transactional: nothing to unsubscribe from.
+            if matches!(name, "comment_receipt" | "evaluation_due") {
+                // Receipts and reminders to officers are transactional: nothing to unsubscribe from.
                 assert_eq!(mail.unsubscribe_url, None);
                 assert!(!mail.text.contains("unsubscribe") && !mail.html.contains("unsubscribe"));
                 continue;
@@ -516,7 +549,7 @@ mod tests {
         for (name, mail) in all_messages() {
             let raw = String::from_utf8(mailer.format(&mail).unwrap()).unwrap();
             assert!(raw.is_ascii(), "{name}: headers and bodies are encoded");
-            if name == "comment_receipt" {
+            if matches!(name, "comment_receipt" | "evaluation_due") {
                 assert!(!raw.contains("List-Unsubscribe"), "{name}");
             } else {
                 assert!(

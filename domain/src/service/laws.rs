@@ -14,10 +14,11 @@ use super::{
 use crate::{
     audit::{self, AuditRecord},
     db::Db,
-    entity::law_in_force,
+    entity::{account, law_in_force},
     error::{DomainError, DomainResult},
+    jobs::MailJob,
     time::{DAY_MS, now_ms},
-    types::{Actor, LawType},
+    types::{Actor, LawType, Role},
 };
 
 /// Five years (of 365.25 days).
@@ -127,7 +128,8 @@ pub async fn list<C: ConnectionTrait>(
 }
 
 /// Raises the evaluation reminder of every law due within [`REMINDER_BEFORE_MS`], once each
-/// (a conditional UPDATE claims each reminder, so several workers never raise it twice).
+/// (a conditional UPDATE claims each reminder, so several workers never raise it twice), and
+/// in the same transaction enqueues the reminder mail to each officer of the law's agency.
 pub async fn raise_due_reminders(db: &Db) -> DomainResult<usize> {
     let now = now_ms();
     let due: Vec<i64> = law_in_force::Entity::find()
@@ -152,6 +154,27 @@ pub async fn raise_due_reminders(db: &Db) -> DomainResult<usize> {
             .exec(&*tx)
             .await?;
         if claimed.rows_affected == 1 {
+            let law = law_in_force::Entity::find_by_id(id)
+                .one(&*tx)
+                .await?
+                .ok_or(DomainError::NotFound("law"))?;
+            let officers: Vec<i64> = account::Entity::find()
+                .select_only()
+                .column(account::Column::Id)
+                .filter(account::Column::AgencyId.eq(law.agency_id))
+                .filter(account::Column::Role.eq(Role::Officer.as_str()))
+                .order_by_asc(account::Column::Id)
+                .into_tuple()
+                .all(&*tx)
+                .await?;
+            let mails: Vec<MailJob> = officers
+                .into_iter()
+                .map(|account_id| MailJob::EvaluationDue {
+                    law_id: id,
+                    account_id,
+                })
+                .collect();
+            crate::jobs::enqueue_many(&*tx, &mails).await?;
             audit::record(
                 &*tx,
                 AuditRecord {

@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::{agencies, clusters, consultations, dispositions, drafts};
 use crate::{
@@ -143,14 +143,7 @@ pub async fn compile_markdown<C: ConnectionTrait>(
         .await?
         .ok_or(DomainError::NotFound("draft"))?;
     let agency = agencies::find_by_id(conn, d.agency_id).await?;
-    let rows = comment::Entity::find()
-        .filter(comment::Column::ConsultationId.eq(consultation_id))
-        .order_by_asc(comment::Column::Id)
-        .all(conn)
-        .await?;
-    let facts: Vec<crate::stats::CommentFacts> =
-        rows.iter().map(super::summaries::comment_facts).collect();
-    let stats = Statistics::from_comments(&facts);
+    let stats = super::summaries::count_comments(conn, consultation_id, 0).await?;
     let cl = clusters::clusters_of(conn, consultation_id).await?;
     let disp = dispositions::list_dispositions(conn, None, consultation_id).await?;
     let version = drafts::get_version(conn, None, d.id, c.version_number)

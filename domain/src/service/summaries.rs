@@ -1,7 +1,10 @@
 //! The statistics summary of a consultation, as last computed by the worker, with its campaign
 //! clusters.
 
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, sea_query::Expr,
+};
 
 use super::{clusters, consultations};
 use crate::{
@@ -53,19 +56,95 @@ pub async fn summary<C: ConnectionTrait>(
     })
 }
 
+/// How many comments [`count_comments`] reads per query.
+const PAGE: u64 = 10_000;
+
+/// The columns statistics read from a comment: not its body when its terms were kept.
+#[derive(Debug, FromQueryResult)]
+pub struct FactsRow {
+    pub id: i64,
+    pub stance: String,
+    pub respondent_type: String,
+    pub province: Option<String>,
+    pub provision_id: Option<String>,
+    pub channel: String,
+    pub received_at: i64,
+    pub answers: String,
+    pub publication: String,
+    pub moderation_status: String,
+    pub terms: Option<String>,
+    /// The body, read only when `terms` is NULL (otherwise empty).
+    pub body: String,
+}
+
+/// The statistics of a consultation's comments whose id is above `after_id` (0: all of them).
+/// Pages of rows are read in id order (only the columns statistics need; the body only where
+/// no terms were kept), and each page is counted on a blocking thread while the next one is
+/// read; memory stays bounded by two pages. Adding the result to a snapshot whose high-water
+/// mark is `after_id` brings it up to date.
+pub async fn count_comments<C: ConnectionTrait>(
+    conn: &C,
+    consultation_id: i64,
+    after_id: i64,
+) -> DomainResult<Statistics> {
+    use comment::Column as Col;
+    let mut total = Statistics::default();
+    let mut counting: Option<tokio::task::JoinHandle<Statistics>> = None;
+    let mut after = after_id;
+    loop {
+        let rows: Vec<FactsRow> = comment::Entity::find()
+            .select_only()
+            .columns([
+                Col::Id,
+                Col::Stance,
+                Col::RespondentType,
+                Col::Province,
+                Col::ProvisionId,
+                Col::Channel,
+                Col::ReceivedAt,
+                Col::Answers,
+                Col::Publication,
+                Col::ModerationStatus,
+                Col::Terms,
+            ])
+            .expr_as(
+                Expr::cust("CASE WHEN terms IS NULL THEN body ELSE '' END"),
+                "body",
+            )
+            .filter(Col::ConsultationId.eq(consultation_id))
+            .filter(Col::Id.gt(after))
+            .order_by_asc(Col::Id)
+            .limit(PAGE)
+            .into_model::<FactsRow>()
+            .all(conn)
+            .await?;
+        if let Some(page) = counting.take() {
+            total.merge(&page.await.map_err(anyhow::Error::from)?);
+        }
+        let Some(last) = rows.last() else {
+            return Ok(total);
+        };
+        after = last.id;
+        counting = Some(tokio::task::spawn_blocking(move || {
+            let facts: Vec<CommentFacts> = rows.into_iter().map(comment_facts).collect();
+            Statistics::from_comments(&facts)
+        }));
+    }
+}
+
 /// What statistics need from a comment. The words of private or hidden comments are not
 /// counted in the term list (it is public); the comments themselves are.
-pub fn comment_facts(c: &comment::Model) -> CommentFacts {
+pub fn comment_facts(c: FactsRow) -> CommentFacts {
     let public = c.publication != Publication::Private.as_str()
         && c.moderation_status == ModerationStatus::Published.as_str();
     let answers: Vec<AnswerInput> = serde_json::from_str(&c.answers).unwrap_or_default();
     CommentFacts {
         id: c.id,
-        stance: c.stance.clone(),
-        respondent_type: c.respondent_type.clone(),
-        province: c.province.clone(),
-        provision_id: c.provision_id.clone(),
-        channel: c.channel.clone(),
+        stance: c.stance,
+        respondent_type: c.respondent_type,
+        province: c.province,
+        provision_id: c.provision_id,
+        channel: c.channel,
         received_at: c.received_at,
         answers: answers
             .into_iter()
@@ -79,14 +158,10 @@ pub fn comment_facts(c: &comment::Model) -> CommentFacts {
             .collect(),
         // Kept terms make the body unnecessary.
         body: if public && c.terms.is_none() {
-            c.body.clone()
+            c.body
         } else {
             String::new()
         },
-        terms: if public {
-            c.terms.clone()
-        } else {
-            Some(String::new())
-        },
+        terms: if public { c.terms } else { Some(String::new()) },
     }
 }

@@ -8,14 +8,14 @@
 use anyhow::Context as _;
 use domain::{
     Context,
-    entity::{comment, job, statistics},
+    entity::{job, statistics},
     jobs::AggregateJob,
     service::summaries,
     stats::Statistics,
     time::now_ms,
 };
 use sea_orm::{
-    ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    EntityTrait, ExprTrait, Set,
     sea_query::{Expr, OnConflict},
 };
 
@@ -45,21 +45,8 @@ pub async fn update(ctx: &Context, consultation_id: i64, rebuild: bool) -> anyho
         _ => Statistics::default(),
     };
     let before = stats.last_comment_id;
-    loop {
-        let rows = comment::Entity::find()
-            .filter(comment::Column::ConsultationId.eq(consultation_id))
-            .filter(comment::Column::Id.gt(stats.last_comment_id))
-            .order_by_asc(comment::Column::Id)
-            .limit(5000)
-            .all(conn)
-            .await?;
-        if rows.is_empty() {
-            break;
-        }
-        for c in &rows {
-            stats.add(&summaries::comment_facts(c));
-        }
-    }
+    let new = summaries::count_comments(conn, consultation_id, stats.last_comment_id).await?;
+    stats.merge(&new);
     if existing.is_some()
         && !rebuild
         && stats.last_comment_id == before

@@ -10,7 +10,7 @@
 use anyhow::Context as _;
 use domain::{
     Context,
-    entity::{account, comment, consultation, delivery, draft, job, subscription},
+    entity::{account, comment, consultation, delivery, draft, job, law_in_force, subscription},
     jobs::{ConsultationEvent, MailJob},
     mail::{MailError, Outgoing, messages},
     service::subscriptions,
@@ -100,6 +100,35 @@ async fn build(ctx: &Context, job: &MailJob) -> anyhow::Result<Option<(&'static 
             )))
         }
         MailJob::SummaryPublished { comment_id } => summary_mail(ctx, *comment_id).await,
+        MailJob::EvaluationDue { law_id, account_id } => {
+            let Some(law) = law_in_force::Entity::find_by_id(*law_id).one(conn).await? else {
+                return Ok(None);
+            };
+            let Some(officer) = account::Entity::find_by_id(*account_id).one(conn).await? else {
+                return Ok(None);
+            };
+            // Not sent to someone who left the agency since the reminder was raised.
+            if officer.agency_id != Some(law.agency_id) {
+                return Ok(None);
+            }
+            let due = to_datetime(law.evaluation_due_at + 7 * 3_600_000)
+                .format("%Y-%m-%d")
+                .to_string();
+            let url = format!(
+                "{}/api/v1/laws?evaluation_due=true",
+                ctx.settings.public_url
+            );
+            Ok(Some((
+                "evaluation_due",
+                messages::evaluation_due(
+                    &officer.email,
+                    &law.title_th,
+                    law.title_en.as_deref(),
+                    &due,
+                    &url,
+                ),
+            )))
+        }
         MailJob::ConsultationNotice {
             consultation_id,
             subscription_id,
