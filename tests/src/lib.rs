@@ -210,19 +210,9 @@ impl TestApp {
     /// The statistics of a consultation recomputed from all its comments, to compare with the
     /// stored snapshot.
     pub async fn statistics_from_scratch(&self, consultation: i64) -> domain::stats::Statistics {
-        use domain::entity::comment;
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-        let rows = comment::Entity::find()
-            .filter(comment::Column::ConsultationId.eq(consultation))
-            .order_by_asc(comment::Column::Id)
-            .all(&self.ctx.db.conn)
+        domain::service::summaries::count_comments(&self.ctx.db.conn, consultation, 0)
             .await
-            .expect("reading comments");
-        let facts: Vec<_> = rows
-            .iter()
-            .map(domain::service::summaries::comment_facts)
-            .collect();
-        domain::stats::Statistics::from_comments(&facts)
+            .expect("reading comments")
     }
 
     /// Runs every due background job now, as the worker would (tests run no worker of their own).
