@@ -3,7 +3,8 @@
 //! handler starts, once after its work is committed but before the job is marked done. After
 //! the lease runs out, a second worker process finishes the job, and the end state is the one a
 //! run without the kill leaves: every job done, the comment indexed once, the statistics equal
-//! to a recomputation from scratch, one receipt received by the SMTP server.
+//! to a recomputation from scratch, one receipt received by the SMTP server. SIGTERM in the
+//! middle of a job lets the worker finish it before it exits.
 
 use std::{process::Stdio, time::Duration};
 
@@ -203,4 +204,51 @@ async fn sigkill_before_and_after_an_aggregation_job_loses_nothing() {
 async fn sigkill_before_and_after_a_mail_job_loses_nothing() {
     kill_mid_job("before", "send_mail").await;
     kill_mid_job("after", "send_mail").await;
+}
+
+/// SIGTERM while a job is in hand: the worker finishes it (the receipt goes out, the job is
+/// done) and then exits with status 0.
+#[tokio::test]
+async fn sigterm_in_the_middle_of_a_job_finishes_it_then_exits() {
+    let smtp = TestSmtp::start().await;
+    let app = tests::spawn_app().await;
+    let h = app.open_hearing("sigterm").await;
+    let citizen = app.user("citizen", None).await;
+    let r = app
+        .post(
+            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+            Some(&citizen),
+            &json!({"body": BODY, "stance": "support"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let data = tempfile::tempdir().unwrap();
+    let point = "before:send_mail";
+    let mut child = worker(
+        data.path(),
+        &app.database_url,
+        &smtp.url,
+        Some(&format!("{point}=sleep(1500)")),
+    );
+    wait_for_failpoint(&mut child, point).await;
+    assert_eq!(smtp.messages().len(), 0, "the mail job has not run yet");
+    let pid = child.id().unwrap().to_string();
+    let term = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .await
+        .unwrap();
+    assert!(term.success());
+    let exit = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .expect("the worker stops within 20 s of SIGTERM")
+        .unwrap();
+    assert!(exit.success(), "{exit:?}");
+    assert_eq!(smtp.messages().len(), 1, "the job in hand was finished");
+    let mail_jobs = job::Entity::find()
+        .filter(job::Column::Kind.eq("send_mail"))
+        .all(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    assert!(mail_jobs.iter().all(|j| j.state == "done"), "{mail_jobs:?}");
 }

@@ -13,6 +13,7 @@ mod drafts;
 mod errors;
 mod health;
 mod jobs;
+mod laws;
 mod mail;
 mod migrations;
 mod openapi;

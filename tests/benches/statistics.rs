@@ -9,20 +9,30 @@
 //!   (what one SQL `GROUP BY` over the rows computes);
 //! * (c) the reference plus content-word document frequencies, once with `search::text::words`
 //!   and a set per comment (the obvious way), once with `stats::TermExtractor`;
-//! * (d) incremental: the mean time of `Statistics::add` for extra comments onto the snapshot.
+//! * (d) incremental: the mean time of `Statistics::add` for extra comments onto the snapshot;
+//! * (e) in a real database (the test database: SQLite, or PostgreSQL with `TEST_DATABASE_URL`)
+//!   holding the same rows: the reference, one SQL `GROUP BY` over the consultation's comments
+//!   (stance, respondent type, province, provision, channel, day), against the worker's own
+//!   recount (`aggregate::update` with `rebuild`), which reads the rows and counts everything
+//!   including the terms; once with the terms kept at ingest, once without (the old way).
 //!
-//! Run: `cargo bench -p tests --bench statistics`. `BENCH_COMMENTS` (default 1000000) and
-//! `BENCH_EXTRA` (default 10000) change the size.
+//! Comments keep their content words from ingest (`stats::comment_terms`, timed here as the
+//! per-comment ingest cost), so (a) counts kept terms as the worker does.
+//!
+//! Run: `cargo bench -p tests --bench statistics`. `BENCH_COMMENTS` (default 1000000),
+//! `BENCH_EXTRA` (default 10000) and `BENCH_DB_COMMENTS` (default: all) change the sizes.
 
 use std::collections::{HashMap, HashSet};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 use tests::bench::env_usize;
 
+use domain::entity::{account, comment, statistics};
 use domain::search::text::words;
-use domain::stats::{AnswerFacts, CommentFacts, Statistics, TermExtractor};
+use domain::stats::{AnswerFacts, CommentFacts, Statistics, TermExtractor, comment_terms};
 use rand::distr::{Distribution, weighted::WeightedIndex};
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::IndexedRandom};
+use sea_orm::{ConnectionTrait, EntityTrait, Set, Statement, sea_query::Expr};
 
 const THAI: &[&str] = &[
     "ข้อมูล",
@@ -417,6 +427,21 @@ fn main() {
         secs(t.elapsed())
     );
 
+    // What ingest does once per comment: keep its content words.
+    let t = Instant::now();
+    let all: Vec<CommentFacts> = all
+        .into_iter()
+        .map(|c| CommentFacts {
+            terms: Some(comment_terms(&c.body)),
+            ..c
+        })
+        .collect();
+    let ingest_time = t.elapsed();
+    println!(
+        "    terms kept at ingest: {:.1} µs per comment",
+        ingest_time.as_secs_f64() * 1e6 / n.max(1) as f64
+    );
+
     // (b) reference: GROUP BY columns only.
     let t = Instant::now();
     let mut reference = Reference::default();
@@ -475,7 +500,7 @@ fn main() {
         n as f64 / secs(terms_time)
     );
 
-    // (a) the module.
+    // (a) the module, counting the kept terms (as the worker does).
     let t = Instant::now();
     let stats = Statistics::from_comments(&all);
     let stats_time = t.elapsed();
@@ -523,5 +548,146 @@ fn main() {
         "(d) incremental add, {extra_n} comments onto {n}: {:>7.1} µs per comment ({:.3} s in all)",
         add_time.as_secs_f64() * 1e6 / extra_n.max(1) as f64,
         secs(add_time)
+    );
+
+    let db_n = env_usize("BENCH_DB_COMMENTS", n).min(n);
+    if db_n > 0 {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(in_database(&all[..db_n]));
+    }
+}
+
+/// (e): the same rows in the real schema; one SQL GROUP BY against the worker's recount.
+async fn in_database(comments: &[CommentFacts]) {
+    let app = tests::spawn_app().await;
+    let h = app.open_hearing("bench").await;
+    let account_id = account::Entity::find()
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let conn = &app.ctx.db.conn;
+    let backend = conn.get_database_backend();
+    let t = Instant::now();
+    for (chunk_no, chunk) in comments.chunks(1000).enumerate() {
+        let tx = app.ctx.db.write().await.unwrap();
+        let rows = chunk.iter().enumerate().map(|(i, c)| {
+            let answers: Vec<domain::service::comments::AnswerInput> = c
+                .answers
+                .iter()
+                .map(|a| domain::service::comments::AnswerInput {
+                    question_id: a.question_id.clone(),
+                    choice: a.choice.clone(),
+                    choices: a.choices.clone(),
+                    scale: a.scale,
+                    text: a.text.clone(),
+                })
+                .collect();
+            comment::ActiveModel {
+                consultation_id: Set(h.consultation_id),
+                account_id: Set(account_id),
+                provision_id: Set(c.provision_id.clone()),
+                stance: Set(c.stance.clone()),
+                body: Set(c.body.clone()),
+                answers: Set(serde_json::to_string(&answers).unwrap()),
+                respondent_type: Set(c.respondent_type.clone()),
+                organisation_name: Set(None),
+                province: Set(c.province.clone()),
+                publication: Set("anonymous".into()),
+                moderation_status: Set("published".into()),
+                channel: Set(c.channel.clone()),
+                tracking_number: Set(format!("BENCH-{chunk_no}-{i}")),
+                received_at: Set(c.received_at),
+                content_hash: Set(String::new()),
+                cluster_id: Set(None),
+                notify: Set(false),
+                terms: Set(c.terms.clone()),
+                ..Default::default()
+            }
+        });
+        comment::Entity::insert_many(rows)
+            .exec_without_returning(&*tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    println!(
+        "(e) {:?}: loaded {} comments in {:.1} s",
+        backend,
+        comments.len(),
+        secs(t.elapsed())
+    );
+    if backend == sea_orm::DbBackend::Postgres {
+        conn.execute_unprepared("ANALYZE comments").await.unwrap();
+    }
+
+    let group_by = format!(
+        "SELECT stance, respondent_type, province, provision_id, channel, \
+                (received_at + 25200000) / 86400000 AS day, COUNT(*) AS n \
+         FROM comments WHERE consultation_id = {} \
+         GROUP BY stance, respondent_type, province, provision_id, channel, day",
+        h.consultation_id
+    );
+    // Warm the cache once, then time the best of three.
+    let mut best = Duration::MAX;
+    let mut groups = 0;
+    for _ in 0..4 {
+        let t = Instant::now();
+        groups = conn
+            .query_all_raw(Statement::from_string(backend, group_by.clone()))
+            .await
+            .unwrap()
+            .len();
+        best = best.min(t.elapsed());
+    }
+    println!(
+        "(e) reference: one SQL GROUP BY (6 columns, {groups} groups):      {:>7.3} s",
+        secs(best)
+    );
+
+    let expected = Statistics::from_comments(comments);
+    let mut recount = Duration::MAX;
+    for _ in 0..2 {
+        let t = Instant::now();
+        worker::jobs::aggregate::update(&app.ctx, h.consultation_id, true)
+            .await
+            .unwrap();
+        recount = recount.min(t.elapsed());
+    }
+    let row = statistics::Entity::find_by_id(h.consultation_id)
+        .one(conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut stored: Statistics = serde_json::from_str(&row.data).unwrap();
+    stored.last_comment_id = expected.last_comment_id; // row ids differ from generated ids
+    assert_eq!(
+        stored, expected,
+        "the worker's recount differs from the in-memory one"
+    );
+    println!(
+        "(e) worker recount, terms kept at ingest:          {:>7.3} s = {:.1}x the GROUP BY",
+        secs(recount),
+        secs(recount) / secs(best)
+    );
+
+    comment::Entity::update_many()
+        .col_expr(comment::Column::Terms, Expr::value(Option::<String>::None))
+        .exec(conn)
+        .await
+        .unwrap();
+    let t = Instant::now();
+    worker::jobs::aggregate::update(&app.ctx, h.consultation_id, true)
+        .await
+        .unwrap();
+    let old_way = t.elapsed();
+    println!(
+        "(e) worker recount, segmenting every body again:   {:>7.3} s = {:.1}x the GROUP BY",
+        secs(old_way),
+        secs(old_way) / secs(best)
     );
 }

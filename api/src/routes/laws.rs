@@ -1,7 +1,11 @@
 use chrono::{DateTime, Utc};
 use domain::{service::laws, time::from_datetime};
 use poem::web::Data;
-use poem_openapi::{ApiResponse, Object, OpenApi, param::Query, payload::Json};
+use poem_openapi::{
+    ApiResponse, Object, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+};
 
 use super::{LawType, Tag, page, time};
 use crate::{AppState, auth::SignedIn, body::JsonBody, error::ApiResult};
@@ -24,10 +28,12 @@ pub struct Law {
     pub evaluation_due_at: DateTime<Utc>,
     /// When the worker raised the reminder (90 days before the due date); `null` before.
     pub evaluation_reminded_at: Option<DateTime<Utc>>,
+    /// How many people asked for this law to be evaluated before it falls due (s.34).
+    pub evaluation_requests: u64,
 }
 
-impl From<domain::entity::law_in_force::Model> for Law {
-    fn from(l: domain::entity::law_in_force::Model) -> Self {
+impl Law {
+    fn new(l: domain::entity::law_in_force::Model, evaluation_requests: u64) -> Self {
         Law {
             id: l.id,
             title_th: l.title_th,
@@ -37,8 +43,60 @@ impl From<domain::entity::law_in_force::Model> for Law {
             last_evaluated_at: l.last_evaluated_at.map(time),
             evaluation_due_at: time(l.evaluation_due_at),
             evaluation_reminded_at: l.evaluation_reminded_at.map(time),
+            evaluation_requests,
         }
     }
+}
+
+/// A public request to evaluate a law before its five years are up (s.34). Who asked is not
+/// shown.
+#[derive(Debug, Object)]
+pub struct EvaluationRequest {
+    /// Stable numeric id.
+    pub id: i64,
+    /// The law to evaluate.
+    pub law_id: i64,
+    /// Why it should be evaluated now, as the requester wrote it.
+    pub reason: String,
+    /// When the request was made.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<domain::entity::evaluation_request::Model> for EvaluationRequest {
+    fn from(r: domain::entity::evaluation_request::Model) -> Self {
+        EvaluationRequest {
+            id: r.id,
+            law_id: r.law_id,
+            reason: r.reason,
+            created_at: time(r.created_at),
+        }
+    }
+}
+
+/// A request to evaluate a law early.
+#[derive(Debug, Object, serde::Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct CreateEvaluationRequest {
+    /// Why the law should be evaluated before it falls due: at least 20 and at most 5,000
+    /// characters. It is published, without your name.
+    pub reason: String,
+}
+
+/// One page of evaluation requests.
+#[derive(Debug, Object)]
+pub struct EvaluationRequestPage {
+    /// The requests on this page, oldest first.
+    pub items: Vec<EvaluationRequest>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(ApiResponse)]
+pub enum CreatedEvaluationRequest {
+    /// The request was recorded.
+    #[oai(status = 201)]
+    Created(Json<EvaluationRequest>),
 }
 
 /// A law in force to register for its agency.
@@ -100,7 +158,7 @@ impl LawsApi {
             },
         )
         .await?;
-        Ok(CreatedLaw::Created(Json(law.into())))
+        Ok(CreatedLaw::Created(Json(Law::new(law, 0))))
     }
 
     /// List laws in force; `evaluation_due=true` lists those whose evaluation reminder is raised.
@@ -121,8 +179,76 @@ impl LawsApi {
             page(limit.0, cursor.0.as_deref())?,
         )
         .await?;
+        let ids: Vec<i64> = p.items.iter().map(|l| l.id).collect();
+        let counts = laws::request_counts(&state.ctx.db.conn, &ids).await?;
         Ok(Json(LawPage {
-            items: p.items.into_iter().map(Law::from).collect(),
+            items: p
+                .items
+                .into_iter()
+                .map(|l| {
+                    let n = counts.get(&l.id).copied().unwrap_or(0);
+                    Law::new(l, n)
+                })
+                .collect(),
+            next_cursor: p.next_cursor,
+        }))
+    }
+
+    /// Get one law in force.
+    #[oai(path = "/laws/:id", method = "get", operation_id = "get_law")]
+    async fn get(&self, state: Data<&AppState>, id: Path<i64>) -> ApiResult<Json<Law>> {
+        let conn = &state.ctx.db.conn;
+        let law = laws::get(conn, id.0).await?;
+        let n = laws::request_counts(conn, &[law.id])
+            .await?
+            .get(&law.id)
+            .copied()
+            .unwrap_or(0);
+        Ok(Json(Law::new(law, n)))
+    }
+
+    /// Ask for a law to be evaluated before its five years are up, giving a reason (s.34). Any
+    /// signed-in person may ask once per law; a second request answers 409 `conflict`.
+    #[oai(
+        path = "/laws/:id/evaluation-requests",
+        method = "post",
+        operation_id = "create_evaluation_request"
+    )]
+    async fn request_evaluation(
+        &self,
+        state: Data<&AppState>,
+        auth: SignedIn,
+        id: Path<i64>,
+        body: JsonBody<CreateEvaluationRequest>,
+    ) -> ApiResult<CreatedEvaluationRequest> {
+        let request =
+            laws::request_evaluation(&state.ctx.db, &auth.0, id.0, &body.0.reason).await?;
+        Ok(CreatedEvaluationRequest::Created(Json(request.into())))
+    }
+
+    /// List the public requests to evaluate a law early, oldest first.
+    #[oai(
+        path = "/laws/:id/evaluation-requests",
+        method = "get",
+        operation_id = "list_evaluation_requests"
+    )]
+    async fn evaluation_requests(
+        &self,
+        state: Data<&AppState>,
+        id: Path<i64>,
+        /// Page size, 1 to 200 (default 50).
+        limit: Query<Option<i64>>,
+        /// The `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<Json<EvaluationRequestPage>> {
+        let p = laws::evaluation_requests(
+            &state.ctx.db.conn,
+            id.0,
+            page(limit.0, cursor.0.as_deref())?,
+        )
+        .await?;
+        Ok(Json(EvaluationRequestPage {
+            items: p.items.into_iter().map(EvaluationRequest::from).collect(),
             next_cursor: p.next_cursor,
         }))
     }

@@ -12,6 +12,7 @@ pub mod delivery;
 pub mod disposition;
 pub mod draft;
 pub mod draft_version;
+pub mod evaluation_request;
 pub mod idempotency_key;
 pub mod impact_assessment;
 pub mod job;

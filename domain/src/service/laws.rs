@@ -4,6 +4,7 @@
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::OnConflict,
 };
 
 use super::{
@@ -14,7 +15,7 @@ use super::{
 use crate::{
     audit::{self, AuditRecord},
     db::Db,
-    entity::{account, law_in_force},
+    entity::{account, evaluation_request, law_in_force},
     error::{DomainError, DomainResult},
     jobs::MailJob,
     time::{DAY_MS, now_ms},
@@ -108,6 +109,121 @@ pub async fn register(db: &Db, actor: &Actor, input: NewLaw) -> DomainResult<law
     .await?;
     tx.commit().await?;
     Ok(law)
+}
+
+/// One law in force.
+pub async fn get<C: ConnectionTrait>(conn: &C, id: i64) -> DomainResult<law_in_force::Model> {
+    law_in_force::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(DomainError::NotFound("law"))
+}
+
+/// The shortest reason accepted for an evaluation request, in characters.
+pub const MIN_REASON_CHARS: usize = 20;
+
+/// Records a reasoned request to evaluate a law before its five years are up (s.34), one per
+/// account and law. The reason is public; who asked is not.
+pub async fn request_evaluation(
+    db: &Db,
+    actor: &Actor,
+    law_id: i64,
+    reason: &str,
+) -> DomainResult<evaluation_request::Model> {
+    let mut checks = Checks::new();
+    let reason = checks.text("reason", reason, 5000);
+    if !reason.is_empty() && reason.chars().count() < MIN_REASON_CHARS {
+        checks.push(
+            "reason",
+            "too_short",
+            format!("give your reason in at least {MIN_REASON_CHARS} characters"),
+        );
+    }
+    checks.finish()?;
+    let tx = db.write().await?;
+    get(&*tx, law_id).await?;
+    let inserted = evaluation_request::Entity::insert(evaluation_request::ActiveModel {
+        law_id: Set(law_id),
+        account_id: Set(actor.account_id),
+        reason: Set(reason),
+        created_at: Set(now_ms()),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([
+            evaluation_request::Column::LawId,
+            evaluation_request::Column::AccountId,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(&*tx)
+    .await?;
+    if inserted == 0 {
+        return Err(DomainError::Conflict(
+            "you have already asked for this law to be evaluated".into(),
+        ));
+    }
+    let request = evaluation_request::Entity::find()
+        .filter(evaluation_request::Column::LawId.eq(law_id))
+        .filter(evaluation_request::Column::AccountId.eq(actor.account_id))
+        .one(&*tx)
+        .await?
+        .ok_or(DomainError::NotFound("evaluation request"))?;
+    audit::record(
+        &*tx,
+        AuditRecord {
+            actor: Some(actor.account_id),
+            action: "law.evaluation_request",
+            entity_type: "law_in_force",
+            entity_id: law_id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({"evaluation_request": request.id})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(request)
+}
+
+/// The evaluation requests of a law, oldest first.
+pub async fn evaluation_requests<C: ConnectionTrait>(
+    conn: &C,
+    law_id: i64,
+    page: PageRequest,
+) -> DomainResult<Page<evaluation_request::Model>> {
+    get(conn, law_id).await?;
+    let mut q = evaluation_request::Entity::find()
+        .filter(evaluation_request::Column::LawId.eq(law_id))
+        .order_by_asc(evaluation_request::Column::Id);
+    if let Some(after) = page.after {
+        q = q.filter(evaluation_request::Column::Id.gt(after));
+    }
+    let rows = q.limit(page.fetch()).all(conn).await?;
+    Ok(Page::from_rows(rows, page, |r| r.id))
+}
+
+/// How many evaluation requests each of `law_ids` has (laws without any are left out).
+pub async fn request_counts<C: ConnectionTrait>(
+    conn: &C,
+    law_ids: &[i64],
+) -> DomainResult<std::collections::HashMap<i64, u64>> {
+    if law_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(i64, i64)> = evaluation_request::Entity::find()
+        .select_only()
+        .column(evaluation_request::Column::LawId)
+        .column_as(evaluation_request::Column::Id.count(), "n")
+        .filter(evaluation_request::Column::LawId.is_in(law_ids.iter().copied()))
+        .group_by(evaluation_request::Column::LawId)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(law, n)| (law, u64::try_from(n).unwrap_or(0)))
+        .collect())
 }
 
 /// Laws in force, by id; with `reminded_only`, those whose evaluation reminder has been raised.
