@@ -61,6 +61,22 @@ async fn wait_for_failpoint(child: &mut Child, point: &str) {
     assert_eq!(seen, Ok(true), "the worker never reached {point}");
 }
 
+/// Sends SIGTERM and expects a clean exit (status 0) within 20 s.
+async fn terminate(child: &mut Child) {
+    let pid = child.id().unwrap().to_string();
+    let term = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .await
+        .unwrap();
+    assert!(term.success());
+    let exit = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .expect("the worker stops within 20 s of SIGTERM")
+        .unwrap();
+    assert!(exit.success(), "{exit:?}");
+}
+
 async fn jobs_not_done(app: &tests::TestApp) -> u64 {
     job::Entity::find()
         .filter(job::Column::State.ne("done"))
@@ -125,18 +141,7 @@ async fn kill_mid_job(stage: &str, kind: &str) {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let pid = second.id().unwrap().to_string();
-    let term = Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .await
-        .unwrap();
-    assert!(term.success());
-    let exit = tokio::time::timeout(Duration::from_secs(20), second.wait())
-        .await
-        .expect("the worker stops within 20 s of SIGTERM")
-        .unwrap();
-    assert!(exit.success(), "{exit:?}");
+    terminate(&mut second).await;
 
     // Mail: exactly one receipt, recorded as sent.
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -232,18 +237,7 @@ async fn sigterm_in_the_middle_of_a_job_finishes_it_then_exits() {
     );
     wait_for_failpoint(&mut child, point).await;
     assert_eq!(smtp.messages().len(), 0, "the mail job has not run yet");
-    let pid = child.id().unwrap().to_string();
-    let term = Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .await
-        .unwrap();
-    assert!(term.success());
-    let exit = tokio::time::timeout(Duration::from_secs(20), child.wait())
-        .await
-        .expect("the worker stops within 20 s of SIGTERM")
-        .unwrap();
-    assert!(exit.success(), "{exit:?}");
+    terminate(&mut child).await;
     assert_eq!(smtp.messages().len(), 1, "the job in hand was finished");
     let mail_jobs = job::Entity::find()
         .filter(job::Column::Kind.eq("send_mail"))

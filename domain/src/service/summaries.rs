@@ -2,7 +2,7 @@
 //! clusters.
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QueryResult,
     QuerySelect, QueryTrait, sea_query::Expr,
 };
 
@@ -59,24 +59,6 @@ pub async fn summary<C: ConnectionTrait>(
 /// How many comments [`count_comments`] reads per query.
 const PAGE: u64 = 10_000;
 
-/// The columns statistics read from a comment: not its body when its terms were kept.
-#[derive(Debug, FromQueryResult)]
-pub struct FactsRow {
-    pub id: i64,
-    pub stance: String,
-    pub respondent_type: String,
-    pub province: Option<String>,
-    pub provision_id: Option<String>,
-    pub channel: String,
-    pub received_at: i64,
-    pub answers: String,
-    pub publication: String,
-    pub moderation_status: String,
-    pub terms: Option<String>,
-    /// The body, read only when `terms` is NULL (otherwise empty).
-    pub body: String,
-}
-
 /// The statistics of a consultation's comments whose id is above `after_id` (0: all of them).
 /// Adding the result to a snapshot whose high-water mark is `after_id` brings it up to date.
 ///
@@ -123,36 +105,11 @@ async fn count_range<C: ConnectionTrait>(
     after: i64,
     up_to: i64,
 ) -> DomainResult<Statistics> {
-    use comment::Column as Col;
     let mut total = Statistics::default();
     let mut counting: Option<tokio::task::JoinHandle<DomainResult<Statistics>>> = None;
     let mut after = after;
     loop {
-        let page = comment::Entity::find()
-            .select_only()
-            .columns([
-                Col::Id,
-                Col::Stance,
-                Col::RespondentType,
-                Col::Province,
-                Col::ProvisionId,
-                Col::Channel,
-                Col::ReceivedAt,
-                Col::Answers,
-                Col::Publication,
-                Col::ModerationStatus,
-                Col::Terms,
-            ])
-            .expr_as(
-                Expr::cust("CASE WHEN terms IS NULL THEN body ELSE '' END"),
-                "body",
-            )
-            .filter(Col::ConsultationId.eq(consultation_id))
-            .filter(Col::Id.gt(after))
-            .filter(Col::Id.lte(up_to))
-            .order_by_asc(Col::Id)
-            .limit(PAGE)
-            .build(conn.get_database_backend());
+        let page = facts_query(consultation_id, after, up_to).build(conn.get_database_backend());
         let rows = conn.query_all_raw(page).await?;
         if let Some(counted) = counting.take() {
             total.merge(&counted.await.map_err(anyhow::Error::from)??);
@@ -164,27 +121,74 @@ async fn count_range<C: ConnectionTrait>(
         counting = Some(tokio::task::spawn_blocking(move || {
             let facts = rows
                 .iter()
-                .map(|row| FactsRow::from_query_result(row, "").map(comment_facts))
+                .map(comment_facts)
                 .collect::<Result<Vec<CommentFacts>, _>>()?;
             Ok(Statistics::from_comments(&facts))
         }));
     }
 }
 
-/// What statistics need from a comment. The words of private or hidden comments are not
-/// counted in the term list (it is public); the comments themselves are.
-pub fn comment_facts(c: FactsRow) -> CommentFacts {
-    let public = c.publication != Publication::Private.as_str()
-        && c.moderation_status == ModerationStatus::Published.as_str();
-    let answers: Vec<AnswerInput> = serde_json::from_str(&c.answers).unwrap_or_default();
-    CommentFacts {
-        id: c.id,
-        stance: c.stance,
-        respondent_type: c.respondent_type,
-        province: c.province,
-        provision_id: c.provision_id,
-        channel: c.channel,
-        received_at: c.received_at,
+/// One page of what statistics need from the comments with `after < id <= up_to`, in id
+/// order, in the column order [`comment_facts`] reads. The words of private or hidden comments
+/// are not counted in the term list (it is public); the comments themselves are. So the query
+/// decides, in one place, whether a comment is public, and reads its body only when it is
+/// public and kept no terms; the answers only when there are any.
+fn facts_query(consultation_id: i64, after: i64, up_to: i64) -> sea_orm::Select<comment::Entity> {
+    use comment::Column as Col;
+    let public = format!(
+        "publication <> '{}' AND moderation_status = '{}'",
+        Publication::Private.as_str(),
+        ModerationStatus::Published.as_str()
+    );
+    comment::Entity::find()
+        .select_only()
+        .columns([
+            Col::Id,
+            Col::Stance,
+            Col::RespondentType,
+            Col::Province,
+            Col::ProvisionId,
+            Col::Channel,
+            Col::ReceivedAt,
+        ])
+        .expr_as(Expr::cust("NULLIF(answers, '[]')"), "answers")
+        .expr_as(
+            Expr::cust(format!("CASE WHEN {public} THEN 1 ELSE 0 END")),
+            "public",
+        )
+        .expr_as(
+            Expr::cust(format!("CASE WHEN {public} THEN terms ELSE '' END")),
+            "terms",
+        )
+        .expr_as(
+            Expr::cust(format!(
+                "CASE WHEN {public} AND terms IS NULL THEN body ELSE '' END"
+            )),
+            "body",
+        )
+        .filter(Col::ConsultationId.eq(consultation_id))
+        .filter(Col::Id.gt(after))
+        .filter(Col::Id.lte(up_to))
+        .order_by_asc(Col::Id)
+        .limit(PAGE)
+}
+
+/// A row of [`facts_query`] as the statistics take it; columns are read by position, which
+/// costs a good part less than by name over a million rows.
+fn comment_facts(row: &QueryResult) -> Result<CommentFacts, DbErr> {
+    let public: i32 = row.try_get_by_index(8)?;
+    let answers: Option<String> = row.try_get_by_index(7)?;
+    let answers: Vec<AnswerInput> = answers
+        .and_then(|a| serde_json::from_str(&a).ok())
+        .unwrap_or_default();
+    Ok(CommentFacts {
+        id: row.try_get_by_index(0)?,
+        stance: row.try_get_by_index(1)?,
+        respondent_type: row.try_get_by_index(2)?,
+        province: row.try_get_by_index(3)?,
+        provision_id: row.try_get_by_index(4)?,
+        channel: row.try_get_by_index(5)?,
+        received_at: row.try_get_by_index(6)?,
         answers: answers
             .into_iter()
             .map(|a| AnswerFacts {
@@ -192,15 +196,10 @@ pub fn comment_facts(c: FactsRow) -> CommentFacts {
                 choice: a.choice,
                 choices: a.choices,
                 scale: a.scale,
-                text: a.text.filter(|_| public),
+                text: a.text.filter(|_| public == 1),
             })
             .collect(),
-        // Kept terms make the body unnecessary.
-        body: if public && c.terms.is_none() {
-            c.body
-        } else {
-            String::new()
-        },
-        terms: if public { c.terms } else { Some(String::new()) },
-    }
+        terms: row.try_get_by_index(9)?,
+        body: row.try_get_by_index(10)?,
+    })
 }
