@@ -444,3 +444,134 @@ async fn the_scheduler_raises_each_evaluation_reminder_once_when_a_law_falls_due
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(smtp.messages().len(), 2, "once per officer");
 }
+
+/// The worker reads statistics from the database in its own way (each row packed into JSON by
+/// the database, only what counts, the body only when no terms were kept). Counted in memory
+/// from the full rows instead, every number is the same: with private and hidden comments,
+/// comments without kept terms, all kinds of answers, and text that JSON must escape.
+#[tokio::test]
+async fn statistics_read_from_the_database_equal_counting_the_rows_in_memory() {
+    use domain::{
+        entity::comment,
+        service::comments::AnswerInput,
+        stats::{AnswerFacts, CommentFacts},
+    };
+    let app = spawn_app().await;
+    let h = app.open_hearing("packed").await;
+    let bodies = [
+        "ขอคัดค้านค่าธรรมเนียมใบอนุญาต \"สูงเกินไป\" สำหรับวิสาหกิจชุมชน",
+        "Fees are too high\tfor small\\business; see section 3 😀",
+        "เห็นด้วยกับมาตรา ๓ แต่ควรขยายระยะเวลาบังคับใช้\nเป็นสองปี",
+        "ข้อมูลส่วนบุคคลของผู้บริโภคต้องได้รับความคุ้มครอง",
+        "Privacy of personal data \u{1f} must be protected",
+    ];
+    let mut ids = Vec::new();
+    for i in 0..30usize {
+        let citizen = app.user("citizen", None).await;
+        let stance = ["support", "oppose", "neutral"][i % 3];
+        let respondent = ["individual", "business", "organisation"][i % 3];
+        let publication = ["anonymous", "named", "private"][i % 3];
+        let choice = ["เห็นด้วย", "ไม่เห็นด้วย"][i % 2];
+        let mut body = json!({
+            "body": bodies[i % bodies.len()],
+            "stance": stance,
+            "respondent_type": respondent,
+            "publication": publication,
+            "answers": [
+                {"question_id": "q1", "choice": choice},
+                {"question_id": "q2", "choices": ["ก", "ค"]},
+                {"question_id": "q3", "scale": (i % 5) + 1},
+                {"question_id": "q4", "text": format!("ข้อเสนอ \"{i}\"")}
+            ],
+        });
+        if i % 4 != 0 {
+            let province = ["เชียงใหม่", "กรุงเทพ \"มหานคร\"", "ยะลา"][i % 3];
+            body["province"] = json!(province);
+        }
+        if i % 5 != 0 {
+            let provision = ["s1", "s2", "s3"][i % 3];
+            body["provision_id"] = json!(provision);
+        }
+        let r = app
+            .post(
+                &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+                Some(&citizen),
+                &body,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        ids.push(r.body["id"].as_i64().unwrap());
+    }
+    // One comment hidden by moderation, two stored before terms were kept.
+    let r = app
+        .post(
+            &format!(
+                "/api/v1/consultations/{}/comments/{}/moderation",
+                h.consultation_id, ids[4]
+            ),
+            Some(&h.officer),
+            &json!({"status": "hidden", "reason": "ทดสอบ"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    comment::Entity::update_many()
+        .col_expr(comment::Column::Terms, Expr::value(Option::<String>::None))
+        .filter(comment::Column::Id.is_in([ids[1], ids[3]]))
+        .exec(&app.ctx.db.conn)
+        .await
+        .unwrap();
+
+    let rows = comment::Entity::find()
+        .filter(comment::Column::ConsultationId.eq(h.consultation_id))
+        .all(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    let facts: Vec<CommentFacts> = rows
+        .iter()
+        .map(|c| {
+            let public = c.publication != "private" && c.moderation_status == "published";
+            let answers: Vec<AnswerInput> = serde_json::from_str(&c.answers).unwrap();
+            CommentFacts {
+                id: c.id,
+                stance: c.stance.clone(),
+                respondent_type: c.respondent_type.clone(),
+                province: c.province.clone(),
+                provision_id: c.provision_id.clone(),
+                channel: c.channel.clone(),
+                received_at: c.received_at,
+                answers: answers
+                    .into_iter()
+                    .map(|a| AnswerFacts {
+                        question_id: a.question_id,
+                        choice: a.choice,
+                        choices: a.choices,
+                        scale: a.scale,
+                        text: a.text.filter(|_| public),
+                    })
+                    .collect(),
+                body: if public {
+                    c.body.clone()
+                } else {
+                    String::new()
+                },
+                terms: None,
+            }
+        })
+        .collect();
+    let in_memory = Statistics::from_comments(&facts);
+    let from_db = app.statistics_from_scratch(h.consultation_id).await;
+    assert_eq!(from_db, in_memory);
+    assert_eq!(from_db.total, 30);
+    assert!(
+        from_db.terms.contains_key("ค่าธรรมเนียม"),
+        "{:?}",
+        from_db.terms
+    );
+    assert!(from_db.by_province.contains_key("กรุงเทพ \"มหานคร\""));
+    // From a high-water mark, only the comments after it are counted.
+    let newer =
+        domain::service::summaries::count_comments(&app.ctx.db.conn, h.consultation_id, ids[9])
+            .await
+            .unwrap();
+    assert_eq!(newer.total, 20);
+}
