@@ -127,6 +127,25 @@ async fn bad_comments_are_refused_and_nothing_is_stored() {
         app.post(&path, Some(&citizen), &empty).await.status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
+    // Control characters (other than tabs and line breaks) are refused, in any text field.
+    let mut control = comment_body();
+    control["body"] = json!("ความเห็น\u{0}ที่มี\u{1f}อักขระควบคุม");
+    control["province"] = json!("เชียง\u{1b}ใหม่");
+    let r = app.post(&path, Some(&citizen), &control).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let codes: Vec<(&str, &str)> = r.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("body", "control_character"),
+            ("province", "control_character")
+        ]
+    );
     let mut sneaky = comment_body();
     sneaky["moderation_status"] = json!("published");
     assert_eq!(

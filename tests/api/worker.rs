@@ -463,7 +463,7 @@ async fn statistics_read_from_the_database_equal_counting_the_rows_in_memory() {
         "Fees are too high\tfor small\\business; see section 3 😀",
         "เห็นด้วยกับมาตรา ๓ แต่ควรขยายระยะเวลาบังคับใช้\nเป็นสองปี",
         "ข้อมูลส่วนบุคคลของผู้บริโภคต้องได้รับความคุ้มครอง",
-        "Privacy of personal data \u{1f} must be protected",
+        "Privacy of personal data must be protected\r\nor else",
     ];
     let mut ids = Vec::new();
     for i in 0..30usize {

@@ -545,7 +545,7 @@ fn main() {
     let add_time = t.elapsed();
     assert_eq!(snapshot.total, (n + extra_n) as u64);
     println!(
-        "(d) incremental add, {extra_n} comments onto {n}: {:>7.1} µs per comment ({:.3} s in all)",
+        "(d) incremental add (segmenting), {extra_n} onto {n}: {:>7.1} µs per comment ({:.3} s in all)",
         add_time.as_secs_f64() * 1e6 / extra_n.max(1) as f64,
         secs(add_time)
     );
@@ -556,12 +556,12 @@ fn main() {
             .enable_all()
             .build()
             .unwrap()
-            .block_on(in_database(&all[..db_n]));
+            .block_on(in_database(&all[..db_n], &extra));
     }
 }
 
 /// (e): the same rows in the real schema; one SQL GROUP BY against the worker's recount.
-async fn in_database(comments: &[CommentFacts]) {
+async fn in_database(comments: &[CommentFacts], extra: &[CommentFacts]) {
     let app = tests::spawn_app().await;
     let h = app.open_hearing("bench").await;
     let account_id = account::Entity::find()
@@ -573,48 +573,7 @@ async fn in_database(comments: &[CommentFacts]) {
     let conn = &app.ctx.db.conn;
     let backend = conn.get_database_backend();
     let t = Instant::now();
-    for (chunk_no, chunk) in comments.chunks(1000).enumerate() {
-        let tx = app.ctx.db.write().await.unwrap();
-        let rows = chunk.iter().enumerate().map(|(i, c)| {
-            let answers: Vec<domain::service::comments::AnswerInput> = c
-                .answers
-                .iter()
-                .map(|a| domain::service::comments::AnswerInput {
-                    question_id: a.question_id.clone(),
-                    choice: a.choice.clone(),
-                    choices: a.choices.clone(),
-                    scale: a.scale,
-                    text: a.text.clone(),
-                })
-                .collect();
-            comment::ActiveModel {
-                consultation_id: Set(h.consultation_id),
-                account_id: Set(account_id),
-                provision_id: Set(c.provision_id.clone()),
-                stance: Set(c.stance.clone()),
-                body: Set(c.body.clone()),
-                answers: Set(serde_json::to_string(&answers).unwrap()),
-                respondent_type: Set(c.respondent_type.clone()),
-                organisation_name: Set(None),
-                province: Set(c.province.clone()),
-                publication: Set("anonymous".into()),
-                moderation_status: Set("published".into()),
-                channel: Set(c.channel.clone()),
-                tracking_number: Set(format!("BENCH-{chunk_no}-{i}")),
-                received_at: Set(c.received_at),
-                content_hash: Set(String::new()),
-                cluster_id: Set(None),
-                notify: Set(false),
-                terms: Set(c.terms.clone()),
-                ..Default::default()
-            }
-        });
-        comment::Entity::insert_many(rows)
-            .exec_without_returning(&*tx)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-    }
+    insert(&app, h.consultation_id, account_id, comments, "BENCH").await;
     println!(
         "(e) {:?}: loaded {} comments in {:.1} s",
         backend,
@@ -658,6 +617,16 @@ async fn in_database(comments: &[CommentFacts]) {
             .unwrap();
         recount = recount.min(t.elapsed());
     }
+    {
+        use domain::service::summaries::{COUNT_US, PARSE_US, READ_US};
+        use std::sync::atomic::Ordering::Relaxed;
+        println!(
+            "PROFILE read {} ms, parse {} ms, count {} ms (summed over halves and 2 runs)",
+            READ_US.load(Relaxed) / 1000,
+            PARSE_US.load(Relaxed) / 1000,
+            COUNT_US.load(Relaxed) / 1000
+        );
+    }
     let row = statistics::Entity::find_by_id(h.consultation_id)
         .one(conn)
         .await
@@ -675,6 +644,28 @@ async fn in_database(comments: &[CommentFacts]) {
         secs(recount) / secs(best)
     );
 
+    // The worker's incremental update: new comments onto the stored 1M snapshot (read the
+    // snapshot, count the new rows, merge, write the snapshot back).
+    let new_comments: Vec<CommentFacts> = extra[..extra.len().min(1000)]
+        .iter()
+        .map(|c| CommentFacts {
+            terms: Some(comment_terms(&c.body)),
+            ..c.clone()
+        })
+        .collect();
+    insert(&app, h.consultation_id, account_id, &new_comments, "NEW").await;
+    let t = Instant::now();
+    worker::jobs::aggregate::update(&app.ctx, h.consultation_id, false)
+        .await
+        .unwrap();
+    let incremental = t.elapsed();
+    println!(
+        "(e) worker update with {} new comments:         {:>7.3} s ({:.0} µs per new comment)",
+        new_comments.len(),
+        secs(incremental),
+        incremental.as_secs_f64() * 1e6 / new_comments.len().max(1) as f64
+    );
+
     comment::Entity::update_many()
         .col_expr(comment::Column::Terms, Expr::value(Option::<String>::None))
         .exec(conn)
@@ -690,4 +681,57 @@ async fn in_database(comments: &[CommentFacts]) {
         secs(old_way),
         secs(old_way) / secs(best)
     );
+}
+
+/// Inserts `comments` as rows of the consultation (tracking numbers `{prefix}-n`), 1,000 per
+/// transaction.
+async fn insert(
+    app: &tests::TestApp,
+    consultation_id: i64,
+    account_id: i64,
+    comments: &[CommentFacts],
+    prefix: &str,
+) {
+    for (chunk_no, chunk) in comments.chunks(1000).enumerate() {
+        let tx = app.ctx.db.write().await.unwrap();
+        let rows = chunk.iter().enumerate().map(|(i, c)| {
+            let answers: Vec<domain::service::comments::AnswerInput> = c
+                .answers
+                .iter()
+                .map(|a| domain::service::comments::AnswerInput {
+                    question_id: a.question_id.clone(),
+                    choice: a.choice.clone(),
+                    choices: a.choices.clone(),
+                    scale: a.scale,
+                    text: a.text.clone(),
+                })
+                .collect();
+            comment::ActiveModel {
+                consultation_id: Set(consultation_id),
+                account_id: Set(account_id),
+                provision_id: Set(c.provision_id.clone()),
+                stance: Set(c.stance.clone()),
+                body: Set(c.body.clone()),
+                answers: Set(serde_json::to_string(&answers).unwrap()),
+                respondent_type: Set(c.respondent_type.clone()),
+                organisation_name: Set(None),
+                province: Set(c.province.clone()),
+                publication: Set("anonymous".into()),
+                moderation_status: Set("published".into()),
+                channel: Set(c.channel.clone()),
+                tracking_number: Set(format!("{prefix}-{chunk_no}-{i}")),
+                received_at: Set(c.received_at),
+                content_hash: Set(String::new()),
+                cluster_id: Set(None),
+                notify: Set(false),
+                terms: Set(c.terms.clone()),
+                ..Default::default()
+            }
+        });
+        comment::Entity::insert_many(rows)
+            .exec_without_returning(&*tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
 }

@@ -116,16 +116,7 @@ fn prepare(
             "an Idempotency-Key is 1-255 ASCII characters",
         );
     }
-    let body = input.body.trim().to_string();
-    if body.is_empty() {
-        checks.push("body", "required", "body must not be empty");
-    } else if body.chars().count() > MAX_COMMENT_CHARS {
-        checks.push(
-            "body",
-            "too_long",
-            format!("body must be at most {MAX_COMMENT_CHARS} characters"),
-        );
-    }
+    let body = checks.text("body", &input.body, MAX_COMMENT_CHARS);
     let stance = checks.one_of(
         "stance",
         &input.stance,

@@ -20,7 +20,9 @@ impl Checks {
         self.0.push(FieldError::new(field, code, message));
     }
 
-    /// A required text: trimmed, not empty, at most `max` characters.
+    /// A required text: trimmed, not empty, at most `max` characters, and free of control
+    /// characters other than tab and line breaks (they have no place in what people write,
+    /// PostgreSQL cannot store U+0000, and stored text must stay safe to pack and export).
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
         let value = value.trim();
         if value.is_empty() {
@@ -30,6 +32,15 @@ impl Checks {
                 field,
                 "too_long",
                 format!("{field} must be at most {max} characters"),
+            );
+        } else if let Some(c) = value.chars().find(|&c| is_forbidden_control(c)) {
+            self.push(
+                field,
+                "control_character",
+                format!(
+                    "{field} must not contain control characters (found U+{:04X})",
+                    u32::from(c)
+                ),
             );
         }
         value.to_string()
@@ -119,6 +130,11 @@ pub fn is_email(s: &str) -> bool {
         && !domain.contains('@')
 }
 
+/// C0 and C1 control characters and DEL, except tab, line feed and carriage return.
+pub fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,6 +150,27 @@ mod tests {
         assert!(is_email("somchai@example.go.th"));
         for bad in ["", "a", "a@b", "@b.c", "a b@c.d", "a@b.c@d", "a@.c"] {
             assert!(!is_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn texts_refuse_control_characters_but_keep_tabs_and_line_breaks() {
+        let mut checks = Checks::new();
+        assert_eq!(checks.text("body", " ก\tข\r\nค ", 100), "ก\tข\r\nค");
+        assert!(checks.finish().is_ok());
+        for bad in [
+            "a\u{0}b",
+            "a\u{1f}b",
+            "a\u{7f}b",
+            "a\u{85}b",
+            "\u{1b}[31mred",
+        ] {
+            let mut checks = Checks::new();
+            checks.text("province", bad, 100);
+            let Err(DomainError::Validation(errors)) = checks.finish() else {
+                panic!("{bad:?} accepted");
+            };
+            assert_eq!(errors[0].code, "control_character", "{bad:?}");
         }
     }
 }
