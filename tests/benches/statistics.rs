@@ -617,16 +617,6 @@ async fn in_database(comments: &[CommentFacts], extra: &[CommentFacts]) {
             .unwrap();
         recount = recount.min(t.elapsed());
     }
-    {
-        use domain::service::summaries::{COUNT_US, PARSE_US, READ_US};
-        use std::sync::atomic::Ordering::Relaxed;
-        println!(
-            "PROFILE read {} ms, parse {} ms, count {} ms (summed over halves and 2 runs)",
-            READ_US.load(Relaxed) / 1000,
-            PARSE_US.load(Relaxed) / 1000,
-            COUNT_US.load(Relaxed) / 1000
-        );
-    }
     let row = statistics::Entity::find_by_id(h.consultation_id)
         .one(conn)
         .await

@@ -56,9 +56,6 @@ pub async fn summary<C: ConnectionTrait>(
     })
 }
 
-pub static READ_US: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-pub static PARSE_US: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-pub static COUNT_US: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 /// How many comments [`count_comments`] reads per query.
 const PAGE: u64 = 10_000;
 
@@ -113,12 +110,7 @@ async fn count_range<C: ConnectionTrait>(
     let mut after = after;
     loop {
         let page = facts_query(conn.get_database_backend(), consultation_id, after, up_to);
-        let t0 = std::time::Instant::now();
         let rows = conn.query_all_raw(page).await?;
-        READ_US.fetch_add(
-            t0.elapsed().as_micros() as u64,
-            std::sync::atomic::Ordering::Relaxed,
-        );
         if let Some(counted) = counting.take() {
             total.merge(&counted.await.map_err(anyhow::Error::from)??);
         }
@@ -127,22 +119,11 @@ async fn count_range<C: ConnectionTrait>(
         };
         after = last.try_get_by_index(0)?;
         counting = Some(tokio::task::spawn_blocking(move || {
-            let t0 = std::time::Instant::now();
             let facts = rows
                 .iter()
                 .map(comment_facts)
                 .collect::<DomainResult<Vec<CommentFacts>>>()?;
-            PARSE_US.fetch_add(
-                t0.elapsed().as_micros() as u64,
-                std::sync::atomic::Ordering::Relaxed,
-            );
-            let t0 = std::time::Instant::now();
-            let st = Statistics::from_comments(&facts);
-            COUNT_US.fetch_add(
-                t0.elapsed().as_micros() as u64,
-                std::sync::atomic::Ordering::Relaxed,
-            );
-            Ok(st)
+            Ok(Statistics::from_comments(&facts))
         }));
     }
 }
