@@ -24,8 +24,9 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hint::black_box;
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
-use tests::bench::env_usize;
+use tests::bench::{ENGLISH_NOUNS, THAI_MORE_NOUNS, THAI_NOUNS, env_usize};
 
 use domain::entity::{account, comment, statistics};
 use domain::search::text::words;
@@ -34,68 +35,8 @@ use rand::distr::{Distribution, weighted::WeightedIndex};
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::IndexedRandom};
 use sea_orm::{ConnectionTrait, EntityTrait, Set, Statement, sea_query::Expr};
 
-const THAI: &[&str] = &[
-    "ข้อมูล",
-    "ส่วนบุคคล",
-    "คุ้มครอง",
-    "ผู้ประกอบการ",
-    "ขนาดย่อม",
-    "ค่าธรรมเนียม",
-    "ใบอนุญาต",
-    "พนักงานเจ้าหน้าที่",
-    "คณะกรรมการ",
-    "สิ่งแวดล้อม",
-    "ฝุ่นละออง",
-    "มลพิษ",
-    "ผู้บริโภค",
-    "การคืนเงิน",
-    "ตลาดออนไลน์",
-    "แรงงาน",
-    "แพลตฟอร์ม",
-    "ประชาชน",
-    "สิทธิ",
-    "หน้าที่",
-    "โทษปรับ",
-    "จำคุก",
-    "ระยะเวลา",
-    "บังคับใช้",
-    "ภาระ",
-    "ต้นทุน",
-    "ความปลอดภัย",
-    "สุขภาพ",
-    "การขนส่ง",
-    "รถยนต์",
-    "ควัน",
-    "ดีเซล",
-    "มาตรฐาน",
-    "การตรวจสอบ",
-    "รายงาน",
-    "เปิดเผย",
-    "ความยินยอม",
-    "ผู้เยาว์",
-    "ผู้ปกครอง",
-    "ระบบอัตโนมัติ",
-    "ปัญญาประดิษฐ์",
-    "การตัดสินใจ",
-    "ทบทวน",
-    "ชดเชย",
-    "ค่าเสียหาย",
-    "ร้องเรียน",
-    "ไกล่เกลี่ย",
-    "ท้องถิ่น",
-    "จังหวัด",
-    "ชุมชน",
-    "เกษตรกร",
-    "ภาษี",
-    "งบประมาณ",
-    "โรงเรียน",
-    "นักเรียน",
-    "โรงพยาบาล",
-    "น้ำท่วม",
-    "ภัยแล้ง",
-    "ป่าไม้",
-    "ที่ดิน",
-];
+/// The Thai vocabulary, most frequent first (picked with Zipf weights).
+static THAI: LazyLock<Vec<&str>> = LazyLock::new(|| [THAI_NOUNS, THAI_MORE_NOUNS].concat());
 const THAI_GLUE: &[&str] = &[
     "ควร",
     "ต้อง",
@@ -112,66 +53,12 @@ const THAI_GLUE: &[&str] = &[
     "การ",
     "เพราะ",
 ];
-const ENGLISH: &[&str] = &[
-    "privacy",
-    "personal",
-    "data",
-    "protection",
-    "business",
-    "small",
-    "fee",
-    "licence",
-    "officer",
-    "committee",
-    "environment",
-    "dust",
-    "pollution",
-    "consumer",
-    "refund",
-    "online",
-    "marketplace",
-    "labour",
-    "platform",
-    "citizen",
-    "rights",
-    "duty",
-    "penalty",
-    "fine",
-    "imprisonment",
-    "period",
-    "enforcement",
-    "burden",
-    "cost",
-    "safety",
-    "health",
-    "transport",
-    "diesel",
-    "standard",
-    "inspection",
-    "report",
-    "disclosure",
-    "consent",
-    "minor",
-    "guardian",
-    "automated",
-    "decision",
-    "review",
-    "compensation",
-    "complaint",
-    "mediation",
-    "the",
-    "should",
-    "must",
-    "not",
-    "and",
-    "of",
-    "for",
-    "we",
-    "this",
-    "is",
-    "too",
-    "high",
-];
+static ENGLISH: LazyLock<Vec<&str>> = LazyLock::new(|| {
+    let function_words: &[&str] = &[
+        "the", "should", "must", "not", "and", "of", "for", "we", "this", "is", "too", "high",
+    ];
+    [ENGLISH_NOUNS, function_words].concat()
+});
 const PROVINCES: &[&str] = &[
     "กรุงเทพมหานคร",
     "เชียงใหม่",
@@ -264,7 +151,7 @@ fn body(rng: &mut StdRng, thai_words: &Zipf<'_>) -> String {
 
 fn comments(count: usize, first_id: i64, seed: u64) -> Vec<CommentFacts> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let thai_words = Zipf::new(THAI);
+    let thai_words = Zipf::new(&THAI);
     let provinces = Zipf::new(PROVINCES);
     let start = 1_767_225_600_000i64; // 2026-01-01T00:00:00Z
     (0..count)
