@@ -575,3 +575,83 @@ async fn statistics_read_from_the_database_equal_counting_the_rows_in_memory() {
             .unwrap();
     assert_eq!(newer.total, 20);
 }
+
+/// Live statistics advance a high-water mark of comment ids; on PostgreSQL with several API
+/// processes a comment can commit after one with a higher id was counted. Closing the
+/// consultation recounts everything, so the final statistics include it.
+#[tokio::test]
+async fn closing_recounts_so_a_comment_committed_late_with_a_lower_id_is_counted() {
+    use domain::entity::{comment, statistics};
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    let app = spawn_app().await;
+    let h = app.open_hearing("late").await;
+    let citizen = app.user("citizen", None).await;
+    comment(
+        &app,
+        h.consultation_id,
+        &citizen,
+        "ความเห็นแรก",
+        "support",
+        "anonymous",
+    )
+    .await;
+    app.run_pending_jobs().await;
+    let first = comment::Entity::find()
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let copy = |id: i64| {
+        let mut row = first.clone().into_active_model();
+        row.id = Set(id);
+        row.tracking_number = Set(format!("LATE-{id}"));
+        row.reset_all()
+    };
+    // A comment with a high id is counted...
+    copy(first.id + 1000)
+        .insert(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    worker::jobs::aggregate::update(&app.ctx, h.consultation_id, false)
+        .await
+        .unwrap();
+    // ...then one with a lower id commits: the live update steps over it.
+    copy(first.id + 500).insert(&app.ctx.db.conn).await.unwrap();
+    worker::jobs::aggregate::update(&app.ctx, h.consultation_id, false)
+        .await
+        .unwrap();
+    let total = |app: &TestApp| {
+        let conn = app.ctx.db.conn.clone();
+        let id = h.consultation_id;
+        async move {
+            let row = statistics::Entity::find_by_id(id)
+                .one(&conn)
+                .await
+                .unwrap()
+                .unwrap();
+            serde_json::from_str::<Statistics>(&row.data).unwrap().total
+        }
+    };
+    assert_eq!(
+        total(&app).await,
+        2,
+        "the live snapshot missed the late comment"
+    );
+    // The hearing closes: the final statistics are a recount.
+    consultation::Entity::update_many()
+        .col_expr(
+            consultation::Column::ClosesAt,
+            Expr::value(domain::time::now_ms() - 1000),
+        )
+        .filter(consultation::Column::Id.eq(h.consultation_id))
+        .exec(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    worker::scheduler::tick(&app.ctx).await.unwrap();
+    app.run_pending_jobs().await;
+    assert_eq!(total(&app).await, 3);
+    assert_eq!(
+        total(&app).await,
+        app.statistics_from_scratch(h.consultation_id).await.total
+    );
+}

@@ -34,8 +34,11 @@ async fn handle(ctx: &Context, job: &ConsultationEventJob) -> anyhow::Result<()>
         reindex_consultation(ctx, &c).await?;
     }
     if job.event == ConsultationEvent::Closed {
+        // The final statistics are a full recount, not an update: with several API processes
+        // on PostgreSQL, a comment can commit after one with a higher id was counted, and the
+        // high-water mark of the live updates would step over it.
         let tx = ctx.db.write().await?;
-        let aggregate = AggregateJob::update(c.id);
+        let aggregate = AggregateJob::rebuild(c.id);
         jobs::enqueue_unique(&*tx, &aggregate, &aggregate.dedupe_key()).await?;
         tx.commit().await?;
     }
