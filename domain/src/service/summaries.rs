@@ -57,7 +57,7 @@ pub async fn summary<C: ConnectionTrait>(
 }
 
 /// How many comments [`count_comments`] reads per query.
-const PAGE: u64 = 10_000;
+const PAGE: u64 = 50_000;
 
 /// The statistics of a consultation's comments whose id is above `after_id` (0: all of them).
 /// Adding the result to a snapshot whose high-water mark is `after_id` brings it up to date.
