@@ -97,10 +97,9 @@ pub struct Statistics {
 }
 
 impl Statistics {
-    /// Counts one more comment.
+    /// Counts one more comment (the statistics of that one comment, merged in).
     pub fn add(&mut self, c: &CommentFacts) {
-        let mut extractor = TermExtractor::new();
-        self.add_with(c, &mut extractor);
+        self.merge(&Statistics::from_comments([c]));
     }
 
     /// Adds the counts of `other` (statistics of other comments) to these.
@@ -198,40 +197,6 @@ impl Statistics {
             .sum();
         Some(sum as f64 / count as f64)
     }
-
-    fn add_with(&mut self, c: &CommentFacts, extractor: &mut TermExtractor) {
-        self.last_comment_id = if self.total == 0 {
-            c.id
-        } else {
-            self.last_comment_id.max(c.id)
-        };
-        self.total = self.total.saturating_add(1);
-        bump(&mut self.by_stance, &c.stance);
-        bump(&mut self.by_respondent_type, &c.respondent_type);
-        bump(&mut self.by_province, c.province.as_deref().unwrap_or(""));
-        bump(
-            &mut self.by_provision,
-            c.provision_id.as_deref().unwrap_or(""),
-        );
-        bump(&mut self.by_channel, &c.channel);
-        bump(&mut self.by_day, &day_key(thai_day(c.received_at)));
-        for a in &c.answers {
-            let q = match self.questions.get_mut(a.question_id.as_str()) {
-                Some(q) => q,
-                None => self.questions.entry(a.question_id.clone()).or_default(),
-            };
-            q.answered = q.answered.saturating_add(1);
-            for_each_choice(a, |choice| bump(&mut q.choices, choice));
-            if let Some(i) = scale_index(a) {
-                q.scale[i] = q.scale[i].saturating_add(1);
-            }
-            if has_text(a) {
-                q.texts = q.texts.saturating_add(1);
-            }
-        }
-        let terms = &mut self.terms;
-        for_each_term(c, extractor, |t| bump(terms, t));
-    }
 }
 
 impl QuestionStats {
@@ -242,15 +207,6 @@ impl QuestionStats {
             *mine = mine.saturating_add(theirs);
         }
         self.texts = self.texts.saturating_add(other.texts);
-    }
-}
-
-fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
-    match map.get_mut(key) {
-        Some(v) => *v = v.saturating_add(1),
-        None => {
-            map.insert(key.to_owned(), 1);
-        }
     }
 }
 

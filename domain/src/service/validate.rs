@@ -131,7 +131,7 @@ pub fn is_email(s: &str) -> bool {
 }
 
 /// C0 and C1 control characters and DEL, except tab, line feed and carriage return.
-pub fn is_forbidden_control(c: char) -> bool {
+fn is_forbidden_control(c: char) -> bool {
     c.is_control() && !matches!(c, '\t' | '\n' | '\r')
 }
 
