@@ -125,52 +125,29 @@ pub async fn reindex<C: ConnectionTrait, I: SearchIndex>(
     let mut state = ReindexProgress { done: 0, total };
     index.clear().await?;
     progress(state);
-    // Drafts (with provisions) and consultations, 200 at a time.
-    let mut after = 0;
-    loop {
-        let batch: Vec<i64> = draft::Entity::find()
-            .select_only()
-            .column(draft::Column::Id)
-            .filter(draft::Column::Id.gt(after))
-            .order_by_asc(draft::Column::Id)
-            .limit(200)
-            .into_tuple()
-            .all(conn)
-            .await
-            .map_err(crate::DomainError::from)?;
-        let Some(last) = batch.last().copied() else {
-            break;
-        };
-        after = last;
-        let targets: Vec<IndexTarget> = batch.iter().map(|id| IndexTarget::Draft(*id)).collect();
-        apply(conn, index, &targets).await?;
-        state.done += batch.len() as u64;
+    // Drafts (with provisions) and consultations, by id.
+    let mut report = |n: usize| {
+        state.done += n as u64;
         progress(state);
-    }
-    let mut after = 0;
-    loop {
-        let batch: Vec<i64> = consultation::Entity::find()
-            .select_only()
-            .column(consultation::Column::Id)
-            .filter(consultation::Column::Id.gt(after))
-            .order_by_asc(consultation::Column::Id)
-            .limit(500)
-            .into_tuple()
-            .all(conn)
-            .await
-            .map_err(crate::DomainError::from)?;
-        let Some(last) = batch.last().copied() else {
-            break;
-        };
-        after = last;
-        let targets: Vec<IndexTarget> = batch
-            .iter()
-            .map(|id| IndexTarget::Consultation(*id))
-            .collect();
-        apply(conn, index, &targets).await?;
-        state.done += batch.len() as u64;
-        progress(state);
-    }
+    };
+    reindex_ids::<draft::Entity, _, _>(
+        conn,
+        index,
+        draft::Column::Id,
+        200,
+        IndexTarget::Draft,
+        &mut report,
+    )
+    .await?;
+    reindex_ids::<consultation::Entity, _, _>(
+        conn,
+        index,
+        consultation::Column::Id,
+        500,
+        IndexTarget::Consultation,
+        &mut report,
+    )
+    .await?;
     let mut after = 0;
     loop {
         let rows = comment::Entity::find()
@@ -186,10 +163,45 @@ pub async fn reindex<C: ConnectionTrait, I: SearchIndex>(
         after = last;
         let docs = documents::comment_documents(conn, &rows).await?;
         index.upsert(docs).await?;
-        state.done += rows.len() as u64;
-        progress(state);
+        report(rows.len());
     }
     Ok(())
+}
+
+/// Indexes every row of entity `E` by id, `batch` at a time, as `target(id)`; reports each batch.
+async fn reindex_ids<E, C, I>(
+    conn: &C,
+    index: &I,
+    id: E::Column,
+    batch: u64,
+    target: fn(i64) -> IndexTarget,
+    report: &mut impl FnMut(usize),
+) -> Result<(), ApplyError>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+    I: SearchIndex,
+{
+    let mut after = 0;
+    loop {
+        let ids: Vec<i64> = E::find()
+            .select_only()
+            .column(id)
+            .filter(id.gt(after))
+            .order_by_asc(id)
+            .limit(batch)
+            .into_tuple()
+            .all(conn)
+            .await
+            .map_err(crate::DomainError::from)?;
+        let Some(&last) = ids.last() else {
+            return Ok(());
+        };
+        after = last;
+        let targets: Vec<IndexTarget> = ids.into_iter().map(target).collect();
+        apply(conn, index, &targets).await?;
+        report(targets.len());
+    }
 }
 
 /// Whether every public row is in the index: (kind, in database, in index).
