@@ -171,6 +171,13 @@ impl From<sea_orm::DbErr> for DomainError {
     }
 }
 
+/// An error of a query run through sqlx directly, as sea-orm reports the same error.
+impl From<sqlx::Error> for DomainError {
+    fn from(err: sqlx::Error) -> Self {
+        sea_orm::DbErr::Query(sea_orm::RuntimeErr::SqlxError(err.into())).into()
+    }
+}
+
 impl From<sea_orm::TransactionError<DomainError>> for DomainError {
     fn from(err: sea_orm::TransactionError<DomainError>) -> Self {
         match err {

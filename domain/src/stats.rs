@@ -18,6 +18,7 @@
 //! stop word. The extraction reuses one buffer per pass and allocates only when a word is seen
 //! for the first time; charabia's segmentation is nearly all of its cost.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
@@ -61,6 +62,81 @@ pub struct CommentFacts {
     /// received, so that counting never segments the same text twice. `None` makes the
     /// statistics extract them from `body`; both give the same counts.
     pub terms: Option<String>,
+}
+
+impl CommentFacts {
+    /// These facts as the statistics read them.
+    pub fn view(&self) -> CommentView<'_> {
+        CommentView {
+            id: self.id,
+            received_at: self.received_at,
+            stance: &self.stance,
+            respondent_type: &self.respondent_type,
+            province: self.province.as_deref().unwrap_or(""),
+            provision_id: self.provision_id.as_deref().unwrap_or(""),
+            channel: &self.channel,
+            answers: self.answers.iter().map(AnswerView::from).collect(),
+            terms: self.terms.as_deref(),
+            body: &self.body,
+        }
+    }
+}
+
+/// What the statistics read of one comment, borrowed from where it is held: a
+/// [`CommentFacts`], or a row read from the database without copying its text
+/// (`service::summaries`).
+#[derive(Debug, Clone, Default)]
+pub struct CommentView<'a> {
+    pub id: i64,
+    /// Milliseconds since the Unix epoch, UTC.
+    pub received_at: i64,
+    pub stance: &'a str,
+    pub respondent_type: &'a str,
+    /// Empty: no province.
+    pub province: &'a str,
+    /// Empty: a comment on the whole draft.
+    pub provision_id: &'a str,
+    pub channel: &'a str,
+    pub answers: Vec<AnswerView<'a>>,
+    /// As [`CommentFacts::terms`].
+    pub terms: Option<&'a str>,
+    /// As [`CommentFacts::body`].
+    pub body: &'a str,
+}
+
+/// One answer as the statistics read it; it deserialises from the JSON stored with a comment,
+/// borrowing its strings where they hold no escapes.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct AnswerView<'a> {
+    #[serde(borrow)]
+    pub question_id: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub choice: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub choices: Option<Vec<Text<'a>>>,
+    #[serde(default)]
+    pub scale: Option<i32>,
+    #[serde(borrow, default)]
+    pub text: Option<Text<'a>>,
+}
+
+/// A string borrowed from the input when it can be (serde borrows a `Cow` only when it is not
+/// inside an `Option` or a `Vec`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Text<'a>(#[serde(borrow)] pub Cow<'a, str>);
+
+impl<'a> From<&'a AnswerFacts> for AnswerView<'a> {
+    fn from(a: &'a AnswerFacts) -> Self {
+        let text = |s: &'a String| Text(Cow::Borrowed(s.as_str()));
+        AnswerView {
+            question_id: Cow::Borrowed(&a.question_id),
+            choice: a.choice.as_ref().map(text),
+            choices: a.choices.as_ref().map(|c| c.iter().map(text).collect()),
+            scale: a.scale,
+            text: a.text.as_ref().map(text),
+        }
+    }
 }
 
 /// Answer counts for one question.
@@ -137,9 +213,14 @@ impl Statistics {
 
     /// Statistics of the given comments, in one pass.
     pub fn from_comments<'a>(comments: impl IntoIterator<Item = &'a CommentFacts>) -> Statistics {
+        Statistics::from_views(comments.into_iter().map(CommentFacts::view))
+    }
+
+    /// Statistics of the given comments, in one pass.
+    pub fn from_views<'a>(comments: impl IntoIterator<Item = CommentView<'a>>) -> Statistics {
         let mut acc = Accumulator::default();
         for c in comments {
-            acc.add(c);
+            acc.add(&c);
         }
         acc.finish()
     }
@@ -222,30 +303,30 @@ fn merge_map(into: &mut BTreeMap<String, u64>, from: &BTreeMap<String, u64>) {
 }
 
 /// Calls `f` once for each distinct choice of an answer.
-fn for_each_choice(a: &AnswerFacts, mut f: impl FnMut(&str)) {
-    if let Some(choice) = &a.choice {
+fn for_each_choice(a: &AnswerView<'_>, mut f: impl FnMut(&str)) {
+    let single = a.choice.as_ref().map(|c| c.0.as_ref());
+    if let Some(choice) = single {
         f(choice);
     }
     if let Some(choices) = &a.choices {
         for (i, choice) in choices.iter().enumerate() {
-            let repeated =
-                choices[..i].contains(choice) || a.choice.as_deref() == Some(choice.as_str());
+            let repeated = choices[..i].contains(choice) || single == Some(choice.0.as_ref());
             if !repeated {
-                f(choice);
+                f(&choice.0);
             }
         }
     }
 }
 
-fn scale_index(a: &AnswerFacts) -> Option<usize> {
+fn scale_index(a: &AnswerView<'_>) -> Option<usize> {
     match a.scale {
         Some(s @ 1..=5) => usize::try_from(s - 1).ok(),
         _ => None,
     }
 }
 
-fn has_text(a: &AnswerFacts) -> bool {
-    a.text.as_deref().is_some_and(|t| !t.trim().is_empty())
+fn has_text(a: &AnswerView<'_>) -> bool {
+    a.text.as_ref().is_some_and(|t| !t.0.trim().is_empty())
 }
 
 const DAY_MS: i64 = 86_400_000;
@@ -290,10 +371,10 @@ pub fn comment_terms(body: &str) -> String {
 
 /// Calls `f` once for each distinct content word of a comment: from its kept terms, or else
 /// extracted from its body.
-fn for_each_term(c: &CommentFacts, extractor: &mut TermExtractor, f: impl FnMut(&str)) {
-    match &c.terms {
+fn for_each_term(c: &CommentView<'_>, extractor: &mut TermExtractor, f: impl FnMut(&str)) {
+    match c.terms {
         Some(kept) => kept.split('\n').filter(|t| !t.is_empty()).for_each(f),
-        None => extractor.distinct_terms(&c.body, f),
+        None => extractor.distinct_terms(c.body, f),
     }
 }
 
@@ -592,10 +673,11 @@ struct QuestionAcc {
     texts: u64,
 }
 
-/// The working state of `from_comments`: the same counters in hash maps (days as numbers),
-/// turned into [`Statistics`] once at the end.
+/// Counts comments one at a time ([`Accumulator::add`]) and gives their [`Statistics`]
+/// ([`Accumulator::finish`]); `from_comments` in steps. It keeps the same counters in hash
+/// maps (days as numbers) and turns them into [`Statistics`] once, at the end.
 #[derive(Default)]
-struct Accumulator {
+pub struct Accumulator {
     stats: Statistics,
     by_stance: FxMap<String, u64>,
     by_respondent_type: FxMap<String, u64>,
@@ -609,7 +691,7 @@ struct Accumulator {
 }
 
 impl Accumulator {
-    fn add(&mut self, c: &CommentFacts) {
+    pub fn add(&mut self, c: &CommentView<'_>) {
         let s = &mut self.stats;
         s.last_comment_id = if s.total == 0 {
             c.id
@@ -617,20 +699,17 @@ impl Accumulator {
             s.last_comment_id.max(c.id)
         };
         s.total = s.total.saturating_add(1);
-        hbump(&mut self.by_stance, &c.stance);
-        hbump(&mut self.by_respondent_type, &c.respondent_type);
-        hbump(&mut self.by_province, c.province.as_deref().unwrap_or(""));
-        hbump(
-            &mut self.by_provision,
-            c.provision_id.as_deref().unwrap_or(""),
-        );
-        hbump(&mut self.by_channel, &c.channel);
+        hbump(&mut self.by_stance, c.stance);
+        hbump(&mut self.by_respondent_type, c.respondent_type);
+        hbump(&mut self.by_province, c.province);
+        hbump(&mut self.by_provision, c.provision_id);
+        hbump(&mut self.by_channel, c.channel);
         let day = self.by_day.entry(thai_day(c.received_at)).or_default();
         *day = day.saturating_add(1);
         for a in &c.answers {
-            let q = match self.questions.get_mut(a.question_id.as_str()) {
+            let q = match self.questions.get_mut(a.question_id.as_ref()) {
                 Some(q) => q,
-                None => self.questions.entry(a.question_id.clone()).or_default(),
+                None => self.questions.entry(a.question_id.to_string()).or_default(),
             };
             q.answered = q.answered.saturating_add(1);
             for_each_choice(a, |choice| hbump(&mut q.choices, choice));
@@ -645,7 +724,7 @@ impl Accumulator {
         for_each_term(c, &mut self.extractor, |t| hbump(terms, t));
     }
 
-    fn finish(self) -> Statistics {
+    pub fn finish(self) -> Statistics {
         let mut s = self.stats;
         s.by_stance = into_btree(self.by_stance);
         s.by_respondent_type = into_btree(self.by_respondent_type);
@@ -858,6 +937,34 @@ mod tests {
         assert_eq!(q3.scale, [0; 5], "out-of-range scale is ignored");
         assert_eq!(q3.texts, 1);
         assert_eq!(Statistics::scale_mean(q3), None);
+    }
+
+    #[test]
+    fn answers_read_from_json_borrow_their_text_and_count_like_facts() {
+        let json = r#"[{"question_id":"q1","choice":"yes","choices":["a","b\"c","a"]},
+                       {"question_id":"q2","scale":4,"text":"  "},{"question_id":"q3","text":"ดี"}]"#;
+        let answers: Vec<AnswerView<'_>> = serde_json::from_str(json).unwrap();
+        assert!(matches!(answers[0].question_id, Cow::Borrowed("q1")));
+        assert!(matches!(
+            answers[0].choice,
+            Some(Text(Cow::Borrowed("yes")))
+        ));
+        let choices = answers[0].choices.as_ref().unwrap();
+        assert!(matches!(choices[0], Text(Cow::Borrowed("a"))));
+        assert_eq!(choices[1].0, "b\"c", "an escaped string is read, as a copy");
+        let facts: Vec<AnswerFacts> = serde_json::from_str(json).unwrap();
+        let from_facts = Statistics::from_comments([&CommentFacts {
+            answers: facts,
+            ..comment(1, "")
+        }]);
+        let from_json = Statistics::from_views([CommentView {
+            answers,
+            ..comment(1, "").view()
+        }]);
+        assert_eq!(from_json, from_facts);
+        assert_eq!(from_json.questions["q1"].choices["a"], 1);
+        assert_eq!(from_json.questions["q2"].texts, 0);
+        assert_eq!(from_json.questions["q3"].texts, 1);
     }
 
     #[test]

@@ -570,7 +570,7 @@ async fn statistics_read_from_the_database_equal_counting_the_rows_in_memory() {
     assert!(from_db.by_province.contains_key("กรุงเทพ \"มหานคร\""));
     // From a high-water mark, only the comments after it are counted.
     let newer =
-        domain::service::summaries::count_comments(&app.ctx.db.conn, h.consultation_id, ids[9])
+        domain::service::counting::count_comments(&app.ctx.db.conn, h.consultation_id, ids[9])
             .await
             .unwrap();
     assert_eq!(newer.total, 20);

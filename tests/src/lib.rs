@@ -210,7 +210,7 @@ impl TestApp {
     /// The statistics of a consultation recomputed from all its comments, to compare with the
     /// stored snapshot.
     pub async fn statistics_from_scratch(&self, consultation: i64) -> domain::stats::Statistics {
-        domain::service::summaries::count_comments(&self.ctx.db.conn, consultation, 0)
+        domain::service::counting::count_comments(&self.ctx.db.conn, consultation, 0)
             .await
             .expect("reading comments")
     }

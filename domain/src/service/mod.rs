@@ -8,6 +8,7 @@ pub mod assessments;
 pub mod clusters;
 pub mod comments;
 pub mod consultations;
+pub mod counting;
 pub mod dispositions;
 pub mod drafts;
 pub mod laws;

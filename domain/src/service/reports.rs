@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use super::{agencies, clusters, consultations, dispositions, drafts};
 use crate::{
@@ -130,8 +130,8 @@ pub fn chart(stats: &Statistics, name: &str) -> Option<String> {
 }
 
 /// Compiles the summary's Markdown from the database.
-pub async fn compile_markdown<C: ConnectionTrait>(
-    conn: &C,
+pub async fn compile_markdown(
+    conn: &DatabaseConnection,
     consultation_id: i64,
 ) -> DomainResult<(String, Statistics)> {
     let c = consultation::Entity::find_by_id(consultation_id)
@@ -143,7 +143,7 @@ pub async fn compile_markdown<C: ConnectionTrait>(
         .await?
         .ok_or(DomainError::NotFound("draft"))?;
     let agency = agencies::find_by_id(conn, d.agency_id).await?;
-    let stats = super::summaries::count_comments(conn, consultation_id, 0).await?;
+    let stats = super::counting::count_comments(conn, consultation_id, 0).await?;
     let cl = clusters::clusters_of(conn, consultation_id).await?;
     let disp = dispositions::list_dispositions(conn, None, consultation_id).await?;
     let version = drafts::get_version(conn, None, d.id, c.version_number)

@@ -10,7 +10,7 @@ use domain::{
     Context,
     entity::{job, statistics},
     jobs::AggregateJob,
-    service::summaries,
+    service::counting,
     stats::Statistics,
     time::now_ms,
 };
@@ -45,7 +45,7 @@ pub async fn update(ctx: &Context, consultation_id: i64, rebuild: bool) -> anyho
         _ => Statistics::default(),
     };
     let before = stats.last_comment_id;
-    let new = summaries::count_comments(conn, consultation_id, stats.last_comment_id).await?;
+    let new = counting::count_comments(conn, consultation_id, stats.last_comment_id).await?;
     stats.merge(&new);
     if existing.is_some()
         && !rebuild
