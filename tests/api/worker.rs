@@ -580,7 +580,7 @@ async fn statistics_read_from_the_database_equal_counting_the_rows_in_memory() {
 /// processes a comment can commit after one with a higher id was counted. Closing the
 /// consultation recounts everything, so the final statistics include it.
 #[tokio::test]
-async fn closing_recounts_so_a_comment_committed_late_with_a_lower_id_is_counted() {
+async fn a_comment_committed_late_with_a_lower_id_is_counted() {
     use domain::entity::{comment, statistics};
     use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
     let app = spawn_app().await;
@@ -615,7 +615,8 @@ async fn closing_recounts_so_a_comment_committed_late_with_a_lower_id_is_counted
     worker::jobs::aggregate::update(&app.ctx, h.consultation_id, false)
         .await
         .unwrap();
-    // ...then one with a lower id commits: the live update steps over it.
+    // ...then one with a lower id commits, as happens on PostgreSQL when several API
+    // processes insert at once.
     copy(first.id + 500).insert(&app.ctx.db.conn).await.unwrap();
     worker::jobs::aggregate::update(&app.ctx, h.consultation_id, false)
         .await
@@ -632,11 +633,20 @@ async fn closing_recounts_so_a_comment_committed_late_with_a_lower_id_is_counted
             serde_json::from_str::<Statistics>(&row.data).unwrap().total
         }
     };
-    assert_eq!(
-        total(&app).await,
-        2,
-        "the live snapshot missed the late comment"
-    );
+    let postgres = app.ctx.db.conn.get_database_backend() == sea_orm::DbBackend::Postgres;
+    if postgres {
+        // The live update finds its total short of the rows below its mark and recounts.
+        assert_eq!(
+            total(&app).await,
+            3,
+            "the live snapshot missed the late comment"
+        );
+    } else {
+        // SQLite's writers take turns, so ids become visible in order and the live update
+        // does not look for late comments; this forced order is caught when the hearing
+        // closes.
+        assert_eq!(total(&app).await, 2);
+    }
     // The hearing closes: the final statistics are a recount.
     consultation::Entity::update_many()
         .col_expr(

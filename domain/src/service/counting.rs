@@ -20,7 +20,10 @@ mod binary_copy;
 
 use std::sync::LazyLock;
 
-use sea_orm::{ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect,
+};
 
 use crate::{
     entity::comment,
@@ -75,6 +78,29 @@ pub async fn count_comments(
         }
         other => Err(anyhow::anyhow!("statistics are not read from {other:?}").into()),
     }
+}
+
+/// Whether the snapshot `stats` (counted up to its high-water mark) missed comments: on
+/// PostgreSQL, a comment can become visible after comments with higher ids (several API
+/// processes insert at once, and ids are taken before commit), so an update that advanced the
+/// mark past it never reads it. The snapshot counts every comment at or below its mark exactly
+/// when its total equals the number of those rows. On SQLite writers take turns, so ids become
+/// visible in order and nothing is missed.
+pub async fn missed_comments(
+    conn: &DatabaseConnection,
+    consultation_id: i64,
+    stats: &Statistics,
+) -> DomainResult<bool> {
+    if conn.get_database_backend() == DbBackend::Sqlite {
+        return Ok(false);
+    }
+    use comment::Column as Col;
+    let rows = comment::Entity::find()
+        .filter(Col::ConsultationId.eq(consultation_id))
+        .filter(Col::Id.lte(stats.last_comment_id))
+        .count(conn)
+        .await?;
+    Ok(rows != stats.total)
 }
 
 /// `count(after, up_to)` over `after < id <= last`, in two halves at once when the range is

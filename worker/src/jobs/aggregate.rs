@@ -1,7 +1,9 @@
 //! `aggregate_consultation`: brings a consultation's statistics snapshot up to date by adding
 //! the comments received since the snapshot's high-water mark (`last_comment_id`). Adding is
 //! exact, so the result equals a recomputation from scratch (property-tested in `domain::stats`).
-//! Running twice is harmless: the second run finds nothing new. A `rebuild` job recounts every
+//! Running twice is harmless: the second run finds nothing new. On PostgreSQL a comment can
+//! commit after one with a higher id; the update then sees that the snapshot's total is short
+//! of the rows below its mark and recounts. A `rebuild` job recounts every
 //! comment (after moderation changed what a counted comment contributes); since comments keep
 //! their segmented words (`comments.terms`), a recount only counts.
 
@@ -47,6 +49,16 @@ pub async fn update(ctx: &Context, consultation_id: i64, rebuild: bool) -> anyho
     let before = stats.last_comment_id;
     let new = counting::count_comments(conn, consultation_id, stats.last_comment_id).await?;
     stats.merge(&new);
+    let rebuild = if !rebuild && counting::missed_comments(conn, consultation_id, &stats).await? {
+        tracing::info!(
+            consultation_id,
+            "statistics missed a comment committed late; recounting"
+        );
+        stats = counting::count_comments(conn, consultation_id, 0).await?;
+        true
+    } else {
+        rebuild
+    };
     if existing.is_some()
         && !rebuild
         && stats.last_comment_id == before
