@@ -238,6 +238,23 @@ impl AggregateJob {
     }
 }
 
+/// `refresh_terms`: keep the terms of the comments whose kept terms another version of the
+/// segmentation made, or none (stored before terms were kept), in id order from `after_id`, a
+/// batch per job. Counting does not wait for it: until then it segments those bodies again.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+pub struct RefreshTermsJob {
+    pub after_id: i64,
+}
+
+impl JobPayload for RefreshTermsJob {
+    const KIND: &'static str = "refresh_terms";
+}
+
+impl RefreshTermsJob {
+    /// One waiting refresh is enough: it carries on from where it is.
+    pub const DEDUPE_KEY: &'static str = "refresh-terms";
+}
+
 /// `send_mail`: one message to one recipient. Deliveries are recorded by message key, so a
 /// message already sent is never sent again, however often the job runs.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]

@@ -369,6 +369,37 @@ pub fn comment_terms(body: &str) -> String {
     out
 }
 
+/// Raised by hand when the rules of [`comment_terms`] change in a way the probe of
+/// [`terms_version`] might not show.
+const TERMS_REVISION: u32 = 1;
+
+/// Texts whose terms fingerprint the segmentation: legislative Thai, English, Thai digits and
+/// every stop word, so a new dictionary or stop-word list changes the version.
+const TERMS_PROBE: &[&str] = &[
+    "ร่างพระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล ผู้ประกอบการต้องขอใบอนุญาตและชำระค่าธรรมเนียม",
+    "คณะกรรมการมีอำนาจพิจารณาอนุญาตตามมาตรา ๕ และกำหนดโทษจำคุกหรือปรับสำหรับผู้ฝ่าฝืน",
+    "หน่วยงานของรัฐควรรับฟังความคิดเห็นของประชาชนอย่างทั่วถึงก่อนการตรากฎหมาย",
+    "วิสาหกิจชุมชนเห็นด้วยกับการลดภาระต้นทุนแต่ไม่เห็นด้วยกับระยะเวลาบังคับใช้",
+    "The licence fee is too high for small businesses; privacy of personal data (2567).",
+];
+
+/// The version of the terms [`comment_terms`] gives: a manual revision and a fingerprint of
+/// the terms of fixed texts. Terms kept with another version are not counted as kept, so
+/// statistics never mix two segmentations after an upgrade.
+pub fn terms_version() -> &'static str {
+    static VERSION: LazyLock<String> = LazyLock::new(|| {
+        use sha2::{Digest as _, Sha256};
+        let mut hash = Sha256::new();
+        let stop_words = crate::search::text::STOP_WORDS.join(" ");
+        for text in TERMS_PROBE.iter().copied().chain([stop_words.as_str()]) {
+            hash.update(comment_terms(text).as_bytes());
+            hash.update([0]);
+        }
+        format!("{TERMS_REVISION}-{}", &hex::encode(hash.finalize())[..16])
+    });
+    &VERSION
+}
+
 /// Calls `f` once for each distinct content word of a comment: from its kept terms, or else
 /// extracted from its body.
 fn for_each_term(c: &CommentView<'_>, extractor: &mut TermExtractor, f: impl FnMut(&str)) {
@@ -965,6 +996,26 @@ mod tests {
         assert_eq!(from_json.questions["q1"].choices["a"], 1);
         assert_eq!(from_json.questions["q2"].texts, 0);
         assert_eq!(from_json.questions["q3"].texts, 1);
+    }
+
+    #[test]
+    fn the_terms_version_fingerprints_the_segmentation() {
+        let version = terms_version();
+        assert_eq!(version, terms_version());
+        assert!(
+            version.starts_with(&format!("{TERMS_REVISION}-")),
+            "{version}"
+        );
+        assert_eq!(version.len(), format!("{TERMS_REVISION}-").len() + 16);
+        // Only safe characters: the version is written into SQL as a literal.
+        assert!(
+            version
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        );
+        // The probe's terms are real content words, so a change in segmentation shows.
+        let probe_terms = comment_terms(TERMS_PROBE[0]);
+        assert!(probe_terms.lines().count() >= 5, "{probe_terms}");
     }
 
     #[test]

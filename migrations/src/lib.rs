@@ -11,6 +11,7 @@ mod m20261122_000001_add_notifications;
 mod m20261122_000002_add_evaluation_reminders;
 mod m20261122_000003_add_comment_terms;
 mod m20261122_000004_unique_evaluation_requests;
+mod m20261122_000005_add_terms_version;
 
 /// Applies and rolls back the schema, in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_add_evaluation_reminders::Migration),
             Box::new(m20261122_000003_add_comment_terms::Migration),
             Box::new(m20261122_000004_unique_evaluation_requests::Migration),
+            Box::new(m20261122_000005_add_terms_version::Migration),
         ]
     }
 }

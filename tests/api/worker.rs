@@ -11,6 +11,16 @@ use tests::{TestApp, spawn_app};
 const CAMPAIGN: &str =
     "ขอคัดค้านร่างพระราชบัญญัติฉบับนี้ เพราะสร้างภาระแก่ผู้ประกอบการขนาดย่อมอย่างมาก และขอให้ยกเลิกมาตรา ๓ ทั้งมาตรา";
 
+/// The statistics snapshot the worker stored for a consultation, with its terms version.
+async fn stored_statistics(app: &TestApp, consultation: i64) -> (Statistics, Option<String>) {
+    let row = domain::entity::statistics::Entity::find_by_id(consultation)
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .expect("a statistics snapshot");
+    (serde_json::from_str(&row.data).unwrap(), row.terms_version)
+}
+
 async fn comment(
     app: &TestApp,
     consultation: i64,
@@ -581,7 +591,7 @@ async fn statistics_read_from_the_database_equal_counting_the_rows_in_memory() {
 /// consultation recounts everything, so the final statistics include it.
 #[tokio::test]
 async fn a_comment_committed_late_with_a_lower_id_is_counted() {
-    use domain::entity::{comment, statistics};
+    use domain::entity::comment;
     use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
     let app = spawn_app().await;
     let h = app.open_hearing("late").await;
@@ -621,18 +631,7 @@ async fn a_comment_committed_late_with_a_lower_id_is_counted() {
     worker::jobs::aggregate::update(&app.ctx, h.consultation_id, false)
         .await
         .unwrap();
-    let total = |app: &TestApp| {
-        let conn = app.ctx.db.conn.clone();
-        let id = h.consultation_id;
-        async move {
-            let row = statistics::Entity::find_by_id(id)
-                .one(&conn)
-                .await
-                .unwrap()
-                .unwrap();
-            serde_json::from_str::<Statistics>(&row.data).unwrap().total
-        }
-    };
+    let total = async |app: &TestApp| stored_statistics(app, h.consultation_id).await.0.total;
     let postgres = app.ctx.db.conn.get_database_backend() == sea_orm::DbBackend::Postgres;
     if postgres {
         // The live update finds its total short of the rows below its mark and recounts.
@@ -663,5 +662,119 @@ async fn a_comment_committed_late_with_a_lower_id_is_counted() {
     assert_eq!(
         total(&app).await,
         app.statistics_from_scratch(h.consultation_id).await.total
+    );
+}
+
+#[tokio::test]
+async fn terms_kept_by_another_segmentation_are_not_counted_and_are_refreshed() {
+    use domain::entity::{comment, statistics};
+    use domain::stats::{comment_terms, terms_version};
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, PaginatorTrait, Set};
+    let app = spawn_app().await;
+    let h = app.open_hearing("terms").await;
+    let citizen = app.user("citizen", None).await;
+    for body in [
+        CAMPAIGN,
+        "ค่าธรรมเนียมสูงเกินไปสำหรับวิสาหกิจชุมชน",
+        "Privacy first.",
+    ] {
+        comment(&app, h.consultation_id, &citizen, body, "oppose", "named").await;
+    }
+    app.run_pending_jobs().await;
+    let expected = app.statistics_from_scratch(h.consultation_id).await;
+    assert!(
+        expected.terms.contains_key("ค่าธรรมเนียม"),
+        "{:?}",
+        expected.terms
+    );
+    let stored = async |app: &TestApp| stored_statistics(app, h.consultation_id).await;
+    assert_eq!(
+        stored(&app).await,
+        (expected.clone(), Some(terms_version().to_string()))
+    );
+
+    // An older segmentation kept other words and counted the snapshot with them.
+    let conn = &app.ctx.db.conn;
+    comment::Entity::update_many()
+        .col_expr(comment::Column::Terms, Expr::value("คำเก่า\nobsolete"))
+        .col_expr(comment::Column::TermsVersion, Expr::value("0-old"))
+        .exec(conn)
+        .await
+        .unwrap();
+    let mut old = expected.clone();
+    old.terms.insert("obsolete".into(), 3);
+    statistics::Entity::update_many()
+        .col_expr(
+            statistics::Column::Data,
+            Expr::value(serde_json::to_string(&old).unwrap()),
+        )
+        .col_expr(statistics::Column::TermsVersion, Expr::value("0-old"))
+        .exec(conn)
+        .await
+        .unwrap();
+    // Counting segments the bodies again instead of taking the stale words...
+    assert_eq!(
+        app.statistics_from_scratch(h.consultation_id).await,
+        expected
+    );
+    // ...and an update with nothing new recounts the old snapshot instead of keeping it.
+    worker::jobs::aggregate::update(&app.ctx, h.consultation_id, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        stored(&app).await,
+        (expected.clone(), Some(terms_version().to_string()))
+    );
+
+    // More stale comments than one refresh job takes (stored before terms were kept).
+    let first = comment::Entity::find().one(conn).await.unwrap().unwrap();
+    let copies: Vec<comment::ActiveModel> = (0..worker::jobs::refresh_terms::BATCH + 5)
+        .map(|i| {
+            let mut row = first.clone().into_active_model();
+            row.tracking_number = Set(format!("OLD-{i}"));
+            row.terms = Set(None);
+            row.terms_version = Set(None);
+            let mut row = row.reset_all();
+            row.not_set(comment::Column::Id);
+            row
+        })
+        .collect();
+    for chunk in copies.chunks(500) {
+        comment::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(conn)
+            .await
+            .unwrap();
+    }
+    assert!(
+        worker::jobs::refresh_terms::enqueue_if_stale(&app.ctx)
+            .await
+            .unwrap()
+    );
+    app.run_pending_jobs().await;
+    let all = comment::Entity::find().all(conn).await.unwrap();
+    assert_eq!(all.len() as u64, worker::jobs::refresh_terms::BATCH + 8);
+    for c in &all {
+        assert_eq!(
+            c.terms_version.as_deref(),
+            Some(terms_version()),
+            "comment {}",
+            c.id
+        );
+        assert_eq!(c.terms.as_deref(), Some(comment_terms(&c.body).as_str()));
+    }
+    let refresh_jobs = job::Entity::find()
+        .filter(job::Column::Kind.eq("refresh_terms"))
+        .filter(job::Column::State.eq("done"))
+        .count(conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        refresh_jobs, 2,
+        "a second job carried on after the first batch"
+    );
+    assert!(
+        !worker::jobs::refresh_terms::enqueue_if_stale(&app.ctx)
+            .await
+            .unwrap()
     );
 }

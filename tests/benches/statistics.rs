@@ -30,7 +30,9 @@ use tests::bench::{ENGLISH_NOUNS, THAI_MORE_NOUNS, THAI_NOUNS, env_usize};
 
 use domain::entity::{account, comment, statistics};
 use domain::search::text::words;
-use domain::stats::{AnswerFacts, CommentFacts, Statistics, TermExtractor, comment_terms};
+use domain::stats::{
+    AnswerFacts, CommentFacts, Statistics, TermExtractor, comment_terms, terms_version,
+};
 use rand::distr::{Distribution, weighted::WeightedIndex};
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::IndexedRandom};
 use sea_orm::{ConnectionTrait, EntityTrait, Set, Statement, sea_query::Expr};
@@ -601,6 +603,7 @@ async fn insert(
                 content_hash: Set(String::new()),
                 cluster_id: Set(None),
                 notify: Set(false),
+                terms_version: Set(c.terms.as_ref().map(|_| terms_version().to_string())),
                 terms: Set(c.terms.clone()),
                 ..Default::default()
             }

@@ -173,6 +173,9 @@ pub async fn run(ctx: Context, mut shutdown: watch::Receiver<bool>) {
         rand::rng().random::<u32>()
     );
     tracing::info!(worker = %owner, "worker started");
+    if let Err(err) = jobs::refresh_terms::enqueue_if_stale(&ctx).await {
+        tracing::warn!(error = %format!("{err:#}"), "could not look for stale comment terms");
+    }
     let mut last_tick: Option<std::time::Instant> = None;
     while !*shutdown.borrow() {
         if last_tick.is_none_or(|t| t.elapsed() >= SCHEDULER_EVERY) {

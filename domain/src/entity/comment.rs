@@ -27,6 +27,9 @@ pub struct Model {
     /// The body's distinct content words, one per line (`stats::comment_terms`); NULL for
     /// comments stored before terms were kept.
     pub terms: Option<String>,
+    /// The `stats::terms_version` that produced `terms`; terms of another version are not
+    /// counted as kept.
+    pub terms_version: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,9 @@ pub struct Model {
     pub data: String,
     pub last_comment_id: i64,
     pub computed_at: i64,
+    /// The `stats::terms_version` the term counts were made with; a snapshot of another
+    /// version is recounted rather than added to.
+    pub terms_version: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

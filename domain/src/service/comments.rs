@@ -576,6 +576,7 @@ async fn check_one<C: ConnectionTrait>(
             cluster_id: Set(None),
             notify: Set(item.notify),
             terms: Set(Some(item.terms.clone())),
+            terms_version: Set(Some(crate::stats::terms_version().into())),
             ..Default::default()
         }),
         tracking,

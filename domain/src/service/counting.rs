@@ -131,15 +131,26 @@ fn public_condition() -> String {
     )
 }
 
+/// Whether a comment's kept terms can be counted: they were kept by this version of the
+/// segmentation (`stats::terms_version`, digits, letters and a dash, so safe to write into
+/// SQL). Otherwise its body is read and segmented again.
+fn kept_condition() -> String {
+    format!(
+        "(terms IS NOT NULL AND terms_version IS NOT NULL AND terms_version = '{}')",
+        crate::stats::terms_version()
+    )
+}
+
 /// The PostgreSQL query of the facts statistics need, with `{consultation}`, `{after}` and
 /// `{up_to}` to fill in (COPY takes no parameters). Its columns are [`Fields`], in order.
 static POSTGRES_FACTS: LazyLock<String> = LazyLock::new(|| {
     let public = public_condition();
+    let kept = kept_condition();
     format!(
         "COPY (SELECT id, received_at, {public}, stance, respondent_type, channel, province, \
                       provision_id, answers, \
-                      CASE WHEN {public} THEN terms ELSE '' END, \
-                      CASE WHEN {public} AND terms IS NULL THEN body ELSE '' END \
+                      CASE WHEN NOT {public} THEN '' WHEN {kept} THEN terms END, \
+                      CASE WHEN {public} AND NOT {kept} THEN body ELSE '' END \
                FROM comments \
                WHERE consultation_id = {{consultation}} AND id > {{after}} AND id <= {{up_to}}) \
          TO STDOUT (FORMAT binary)"
@@ -217,6 +228,7 @@ const PACKED_FIELDS: usize = 11;
 /// most `?4` of them, each packed into one text value (see [`sqlite_view`]).
 static SQLITE_FACTS: LazyLock<String> = LazyLock::new(|| {
     let public = public_condition();
+    let kept = kept_condition();
     let packed = [
         "CAST(id AS TEXT)".to_string(),
         "CAST(received_at AS TEXT)".to_string(),
@@ -227,10 +239,8 @@ static SQLITE_FACTS: LazyLock<String> = LazyLock::new(|| {
         "COALESCE(province, '')".to_string(),
         "COALESCE(provision_id, '')".to_string(),
         "answers".to_string(),
-        format!(
-            "CASE WHEN NOT {public} THEN 'T' WHEN terms IS NULL THEN 'N' ELSE 'T' || terms END"
-        ),
-        format!("CASE WHEN {public} AND terms IS NULL THEN body ELSE '' END"),
+        format!("CASE WHEN NOT {public} THEN 'T' WHEN {kept} THEN 'T' || terms ELSE 'N' END"),
+        format!("CASE WHEN {public} AND NOT {kept} THEN body ELSE '' END"),
     ]
     .join(" || char(31) || ");
     format!(

@@ -41,6 +41,12 @@ pub async fn update(ctx: &Context, consultation_id: i64, rebuild: bool) -> anyho
     let existing = statistics::Entity::find_by_id(consultation_id)
         .one(conn)
         .await?;
+    let version = domain::stats::terms_version();
+    // A snapshot whose terms another segmentation counted is recounted, never added to.
+    let rebuild = rebuild
+        || existing
+            .as_ref()
+            .is_some_and(|row| row.terms_version.as_deref() != Some(version));
     let mut stats: Statistics = match &existing {
         Some(row) if !rebuild => serde_json::from_str(&row.data)
             .context("a stored statistics snapshot does not parse")?,
@@ -72,6 +78,7 @@ pub async fn update(ctx: &Context, consultation_id: i64, rebuild: bool) -> anyho
         data: Set(serde_json::to_string(&stats)?),
         last_comment_id: Set(stats.last_comment_id),
         computed_at: Set(now_ms()),
+        terms_version: Set(Some(version.to_string())),
     })
     .on_conflict(
         OnConflict::column(statistics::Column::ConsultationId)
@@ -79,6 +86,7 @@ pub async fn update(ctx: &Context, consultation_id: i64, rebuild: bool) -> anyho
                 statistics::Column::Data,
                 statistics::Column::LastCommentId,
                 statistics::Column::ComputedAt,
+                statistics::Column::TermsVersion,
             ])
             // Two workers may update at once: never replace a snapshot with an older one (a
             // recount replaces one of the same age).

@@ -4,7 +4,7 @@
 use domain::{
     Context,
     entity::job,
-    jobs::{AggregateJob, ConsultationEventJob, JobPayload, MailJob},
+    jobs::{AggregateJob, ConsultationEventJob, JobPayload, MailJob, RefreshTermsJob},
     search::indexing::IndexTarget,
     service::reports::CompileReportJob,
 };
@@ -14,6 +14,7 @@ pub mod clusters;
 pub mod compile_report;
 pub mod consultation_event;
 pub mod notify;
+pub mod refresh_terms;
 pub mod search_index;
 pub mod send_mail;
 
@@ -25,6 +26,7 @@ pub async fn run(ctx: &Context, kind: &str, jobs: &[job::Model]) -> anyhow::Resu
         AggregateJob::KIND => aggregate::run(ctx, jobs).await,
         MailJob::KIND => send_mail::run(ctx, jobs).await,
         CompileReportJob::KIND => compile_report::run(ctx, jobs).await,
+        RefreshTermsJob::KIND => refresh_terms::run(ctx, jobs).await,
         other => anyhow::bail!("no handler for job kind `{other}`"),
     }
 }
