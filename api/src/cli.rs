@@ -123,13 +123,7 @@ pub fn main() {
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     // Logs go to stderr, so commands that print a result (a token, the spec) print only that.
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("RABFANG_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    worker::init_logging();
     if let Command::Openapi = cli.command {
         println!("{}", crate::openapi_json());
         return Ok(());
