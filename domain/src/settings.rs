@@ -46,6 +46,10 @@ pub struct Settings {
     pub smtp_url: Option<Secret>,
     pub mail_from: String,
     pub worker: WorkerMode,
+    /// How long a worker's claim on a job lasts without renewal (`RABFANG_JOB_LEASE_SECONDS`,
+    /// default 60): a worker renews it while the job runs, and another worker takes the job
+    /// over only when its worker stopped renewing (it died).
+    pub job_lease_ms: i64,
 }
 
 const KNOWN: &[&str] = &[
@@ -58,6 +62,7 @@ const KNOWN: &[&str] = &[
     "RABFANG_SMTP_URL",
     "RABFANG_MAIL_FROM",
     "RABFANG_WORKER",
+    "RABFANG_JOB_LEASE_SECONDS",
     "RABFANG_LOG",
 ];
 
@@ -100,6 +105,15 @@ impl Settings {
             Some("off") => WorkerMode::Off,
             Some(other) => bail!("RABFANG_WORKER must be `embedded` or `off`, got {other}"),
         };
+        let job_lease_ms = match get("RABFANG_JOB_LEASE_SECONDS") {
+            None => 60_000,
+            Some(v) => match v.trim().parse::<i64>() {
+                Ok(seconds @ 1..=86_400) => seconds * 1000,
+                _ => bail!(
+                    "RABFANG_JOB_LEASE_SECONDS must be a number of seconds from 1 to 86400, got {v}"
+                ),
+            },
+        };
         Ok(Settings {
             data_dir,
             database_url: Secret::new(database_url),
@@ -113,6 +127,7 @@ impl Settings {
             mail_from: get("RABFANG_MAIL_FROM")
                 .unwrap_or_else(|| "Rabfang <no-reply@rabfang.localhost>".into()),
             worker,
+            job_lease_ms,
         })
     }
 }
@@ -149,6 +164,17 @@ mod tests {
         assert_eq!(s.listen, "127.0.0.1:8080");
         assert_eq!(s.public_url, "http://127.0.0.1:8080");
         assert_eq!(s.worker, WorkerMode::Embedded);
+        assert_eq!(s.job_lease_ms, 60_000);
+    }
+
+    #[test]
+    fn the_job_lease_is_a_bounded_number_of_seconds() {
+        let lease = |v: &str| Settings::from_vars(vars(&[("RABFANG_JOB_LEASE_SECONDS", v)]));
+        assert_eq!(lease("5").unwrap().job_lease_ms, 5_000);
+        for bad in ["0", "-3", "1.5", "a minute", "86401"] {
+            let err = lease(bad).unwrap_err().to_string();
+            assert!(err.contains("RABFANG_JOB_LEASE_SECONDS"), "{bad}: {err}");
+        }
     }
 
     #[test]

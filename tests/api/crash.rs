@@ -4,7 +4,8 @@
 //! the lease runs out, a second worker process finishes the job, and the end state is the one a
 //! run without the kill leaves: every job done, the comment indexed once, the statistics equal
 //! to a recomputation from scratch, one receipt received by the SMTP server. SIGTERM in the
-//! middle of a job lets the worker finish it before it exits.
+//! middle of a job lets the worker finish it before it exits. A job that runs longer than its
+//! lease is not taken over: its worker renews the lease.
 
 use std::{process::Stdio, time::Duration};
 
@@ -29,8 +30,10 @@ fn worker(
     database_url: &str,
     smtp: &str,
     failpoint: Option<&str>,
+    settings: &[(&str, &str)],
 ) -> Child {
     let mut c = Command::new(env!("CARGO_BIN_EXE_rabfang-worker-under-test"));
+    c.envs(settings.iter().copied());
     c.env("RABFANG_DATA_DIR", data)
         .env("DATABASE_URL", database_url)
         .env("RABFANG_SMTP_URL", smtp)
@@ -104,7 +107,7 @@ async fn kill_mid_job(stage: &str, kind: &str) {
     // Both workers share one data folder (the embedded index lives there).
     let data = tempfile::tempdir().unwrap();
     let point = format!("{stage}:{kind}");
-    let mut first = worker(data.path(), &app.database_url, &smtp.url, Some(&point));
+    let mut first = worker(data.path(), &app.database_url, &smtp.url, Some(&point), &[]);
     wait_for_failpoint(&mut first, &point).await;
     first.start_kill().unwrap(); // SIGKILL
     let status = first.wait().await.unwrap();
@@ -132,7 +135,7 @@ async fn kill_mid_job(stage: &str, kind: &str) {
         .exec(&app.ctx.db.conn)
         .await
         .unwrap();
-    let mut second = worker(data.path(), &app.database_url, &smtp.url, None);
+    let mut second = worker(data.path(), &app.database_url, &smtp.url, None, &[]);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     while jobs_not_done(&app).await > 0 {
         assert!(
@@ -234,6 +237,7 @@ async fn sigterm_in_the_middle_of_a_job_finishes_it_then_exits() {
         &app.database_url,
         &smtp.url,
         Some(&format!("{point}=sleep(1500)")),
+        &[],
     );
     wait_for_failpoint(&mut child, point).await;
     assert_eq!(smtp.messages().len(), 0, "the mail job has not run yet");
@@ -245,4 +249,70 @@ async fn sigterm_in_the_middle_of_a_job_finishes_it_then_exits() {
         .await
         .unwrap();
     assert!(mail_jobs.iter().all(|j| j.state == "done"), "{mail_jobs:?}");
+}
+
+/// A job that runs for several leases is not taken over while its worker lives: the worker
+/// renews the lease, so another worker's claims pass the job by, and the receipt goes out once.
+#[tokio::test]
+async fn a_job_running_longer_than_its_lease_is_not_taken_over() {
+    let smtp = TestSmtp::start().await;
+    let app = tests::spawn_app().await;
+    let h = app.open_hearing("lease").await;
+    let citizen = app.user("citizen", None).await;
+    let r = app
+        .post(
+            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+            Some(&citizen),
+            &json!({"body": BODY, "stance": "support"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let data = tempfile::tempdir().unwrap();
+    let point = "before:send_mail";
+    let mut child = worker(
+        data.path(),
+        &app.database_url,
+        &smtp.url,
+        Some(&format!("{point}=sleep(6000)")),
+        &[("RABFANG_JOB_LEASE_SECONDS", "2")],
+    );
+    wait_for_failpoint(&mut child, point).await;
+    let mail_job = || async {
+        job::Entity::find()
+            .filter(job::Column::Kind.eq("send_mail"))
+            .one(&app.ctx.db.conn)
+            .await
+            .unwrap()
+            .expect("the receipt's job")
+    };
+    let held = mail_job().await;
+    assert_eq!(held.state, "running");
+    // Two and a half leases pass while the job is paused; another worker keeps trying.
+    for _ in 0..5 {
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        let taken = worker::claim(&app.ctx, "another-worker", 100)
+            .await
+            .unwrap();
+        assert!(
+            taken.iter().all(|j| j.id != held.id),
+            "another worker took over a job whose worker is alive"
+        );
+        let now = mail_job().await;
+        assert_eq!(now.lease_owner, held.lease_owner);
+        assert!(
+            now.lease_expires_at > Some(domain::time::now_ms()),
+            "{now:?}"
+        );
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while mail_job().await.state != "done" {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the job never finished"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    terminate(&mut child).await;
+    assert_eq!(smtp.messages().len(), 1, "one receipt");
+    assert_eq!(mail_job().await.attempts, 1, "claimed once");
 }

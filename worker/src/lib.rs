@@ -5,8 +5,9 @@
 //! oldest job that is due (pending, or running with an expired lease) and the outer WHERE
 //! repeats that condition, so two workers can never both take the same row; on PostgreSQL the
 //! sub-select also uses `FOR UPDATE SKIP LOCKED` so workers do not queue behind each other. The
-//! claim sets a lease; a worker that dies mid-job leaves a lease that expires, and another worker
-//! takes the job again, so every handler must be safe to run twice. A failed job is retried
+//! claim sets a lease (`RABFANG_JOB_LEASE_SECONDS`), which the worker renews while the jobs
+//! run, however long they take; a worker that dies mid-job stops renewing, its lease expires,
+//! and another worker takes the job again, so every handler must be safe to run twice. A failed job is retried
 //! with exponential backoff and jitter until `max_attempts`, then kept as `failed` with its last
 //! error.
 
@@ -21,9 +22,6 @@ use domain::{
 use rand::Rng;
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Set, Statement};
 use tokio::sync::watch;
-
-/// How long a claimed job is reserved before another worker may take it.
-pub const LEASE_MS: i64 = 60_000;
 
 pub mod failpoint;
 pub mod jobs;
@@ -64,7 +62,7 @@ pub async fn claim(ctx: &Context, owner: &str, limit: u64) -> anyhow::Result<Vec
         claim_sql(backend),
         [
             owner.into(),
-            (now + LEASE_MS).into(),
+            (now + ctx.settings.job_lease_ms).into(),
             now.into(),
             (limit as i64).into(),
         ],
@@ -126,9 +124,47 @@ async fn finish(
     Ok(())
 }
 
+/// Renews the leases of the jobs `ids` held by `owner` every third of a lease, until dropped,
+/// so that no other worker takes over jobs that are still running.
+struct LeaseRenewal(tokio::task::JoinHandle<()>);
+
+impl LeaseRenewal {
+    fn start(ctx: &Context, owner: &str, ids: Vec<i64>) -> LeaseRenewal {
+        let (ctx, owner) = (ctx.clone(), owner.to_string());
+        let lease = ctx.settings.job_lease_ms;
+        LeaseRenewal(tokio::spawn(async move {
+            use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+            let period = Duration::from_millis(u64::try_from(lease / 3).unwrap_or(1).max(1));
+            loop {
+                tokio::time::sleep(period).await;
+                let renewed = job::Entity::update_many()
+                    .col_expr(job::Column::LeaseExpiresAt, Expr::value(now_ms() + lease))
+                    .filter(job::Column::Id.is_in(ids.clone()))
+                    .filter(job::Column::LeaseOwner.eq(owner.as_str()))
+                    .filter(job::Column::State.eq(STATE_RUNNING))
+                    .exec(&ctx.db.conn)
+                    .await;
+                if let Err(err) = renewed {
+                    tracing::warn!(worker = %owner, error = %err, "could not renew job leases");
+                }
+            }
+        }))
+    }
+}
+
+impl Drop for LeaseRenewal {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Claims a batch and runs it, one handler call per job kind; returns how many jobs ran.
 pub async fn run_batch(ctx: &Context, owner: &str) -> anyhow::Result<usize> {
     let claimed = claim(ctx, owner, BATCH).await?;
+    if claimed.is_empty() {
+        return Ok(0);
+    }
+    let _renewal = LeaseRenewal::start(ctx, owner, claimed.iter().map(|j| j.id).collect());
     let mut by_kind: std::collections::BTreeMap<String, Vec<job::Model>> = Default::default();
     for job in &claimed {
         by_kind
@@ -242,4 +278,28 @@ pub async fn main_from_env() -> anyhow::Result<()> {
     });
     run(ctx, rx).await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff_ms;
+
+    #[test]
+    fn backoff_doubles_with_each_attempt_up_to_an_hour_with_a_quarter_of_jitter() {
+        for attempts in 0..20 {
+            let base = (1000i64 << attempts.min(12)).min(3_600_000);
+            let delays: Vec<i64> = (0..200).map(|_| backoff_ms(attempts)).collect();
+            for &d in &delays {
+                assert!(
+                    (base..=base + base / 4).contains(&d),
+                    "attempt {attempts}: {d}"
+                );
+            }
+            // Jitter: the delays of one attempt differ.
+            let distinct: std::collections::BTreeSet<i64> = delays.iter().copied().collect();
+            assert!(distinct.len() > 20, "attempt {attempts}: {distinct:?}");
+        }
+        assert_eq!(backoff_ms(-1) / 1000, 1);
+        assert!(backoff_ms(1) >= 2000 && backoff_ms(3) >= 8000 && backoff_ms(30) <= 4_500_000);
+    }
 }
