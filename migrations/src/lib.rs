@@ -12,6 +12,7 @@ mod m20261122_000002_add_evaluation_reminders;
 mod m20261122_000003_add_comment_terms;
 mod m20261122_000004_unique_evaluation_requests;
 mod m20261122_000005_add_terms_version;
+mod m20261122_000006_unique_reports;
 
 /// Applies and rolls back the schema, in order.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_add_comment_terms::Migration),
             Box::new(m20261122_000004_unique_evaluation_requests::Migration),
             Box::new(m20261122_000005_add_terms_version::Migration),
+            Box::new(m20261122_000006_unique_reports::Migration),
         ]
     }
 }

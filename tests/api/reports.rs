@@ -9,13 +9,15 @@ async fn the_hearing_summary_is_compiled_published_hashed_and_announced() {
     let app = spawn_app().await;
     let h = app.open_hearing("report").await;
     let citizen = app.user("citizen", None).await;
+    // Only the first commenter asks to be told when the summary is published.
+    let other = app.user("citizen", None).await;
     let comments = format!("/api/v1/consultations/{}/comments", h.consultation_id);
-    for (body, provision, notify) in [
-        ("ควรลดโทษปรับในมาตรา ๔", "s4", true),
-        ("เห็นด้วยกับมาตรา ๓", "s3", false),
-        ("ขอให้ชี้แจงบทนิยาม", "s1", false),
+    for (who, body, provision, notify) in [
+        (&citizen, "ควรลดโทษปรับในมาตรา ๔", "s4", true),
+        (&other, "เห็นด้วยกับมาตรา ๓", "s3", false),
+        (&other, "ขอให้ชี้แจงบทนิยาม", "s1", false),
     ] {
-        let r = app.post(&comments, Some(&citizen), &json!({"body": body, "stance": "neutral", "provision_id": provision, "notify": notify})).await;
+        let r = app.post(&comments, Some(who), &json!({"body": body, "stance": "neutral", "provision_id": provision, "notify": notify})).await;
         assert_eq!(r.status, StatusCode::CREATED);
     }
     let disp = format!("/api/v1/consultations/{}/dispositions", h.consultation_id);
@@ -107,7 +109,7 @@ async fn the_hearing_summary_is_compiled_published_hashed_and_announced() {
     let page = app.get(&format!("{base}/html"), None).await;
     assert!(page.content_type.starts_with("text/html") && page.text.contains("<img"));
 
-    // The commenter who asked is told (mail written to files: no SMTP configured here).
+    // The commenter who asked is told, and only they (mail written to files: no SMTP here).
     app.run_pending_jobs().await;
     let mail: Vec<String> = std::fs::read_dir(app.ctx.settings.data_dir.join("mail"))
         .unwrap()
@@ -119,5 +121,65 @@ async fn the_hearing_summary_is_compiled_published_hashed_and_announced() {
             .count(),
         1,
         "{mail:?}"
+    );
+}
+
+#[tokio::test]
+async fn two_compiles_at_once_keep_one_summary_and_a_published_one_never_changes() {
+    use domain::{entity::report, error::DomainError, service::reports};
+    use sea_orm::PaginatorTrait;
+    let app = spawn_app().await;
+    let h = app.open_hearing("race").await;
+    let citizen = app.user("citizen", None).await;
+    let r = app
+        .post(
+            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+            Some(&citizen),
+            &json!({"body": "ขอให้ทบทวนอัตราค่าธรรมเนียม", "stance": "oppose"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    consultation::Entity::update_many()
+        .col_expr(
+            consultation::Column::ClosesAt,
+            Expr::value(domain::time::now_ms() - 1),
+        )
+        .filter(consultation::Column::Id.eq(h.consultation_id))
+        .exec(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    let db = &app.ctx.db;
+    let (first, second) = tokio::join!(
+        reports::compile(db, h.consultation_id),
+        reports::compile(db, h.consultation_id)
+    );
+    assert_eq!(first.unwrap().id, second.unwrap().id, "one summary row");
+    let rows = || async {
+        report::Entity::find()
+            .filter(report::Column::ConsultationId.eq(h.consultation_id))
+            .all(&app.ctx.db.conn)
+            .await
+            .unwrap()
+    };
+    assert_eq!(rows().await.len(), 1);
+
+    let base = format!("/api/v1/consultations/{}/report", h.consultation_id);
+    let published = app
+        .post(&format!("{base}/publish"), Some(&h.officer), &json!({}))
+        .await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.text);
+    let before = rows().await;
+    let late = reports::compile(db, h.consultation_id).await;
+    assert!(
+        matches!(late, Err(DomainError::InvalidState(_))),
+        "{late:?}"
+    );
+    assert_eq!(rows().await, before, "the published summary is unchanged");
+    assert_eq!(
+        report::Entity::find()
+            .count(&app.ctx.db.conn)
+            .await
+            .unwrap(),
+        1
     );
 }

@@ -6,7 +6,10 @@
 
 use std::fmt::Write as _;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    sea_query::{Expr, OnConflict},
+};
 
 use super::{agencies, clusters, consultations, dispositions, drafts};
 use crate::{
@@ -289,12 +292,6 @@ pub async fn compile(db: &Db, consultation_id: i64) -> DomainResult<report::Mode
     let (markdown, stats) = compile_markdown(&db.conn, consultation_id).await?;
     let html = crate::markdown::render_html(&markdown);
     let tx = db.write().await?;
-    let existing = find(&*tx, consultation_id).await?;
-    if existing.as_ref().is_some_and(|r| r.published_at.is_some()) {
-        return Err(DomainError::InvalidState(
-            "the hearing summary is already published".into(),
-        ));
-    }
     let data = serde_json::to_string(&stats).map_err(anyhow::Error::from)?;
     let row = report::ActiveModel {
         consultation_id: Set(consultation_id),
@@ -307,21 +304,36 @@ pub async fn compile(db: &Db, consultation_id: i64) -> DomainResult<report::Mode
         published_at: Set(None),
         ..Default::default()
     };
-    let saved = match existing {
-        Some(r) => {
-            report::Entity::update(report::ActiveModel {
-                id: Set(r.id),
-                ..row
-            })
-            .exec(&*tx)
-            .await?
-        }
-        None => {
-            report::Entity::insert(row)
-                .exec_with_returning(&*tx)
-                .await?
-        }
-    };
+    // One statement, so that a publication or another compile in between cannot be
+    // overwritten: a published summary is never replaced (the WHERE), and two compiles at once
+    // update the one row (the unique index on consultation and kind).
+    use report::Column as Col;
+    let written = report::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([Col::ConsultationId, Col::Kind])
+                .update_columns([
+                    Col::Statistics,
+                    Col::ContentHash,
+                    Col::BodyMarkdown,
+                    Col::BodyHtml,
+                    Col::ComputedAt,
+                ])
+                .action_and_where(sea_orm::ExprTrait::is_null(Expr::col((
+                    report::Entity,
+                    Col::PublishedAt,
+                ))))
+                .to_owned(),
+        )
+        .exec_without_returning(&*tx)
+        .await?;
+    if written == 0 {
+        return Err(DomainError::InvalidState(
+            "the hearing summary is already published".into(),
+        ));
+    }
+    let saved = find(&*tx, consultation_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the compiled hearing summary was not saved"))?;
     tx.commit().await?;
     Ok(saved)
 }
@@ -385,20 +397,30 @@ pub async fn publish(db: &Db, actor: &Actor, consultation_id: i64) -> DomainResu
         ));
     }
     let now = now_ms();
-    let r = report::Entity::update(report::ActiveModel {
-        id: Set(r.id),
-        published_at: Set(Some(now)),
-        ..Default::default()
-    })
-    .exec(&*tx)
-    .await?;
-    consultation::Entity::update(consultation::ActiveModel {
-        id: Set(c.id),
-        summary_published_at: Set(Some(now)),
-        ..Default::default()
-    })
-    .exec(&*tx)
-    .await?;
+    // Conditional, so that a compile or a publication that committed in between is not
+    // overwritten; the summary published is the row as it is now.
+    let published = report::Entity::update_many()
+        .col_expr(report::Column::PublishedAt, Expr::value(now))
+        .filter(report::Column::Id.eq(r.id))
+        .filter(report::Column::PublishedAt.is_null())
+        .exec(&*tx)
+        .await?
+        .rows_affected;
+    let concluded = consultation::Entity::update_many()
+        .col_expr(consultation::Column::SummaryPublishedAt, Expr::value(now))
+        .filter(consultation::Column::Id.eq(c.id))
+        .filter(consultation::Column::SummaryPublishedAt.is_null())
+        .exec(&*tx)
+        .await?
+        .rows_affected;
+    if published != 1 || concluded != 1 {
+        return Err(DomainError::InvalidState(
+            "the hearing summary is already published".into(),
+        ));
+    }
+    let r = find(&*tx, consultation_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the published hearing summary vanished"))?;
     let notify: Vec<i64> = comment::Entity::find()
         .filter(comment::Column::ConsultationId.eq(c.id))
         .filter(comment::Column::Notify.eq(true))
