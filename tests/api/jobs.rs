@@ -183,3 +183,60 @@ async fn jobs_abandoned_by_a_dead_worker_are_finished_by_another_after_the_lease
             .all(|j| j.state == "done" && j.lease_owner.is_none())
     );
 }
+
+/// A job that fails does not fail the jobs of its kind claimed with it: the batch is run again
+/// job by job, and each outcome is recorded on its own job.
+#[tokio::test]
+async fn one_bad_job_does_not_fail_the_others_of_its_batch() {
+    use domain::{entity::statistics, jobs::AggregateJob};
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = spawn_app().await;
+    let h = app.open_hearing("poison").await;
+    let citizen = app.user("citizen", None).await;
+    let r = app
+        .post(
+            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+            Some(&citizen),
+            &serde_json::json!({"body": "ขอให้ทบทวนค่าธรรมเนียม", "stance": "oppose"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    // An aggregation job whose payload no handler can read, queued with the good one.
+    let now = domain::time::now_ms();
+    let bad = job::ActiveModel {
+        kind: Set(AggregateJob::KIND.into()),
+        payload: Set("{\"consultation\": \"x\"}".into()),
+        priority: Set(0),
+        state: Set("pending".into()),
+        run_at: Set(0),
+        attempts: Set(0),
+        max_attempts: Set(3),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.ctx.db.conn)
+    .await
+    .unwrap();
+    app.run_pending_jobs().await;
+    let snapshot = statistics::Entity::find_by_id(h.consultation_id)
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    assert!(snapshot.is_some(), "the good aggregation ran");
+    let jobs = job::Entity::find().all(&app.ctx.db.conn).await.unwrap();
+    for j in &jobs {
+        if j.id == bad.id {
+            assert_eq!((j.state.as_str(), j.attempts), ("pending", 1), "{j:?}");
+            assert!(
+                j.last_error
+                    .as_deref()
+                    .unwrap_or_default()
+                    .contains("bad payload")
+            );
+        } else {
+            assert_eq!(j.state, "done", "{j:?}");
+            assert_eq!(j.last_error, None, "{j:?}");
+        }
+    }
+}

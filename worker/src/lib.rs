@@ -9,7 +9,8 @@
 //! run, however long they take; a worker that dies mid-job stops renewing, its lease expires,
 //! and another worker takes the job again, so every handler must be safe to run twice. A failed job is retried
 //! with exponential backoff and jitter until `max_attempts`, then kept as `failed` with its last
-//! error.
+//! error. Jobs of one kind claimed together run as one batch; when the batch fails, each of its
+//! jobs is run again alone, so one bad job fails only itself.
 
 use std::time::Duration;
 
@@ -176,13 +177,26 @@ pub async fn run_batch(ctx: &Context, owner: &str) -> anyhow::Result<usize> {
         failpoint::pause("before", &kind);
         let result = jobs::run(ctx, &kind, &batch).await;
         failpoint::pause("after", &kind);
-        let message = result.as_ref().err().map(|e| format!("{e:#}"));
-        for job in &batch {
-            let outcome = match &message {
-                None => Ok(()),
-                Some(m) => Err(anyhow::anyhow!("{m}")),
-            };
-            finish(ctx, job, owner, outcome).await?;
+        match result {
+            Err(_) if batch.len() > 1 => {
+                // One bad job must not hold back, or use up the attempts of, the others it was
+                // claimed with: run each alone (handlers are safe to run twice) and record
+                // each outcome.
+                for job in &batch {
+                    let alone = jobs::run(ctx, &kind, std::slice::from_ref(job)).await;
+                    finish(ctx, job, owner, alone).await?;
+                }
+            }
+            result => {
+                let message = result.as_ref().err().map(|e| format!("{e:#}"));
+                for job in &batch {
+                    let outcome = match &message {
+                        None => Ok(()),
+                        Some(m) => Err(anyhow::anyhow!("{m}")),
+                    };
+                    finish(ctx, job, owner, outcome).await?;
+                }
+            }
         }
     }
     Ok(claimed.len())
