@@ -86,6 +86,21 @@ async fn an_impact_assessment_is_validated_saved_published_and_required_for_subm
     let r = app.post(&submit, Some(&h.officer), &json!({})).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(r.code(), "invalid_state");
+    // A published hearing summary is not enough while the assessment is unpublished.
+    let summary_published = |at: Option<i64>| {
+        consultation::Entity::update_many()
+            .col_expr(consultation::Column::SummaryPublishedAt, Expr::value(at))
+            .filter(consultation::Column::Id.eq(h.consultation_id))
+            .exec(&app.ctx.db.conn)
+    };
+    summary_published(Some(domain::time::now_ms()))
+        .await
+        .unwrap();
+    let r = app.post(&submit, Some(&h.officer), &json!({})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.code(), "invalid_state");
+    assert!(r.text.contains("impact assessment"), "{}", r.text);
+    summary_published(None).await.unwrap();
 
     let r = app
         .post(&format!("{path}/publish"), Some(&h.officer), &json!({}))
@@ -110,13 +125,8 @@ async fn an_impact_assessment_is_validated_saved_published_and_required_for_subm
     // The hearing summary is still missing.
     let r = app.post(&submit, Some(&h.officer), &json!({})).await;
     assert_eq!(r.code(), "invalid_state");
-    consultation::Entity::update_many()
-        .col_expr(
-            consultation::Column::SummaryPublishedAt,
-            Expr::value(domain::time::now_ms()),
-        )
-        .filter(consultation::Column::Id.eq(h.consultation_id))
-        .exec(&app.ctx.db.conn)
+    assert!(r.text.contains("summary"), "{}", r.text);
+    summary_published(Some(domain::time::now_ms()))
         .await
         .unwrap();
     let r = app.post(&submit, Some(&h.officer), &json!({})).await;

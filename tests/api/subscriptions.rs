@@ -80,11 +80,7 @@ async fn subscribers_confirm_get_notices_once_and_can_unsubscribe_in_one_click()
     app.run_pending_jobs().await;
     assert_eq!(smtp.messages().len(), 2, "nothing twice");
 
-    // One click unsubscribes; the "closes in 3 days" reminder then goes to nobody.
-    let url = unsubscribe.trim_matches(|c| c == '<' || c == '>');
-    let path = &url[url.find("/api/v1/").unwrap()..];
-    let r = app.post(path, None, &json!({})).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // Three days before it closes, the subscriber is reminded, once.
     consultation::Entity::update_many()
         .col_expr(
             consultation::Column::ClosesAt,
@@ -97,6 +93,36 @@ async fn subscribers_confirm_get_notices_once_and_can_unsubscribe_in_one_click()
     assert_eq!(worker::scheduler::tick(&app.ctx).await.unwrap(), 1);
     app.run_pending_jobs().await;
     app.run_pending_jobs().await;
+    let got = smtp.wait_for(3, Duration::from_secs(10)).await;
+    assert_eq!(
+        got.len(),
+        3,
+        "confirmation, opened notice, closing reminder"
+    );
+    assert_eq!(got[2].to, vec!["follower@example.org".to_string()]);
+    assert_ne!(got[2].subject(), got[1].subject(), "a different notice");
+    assert!(got[2].header("List-Unsubscribe").is_some());
+    worker::scheduler::tick(&app.ctx).await.unwrap();
+    app.run_pending_jobs().await;
+    assert_eq!(smtp.messages().len(), 3, "the reminder goes once");
+
+    // One click unsubscribes, as a mail provider sends it (RFC 8058: a form body); the next
+    // consultation of the agency then reaches nobody.
+    let url = unsubscribe.trim_matches(|c| c == '<' || c == '>');
+    let path = &url[url.find("/api/v1/").unwrap()..];
+    let r = reqwest::Client::new()
+        .post(app.url(path))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let draft = app.published_draft(&officer).await;
+    app.open_consultation(&officer, draft).await;
+    worker::scheduler::tick(&app.ctx).await.unwrap();
+    app.run_pending_jobs().await;
+    app.run_pending_jobs().await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(smtp.messages().len(), 2);
+    assert_eq!(smtp.messages().len(), 3);
 }
