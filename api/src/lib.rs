@@ -18,6 +18,7 @@ pub mod body;
 pub mod cli;
 pub mod demo;
 pub mod error;
+pub mod limits;
 pub mod routes;
 pub mod site;
 
@@ -45,14 +46,17 @@ pub fn app(ctx: Context) -> BoxEndpoint<'static> {
     let service = api_service(&ctx.settings.public_url);
     let spec = service.spec_endpoint();
     let docs = service.swagger_ui();
+    let limits = std::sync::Arc::new(limits::Limits::new(&ctx.settings));
     Route::new()
         .at("/openapi.json", spec)
         .nest("/docs", docs)
         .nest("/static", site::assets())
         .nest("/", service)
+        .with(limits::RateLimit(limits))
         .with(auth::Authenticate)
         .data(AppState { ctx })
         .catch_all_error(error::render_poem_error)
+        .around(limits::retry_after)
         .with(Tracing)
         .into_endpoint()
         .boxed()

@@ -1,29 +1,103 @@
 //! Database connections. SQLite runs in WAL mode with `synchronous=FULL` (a committed row is on
 //! disk), foreign keys on and a busy timeout; PostgreSQL runs through a pool.
 //!
-//! SQLite allows one writer at a time. Write transactions in this process take [`Db::write`],
-//! which holds an in-process lock on SQLite so that writers queue here instead of failing
-//! with "database is locked" when a read transaction tries to upgrade.
+//! # Writers on SQLite
+//!
+//! SQLite allows one writer at a time. Every write of this process, the API's and the embedded
+//! worker's alike, goes through one queue ([`Db::write`]; the worker's handle is made with
+//! [`Db::for_background`]) and then opens an IMMEDIATE transaction, which takes SQLite's write lock at
+//! `BEGIN`. So a writer never reads under a deferred transaction and then fails to upgrade it
+//! (`SQLITE_BUSY_SNAPSHOT` answers at once and is not retried by the busy timeout); it waits
+//! its turn here, or, against another process (a `rabfang` command beside `serve`), in SQLite's
+//! busy handler. Background writers yield: while a request waits for the lock, the worker's
+//! next write waits too (for at most [`BACKGROUND_YIELD`], so the worker is never starved).
+//! When more than [`MAX_WAITING_WRITERS`] requests already wait, the next is refused at once
+//! with `db_busy` (503 with `Retry-After`) instead of waiting without end.
 
-use std::{str::FromStr, sync::Arc, time::Duration};
+use std::{
+    str::FromStr,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
 
 use anyhow::Context as _;
 use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, DbBackend, SqlxPostgresConnector, SqlxSqliteConnector,
-    TransactionTrait,
+    DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode,
+    SqlxPostgresConnector, SqlxSqliteConnector, TransactionOptions, TransactionTrait,
 };
 use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 
-use crate::{error::DomainResult, settings::redact_url};
+use crate::{
+    error::{DomainError, DomainResult},
+    settings::redact_url,
+};
+
+/// Requests that may wait for the writer at once before the next is refused with `db_busy`.
+pub const MAX_WAITING_WRITERS: usize = 4096;
+
+/// Longest time a background write waits for waiting requests to go first.
+pub const BACKGROUND_YIELD: Duration = Duration::from_millis(250);
 
 #[derive(Clone)]
 pub struct Db {
     pub conn: DatabaseConnection,
-    write_lock: Option<Arc<Mutex<()>>>,
+    queue: Option<Arc<WriteQueue>>,
+    /// Writes through this handle let waiting requests go first (the worker's handle).
+    background: bool,
+}
+
+/// The writers of one process on SQLite (see the module doc). The lock is fair (first come,
+/// first served); background writers enter it one at a time and only when no request waits.
+#[derive(Default)]
+struct WriteQueue {
+    lock: Arc<Mutex<()>>,
+    /// Requests waiting for the lock.
+    waiting: AtomicUsize,
+    /// Signalled when no request waits any more.
+    drained: Notify,
+    /// Lets one background writer at a time queue for the lock.
+    background: Mutex<()>,
+}
+
+impl WriteQueue {
+    async fn request(&self) -> DomainResult<OwnedMutexGuard<()>> {
+        if self.waiting.fetch_add(1, Ordering::AcqRel) >= MAX_WAITING_WRITERS {
+            self.leave();
+            return Err(DomainError::DbBusy);
+        }
+        let guard = self.lock.clone().lock_owned().await;
+        self.leave();
+        Ok(guard)
+    }
+
+    fn leave(&self) {
+        if self.waiting.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.drained.notify_waiters();
+        }
+    }
+
+    async fn background(&self) -> OwnedMutexGuard<()> {
+        let _turn = self.background.lock().await;
+        let deadline = tokio::time::Instant::now() + BACKGROUND_YIELD;
+        loop {
+            // Registered before the check, so a drain between the two is not missed.
+            let drained = self.drained.notified();
+            if self.waiting.load(Ordering::Acquire) == 0 {
+                break;
+            }
+            if tokio::time::timeout_at(deadline, drained).await.is_err() {
+                break;
+            }
+        }
+        self.lock.clone().lock_owned().await
+    }
 }
 
 /// A write transaction; on SQLite it also holds this process's writer lock until dropped.
@@ -78,7 +152,8 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(5));
+                // Another process's writer (a command beside `serve`) is waited for, not failed.
+                .busy_timeout(Duration::from_secs(30));
             let pool = SqlitePoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(options.acquire_timeout)
@@ -87,7 +162,8 @@ impl Db {
                 .with_context(|| format!("opening the SQLite database {redacted}"))?;
             Ok(Db {
                 conn: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
-                write_lock: Some(Arc::new(Mutex::new(()))),
+                queue: Some(Arc::default()),
+                background: false,
             })
         } else {
             let connect = PgConnectOptions::from_str(url)
@@ -100,7 +176,8 @@ impl Db {
                 .with_context(|| format!("connecting to PostgreSQL at {redacted}"))?;
             Ok(Db {
                 conn: SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
-                write_lock: None,
+                queue: None,
+                background: false,
             })
         }
     }
@@ -109,13 +186,32 @@ impl Db {
         self.conn.get_database_backend()
     }
 
+    /// The same database for background work: its writes let waiting requests go first.
+    pub fn for_background(&self) -> Db {
+        Db {
+            background: true,
+            ..self.clone()
+        }
+    }
+
     /// Begins a write transaction (see the module doc).
     pub async fn write(&self) -> DomainResult<WriteTx> {
-        let guard = match &self.write_lock {
-            Some(lock) => Some(lock.clone().lock_owned().await),
+        let guard = match &self.queue {
+            Some(queue) if self.background => Some(queue.background().await),
+            Some(queue) => Some(queue.request().await?),
             None => None,
         };
-        let txn = self.conn.begin().await?;
+        let txn = match guard {
+            Some(_) => {
+                self.conn
+                    .begin_with_options(TransactionOptions {
+                        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                        ..Default::default()
+                    })
+                    .await?
+            }
+            None => self.conn.begin().await?,
+        };
         Ok(WriteTx { txn, _guard: guard })
     }
 

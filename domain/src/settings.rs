@@ -50,6 +50,53 @@ pub struct Settings {
     /// default 60): a worker renews it while the job runs, and another worker takes the job
     /// over only when its worker stopped renewing (it died).
     pub job_lease_ms: i64,
+    /// Writes (POST, PUT, PATCH, DELETE) one account may make per minute, in bursts of as many
+    /// (`RABFANG_RATE_LIMIT_ACCOUNT`, default 300).
+    pub rate_limit_account: u32,
+    /// Writes per minute from one client address, in bursts of as many
+    /// (`RABFANG_RATE_LIMIT_ADDRESS`, default 3000: many people share an address behind a
+    /// mobile carrier's or an office's NAT).
+    pub rate_limit_address: u32,
+    /// Proxies whose `X-Forwarded-For` is believed (`RABFANG_TRUSTED_PROXIES`, addresses or
+    /// CIDR blocks separated by commas; default none, so the header is ignored).
+    pub trusted_proxies: Vec<IpBlock>,
+}
+
+/// An address block such as `10.0.0.0/8` or one address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpBlock {
+    pub network: std::net::IpAddr,
+    pub prefix: u8,
+}
+
+impl IpBlock {
+    pub fn parse(text: &str) -> Option<IpBlock> {
+        let (address, prefix) = match text.trim().split_once('/') {
+            Some((a, p)) => (a, Some(p.parse::<u8>().ok()?)),
+            None => (text.trim(), None),
+        };
+        let network: std::net::IpAddr = address.parse().ok()?;
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        (prefix <= max).then_some(IpBlock { network, prefix })
+    }
+
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        let bits = |ip: std::net::IpAddr| match ip {
+            std::net::IpAddr::V4(v4) => (u128::from(u32::from(v4)) << 96, 32u32),
+            std::net::IpAddr::V6(v6) => (u128::from(v6), 128u32),
+        };
+        let ip = match ip {
+            std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, std::net::IpAddr::V4),
+            v4 => v4,
+        };
+        let ((a, width_a), (b, width_b)) = (bits(self.network), bits(ip));
+        if width_a != width_b {
+            return false;
+        }
+        let prefix = u32::from(self.prefix);
+        prefix == 0 || (a ^ b) >> (128 - prefix) == 0
+    }
 }
 
 const KNOWN: &[&str] = &[
@@ -64,6 +111,9 @@ const KNOWN: &[&str] = &[
     "RABFANG_WORKER",
     "RABFANG_JOB_LEASE_SECONDS",
     "RABFANG_LOG",
+    "RABFANG_RATE_LIMIT_ACCOUNT",
+    "RABFANG_RATE_LIMIT_ADDRESS",
+    "RABFANG_TRUSTED_PROXIES",
 ];
 
 impl Settings {
@@ -114,6 +164,25 @@ impl Settings {
                 ),
             },
         };
+        let per_minute = |key: &str, default: u32| match get(key) {
+            None => Ok(default),
+            Some(v) => match v.trim().parse::<u32>() {
+                Ok(n @ 1..) => Ok(n),
+                _ => bail!("{key} must be a number of writes per minute of at least 1, got {v}"),
+            },
+        };
+        let rate_limit_account = per_minute("RABFANG_RATE_LIMIT_ACCOUNT", 300)?;
+        let rate_limit_address = per_minute("RABFANG_RATE_LIMIT_ADDRESS", 3000)?;
+        let trusted_proxies = get("RABFANG_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| {
+                IpBlock::parse(p).with_context(|| {
+                    format!("RABFANG_TRUSTED_PROXIES: `{p}` is not an address or CIDR block")
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
         Ok(Settings {
             data_dir,
             database_url: Secret::new(database_url),
@@ -128,6 +197,9 @@ impl Settings {
                 .unwrap_or_else(|| "Rabfang <no-reply@rabfang.localhost>".into()),
             worker,
             job_lease_ms,
+            rate_limit_account,
+            rate_limit_address,
+            trusted_proxies,
         })
     }
 }
@@ -174,6 +246,38 @@ mod tests {
         for bad in ["0", "-3", "1.5", "a minute", "86401"] {
             let err = lease(bad).unwrap_err().to_string();
             assert!(err.contains("RABFANG_JOB_LEASE_SECONDS"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn rate_limits_and_trusted_proxies_are_parsed_and_checked() {
+        let s = Settings::from_vars(vars(&[])).unwrap();
+        assert_eq!((s.rate_limit_account, s.rate_limit_address), (300, 3000));
+        assert!(s.trusted_proxies.is_empty());
+        let s = Settings::from_vars(vars(&[
+            ("RABFANG_RATE_LIMIT_ACCOUNT", "5"),
+            ("RABFANG_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.7,::1"),
+        ]))
+        .unwrap();
+        assert_eq!(s.rate_limit_account, 5);
+        let [block, one, v6] = s.trusted_proxies[..] else {
+            panic!("three blocks: {:?}", s.trusted_proxies)
+        };
+        assert!(block.contains("10.200.3.4".parse().unwrap()));
+        assert!(!block.contains("11.0.0.1".parse().unwrap()));
+        assert!(one.contains("192.168.1.7".parse().unwrap()));
+        assert!(!one.contains("192.168.1.8".parse().unwrap()));
+        assert!(v6.contains("::1".parse().unwrap()));
+        assert!(!v6.contains("127.0.0.1".parse().unwrap()));
+        assert!(block.contains("::ffff:10.1.1.1".parse().unwrap()));
+        for (key, bad) in [
+            ("RABFANG_RATE_LIMIT_ADDRESS", "0"),
+            ("RABFANG_RATE_LIMIT_ACCOUNT", "many"),
+            ("RABFANG_TRUSTED_PROXIES", "10.0.0.0/33"),
+            ("RABFANG_TRUSTED_PROXIES", "proxy.example"),
+        ] {
+            let err = Settings::from_vars(vars(&[(key, bad)])).unwrap_err();
+            assert!(format!("{err:#}").contains(key), "{key}={bad}: {err:#}");
         }
     }
 

@@ -125,6 +125,9 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         ("RABFANG_LISTEN", "127.0.0.1:0"),
         ("RABFANG_WORKER", "off"),
         ("RABFANG_MEILISEARCH_PREFIX", prefix.as_str()),
+        // Tests write fast from one address; the rate-limit tests set their own limits.
+        ("RABFANG_RATE_LIMIT_ACCOUNT", "1000000"),
+        ("RABFANG_RATE_LIMIT_ADDRESS", "1000000"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -56,8 +56,8 @@ fn claim_sql(backend: DbBackend) -> &'static str {
 /// Claims up to `limit` due jobs for `owner`.
 pub async fn claim(ctx: &Context, owner: &str, limit: u64) -> anyhow::Result<Vec<job::Model>> {
     let now = now_ms();
-    let conn = &ctx.db.conn;
-    let backend = conn.get_database_backend();
+    let tx = ctx.db.write().await?;
+    let backend = tx.get_database_backend();
     let stmt = Statement::from_sql_and_values(
         backend,
         claim_sql(backend),
@@ -68,7 +68,8 @@ pub async fn claim(ctx: &Context, owner: &str, limit: u64) -> anyhow::Result<Vec
             (limit as i64).into(),
         ],
     );
-    let rows = conn.query_all_raw(stmt).await?;
+    let rows = tx.query_all_raw(stmt).await?;
+    tx.commit().await?;
     let mut jobs = rows
         .iter()
         .map(|row| job::Model::from_query_result(row, ""))
@@ -115,13 +116,15 @@ async fn finish(
         }
     }
     use sea_orm::{ColumnTrait, QueryFilter};
+    let tx = ctx.db.write().await?;
     job::Entity::update_many()
         .set(change)
         .filter(job::Column::Id.eq(job.id))
         .filter(job::Column::LeaseOwner.eq(owner))
         .filter(job::Column::State.eq(STATE_RUNNING))
-        .exec(&ctx.db.conn)
+        .exec(&*tx)
         .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -138,13 +141,18 @@ impl LeaseRenewal {
             let period = Duration::from_millis(u64::try_from(lease / 3).unwrap_or(1).max(1));
             loop {
                 tokio::time::sleep(period).await;
-                let renewed = job::Entity::update_many()
-                    .col_expr(job::Column::LeaseExpiresAt, Expr::value(now_ms() + lease))
-                    .filter(job::Column::Id.is_in(ids.clone()))
-                    .filter(job::Column::LeaseOwner.eq(owner.as_str()))
-                    .filter(job::Column::State.eq(STATE_RUNNING))
-                    .exec(&ctx.db.conn)
-                    .await;
+                let renewed = async {
+                    let tx = ctx.db.write().await?;
+                    job::Entity::update_many()
+                        .col_expr(job::Column::LeaseExpiresAt, Expr::value(now_ms() + lease))
+                        .filter(job::Column::Id.is_in(ids.clone()))
+                        .filter(job::Column::LeaseOwner.eq(owner.as_str()))
+                        .filter(job::Column::State.eq(STATE_RUNNING))
+                        .exec(&*tx)
+                        .await?;
+                    tx.commit().await
+                }
+                .await;
                 if let Err(err) = renewed {
                     tracing::warn!(worker = %owner, error = %err, "could not renew job leases");
                 }
@@ -202,8 +210,17 @@ pub async fn run_batch(ctx: &Context, owner: &str) -> anyhow::Result<usize> {
     Ok(claimed.len())
 }
 
+/// The worker's view of the context: its writes let waiting requests go first.
+fn background(ctx: Context) -> Context {
+    Context {
+        db: ctx.db.for_background(),
+        ..ctx
+    }
+}
+
 /// Runs every job that is due now, then returns how many ran (tests call this).
 pub async fn run_pending(ctx: &Context) -> anyhow::Result<usize> {
+    let ctx = &background(ctx.clone());
     let owner = format!("inline-{}", std::process::id());
     let mut n = 0;
     loop {
@@ -216,6 +233,7 @@ pub async fn run_pending(ctx: &Context) -> anyhow::Result<usize> {
 
 /// The worker loop: runs jobs until `shutdown` turns true, finishing the job in hand first.
 pub async fn run(ctx: Context, mut shutdown: watch::Receiver<bool>) {
+    let ctx = background(ctx);
     let owner = format!(
         "{}-{}-{:08x}",
         hostname(),
@@ -268,6 +286,8 @@ pub fn init_logging() {
                 .unwrap_or_else(|_| DEFAULT.into()),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only on a terminal: in a file or a pipe they are noise.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 }
 

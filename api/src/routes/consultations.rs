@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use domain::{
     service::consultations::{
-        self, ConsultationFilter, ConsultationView, NewConsultation, NewQuestion,
+        self, ConsultationFilter, ConsultationView, NewConsultation, NewDates, NewQuestion,
     },
     time::from_datetime,
 };
@@ -76,6 +76,10 @@ pub struct Consultation {
     pub opens_at: DateTime<Utc>,
     /// ...until just before this time, by the server's clock at receipt.
     pub closes_at: DateTime<Utc>,
+    /// When these dates were announced: when the consultation was created, or when its dates
+    /// were last changed before it opened. Always before `opens_at` (up to a few minutes'
+    /// clock skew).
+    pub announced_at: DateTime<Utc>,
     /// Why the hearing is shorter than the 15 days the law expects, when it is.
     pub short_period_reason: Option<String>,
     /// The questionnaire.
@@ -98,6 +102,7 @@ impl From<ConsultationView> for Consultation {
             status: v.status.into(),
             opens_at: time(c.opens_at),
             closes_at: time(c.closes_at),
+            announced_at: time(c.announced_at.unwrap_or(c.created_at)),
             short_period_reason: c.short_period_reason,
             questions: v
                 .questions
@@ -137,6 +142,21 @@ pub struct CreateConsultation {
     #[serde(default)]
     pub invited_stakeholders: Vec<String>,
     /// Required for a hearing shorter than 15 days; published with the consultation.
+    #[serde(default)]
+    pub short_period_reason: Option<String>,
+}
+
+/// New dates for a consultation that has not opened yet.
+#[derive(Debug, Object, serde::Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct RescheduleConsultation {
+    /// When comments start to be accepted (RFC 3339); not earlier than now.
+    pub opens_at: DateTime<Utc>,
+    /// When comments stop being accepted (RFC 3339); in the future, and at least 15 days after
+    /// `opens_at` unless a reason for a shorter period is given or already stored.
+    pub closes_at: DateTime<Utc>,
+    /// Replaces the stored reason for a period under 15 days; leave out to keep it.
     #[serde(default)]
     pub short_period_reason: Option<String>,
 }
@@ -196,6 +216,32 @@ impl ConsultationsApi {
         };
         let view = consultations::create_consultation(&state.ctx.db, &auth.0, id.0, input).await?;
         Ok(CreatedConsultation::Created(Json(view.into())))
+    }
+
+    /// Change the dates of a consultation that has not opened yet (officers of the draft's
+    /// agency, administrators). The new dates are announced again (`announced_at`); the dates
+    /// of a hearing that has opened, closed or concluded never change (`invalid_state`).
+    #[oai(
+        path = "/consultations/:id",
+        method = "patch",
+        operation_id = "reschedule_consultation"
+    )]
+    async fn reschedule(
+        &self,
+        state: Data<&AppState>,
+        auth: SignedIn,
+        id: Path<i64>,
+        body: JsonBody<RescheduleConsultation>,
+    ) -> ApiResult<Json<Consultation>> {
+        let b = body.0;
+        let dates = NewDates {
+            opens_at: from_datetime(b.opens_at),
+            closes_at: from_datetime(b.closes_at),
+            short_period_reason: b.short_period_reason,
+        };
+        let view =
+            consultations::reschedule_consultation(&state.ctx.db, &auth.0, id.0, dates).await?;
+        Ok(Json(view.into()))
     }
 
     /// List consultations, oldest first.

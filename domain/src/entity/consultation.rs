@@ -20,6 +20,9 @@ pub struct Model {
     pub opened_processed_at: Option<i64>,
     pub closing_reminded_at: Option<i64>,
     pub closed_processed_at: Option<i64>,
+    /// When the current dates were announced (creation, or the last change before opening);
+    /// NULL only in a row written by an older version before its migration ran.
+    pub announced_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,8 @@ pub struct Model {
     pub confirmed_at: Option<i64>,
     pub created_at: i64,
     pub unsubscribe_token: Option<String>,
+    /// When a confirmation mail to this subscription's address was last queued.
+    pub confirmation_sent_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,7 +4,8 @@
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set, sea_query::Query,
+    Set,
+    sea_query::{Expr, Query},
 };
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +25,36 @@ use crate::{
 };
 
 pub const MIN_HEARING_MS: i64 = 15 * DAY_MS;
+
+/// How far in the past `opens_at` may lie when a hearing is announced: the clocks of an
+/// officer's machine and of the server may disagree by this much.
+pub const CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
+
+/// The announced dates of a hearing, checked against the clock at the moment they are
+/// announced: a hearing is announced before it opens and cannot be dated in the past, so
+/// nobody can record a hearing at which no one could have commented.
+fn check_dates(checks: &mut Checks, opens_at: i64, closes_at: i64, now: i64) {
+    if opens_at < now - CLOCK_SKEW_MS {
+        checks.push(
+            "opens_at",
+            "in_the_past",
+            "opens_at must not be earlier than now: a hearing is announced before it opens",
+        );
+    }
+    if closes_at <= now {
+        checks.push(
+            "closes_at",
+            "in_the_past",
+            "closes_at must be in the future",
+        );
+    } else if closes_at <= opens_at {
+        checks.push(
+            "closes_at",
+            "invalid_value",
+            "closes_at must be after opens_at",
+        );
+    }
+}
 
 /// A question as stored and shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -105,13 +136,8 @@ pub async fn create_consultation(
         ConsultationKind::parse,
         &["principles", "draft", "evaluation"],
     );
-    if input.closes_at <= input.opens_at {
-        checks.push(
-            "closes_at",
-            "invalid_value",
-            "closes_at must be after opens_at",
-        );
-    }
+    let now = now_ms();
+    check_dates(&mut checks, input.opens_at, input.closes_at, now);
     let reason = checks.optional_text(
         "short_period_reason",
         input.short_period_reason.as_deref(),
@@ -200,7 +226,8 @@ pub async fn create_consultation(
             serde_json::to_string(&stakeholders).map_err(anyhow::Error::from)?
         ),
         summary_published_at: Set(None),
-        created_at: Set(now_ms()),
+        created_at: Set(now),
+        announced_at: Set(Some(now)),
         ..Default::default()
     })
     .exec_with_returning(&*tx)
@@ -224,9 +251,114 @@ pub async fn create_consultation(
     // The draft's status changes with its consultations, so both are refreshed.
     index::enqueue(&*tx, IndexTarget::Consultation(model.id)).await?;
     index::enqueue(&*tx, IndexTarget::Draft(model.draft_id)).await?;
-    let view = views(&*tx, vec![model]).await?.remove(0);
+    let view = view_of(&*tx, model).await?;
     tx.commit().await?;
     Ok(view)
+}
+
+/// New dates for a hearing that has not opened yet.
+#[derive(Debug, Clone)]
+pub struct NewDates {
+    pub opens_at: i64,
+    pub closes_at: i64,
+    /// Replaces the stored reason for a period under 15 days; `None` keeps it.
+    pub short_period_reason: Option<String>,
+}
+
+/// Moves the dates of a scheduled hearing and announces them again (officers of its agency).
+/// Once a hearing has opened its dates are fixed: people have been told when they may comment.
+pub async fn reschedule_consultation(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    input: NewDates,
+) -> DomainResult<ConsultationView> {
+    let mut checks = Checks::new();
+    let now = now_ms();
+    check_dates(&mut checks, input.opens_at, input.closes_at, now);
+    let new_reason = checks.optional_text(
+        "short_period_reason",
+        input.short_period_reason.as_deref(),
+        2000,
+    );
+    checks.finish()?;
+    let tx = db.write().await?;
+    let c = find_visible(&*tx, Some(actor), id).await?;
+    match drafts::find_managed(&*tx, actor, c.draft_id).await {
+        Ok(_) => {}
+        Err(DomainError::NotFound(_)) => return Err(DomainError::NotFound("consultation")),
+        Err(e) => return Err(e),
+    }
+    let status = status_at(&c, now);
+    if status != ConsultationStatus::Scheduled {
+        return Err(DomainError::InvalidState(format!(
+            "the dates of a hearing that is {} cannot change; only a scheduled hearing is rescheduled",
+            status.as_str()
+        )));
+    }
+    let reason = new_reason.or_else(|| c.short_period_reason.clone());
+    if input.closes_at - input.opens_at < MIN_HEARING_MS && reason.is_none() {
+        return Err(DomainError::HearingTooShort);
+    }
+    let before = serde_json::json!({
+        "opens_at": c.opens_at, "closes_at": c.closes_at,
+        "short_period_reason": c.short_period_reason, "announced_at": c.announced_at,
+    });
+    // Conditional on the dates read, so two changes at once cannot both pass the check.
+    let changed = consultation::Entity::update_many()
+        .col_expr(consultation::Column::OpensAt, Expr::value(input.opens_at))
+        .col_expr(consultation::Column::ClosesAt, Expr::value(input.closes_at))
+        .col_expr(
+            consultation::Column::ShortPeriodReason,
+            Expr::value(reason.clone()),
+        )
+        .col_expr(consultation::Column::AnnouncedAt, Expr::value(now))
+        .filter(consultation::Column::Id.eq(c.id))
+        .filter(consultation::Column::OpensAt.eq(c.opens_at))
+        .filter(consultation::Column::OpensAt.gt(now))
+        .exec(&*tx)
+        .await?
+        .rows_affected;
+    if changed != 1 {
+        return Err(DomainError::InvalidState(
+            "the hearing opened or changed meanwhile; read it again".into(),
+        ));
+    }
+    audit::record(
+        &*tx,
+        AuditRecord {
+            actor: Some(actor.account_id),
+            action: "consultation.reschedule",
+            entity_type: "consultation",
+            entity_id: c.id.to_string(),
+            before: Some(before),
+            after: Some(serde_json::json!({
+                "opens_at": input.opens_at, "closes_at": input.closes_at,
+                "short_period_reason": reason, "announced_at": now,
+            })),
+        },
+    )
+    .await?;
+    index::enqueue(&*tx, IndexTarget::Consultation(c.id)).await?;
+    index::enqueue(&*tx, IndexTarget::Draft(c.draft_id)).await?;
+    let model = consultation::Entity::find_by_id(c.id)
+        .one(&*tx)
+        .await?
+        .ok_or(DomainError::NotFound("consultation"))?;
+    let view = view_of(&*tx, model).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+/// The view of one consultation.
+async fn view_of<C: ConnectionTrait>(
+    conn: &C,
+    model: consultation::Model,
+) -> DomainResult<ConsultationView> {
+    views(conn, vec![model])
+        .await?
+        .pop()
+        .ok_or(DomainError::NotFound("consultation"))
 }
 
 /// A consultation `actor` may see: its draft must be visible to them.
@@ -252,7 +384,7 @@ pub async fn get_consultation<C: ConnectionTrait>(
     id: i64,
 ) -> DomainResult<ConsultationView> {
     let c = find_visible(conn, actor, id).await?;
-    Ok(views(conn, vec![c]).await?.remove(0))
+    view_of(conn, c).await
 }
 
 pub async fn views<C: ConnectionTrait>(

@@ -178,6 +178,11 @@ pub async fn compile_markdown(
         c.version_number
     );
     let _ = writeln!(out, "- ประเภท (kind): {}", md(&c.kind));
+    let _ = writeln!(
+        out,
+        "- ประกาศกำหนดการเมื่อ (dates announced on): {} (UTC+7)",
+        thai_time(c.announced_at.unwrap_or(c.created_at))
+    );
     let _ = writeln!(out, "- เปิดรับฟัง (opened): {} (UTC+7)", thai_time(c.opens_at));
     let _ = writeln!(out, "- ปิดรับฟัง (closed): {} (UTC+7)", thai_time(c.closes_at));
     let _ = writeln!(

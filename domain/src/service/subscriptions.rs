@@ -20,8 +20,13 @@ use crate::{
     time::now_ms,
 };
 
-/// Subscribes `email` (unconfirmed) and queues the confirmation mail. Returns nothing the
-/// caller could use to learn about other people's subscriptions.
+/// One address gets at most one confirmation mail in this interval; a request inside it stores
+/// the subscription (unconfirmed) and sends nothing, and asking again later sends a new link.
+pub const CONFIRMATION_INTERVAL_MS: i64 = 10 * 60 * 1000;
+
+/// Subscribes `email` (unconfirmed) and queues the confirmation mail (see
+/// [`CONFIRMATION_INTERVAL_MS`]). Returns nothing the caller could use to learn about other
+/// people's subscriptions.
 pub async fn subscribe(db: &Db, email: &str, target_kind: &str, target: &str) -> DomainResult<()> {
     let mut checks = Checks::new();
     let email = email.trim().to_lowercase();
@@ -53,6 +58,15 @@ pub async fn subscribe(db: &Db, email: &str, target_kind: &str, target: &str) ->
         ));
     }
     let tx = db.write().await?;
+    let now = now_ms();
+    // At most one confirmation mail to an address per interval, whatever the number of
+    // requests and targets: the form must not become a way to flood someone's mailbox.
+    let recently_mailed = subscription::Entity::find()
+        .filter(subscription::Column::Email.eq(&email))
+        .filter(subscription::Column::ConfirmationSentAt.gt(now - CONFIRMATION_INTERVAL_MS))
+        .one(&*tx)
+        .await?
+        .is_some();
     let existing = subscription::Entity::find()
         .filter(subscription::Column::Email.eq(&email))
         .filter(subscription::Column::TargetKind.eq(target_kind))
@@ -69,8 +83,9 @@ pub async fn subscribe(db: &Db, email: &str, target_kind: &str, target: &str) ->
                 // Replaced by the confirmation job; never a valid secret until then.
                 token_hash: Set(format!("unset-{}", new_secret())),
                 confirmed_at: Set(None),
-                created_at: Set(now_ms()),
+                created_at: Set(now),
                 unsubscribe_token: Set(Some(new_secret())),
+                confirmation_sent_at: Set(None),
                 ..Default::default()
             })
             .exec(&*tx)
@@ -78,13 +93,22 @@ pub async fn subscribe(db: &Db, email: &str, target_kind: &str, target: &str) ->
             .last_insert_id
         }
     };
-    jobs::enqueue(
-        &*tx,
-        &MailJob::SubscriptionConfirm {
-            subscription_id: id,
-        },
-    )
-    .await?;
+    if !recently_mailed {
+        subscription::Entity::update(subscription::ActiveModel {
+            id: Set(id),
+            confirmation_sent_at: Set(Some(now)),
+            ..Default::default()
+        })
+        .exec(&*tx)
+        .await?;
+        jobs::enqueue(
+            &*tx,
+            &MailJob::SubscriptionConfirm {
+                subscription_id: id,
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -267,14 +267,16 @@ async fn deliver(ctx: &Context, kind: &str, mail: &Outgoing) -> anyhow::Result<(
         Ok(()) => ("sent", None, Some(now_ms())),
         Err(MailError::Permanent(e)) => ("failed", Some(e), None),
         Err(MailError::Transient(e)) => {
+            let tx = ctx.db.write().await?;
             delivery::Entity::update_many()
                 .col_expr(
                     delivery::Column::LastError,
                     sea_orm::sea_query::Expr::value(e.clone()),
                 )
                 .filter(delivery::Column::Id.eq(row.id))
-                .exec(conn)
+                .exec(&*tx)
                 .await?;
+            tx.commit().await?;
             anyhow::bail!("sending {} failed for now: {e}", mail.message_key);
         }
     };
