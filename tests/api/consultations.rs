@@ -154,3 +154,119 @@ async fn status_follows_the_clock_and_lists_filter_by_it() {
     assert_eq!(ids("agency=clock").await.len(), 2);
     assert_eq!(ids("agency=other").await.len(), 0);
 }
+
+#[tokio::test]
+async fn a_hearing_dated_in_the_past_is_refused_and_nothing_is_stored() {
+    // The walk-around found by trying it as a new user: a hearing announced after it had
+    // already closed, so that nobody could comment, and the summary and submission then
+    // went through.
+    let app = spawn_app().await;
+    app.agency("backdate").await;
+    let officer = app.user("officer", Some("backdate")).await;
+    let draft = app.published_draft(&officer).await;
+    let path = format!("/api/v1/drafts/{draft}/consultations");
+    let r = app
+        .post(
+            &path,
+            Some(&officer),
+            &json!({"kind": "draft", "opens_at": "2020-01-01T00:00:00Z", "closes_at": "2020-01-20T00:00:00Z"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(r.code(), "validation_failed");
+    let fields: Vec<(&str, &str)> = r.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        fields,
+        [("opens_at", "in_the_past"), ("closes_at", "in_the_past")]
+    );
+    // Opening an hour ago is refused too; a few minutes of clock skew is not.
+    let now = Utc::now();
+    let an_hour_ago = json!({"kind": "draft", "opens_at": (now - Duration::hours(1)).to_rfc3339(), "closes_at": (now + Duration::days(20)).to_rfc3339()});
+    let r = app.post(&path, Some(&officer), &an_hour_ago).await;
+    assert_eq!(r.body["errors"][0]["field"], "opens_at", "{}", r.text);
+    let listed = app.get("/api/v1/consultations", Some(&officer)).await;
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 0);
+    let r = app
+        .post(
+            &format!("/api/v1/drafts/{draft}/submit"),
+            Some(&officer),
+            &json!({}),
+        )
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.text);
+
+    let skewed = json!({"kind": "draft", "opens_at": (now - Duration::minutes(2)).to_rfc3339(), "closes_at": (now + Duration::days(20)).to_rfc3339()});
+    let r = app.post(&path, Some(&officer), &skewed).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.body["status"], "open");
+    let announced = chrono::DateTime::parse_from_rfc3339(r.body["announced_at"].as_str().unwrap())
+        .unwrap();
+    assert!((announced.with_timezone(&Utc) - now).num_seconds().abs() < 60);
+}
+
+#[tokio::test]
+async fn only_a_scheduled_hearing_is_rescheduled_and_its_new_dates_are_announced() {
+    let app = spawn_app().await;
+    app.agency("resched").await;
+    app.agency("other-agency").await;
+    let officer = app.user("officer", Some("resched")).await;
+    let stranger = app.user("officer", Some("other-agency")).await;
+    let draft = app.published_draft(&officer).await;
+    let now = Utc::now();
+    let r = app
+        .post(
+            &format!("/api/v1/drafts/{draft}/consultations"),
+            Some(&officer),
+            &json!({"kind": "draft", "opens_at": (now + Duration::days(2)).to_rfc3339(), "closes_at": (now + Duration::days(30)).to_rfc3339()}),
+        )
+        .await;
+    assert_eq!(r.body["status"], "scheduled", "{}", r.text);
+    let id = r.body["id"].as_i64().unwrap();
+    let first_announced = r.body["announced_at"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/consultations/{id}");
+
+    // Into the past: refused, unchanged.
+    let r = app
+        .patch(
+            &path,
+            Some(&officer),
+            &json!({"opens_at": "2020-01-01T00:00:00Z", "closes_at": "2020-01-20T00:00:00Z"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    // Too short without a reason, and another agency's officer sees nothing.
+    let short = json!({"opens_at": (now + Duration::days(3)).to_rfc3339(), "closes_at": (now + Duration::days(5)).to_rfc3339()});
+    assert_eq!(
+        app.patch(&path, Some(&officer), &short).await.code(),
+        "hearing_too_short"
+    );
+    let later = json!({"opens_at": (now + Duration::days(3)).to_rfc3339(), "closes_at": (now + Duration::days(40)).to_rfc3339()});
+    assert_eq!(
+        app.patch(&path, Some(&stranger), &later).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let unchanged = app.get(&path, None).await;
+    assert_eq!(unchanged.body["announced_at"], first_announced.as_str());
+
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let r = app.patch(&path, Some(&officer), &later).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["status"], "scheduled");
+    assert_ne!(r.body["announced_at"], first_announced.as_str());
+    let opens = chrono::DateTime::parse_from_rfc3339(r.body["opens_at"].as_str().unwrap()).unwrap();
+    assert_eq!(opens.timestamp(), (now + Duration::days(3)).timestamp());
+
+    // Once open, the dates are fixed.
+    let open_now = json!({"opens_at": now.to_rfc3339(), "closes_at": (now + Duration::days(40)).to_rfc3339()});
+    let r = app.patch(&path, Some(&officer), &open_now).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["status"], "open");
+    let r = app.patch(&path, Some(&officer), &later).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert_eq!(r.code(), "invalid_state");
+}

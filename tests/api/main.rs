@@ -14,6 +14,7 @@ mod errors;
 mod health;
 mod jobs;
 mod laws;
+mod limits;
 mod mail;
 mod migrations;
 mod openapi;

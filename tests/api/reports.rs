@@ -65,6 +65,10 @@ async fn the_hearing_summary_is_compiled_published_hashed_and_announced() {
         "{markdown}"
     );
     assert!(markdown.contains("| neutral | 3 | 100.0 |"), "{markdown}");
+    assert!(
+        markdown.contains("(dates announced on):"),
+        "the summary states when the dates were announced: {markdown}"
+    );
     assert!(compiled.body["html"].as_str().unwrap().contains("<table>"));
 
     let published = app
