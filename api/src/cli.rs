@@ -279,6 +279,48 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Hands the rebuild to the process that holds the index and follows it until it is done.
+async fn reindex_in_server(ctx: &Context, bar: &indicatif::ProgressBar) -> anyhow::Result<()> {
+    use domain::{entity::job, jobs, search::indexing};
+    use sea_orm::EntityTrait;
+    let tx = ctx.db.write().await?;
+    let id = jobs::enqueue(&*tx, &indexing::SearchReindexJob::default()).await?;
+    tx.commit().await?;
+    // Said once in plain text too: the bar is drawn only on a terminal.
+    eprintln!(
+        "the search index is held by a running server: the rebuild runs in the running server \
+         as job {id} (its worker must be on: RABFANG_WORKER=embedded, or a rabfang-worker)"
+    );
+    bar.set_message(format!("(in the running server, job {id})"));
+    let mut started = false;
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let job = job::Entity::find_by_id(id)
+            .one(&ctx.db.conn)
+            .await?
+            .context("the reindex job disappeared")?;
+        // The bar follows the documents reaching the index, once the rebuild has begun.
+        started |= job.state != jobs::STATE_PENDING;
+        if started
+            && let Ok(counts) = indexing::compare_counts(&ctx.db.conn, ctx.search.as_ref()).await
+        {
+            bar.set_length(counts.iter().map(|(_, db, _)| db).sum());
+            bar.set_position(counts.iter().map(|(_, db, index)| db.min(index)).sum());
+        }
+        match job.state.as_str() {
+            jobs::STATE_DONE => break,
+            jobs::STATE_FAILED => anyhow::bail!(
+                "the reindex failed in the server: {}",
+                job.last_error.unwrap_or_default()
+            ),
+            _ => {}
+        }
+    }
+    // The index as this process reads it picks up the server's last commit within a second.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    Ok(())
+}
+
 /// Turns a domain error into a message naming each bad field.
 fn describe(err: domain::DomainError) -> anyhow::Error {
     match err {
@@ -294,7 +336,9 @@ fn describe(err: domain::DomainError) -> anyhow::Error {
     }
 }
 
-/// `rabfang search reindex`: rebuilds the index with a progress bar, then compares counts.
+/// `rabfang search reindex`: rebuilds the index with a progress bar, then compares counts. When
+/// another process holds the embedded index (a running `rabfang serve` or worker), the rebuild
+/// is handed to that process as a `search_reindex` job, and the bar follows the index filling.
 async fn reindex(ctx: &Context) -> anyhow::Result<()> {
     use domain::search::indexing;
     ctx.search
@@ -304,16 +348,20 @@ async fn reindex(ctx: &Context) -> anyhow::Result<()> {
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
-            "{spinner} reindexing [{bar:40}] {pos}/{len} rows ({per_sec}, {eta} left)",
+            "{spinner} reindexing [{bar:40}] {pos}/{len} documents ({per_sec}, {eta} left) {msg}",
         )
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    indexing::reindex(&ctx.db.conn, ctx.search.as_ref(), |p| {
-        bar.set_length(p.total);
-        bar.set_position(p.done);
-    })
-    .await
-    .context("reindexing")?;
+    if ctx.search.can_write().context("opening the search index")? {
+        indexing::reindex(&ctx.db.conn, ctx.search.as_ref(), |p| {
+            bar.set_length(p.total);
+            bar.set_position(p.done);
+        })
+        .await
+        .context("reindexing")?;
+    } else {
+        reindex_in_server(ctx, &bar).await?;
+    }
     bar.finish();
     let counts = indexing::compare_counts(&ctx.db.conn, ctx.search.as_ref())
         .await

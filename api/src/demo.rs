@@ -264,11 +264,9 @@ async fn open_consultation(
     let now = now_ms();
     let length = seed.days * DAY_MS;
     let scheduled = seed.status == "scheduled";
-    let opens_at = if scheduled {
-        now + 7 * DAY_MS
-    } else {
-        now - DAY_MS
-    };
+    // Announced now, through the service (which refuses dates in the past); past hearings are
+    // then moved back in time below, announcement and all.
+    let opens_at = if scheduled { now + 7 * DAY_MS } else { now };
     let view = consultations::create_consultation(
         &ctx.db,
         officer,
@@ -378,18 +376,30 @@ async fn open_consultation(
             .await?;
         written += 1;
     }
-    if seed.status != "open" {
-        // Move the hearing (and its comments) into the past, spreading receipts over its days.
-        let shift = length + 3 * DAY_MS;
+    // Move the hearing (and the comments of a past one) back in time, spreading receipts over
+    // its days: an open one opened yesterday, the others closed three days ago. Each was
+    // announced a week before it opened.
+    let shift = if seed.status == "open" {
+        DAY_MS
+    } else {
+        length + 3 * DAY_MS
+    };
+    {
         consultation::Entity::update_many()
             .col_expr(consultation::Column::OpensAt, Expr::value(opens_at - shift))
             .col_expr(
                 consultation::Column::ClosesAt,
                 Expr::value(opens_at + length - shift),
             )
+            .col_expr(
+                consultation::Column::AnnouncedAt,
+                Expr::value(opens_at - shift - 7 * DAY_MS),
+            )
             .filter(consultation::Column::Id.eq(id))
             .exec(&ctx.db.conn)
             .await?;
+    }
+    if seed.status != "open" {
         let rows = comment::Entity::find()
             .filter(comment::Column::ConsultationId.eq(id))
             .all(&ctx.db.conn)

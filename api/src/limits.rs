@@ -123,10 +123,7 @@ impl<E: Endpoint> Endpoint for RateLimitEndpoint<E> {
     type Output = Response;
 
     async fn call(&self, req: Request) -> poem::Result<Response> {
-        let write = !matches!(
-            *req.method(),
-            Method::GET | Method::HEAD | Method::OPTIONS
-        );
+        let write = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
         if write {
             let limits = &self.1;
             let address = limits.client_address(&req);
@@ -136,10 +133,9 @@ impl<E: Endpoint> Endpoint for RateLimitEndpoint<E> {
                     ErrorCode::RateLimited,
                     format!("too many writes; try again in {seconds} s"),
                 ));
-                response.headers_mut().insert(
-                    header::RETRY_AFTER,
-                    HeaderValue::from(seconds.max(1)),
-                );
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
                 return Ok(response);
             }
         }

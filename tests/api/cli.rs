@@ -1,8 +1,9 @@
 //! The `rabfang` binary itself: the CLI's output contracts, the demo data, and a clean stop on
 //! SIGTERM.
 
+use tests::serve::Served;
+
 use std::{
-    io::{BufRead, BufReader},
     path::PathBuf,
     process::{Command, Stdio},
     time::{Duration, Instant},
@@ -14,11 +15,7 @@ fn rabfang() -> PathBuf {
 }
 
 fn command(data: &std::path::Path, database_url: &str) -> Command {
-    let mut c = Command::new(rabfang());
-    c.env("RABFANG_DATA_DIR", data)
-        .env("DATABASE_URL", database_url)
-        .env("RABFANG_LOG", "warn");
-    c
+    tests::serve::command(&rabfang(), data, database_url)
 }
 
 #[tokio::test]
@@ -104,72 +101,113 @@ async fn drop_pg(pg: Option<(String, String)>) {
 async fn serve_with_demo_data_serves_it_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let (url, pg) = tests::test_database(dir.path()).await;
-    let child = command(dir.path(), &url)
-        .env("RABFANG_LISTEN", "127.0.0.1:0")
-        .args(["serve", "--demo"])
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    // Killed if the test fails before the server stops by itself.
-    let mut child = KillOnDrop(child);
-    let child = &mut child.0;
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let mut address = None;
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let mut log = Vec::new();
-    while address.is_none() && Instant::now() < deadline {
-        if let Ok(line) = rx.recv_timeout(Duration::from_secs(1)) {
-            if let Some(rest) = line.split_once("listening on ").map(|(_, r)| r) {
-                address = rest.split_whitespace().next().map(str::to_string);
-            }
-            log.push(line);
-        }
-    }
-    let address = address.unwrap_or_else(|| panic!("the server did not start: {log:#?}"));
+    let served = Served::start(&rabfang(), dir.path(), &url, &["--demo"], &[]);
     let client = reqwest::Client::new();
     let drafts: serde_json::Value = client
-        .get(format!("{address}/api/v1/drafts?limit=200"))
+        .get(served.url("/api/v1/drafts?limit=200"))
         .send()
         .await
-        .unwrap_or_else(|e| panic!("{e}: {log:#?}"))
+        .unwrap_or_else(|e| panic!("{e}: {:#?}", served.log()))
         .json()
         .await
         .unwrap();
     assert_eq!(drafts["items"].as_array().unwrap().len(), 6);
     assert_eq!(
         client
-            .get(format!("{address}/healthz"))
+            .get(served.url("/healthz"))
             .send()
             .await
             .unwrap()
             .status(),
         200
     );
-
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let exit = loop {
-        if let Some(exit) = child.try_wait().unwrap() {
-            break exit;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the server did not stop within 20 s of SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let exit = served.stop();
     assert!(exit.success(), "exit status {exit:?}");
+    drop_pg(pg).await;
+}
+
+/// Runs a `rabfang` command to its end; panics with its output when it fails.
+fn run_ok(c: &mut Command) -> (String, String) {
+    let out = c.output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    );
+    assert!(out.status.success(), "{c:?} failed:\n{stdout}\n{stderr}");
+    (stdout, stderr)
+}
+
+#[tokio::test]
+async fn every_command_works_beside_a_running_server_and_logs_have_no_colours_in_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = tests::test_database(dir.path()).await;
+    // Informational logs on, so that there is something to look at for colour codes.
+    let served = Served::start(
+        &rabfang(),
+        dir.path(),
+        &url,
+        &["--demo"],
+        &[("RABFANG_LOG", "info")],
+    );
+    let cmd = || command(dir.path(), &url);
+    let mut outputs = Vec::new();
+    outputs.push(run_ok(cmd().args([
+        "agency",
+        "create",
+        "--slug",
+        "beside",
+        "--name-th",
+        "หน่วยงานข้างเคียง",
+    ])));
+    let (token, _) = run_ok(cmd().args([
+        "user",
+        "create",
+        "--email",
+        "beside@example.org",
+        "--role",
+        "officer",
+        "--agency",
+        "beside",
+    ]));
+    outputs.push(run_ok(cmd().args(["jobs", "list"])));
+    // The embedded index belongs to the server: the rebuild runs there, and the counts agree.
+    let (stdout, stderr) = run_ok(cmd().args(["search", "reindex"]));
+    assert!(stderr.contains("in the running server"), "{stderr}");
+    for kind in ["draft", "provision", "consultation", "comment"] {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(kind))
+            .unwrap_or_else(|| panic!("no {kind} line in {stdout}"));
+        assert!(!line.contains("MISMATCH"), "{line}");
+    }
+    outputs.push((stdout, stderr));
+    // What the commands did is there for the server.
+    let r = reqwest::Client::new()
+        .get(served.url("/api/v1/agencies"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(r.contains("\"beside\""), "{r}");
+    let me = reqwest::Client::new()
+        .get(served.url("/api/v1/drafts"))
+        .bearer_auth(token.trim())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200);
+    let log = served.log();
+    let exit = served.stop();
+    assert!(exit.success(), "exit status {exit:?}");
+    assert!(log.iter().any(|l| l.contains("INFO")), "{log:#?}");
+    for line in log.iter().chain(outputs.iter().map(|(_, e)| e)) {
+        assert!(
+            !line.contains('\u{1b}'),
+            "a colour code in a pipe: {line:?}"
+        );
+    }
     drop_pg(pg).await;
 }
 

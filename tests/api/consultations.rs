@@ -204,8 +204,8 @@ async fn a_hearing_dated_in_the_past_is_refused_and_nothing_is_stored() {
     let r = app.post(&path, Some(&officer), &skewed).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     assert_eq!(r.body["status"], "open");
-    let announced = chrono::DateTime::parse_from_rfc3339(r.body["announced_at"].as_str().unwrap())
-        .unwrap();
+    let announced =
+        chrono::DateTime::parse_from_rfc3339(r.body["announced_at"].as_str().unwrap()).unwrap();
     assert!((announced.with_timezone(&Utc) - now).num_seconds().abs() < 60);
 }
 
@@ -262,7 +262,8 @@ async fn only_a_scheduled_hearing_is_rescheduled_and_its_new_dates_are_announced
     assert_eq!(opens.timestamp(), (now + Duration::days(3)).timestamp());
 
     // Once open, the dates are fixed.
-    let open_now = json!({"opens_at": now.to_rfc3339(), "closes_at": (now + Duration::days(40)).to_rfc3339()});
+    let open_now =
+        json!({"opens_at": now.to_rfc3339(), "closes_at": (now + Duration::days(40)).to_rfc3339()});
     let r = app.patch(&path, Some(&officer), &open_now).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.body["status"], "open");

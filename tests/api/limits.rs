@@ -10,7 +10,10 @@ use serde_json::json;
 use tests::{smtp::TestSmtp, spawn_app_with};
 
 async fn stored_comments(app: &tests::TestApp) -> u64 {
-    comment::Entity::find().count(&app.ctx.db.conn).await.unwrap()
+    comment::Entity::find()
+        .count(&app.ctx.db.conn)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -34,7 +37,11 @@ async fn an_account_over_its_write_limit_gets_429_with_retry_after_and_nothing_i
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
-    let retry_after: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry_after: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=60).contains(&retry_after), "{retry_after}");
     assert_eq!(
         r.headers()["content-type"].to_str().unwrap(),
@@ -55,9 +62,7 @@ async fn a_forged_x_forwarded_for_does_not_escape_the_address_limit() {
     // Three writes a minute from one address; creating the agency is the first.
     let app = spawn_app_with(&[("RABFANG_RATE_LIMIT_ADDRESS", "3")]).await;
     app.agency("subs-limit").await;
-    let subscribe = |n: usize| {
-        json!({"email": format!("person{n}@example.org"), "target_kind": "agency", "target": "subs-limit"})
-    };
+    let subscribe = |n: usize| json!({"email": format!("person{n}@example.org"), "target_kind": "agency", "target": "subs-limit"});
     let mut statuses = Vec::new();
     for n in 0..4 {
         let forged = format!("203.0.113.{n}");

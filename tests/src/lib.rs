@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 pub mod bench;
+pub mod serve;
 pub mod smtp;
 
 use domain::{

@@ -26,6 +26,15 @@ impl Search {
         })
     }
 
+    /// Whether this process may write the index: `false` when another process holds the
+    /// embedded index's writer. Meilisearch takes writes from every process.
+    pub fn can_write(&self) -> anyhow::Result<bool> {
+        match self {
+            Search::Embedded(i) => i.take_writer(),
+            Search::Meili(_) => Ok(true),
+        }
+    }
+
     /// Prepares the backend (Meilisearch: creates the index and applies its settings).
     pub async fn prepare(&self) -> SearchResult<()> {
         match self {

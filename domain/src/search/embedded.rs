@@ -184,6 +184,27 @@ impl EmbeddedIndex {
         Self::from_index(index, fields, ReloadPolicy::OnCommitWithDelay)
     }
 
+    /// Takes the writer now, unless another process holds it (then `false`): a command beside
+    /// a running server learns whether it may write the index itself.
+    pub fn take_writer(&self) -> anyhow::Result<bool> {
+        let mut guard = self
+            .inner
+            .writer
+            .lock()
+            .map_err(|_| anyhow!("the search index writer lock is poisoned"))?;
+        if guard.is_some() {
+            return Ok(true);
+        }
+        match self.inner.index.writer_with_num_threads(1, WRITER_MEMORY) {
+            Ok(writer) => {
+                *guard = Some(writer);
+                Ok(true)
+            }
+            Err(TantivyError::LockFailure(..)) => Ok(false),
+            Err(e) => Err(anyhow::Error::new(e).context("cannot take the search index writer")),
+        }
+    }
+
     /// A fresh index in memory, for tests.
     pub fn in_ram() -> anyhow::Result<EmbeddedIndex> {
         let (schema, fields) = schema();

@@ -27,6 +27,17 @@ impl JobPayload for IndexTarget {
     const KIND: &'static str = "search_index";
 }
 
+/// `search_reindex`: rebuild the whole index from the database ([`reindex`]). `rabfang search
+/// reindex` asks for it when another process (a running `rabfang serve` or worker) holds the
+/// embedded index, so that the rebuild runs where the index is written.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SearchReindexJob {}
+
+impl JobPayload for SearchReindexJob {
+    const KIND: &'static str = "search_reindex";
+    const MAX_ATTEMPTS: i32 = 3;
+}
+
 /// Enqueues a refresh of `target` inside the caller's transaction.
 pub async fn enqueue<C: ConnectionTrait>(conn: &C, target: IndexTarget) -> DomainResult<()> {
     jobs::enqueue(conn, &target).await.map(|_| ())

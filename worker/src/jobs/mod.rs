@@ -5,7 +5,7 @@ use domain::{
     Context,
     entity::job,
     jobs::{AggregateJob, ConsultationEventJob, JobPayload, MailJob, RefreshTermsJob},
-    search::indexing::IndexTarget,
+    search::indexing::{IndexTarget, SearchReindexJob},
     service::reports::CompileReportJob,
 };
 
@@ -16,12 +16,14 @@ pub mod consultation_event;
 pub mod notify;
 pub mod refresh_terms;
 pub mod search_index;
+pub mod search_reindex;
 pub mod send_mail;
 
 /// Runs a batch of jobs of one kind. An unknown kind fails (the jobs are kept, not dropped).
 pub async fn run(ctx: &Context, kind: &str, jobs: &[job::Model]) -> anyhow::Result<()> {
     match kind {
         IndexTarget::KIND => search_index::run(ctx, jobs).await,
+        SearchReindexJob::KIND => search_reindex::run(ctx, jobs).await,
         ConsultationEventJob::KIND => consultation_event::run(ctx, jobs).await,
         AggregateJob::KIND => aggregate::run(ctx, jobs).await,
         MailJob::KIND => send_mail::run(ctx, jobs).await,
