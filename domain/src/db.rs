@@ -87,20 +87,25 @@ impl WriteQueue {
         let _turn = self.background.lock().await;
         let deadline = tokio::time::Instant::now() + BACKGROUND_YIELD;
         loop {
+            let guard = self.lock.clone().lock_owned().await;
+            if self.waiting.load(Ordering::Acquire) == 0 || tokio::time::Instant::now() >= deadline
+            {
+                return guard;
+            }
+            // Requests queued while this waited: the lock passes to them, first come first
+            // served, and this waits until none is left.
+            drop(guard);
             // Registered before the check, so a drain between the two is not missed.
             let drained = self.drained.notified();
-            if self.waiting.load(Ordering::Acquire) == 0 {
-                break;
-            }
-            if tokio::time::timeout_at(deadline, drained).await.is_err() {
-                break;
+            if self.waiting.load(Ordering::Acquire) != 0 {
+                let _ = tokio::time::timeout_at(deadline, drained).await;
             }
         }
-        self.lock.clone().lock_owned().await
     }
 }
 
-/// A write transaction; on SQLite it also holds this process's writer lock until dropped.
+/// A write transaction; on SQLite it also holds this process's place as the writer until
+/// dropped.
 pub struct WriteTx {
     pub txn: DatabaseTransaction,
     _guard: Option<OwnedMutexGuard<()>>,
@@ -235,4 +240,81 @@ fn sqlite_file_path(url: &str) -> Option<String> {
         .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next()?;
     (!path.is_empty() && path != ":memory:").then(|| path.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    async fn sqlite() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/q.db?mode=rwc", dir.path().display());
+        let db = Db::connect(&url, PoolOptions::default()).await.unwrap();
+        (dir, db)
+    }
+
+    #[tokio::test]
+    async fn waiting_requests_write_before_waiting_background_work() {
+        let (_dir, db) = sqlite().await;
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let holder = db.write().await.unwrap();
+        let background = {
+            let (db, order) = (db.for_background(), order.clone());
+            tokio::spawn(async move {
+                let tx = db.write().await.unwrap();
+                order.lock().unwrap().push("background");
+                tx.commit().await.unwrap();
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let request = {
+            let (db, order) = (db.clone(), order.clone());
+            tokio::spawn(async move {
+                let tx = db.write().await.unwrap();
+                order.lock().unwrap().push("request");
+                tx.commit().await.unwrap();
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        holder.commit().await.unwrap();
+        request.await.unwrap();
+        background.await.unwrap();
+        assert_eq!(*order.lock().unwrap(), ["request", "background"]);
+    }
+
+    #[tokio::test]
+    async fn background_work_is_not_starved_by_a_stream_of_requests() {
+        let (_dir, db) = sqlite().await;
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stream = {
+            let (db, stop) = (db.clone(), stop.clone());
+            tokio::spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    let tx = db.write().await.unwrap();
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                    tx.commit().await.unwrap();
+                }
+            })
+        };
+        let started = tokio::time::Instant::now();
+        let tx = db.for_background().write().await.unwrap();
+        tx.commit().await.unwrap();
+        assert!(
+            started.elapsed() < BACKGROUND_YIELD * 8,
+            "{:?}",
+            started.elapsed()
+        );
+        stop.store(true, Ordering::Relaxed);
+        stream.await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_answers_busy_at_once() {
+        let queue = WriteQueue::default();
+        queue.waiting.store(MAX_WAITING_WRITERS, Ordering::Relaxed);
+        assert!(matches!(queue.request().await, Err(DomainError::DbBusy)));
+        assert_eq!(queue.waiting.load(Ordering::Relaxed), MAX_WAITING_WRITERS);
+    }
 }

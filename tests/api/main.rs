@@ -12,6 +12,7 @@ mod dispositions;
 mod drafts;
 mod errors;
 mod health;
+mod intake;
 mod jobs;
 mod laws;
 mod limits;

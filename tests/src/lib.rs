@@ -71,7 +71,8 @@ async fn create_pg_database(base: &str) -> (String, String) {
     (name, url.to_string())
 }
 
-fn drop_pg_database(base: String, name: String) {
+/// Drops a database that [`test_database`] made on PostgreSQL.
+pub fn drop_pg_database(base: String, name: String) {
     // Drop runs outside any runtime we may block; use a fresh one on a plain thread.
     let _ = std::thread::spawn(move || {
         let Ok(rt) = tokio::runtime::Builder::new_current_thread()
