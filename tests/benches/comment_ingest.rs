@@ -1,136 +1,298 @@
-//! Comment ingestion benchmark: many concurrent clients submit comments over HTTP to one open
-//! consultation on the real server, and we report accepted comments per second, p50/p99
-//! latency and the process's peak memory. The reference ceiling is a raw loop inserting the
-//! same rows into the same database in batched transactions, with no HTTP and no validation.
+//! Comment intake through the real `rabfang serve` process, as users run it: its embedded
+//! worker on (indexing, receipts, statistics run while comments arrive), SQLite in a temporary
+//! folder by default or PostgreSQL with `TEST_DATABASE_URL`. 64 concurrent HTTP clients
+//! (keep-alive) submit comments to one open consultation; we report accepted comments/s,
+//! p50/p99, every answer that was not 201, the server's peak RSS, and check that the comments
+//! stored equal the comments acknowledged. The reference, measured in the same run against
+//! the same process, is `GET /healthz` with the same clients.
 //!
-//! Run: `cargo bench -p tests --bench comment_ingest` (SQLite in a temporary folder), or with
-//! `TEST_DATABASE_URL=postgres://...` for PostgreSQL. `BENCH_COMMENTS` and `BENCH_CLIENTS`
-//! change the size (defaults 20000 and 64).
+//! Run: `cargo bench -p tests --bench comment_ingest`. `BENCH_COMMENTS` and `BENCH_CLIENTS`
+//! change the size (defaults 20000 and 64). The per-account and per-address write limits are
+//! raised for the run (every client shares 127.0.0.1); the limiter still runs on each request.
 
-use std::time::{Duration, Instant};
-use tests::bench::{env_usize, memory_mib};
+use std::{
+    collections::BTreeMap,
+    path::PathBuf,
+    time::{Duration, Instant},
+};
 
-use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
-use serde_json::json;
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{Value, json};
+use tests::{
+    bench::env_usize,
+    serve::{Served, command},
+};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// Peak RSS of a process, in MiB.
+fn peak_rss_mib(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+struct Load {
+    ok: usize,
+    others: BTreeMap<String, usize>,
+    latencies: Vec<Duration>,
+    elapsed: Duration,
+}
+
+impl Load {
+    fn report(&self, what: &str) {
+        let rate = self.ok as f64 / self.elapsed.as_secs_f64();
+        println!(
+            "{what}: {} in {:.2} s = {rate:.0}/s; p50 {:.2} ms, p99 {:.2} ms; other answers: {:?}",
+            self.ok,
+            self.elapsed.as_secs_f64(),
+            percentile(&self.latencies, 0.50).as_secs_f64() * 1e3,
+            percentile(&self.latencies, 0.99).as_secs_f64() * 1e3,
+            self.others
+        );
+    }
+}
+
+/// `clients` tasks, each sending `per_client` requests made by `request(client, i)` in turn.
+async fn load(
+    clients: usize,
+    per_client: usize,
+    expect: StatusCode,
+    request: impl Fn(usize, usize) -> reqwest::RequestBuilder + Send + Sync + Clone + 'static,
+) -> Load {
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..clients)
+        .map(|c| {
+            let request = request.clone();
+            tokio::spawn(async move {
+                let mut latencies = Vec::with_capacity(per_client);
+                let (mut ok, mut others) = (0, BTreeMap::<String, usize>::new());
+                for i in 0..per_client {
+                    let t = Instant::now();
+                    let r = request(c, i).send().await;
+                    let answer = match r {
+                        Ok(resp) => {
+                            let status = resp.status();
+                            let _ = resp.bytes().await;
+                            status
+                        }
+                        Err(_) => StatusCode::from_u16(599).unwrap(),
+                    };
+                    latencies.push(t.elapsed());
+                    if answer == expect {
+                        ok += 1;
+                    } else {
+                        *others.entry(answer.to_string()).or_default() += 1;
+                    }
+                }
+                (ok, others, latencies)
+            })
+        })
+        .collect();
+    let mut all = Load {
+        ok: 0,
+        others: BTreeMap::new(),
+        latencies: Vec::new(),
+        elapsed: Duration::ZERO,
+    };
+    for t in tasks {
+        let (ok, others, latencies) = t.await.unwrap();
+        all.ok += ok;
+        for (k, v) in others {
+            *all.others.entry(k).or_default() += v;
+        }
+        all.latencies.extend(latencies);
+    }
+    all.elapsed = started.elapsed();
+    all.latencies.sort();
+    all
+}
+
+async fn count(db: &domain::db::Db, sql: &str) -> i64 {
+    db.conn
+        .query_one_raw(Statement::from_string(db.backend(), sql.to_string()))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<i64>(0)
+        .unwrap()
 }
 
 #[tokio::main]
 async fn main() {
     let total = env_usize("BENCH_COMMENTS", 20_000);
     let clients = env_usize("BENCH_CLIENTS", 64);
-    let app = tests::spawn_app().await;
-    let h = app.open_hearing("bench").await;
-    let backend = format!("{:?}", app.ctx.db.backend());
-    let mut tokens = Vec::new();
-    for _ in 0..clients {
-        tokens.push(app.user("citizen", None).await);
-    }
-    let url = app.url(&format!(
-        "/api/v1/consultations/{}/comments",
-        h.consultation_id
-    ));
+    let per_client = total / clients;
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_rabfang-under-test"));
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = tests::test_database(dir.path()).await;
+    let run = |args: &[&str]| {
+        let out = command(&binary, dir.path(), &url)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    eprintln!("preparing: an agency, an officer and {clients} citizens...");
+    run(&["migrate"]);
+    run(&[
+        "agency",
+        "create",
+        "--slug",
+        "bench",
+        "--name-th",
+        "หน่วยงานทดสอบ",
+    ]);
+    let officer = run(&[
+        "user",
+        "create",
+        "--email",
+        "officer@bench.example",
+        "--role",
+        "officer",
+        "--agency",
+        "bench",
+    ]);
+    let tokens: Vec<String> = (0..clients)
+        .map(|i| {
+            run(&[
+                "user",
+                "create",
+                "--email",
+                &format!("c{i}@bench.example"),
+                "--role",
+                "citizen",
+            ])
+        })
+        .collect();
+    let served = Served::start(
+        &binary,
+        dir.path(),
+        &url,
+        &[],
+        &[
+            ("RABFANG_RATE_LIMIT_ACCOUNT", "100000000"),
+            ("RABFANG_RATE_LIMIT_ADDRESS", "100000000"),
+        ],
+    );
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(clients)
         .build()
         .unwrap();
-    eprintln!("submitting {total} comments with {clients} concurrent clients ({backend})...");
-    let started = Instant::now();
-    let per_client = total / clients;
-    let mut tasks = Vec::new();
-    for (c, token) in tokens.into_iter().enumerate() {
-        let client = client.clone();
-        let url = url.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::with_capacity(per_client);
-            let mut accepted = 0usize;
-            for i in 0..per_client {
-                let stance = ["support", "oppose", "neutral"][i % 3];
-                let body = json!({
-                    "body": format!("ความเห็นที่ {i} จากผู้ใช้ {c}: ควรขยายระยะเวลาการบังคับใช้มาตรา ๓ ให้ผู้ประกอบการขนาดย่อมปรับตัว"),
-                    "stance": stance,
-                    "provision_id": "s3",
-                    "province": "เชียงใหม่",
-                });
-                let t = Instant::now();
-                let r = client.post(&url).bearer_auth(&token).json(&body).send().await;
-                latencies.push(t.elapsed());
-                if matches!(&r, Ok(resp) if resp.status() == reqwest::StatusCode::CREATED) {
-                    accepted += 1;
-                }
-                if let Ok(resp) = r {
-                    let _ = resp.bytes().await;
-                }
-            }
-            (accepted, latencies)
-        }));
-    }
-    let mut accepted = 0;
-    let mut latencies = Vec::new();
-    for t in tasks {
-        let (a, l) = t.await.unwrap();
-        accepted += a;
-        latencies.extend(l);
-    }
-    let elapsed = started.elapsed();
-    latencies.sort();
-    let http_rate = accepted as f64 / elapsed.as_secs_f64();
-    println!("backend: {backend}");
+    let created = |r: reqwest::Response| async move {
+        assert_eq!(r.status(), StatusCode::CREATED);
+        r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+    };
+    let draft = created(
+        client
+            .post(served.url("/api/v1/drafts"))
+            .bearer_auth(&officer)
+            .json(&json!({"title_th": "ร่างพระราชบัญญัติทดสอบ", "law_type": "act", "body_markdown": tests::SAMPLE_BODY}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let now = chrono::Utc::now();
+    let consultation = created(
+        client
+            .post(served.url(&format!("/api/v1/drafts/{draft}/consultations")))
+            .bearer_auth(&officer)
+            .json(&json!({"kind": "draft", "opens_at": now.to_rfc3339(), "closes_at": (now + chrono::Duration::days(30)).to_rfc3339()}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let db = domain::db::Db::connect(&url, Default::default())
+        .await
+        .unwrap();
     println!(
-        "HTTP: {accepted}/{} accepted in {:.2} s = {:.0} comments/s; p50 {:.2} ms, p99 {:.2} ms",
-        per_client * clients,
-        elapsed.as_secs_f64(),
-        http_rate,
-        percentile(&latencies, 0.50).as_secs_f64() * 1e3,
-        percentile(&latencies, 0.99).as_secs_f64() * 1e3
-    );
-    println!(
-        "peak RSS (server + clients, one process): {:.0} MiB",
-        memory_mib("VmHWM:")
+        "backend: {:?}; {clients} clients; the server's worker is running",
+        db.backend()
     );
 
-    // Reference: the same rows inserted directly, 512 per transaction.
-    let conn = &app.ctx.db.conn;
-    let db_backend = conn.get_database_backend();
-    let sql = match db_backend {
-        sea_orm::DbBackend::Postgres => {
-            "INSERT INTO comments (consultation_id, account_id, provision_id, stance, body, answers, respondent_type, organisation_name, province, publication, moderation_status, channel, tracking_number, received_at, content_hash, cluster_id) VALUES ($1, 1, 's3', 'support', $2, '[]', 'individual', NULL, 'เชียงใหม่', 'anonymous', 'published', 'api', $3, $4, 'x', NULL)"
+    let health = served.url("/healthz");
+    let reference = load(clients, per_client, StatusCode::OK, {
+        let client = client.clone();
+        move |_, _| client.get(&health)
+    })
+    .await;
+    reference.report("reference GET /healthz");
+
+    let comments = served.url(&format!("/api/v1/consultations/{consultation}/comments"));
+    let intake = load(clients, per_client, StatusCode::CREATED, {
+        let client = client.clone();
+        move |c, i| {
+            let stance = ["support", "oppose", "neutral"][i % 3];
+            client.post(&comments).bearer_auth(&tokens[c]).json(&json!({
+                "body": format!("ความเห็นที่ {i} จากผู้ใช้ {c}: ควรขยายระยะเวลาการบังคับใช้มาตรา ๓ ให้ผู้ประกอบการขนาดย่อมปรับตัว"),
+                "stance": stance,
+                "provision_id": "s3",
+                "province": "เชียงใหม่",
+            }))
         }
-        _ => {
-            "INSERT INTO comments (consultation_id, account_id, provision_id, stance, body, answers, respondent_type, organisation_name, province, publication, moderation_status, channel, tracking_number, received_at, content_hash, cluster_id) VALUES (?, 1, 's3', 'support', ?, '[]', 'individual', NULL, 'เชียงใหม่', 'anonymous', 'published', 'api', ?, ?, 'x', NULL)"
-        }
-    };
-    let started = Instant::now();
-    let mut n = 0;
-    while n < total {
-        let txn = conn.begin().await.unwrap();
-        for _ in 0..512.min(total - n) {
-            txn.execute_raw(Statement::from_sql_and_values(
-                db_backend,
-                sql,
-                [
-                    h.consultation_id.into(),
-                    format!("ความเห็นอ้างอิง {n}").into(),
-                    format!("RAW-{n}").into(),
-                    domain::time::now_ms().into(),
-                ],
-            ))
-            .await
-            .unwrap();
-            n += 1;
-        }
-        txn.commit().await.unwrap();
-    }
-    let raw = started.elapsed();
+    })
+    .await;
+    intake.report("comments accepted (201)");
+    let stored = count(&db, "SELECT COUNT(*) FROM comments").await;
     println!(
-        "raw insert loop (512 rows per transaction): {total} rows in {:.2} s = {:.0} rows/s",
-        raw.as_secs_f64(),
-        total as f64 / raw.as_secs_f64()
+        "stored {stored}, acknowledged {}: {}",
+        intake.ok,
+        if stored == intake.ok as i64 {
+            "equal"
+        } else {
+            "DIFFERENT"
+        }
+    );
+    println!(
+        "intake / reference: {:.2}; server peak RSS: {:.0} MiB",
+        intake.ok as f64
+            / intake.elapsed.as_secs_f64()
+            / (reference.ok as f64 / reference.elapsed.as_secs_f64()),
+        peak_rss_mib(served.pid())
+    );
+    let backlog = count(
+        &db,
+        "SELECT COUNT(*) FROM jobs WHERE state IN ('pending', 'running')",
+    )
+    .await;
+    let drain = Instant::now();
+    let mut left = backlog;
+    while left > 0 && drain.elapsed() < Duration::from_secs(600) {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        left = count(
+            &db,
+            "SELECT COUNT(*) FROM jobs WHERE state IN ('pending', 'running')",
+        )
+        .await;
+    }
+    println!(
+        "the worker's backlog after intake: {backlog} jobs, done {:.1} s later ({left} left)",
+        drain.elapsed().as_secs_f64()
+    );
+    let exit = served.stop();
+    assert!(exit.success(), "{exit:?}");
+    if let Some((base, name)) = pg {
+        tests::drop_pg_database(base, name);
+    }
+    assert_eq!(
+        stored, intake.ok as i64,
+        "every acknowledged comment is stored"
     );
 }
