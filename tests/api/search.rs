@@ -258,6 +258,17 @@ async fn when_the_search_backend_is_down_everything_else_works_and_jobs_retry() 
     let r = app.get("/api/v1/search?q=ข้อมูล", None).await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text);
     assert_eq!(r.code(), "search_unavailable");
+    let raw = app
+        .client
+        .get(app.url("/api/v1/search?q=x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        raw.headers().get("retry-after").map(|v| v.to_str().unwrap()),
+        Some("1"),
+        "a 503 says when to come back"
+    );
     let h = app.open_hearing("down").await;
     let citizen = app.user("citizen", None).await;
     let r = app
