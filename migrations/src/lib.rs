@@ -13,6 +13,7 @@ mod m20261122_000003_add_comment_terms;
 mod m20261122_000004_unique_evaluation_requests;
 mod m20261122_000005_add_terms_version;
 mod m20261122_000006_unique_reports;
+mod m20261130_000002_add_integrity_checks;
 
 /// Applies and rolls back the schema, in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_unique_evaluation_requests::Migration),
             Box::new(m20261122_000005_add_terms_version::Migration),
             Box::new(m20261122_000006_unique_reports::Migration),
+            Box::new(m20261130_000002_add_integrity_checks::Migration),
         ]
     }
 }
