@@ -12,6 +12,7 @@ mod dispositions;
 mod drafts;
 mod errors;
 mod health;
+mod idempotency;
 mod integrity;
 mod jobs;
 mod laws;

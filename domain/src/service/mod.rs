@@ -10,6 +10,7 @@ pub mod comments;
 pub mod consultations;
 pub mod counting;
 pub mod dispositions;
+pub mod idempotency;
 pub mod integrity;
 pub mod drafts;
 pub mod laws;
