@@ -85,7 +85,11 @@ async fn fifty_parallel_identical_versions_store_one_and_the_rest_are_no_change(
     assert!(r.body["detail"].as_str().unwrap().contains("version 2"));
     // Going back to the first text is a change.
     let r = app
-        .post(&path, Some(&officer), &json!({"body_markdown": SAMPLE_BODY}))
+        .post(
+            &path,
+            Some(&officer),
+            &json!({"body_markdown": SAMPLE_BODY}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     assert_eq!(r.body["number"], 3);
@@ -148,7 +152,11 @@ async fn fifty_parallel_compile_requests_queue_one_job_and_leave_one_report() {
     for (status, body) in &answers {
         assert_eq!(*status, StatusCode::ACCEPTED, "{body}");
     }
-    assert_eq!(compile_jobs().await.len(), 1, "one waiting compile covers them all");
+    assert_eq!(
+        compile_jobs().await.len(),
+        1,
+        "one waiting compile covers them all"
+    );
     app.run_pending_jobs().await;
     let reports = report::Entity::find()
         .filter(report::Column::ConsultationId.eq(h.consultation_id))
@@ -159,7 +167,10 @@ async fn fifty_parallel_compile_requests_queue_one_job_and_leave_one_report() {
 
     // With a key: a retry replays the answer, the key for another consultation is refused.
     let answers = parallel_posts(&app, 50, &path, &h.officer, &json!({}), Some("compile-1")).await;
-    assert!(answers.iter().all(|(s, _)| *s == StatusCode::ACCEPTED), "{answers:?}");
+    assert!(
+        answers.iter().all(|(s, _)| *s == StatusCode::ACCEPTED),
+        "{answers:?}"
+    );
     assert_eq!(compile_jobs().await.len(), 1);
     let r = app
         .request(

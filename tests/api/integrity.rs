@@ -127,9 +127,7 @@ async fn a_clean_record_verifies_with_status_0_and_administrators_see_the_result
     let text = stdout(&out);
     assert_eq!(text.lines().count(), 1, "{text}");
     assert!(
-        text.starts_with(&format!(
-            "{events} events verified, 2 published documents"
-        )),
+        text.starts_with(&format!("{events} events verified, 2 published documents")),
         "{text}"
     );
 
@@ -229,7 +227,11 @@ async fn a_changed_audit_event_is_named_and_the_command_fails() {
         .unwrap();
     let out = verify(&app);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
-    assert!(stdout(&out).contains("audit chain head"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("audit chain head"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[tokio::test]
@@ -260,8 +262,7 @@ async fn a_changed_published_hearing_summary_is_named() {
         .await
         .unwrap()
         .unwrap();
-    let rehashed =
-        domain::audit::sha256_hex(changed.body_markdown.unwrap_or_default().as_bytes());
+    let rehashed = domain::audit::sha256_hex(changed.body_markdown.unwrap_or_default().as_bytes());
     app.ctx
         .db
         .conn
@@ -317,4 +318,46 @@ async fn a_changed_published_impact_assessment_is_named() {
         "{text}"
     );
     assert!(!text.contains("hearing summary"), "{text}");
+}
+
+#[tokio::test]
+async fn the_worker_verifies_once_a_day() {
+    let app = spawn_app().await;
+    app.open_hearing("daily").await;
+    let pending = || async {
+        domain::entity::job::Entity::find()
+            .all(&app.ctx.db.conn)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|j| j.kind == "verify_integrity" && j.state == "pending")
+            .count()
+    };
+    worker::scheduler::tick(&app.ctx).await.unwrap();
+    assert_eq!(pending().await, 0, "not in a database's first day");
+    let out = verify(&app);
+    assert!(out.status.success(), "{}", stdout(&out));
+    // The last check was two days ago.
+    app.ctx
+        .db
+        .conn
+        .execute_unprepared(&format!(
+            "UPDATE integrity_checks SET started_at = {}",
+            domain::time::now_ms() - 2 * domain::time::DAY_MS
+        ))
+        .await
+        .unwrap();
+    worker::scheduler::tick(&app.ctx).await.unwrap();
+    worker::scheduler::tick(&app.ctx).await.unwrap();
+    assert_eq!(
+        pending().await,
+        1,
+        "one run, however often the scheduler ticks"
+    );
+    app.run_pending_jobs().await;
+    let last = app.get("/api/v1/admin/integrity", Some(&app.admin)).await;
+    assert_eq!(last.body["last_check"]["checked_by"], "worker (daily)");
+    assert_eq!(last.body["last_check"]["ok"], true);
+    worker::scheduler::tick(&app.ctx).await.unwrap();
+    assert_eq!(pending().await, 0, "verified today");
 }

@@ -175,7 +175,11 @@ impl AdminApi {
     /// trail's hash chain and the published hearing summaries and impact assessments were found
     /// as written, and if not, what broke first. `rabfang audit verify` runs it, and the worker
     /// runs it daily.
-    #[oai(path = "/admin/integrity", method = "get", operation_id = "get_integrity")]
+    #[oai(
+        path = "/admin/integrity",
+        method = "get",
+        operation_id = "get_integrity"
+    )]
     async fn integrity(
         &self,
         state: Data<&AppState>,

@@ -528,8 +528,7 @@ pub async fn add_version(
     // and parallel identical requests store one version.
     let mut chain = AuditChain::lock(&*tx).await?;
     if let Some(key) = &idempotency_key
-        && let Some(saved) =
-            idempotency::replay(&*tx, actor.account_id, key, &request_hash).await?
+        && let Some(saved) = idempotency::replay(&*tx, actor.account_id, key, &request_hash).await?
     {
         let version_id: i64 = saved
             .parse()
@@ -537,7 +536,9 @@ pub async fn add_version(
         return draft_version::Entity::find_by_id(version_id)
             .one(&*tx)
             .await?
-            .ok_or_else(|| anyhow::anyhow!("the version of a saved idempotency key is missing").into());
+            .ok_or_else(|| {
+                anyhow::anyhow!("the version of a saved idempotency key is missing").into()
+            });
     }
     let draft = find_managed(&*tx, actor, id).await?;
     if draft.status == DraftStatus::Withdrawn.as_str() {

@@ -30,7 +30,11 @@ pub fn check_key(checks: &mut Checks, key: Option<&str>) {
 
 /// The hash that tells a retry (same operation, same request) from another request.
 pub fn request_hash(operation: &str, request: serde_json::Value) -> String {
-    sha256_hex(serde_json::json!([operation, request]).to_string().as_bytes())
+    sha256_hex(
+        serde_json::json!([operation, request])
+            .to_string()
+            .as_bytes(),
+    )
 }
 
 /// The saved answer when `key` was used for this request already; `IdempotencyKeyReused` when

@@ -21,8 +21,8 @@
 use std::fmt;
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, Statement,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, Statement,
 };
 use serde::{Deserialize, Serialize};
 
@@ -158,7 +158,9 @@ pub async fn verify_chain<C: ConnectionTrait>(
         after = Some(last.id);
         for event in events {
             let message = if event.prev_hash != prev {
-                Some("it does not link to the event before it: an event before it was removed or changed")
+                Some(
+                    "it does not link to the event before it: an event before it was removed or changed",
+                )
             } else if event.hash != expected_hash(&prev, &event) {
                 Some("its contents do not match its hash: it was changed after it was written")
             } else {
@@ -184,12 +186,19 @@ pub async fn verify_chain<C: ConnectionTrait>(
             if report.verified == head_length as u64 {
                 head_seen = true;
                 if event.hash != head_hash {
-                    push(&mut report.problems, &mut more, Problem {
-                        kind: "audit_chain_head".into(),
-                        id: 1,
-                        subject: format!("{head_length} events"),
-                        message: format!("the chain head does not name event {}, the last of its {head_length} events: events were added, removed or changed outside the audit trail", event.id),
-                    });
+                    push(
+                        &mut report.problems,
+                        &mut more,
+                        Problem {
+                            kind: "audit_chain_head".into(),
+                            id: 1,
+                            subject: format!("{head_length} events"),
+                            message: format!(
+                                "the chain head does not name event {}, the last of its {head_length} events: events were added, removed or changed outside the audit trail",
+                                event.id
+                            ),
+                        },
+                    );
                 }
             }
             // Go on from the stored hash, so that the next event is judged on its own.
@@ -250,9 +259,8 @@ async fn check_report<C: ConnectionTrait>(
         ));
     }
     // What `reports::publish` records.
-    let published = value_hash(
-        &serde_json::json!({"report_id": r.id, "content_hash": r.content_hash}),
-    );
+    let published =
+        value_hash(&serde_json::json!({"report_id": r.id, "content_hash": r.content_hash}));
     if let Some(recorded) = recorded_after_hash(
         conn,
         "hearing_summary.publish",
@@ -293,9 +301,9 @@ async fn check_assessment<C: ConnectionTrait>(
         ),
         _ => None,
     };
-    let matches = rendered
-        .as_ref()
-        .is_some_and(|text| a.content_hash.as_deref() == Some(sha256_hex(text.as_bytes()).as_str()));
+    let matches = rendered.as_ref().is_some_and(|text| {
+        a.content_hash.as_deref() == Some(sha256_hex(text.as_bytes()).as_str())
+    });
     if !matches {
         // The draft may have been retitled since; the fields themselves are what must hold.
         let saved = value_hash(&serde_json::json!({
@@ -311,7 +319,8 @@ async fn check_assessment<C: ConnectionTrait>(
         }
     }
     if let Some(hash) = &a.content_hash {
-        let published = value_hash(&serde_json::json!({"draft_id": a.draft_id, "content_hash": hash}));
+        let published =
+            value_hash(&serde_json::json!({"draft_id": a.draft_id, "content_hash": hash}));
         if let Some(recorded) =
             recorded_after_hash(conn, "impact_assessment.publish", "impact_assessment", a.id)
                 .await?

@@ -14,8 +14,14 @@ pub async fn run(ctx: &Context, batch: &[job::Model]) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("verifying integrity: {e:?}"))?;
     match v.problems.first() {
-        None => tracing::info!(events = v.events_verified, documents = v.documents_checked, "integrity verified"),
-        Some(first) => tracing::error!(problems = v.problems.len(), first = %first, "integrity check failed: the audit trail or a published document was changed"),
+        None => tracing::info!(
+            events = v.events_verified,
+            documents = v.documents_checked,
+            "integrity verified"
+        ),
+        Some(first) => {
+            tracing::error!(problems = v.problems.len(), first = %first, "integrity check failed: the audit trail or a published document was changed")
+        }
     }
     Ok(())
 }
