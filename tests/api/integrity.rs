@@ -361,3 +361,37 @@ async fn the_worker_verifies_once_a_day() {
     worker::scheduler::tick(&app.ctx).await.unwrap();
     assert_eq!(pending().await, 0, "verified today");
 }
+
+#[tokio::test]
+async fn an_administrator_can_have_the_worker_verify_now() {
+    let app = spawn_app().await;
+    let h = app.open_hearing("asked").await;
+    let path = "/api/v1/admin/integrity/verify";
+    assert_eq!(
+        app.post(path, Some(&h.officer), &json!({})).await.status,
+        StatusCode::FORBIDDEN
+    );
+    for _ in 0..3 {
+        let r = app.post(path, Some(&app.admin), &json!({})).await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    }
+    let queued = domain::entity::job::Entity::find()
+        .all(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|j| j.kind == "verify_integrity")
+        .count();
+    assert_eq!(queued, 1, "one waiting verification answers every request");
+    app.run_pending_jobs().await;
+    let last = app.get("/api/v1/admin/integrity", Some(&app.admin)).await;
+    let last = &last.body["last_check"];
+    assert_eq!(last["ok"], true, "{last}");
+    assert!(
+        last["checked_by"]
+            .as_str()
+            .unwrap()
+            .starts_with("worker, asked by account "),
+        "{last}"
+    );
+}

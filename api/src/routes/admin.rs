@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use domain::{jobs, service::integrity};
 use poem::web::Data;
 use poem_openapi::{
-    Object, OpenApi,
+    ApiResponse, Object, OpenApi,
     param::{Path, Query},
     payload::Json,
 };
@@ -88,7 +88,8 @@ pub struct IntegrityCheck {
     pub started_at: DateTime<Utc>,
     /// When the check ended.
     pub finished_at: DateTime<Utc>,
-    /// Who or what ran it: `command line` (`rabfang audit verify`) or `worker (daily)`.
+    /// Who or what ran it: `command line` (`rabfang audit verify`), `worker (daily)`, or
+    /// `worker, asked by account N` (`verify_integrity`).
     pub checked_by: String,
     /// `true` when nothing was found changed.
     pub ok: bool,
@@ -135,6 +136,13 @@ impl From<domain::entity::integrity_check::Model> for IntegrityCheck {
 pub struct IntegrityStatus {
     /// The latest run; `null` if none has run yet.
     pub last_check: Option<IntegrityCheck>,
+}
+
+#[derive(ApiResponse)]
+pub enum VerificationQueued {
+    /// The worker will verify shortly; see `get_integrity` for the result.
+    #[oai(status = 202)]
+    Accepted,
 }
 
 pub struct AdminApi;
@@ -208,5 +216,22 @@ impl AdminApi {
                 .await?
                 .into(),
         ))
+    }
+
+    /// Ask the worker to verify the audit trail and the published documents now
+    /// (administrators). The result appears in `get_integrity` and beside the job list once the
+    /// worker has run it; a verification already waiting or running answers the request.
+    #[oai(
+        path = "/admin/integrity/verify",
+        method = "post",
+        operation_id = "verify_integrity"
+    )]
+    async fn verify_integrity(
+        &self,
+        state: Data<&AppState>,
+        auth: SignedIn,
+    ) -> ApiResult<VerificationQueued> {
+        integrity::request_verification(&state.ctx.db, Some(&auth.0)).await?;
+        Ok(VerificationQueued::Accepted)
     }
 }

@@ -10,7 +10,7 @@ pub struct Model {
     pub id: i64,
     pub started_at: i64,
     pub finished_at: i64,
-    /// Who or what ran it: `command line`, `worker (daily)`, `account 7`.
+    /// Who or what ran it: `command line`, `worker (daily)`, `worker, asked by account 7`.
     pub checked_by: String,
     pub ok: bool,
     pub events_verified: i64,

@@ -44,9 +44,13 @@ const DOCUMENT_PAGE: u64 = 50;
 /// Problems kept in a stored result; the counts stay exact.
 const MAX_PROBLEMS: usize = 100;
 
-/// `verify_integrity`: the worker's daily verification.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct VerifyIntegrityJob {}
+/// `verify_integrity`: the worker's daily verification, or one an administrator asked for.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct VerifyIntegrityJob {
+    /// The administrator who asked; `None` for the daily run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_by: Option<i64>,
+}
 
 impl JobPayload for VerifyIntegrityJob {
     const KIND: &'static str = "verify_integrity";
@@ -498,6 +502,29 @@ pub async fn enqueue_if_due(db: &Db) -> DomainResult<bool> {
     if now - since < DAY_MS {
         return Ok(false);
     }
+    enqueue_once(db, VerifyIntegrityJob::default()).await
+}
+
+/// Queues a verification (administrators); the worker runs it and records it as theirs. A
+/// verification already waiting or running answers the request instead.
+pub async fn request_verification(db: &Db, actor: Option<&Actor>) -> DomainResult<()> {
+    let Some(admin) = actor.filter(|a| a.role == Role::Admin) else {
+        return Err(DomainError::Forbidden(
+            "only administrators run integrity checks".into(),
+        ));
+    };
+    enqueue_once(
+        db,
+        VerifyIntegrityJob {
+            requested_by: Some(admin.account_id),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Queues `job` unless a verification is waiting or running; true if it was queued.
+async fn enqueue_once(db: &Db, job: VerifyIntegrityJob) -> DomainResult<bool> {
     let tx = db.write().await?;
     if tx.get_database_backend() == DbBackend::Postgres {
         // Two workers ticking at once would both find no pending job; the lock orders them.
@@ -513,7 +540,7 @@ pub async fn enqueue_if_due(db: &Db) -> DomainResult<bool> {
     if waiting > 0 {
         return Ok(false);
     }
-    crate::jobs::enqueue(&*tx, &VerifyIntegrityJob {}).await?;
+    crate::jobs::enqueue(&*tx, &job).await?;
     tx.commit().await?;
     Ok(true)
 }
