@@ -345,11 +345,12 @@ async fn audit_verify(ctx: &Context) -> anyhow::Result<()> {
         println!("... and {} more problems", v.more_problems);
     }
     let first = &v.problems[0];
+    let problems = v.problems.len() as u64 + v.more_problems;
     anyhow::bail!(
-        "integrity check failed: {} of {} audit events broken, {} problems in all; first: {first}",
+        "integrity check failed: {} of {} audit events broken, {problems} problem{} in all; first: {first}",
         v.broken_events,
         v.events_verified,
-        v.problems.len() as u64 + v.more_problems
+        if problems == 1 { "" } else { "s" }
     )
 }
 

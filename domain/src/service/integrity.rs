@@ -92,6 +92,8 @@ pub struct ChainReport {
     pub broken: u64,
     pub first_broken: Option<audit_event::Model>,
     pub problems: Vec<Problem>,
+    /// More problems than were kept.
+    pub more_problems: u64,
 }
 
 /// A whole verification.
@@ -214,16 +216,21 @@ pub async fn verify_chain<C: ConnectionTrait>(
         });
     }
     if !head_seen {
-        report.problems.push(Problem {
-            kind: "audit_chain_head".into(),
-            id: 1,
-            subject: format!("{head_length} events"),
-            message: format!(
-                "the chain head counts {head_length} events but only {} are stored: events were removed",
-                report.verified
-            ),
-        });
+        push(
+            &mut report.problems,
+            &mut more,
+            Problem {
+                kind: "audit_chain_head".into(),
+                id: 1,
+                subject: format!("{head_length} events"),
+                message: format!(
+                    "the chain head counts {head_length} events but only {} are stored: events were removed",
+                    report.verified
+                ),
+            },
+        );
     }
+    report.more_problems = more;
     Ok(report)
 }
 
@@ -370,7 +377,7 @@ pub async fn verify<C: ConnectionTrait>(
         ..Default::default()
     };
     let base = chain.verified;
-    let mut more = 0;
+    let mut more = chain.more_problems;
     let mut after = None;
     loop {
         let mut query = report::Entity::find()
