@@ -234,8 +234,15 @@ pub async fn load(ctx: &Context) -> anyhow::Result<DemoReport> {
         .await?;
         for v in &seed.versions[1..] {
             let text = body(&v.file).with_context(|| format!("demo file {}", v.file))?;
-            drafts::add_version(&ctx.db, &officer, view.draft.id, text, v.changelog.clone())
-                .await?;
+            drafts::add_version(
+                &ctx.db,
+                &officer,
+                view.draft.id,
+                text,
+                v.changelog.clone(),
+                None,
+            )
+            .await?;
         }
         report.drafts += 1;
         report.comments += open_consultation(

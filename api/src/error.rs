@@ -86,9 +86,10 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
         ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        ErrorCode::ConsultationNotOpen | ErrorCode::InvalidState | ErrorCode::Conflict => {
-            StatusCode::CONFLICT
-        }
+        ErrorCode::ConsultationNotOpen
+        | ErrorCode::InvalidState
+        | ErrorCode::Conflict
+        | ErrorCode::NoChange => StatusCode::CONFLICT,
         ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::SearchUnavailable | ErrorCode::DbBusy => StatusCode::SERVICE_UNAVAILABLE,
@@ -111,7 +112,7 @@ pub enum ApiError {
     /// `not_found`: no such object, or not one the caller may see.
     #[oai(status = 404, content_type = "application/problem+json")]
     NotFound(Json<Problem>),
-    /// `consultation_not_open`, `invalid_state` or `conflict`: the object's state does not allow this now.
+    /// `consultation_not_open`, `invalid_state` or `conflict`: the object's state does not allow this now; `no_change`: the request would store nothing new (a draft version identical to the latest).
     #[oai(status = 409, content_type = "application/problem+json")]
     Conflict(Json<Problem>),
     /// `payload_too_large`: the body, or a text inside it, is over its size limit.

@@ -26,6 +26,7 @@ pub enum ErrorCode {
     SearchUnavailable,
     DbBusy,
     Internal,
+    NoChange,
 }
 
 impl ErrorCode {
@@ -49,6 +50,7 @@ impl ErrorCode {
         ErrorCode::SearchUnavailable,
         ErrorCode::DbBusy,
         ErrorCode::Internal,
+        ErrorCode::NoChange,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +73,7 @@ impl ErrorCode {
             ErrorCode::SearchUnavailable => "search_unavailable",
             ErrorCode::DbBusy => "db_busy",
             ErrorCode::Internal => "internal",
+            ErrorCode::NoChange => "no_change",
         }
     }
 }
@@ -123,6 +126,9 @@ pub enum DomainError {
     Conflict(String),
     #[error("this Idempotency-Key was already used with a different request")]
     IdempotencyKeyReused,
+    /// The request would store nothing new (e.g. a version identical to the latest).
+    #[error("{0}")]
+    NoChange(String),
     #[error("{what} is larger than the limit of {limit} bytes")]
     PayloadTooLarge { what: &'static str, limit: usize },
     #[error("the database is busy or unavailable; try again shortly")]
@@ -144,6 +150,7 @@ impl DomainError {
             DomainError::InvalidState(_) => ErrorCode::InvalidState,
             DomainError::Conflict(_) => ErrorCode::Conflict,
             DomainError::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
+            DomainError::NoChange(_) => ErrorCode::NoChange,
             DomainError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
             DomainError::DbBusy => ErrorCode::DbBusy,
             DomainError::SearchUnavailable => ErrorCode::SearchUnavailable,

@@ -14,6 +14,7 @@ mod m20261122_000004_unique_evaluation_requests;
 mod m20261122_000005_add_terms_version;
 mod m20261122_000006_unique_reports;
 mod m20261130_000001_add_confirmation_sent_at;
+mod m20261130_000002_add_integrity_checks;
 mod m20261130_000003_add_consultation_announced_at;
 
 /// Applies and rolls back the schema, in order.
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_add_terms_version::Migration),
             Box::new(m20261122_000006_unique_reports::Migration),
             Box::new(m20261130_000001_add_confirmation_sent_at::Migration),
+            Box::new(m20261130_000002_add_integrity_checks::Migration),
             Box::new(m20261130_000003_add_consultation_announced_at::Migration),
         ]
     }

@@ -40,6 +40,7 @@ fn the_list_of_error_codes_is_stable() {
             "search_unavailable",
             "db_busy",
             "internal",
+            "no_change",
         ]
     );
     // Every code is documented for API users.

@@ -12,6 +12,8 @@ mod dispositions;
 mod drafts;
 mod errors;
 mod health;
+mod idempotency;
+mod integrity;
 mod intake;
 mod jobs;
 mod laws;

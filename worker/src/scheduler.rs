@@ -2,7 +2,8 @@
 //! before) or have just closed, and enqueues one `consultation_event` job for each moment.
 //! Each moment is claimed with a conditional UPDATE of its `*_processed_at` column in the same
 //! transaction as the job, so however many workers run the scheduler, each event is enqueued
-//! exactly once. It also raises the five-yearly evaluation reminders of laws in force.
+//! exactly once. It also raises the five-yearly evaluation reminders of laws in force, and
+//! queues the daily integrity verification (`verify_integrity`), which it does not count.
 
 use domain::{
     Context,
@@ -77,5 +78,6 @@ pub async fn tick(ctx: &Context) -> anyhow::Result<usize> {
         }
     }
     enqueued += domain::service::laws::raise_due_reminders(&ctx.db).await?;
+    domain::service::integrity::enqueue_if_due(&ctx.db).await?;
     Ok(enqueued)
 }

@@ -1,8 +1,8 @@
 use chrono::{DateTime, Utc};
-use domain::jobs;
+use domain::{jobs, service::integrity};
 use poem::web::Data;
 use poem_openapi::{
-    Object, OpenApi,
+    ApiResponse, Object, OpenApi,
     param::{Path, Query},
     payload::Json,
 };
@@ -59,13 +59,98 @@ pub struct JobPage {
     pub items: Vec<Job>,
     /// Pass as `cursor` to get the next page; `null` on the last page.
     pub next_cursor: Option<String>,
+    /// The last verification of the audit trail and the published documents (the same as
+    /// `get_integrity`); `null` if none has run yet.
+    pub last_integrity_check: Option<IntegrityCheck>,
+}
+
+/// Something found changed by an integrity check.
+#[derive(Debug, Object)]
+pub struct IntegrityProblem {
+    /// `audit_event`, `audit_chain_head`, `hearing_summary` (a published report) or
+    /// `impact_assessment`.
+    pub kind: String,
+    /// The id of that row (for `audit_chain_head`, always 1).
+    pub id: i64,
+    /// What the row is about: for an audit event its action and entity, such as
+    /// `draft.update on draft 3`; for a document the consultation or draft it belongs to.
+    pub subject: String,
+    /// What is wrong, in English.
+    pub message: String,
+}
+
+/// One run of the integrity verification (`rabfang audit verify`, or the worker's daily run):
+/// the audit trail's hash chain is walked, and every published hearing summary and impact
+/// assessment is checked against its content hash.
+#[derive(Debug, Object)]
+pub struct IntegrityCheck {
+    /// When the check began.
+    pub started_at: DateTime<Utc>,
+    /// When the check ended.
+    pub finished_at: DateTime<Utc>,
+    /// Who or what ran it: `command line` (`rabfang audit verify`), `worker (daily)`, or
+    /// `worker, asked by account N` (`verify_integrity`).
+    pub checked_by: String,
+    /// `true` when nothing was found changed.
+    pub ok: bool,
+    /// Audit events walked.
+    pub events_verified: i64,
+    /// Audit events that do not match their hash or do not link to the one before.
+    pub broken_events: i64,
+    /// Published hearing summaries and impact assessments checked.
+    pub documents_checked: i64,
+    /// The first problem found, as a sentence (the first broken audit event, if any, comes
+    /// first); `null` when `ok`.
+    pub first_problem: Option<String>,
+    /// The problems found (at most 100), in the order found.
+    pub problems: Vec<IntegrityProblem>,
+}
+
+impl From<domain::entity::integrity_check::Model> for IntegrityCheck {
+    fn from(c: domain::entity::integrity_check::Model) -> Self {
+        let problems = integrity::problems_of(&c)
+            .into_iter()
+            .map(|p| IntegrityProblem {
+                kind: p.kind,
+                id: p.id,
+                subject: p.subject,
+                message: p.message,
+            })
+            .collect();
+        IntegrityCheck {
+            started_at: time(c.started_at),
+            finished_at: time(c.finished_at),
+            checked_by: c.checked_by,
+            ok: c.ok,
+            events_verified: c.events_verified,
+            broken_events: c.broken_events,
+            documents_checked: c.documents_checked,
+            first_problem: c.first_problem,
+            problems,
+        }
+    }
+}
+
+/// The last integrity verification, if any.
+#[derive(Debug, Object)]
+pub struct IntegrityStatus {
+    /// The latest run; `null` if none has run yet.
+    pub last_check: Option<IntegrityCheck>,
+}
+
+#[derive(ApiResponse)]
+pub enum VerificationQueued {
+    /// The worker will verify shortly; see `get_integrity` for the result.
+    #[oai(status = 202)]
+    Accepted,
 }
 
 pub struct AdminApi;
 
 #[OpenApi(prefix_path = "/api/v1", tag = "Tag::Admin")]
 impl AdminApi {
-    /// List background jobs (administrators), e.g. `state=failed` to see what needs attention.
+    /// List background jobs (administrators), e.g. `state=failed` to see what needs attention,
+    /// with the result of the last integrity verification.
     #[oai(path = "/admin/jobs", method = "get", operation_id = "list_jobs")]
     async fn list_jobs(
         &self,
@@ -86,9 +171,31 @@ impl AdminApi {
             page(limit.0, cursor.0.as_deref())?,
         )
         .await?;
+        let last = integrity::last_check(&state.ctx.db.conn, Some(&auth.0)).await?;
         Ok(Json(JobPage {
             items: page.items.into_iter().map(Job::from).collect(),
             next_cursor: page.next_cursor,
+            last_integrity_check: last.map(IntegrityCheck::from),
+        }))
+    }
+
+    /// The result of the last integrity verification (administrators): whether the audit
+    /// trail's hash chain and the published hearing summaries and impact assessments were found
+    /// as written, and if not, what broke first. `rabfang audit verify` runs it, and the worker
+    /// runs it daily.
+    #[oai(
+        path = "/admin/integrity",
+        method = "get",
+        operation_id = "get_integrity"
+    )]
+    async fn integrity(
+        &self,
+        state: Data<&AppState>,
+        auth: SignedIn,
+    ) -> ApiResult<Json<IntegrityStatus>> {
+        let last = integrity::last_check(&state.ctx.db.conn, Some(&auth.0)).await?;
+        Ok(Json(IntegrityStatus {
+            last_check: last.map(IntegrityCheck::from),
         }))
     }
 
@@ -109,5 +216,22 @@ impl AdminApi {
                 .await?
                 .into(),
         ))
+    }
+
+    /// Ask the worker to verify the audit trail and the published documents now
+    /// (administrators). The result appears in `get_integrity` and beside the job list once the
+    /// worker has run it; a verification already waiting or running answers the request.
+    #[oai(
+        path = "/admin/integrity/verify",
+        method = "post",
+        operation_id = "verify_integrity"
+    )]
+    async fn verify_integrity(
+        &self,
+        state: Data<&AppState>,
+        auth: SignedIn,
+    ) -> ApiResult<VerificationQueued> {
+        integrity::request_verification(&state.ctx.db, Some(&auth.0)).await?;
+        Ok(VerificationQueued::Accepted)
     }
 }

@@ -9,7 +9,7 @@ use domain::{
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, Enum, Object, OpenApi,
-    param::{Path, Query},
+    param::{Header, Path, Query},
     payload::Json,
 };
 
@@ -320,7 +320,8 @@ pub enum CreatedDraft {
 
 #[derive(ApiResponse)]
 pub enum CreatedVersion {
-    /// The version was published.
+    /// The version was published. A retry with the same `Idempotency-Key` and body answers
+    /// with the same version.
     #[oai(status = 201)]
     Created(Json<Version>),
 }
@@ -462,7 +463,9 @@ impl DraftsApi {
         ))
     }
 
-    /// Publish a new version of a draft's text. The first version makes the draft public.
+    /// Publish a new version of a draft's text. The first version makes the draft public. A
+    /// text identical to the latest version's is refused with `409 no_change` (nothing is
+    /// stored), so a repeated request never publishes the same text twice.
     #[oai(
         path = "/drafts/:id/versions",
         method = "post",
@@ -473,11 +476,24 @@ impl DraftsApi {
         state: Data<&AppState>,
         auth: SignedIn,
         id: Path<i64>,
+        /// Any unique string (up to 255 ASCII characters) chosen by the client. Retrying with
+        /// the same key and body replays the first answer (the same version) instead of
+        /// refusing it as `no_change`; the same key with a different body is refused with
+        /// `idempotency_key_reused`.
+        #[oai(name = "Idempotency-Key")]
+        idempotency_key: Header<Option<String>>,
         body: JsonBody<CreateVersion>,
     ) -> ApiResult<CreatedVersion> {
         let b = body.0;
-        let version =
-            drafts::add_version(&state.ctx.db, &auth.0, id.0, b.body_markdown, b.changelog).await?;
+        let version = drafts::add_version(
+            &state.ctx.db,
+            &auth.0,
+            id.0,
+            b.body_markdown,
+            b.changelog,
+            idempotency_key.0,
+        )
+        .await?;
         Ok(CreatedVersion::Created(Json(version.into())))
     }
 

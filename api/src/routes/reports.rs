@@ -3,7 +3,7 @@ use domain::{DomainError, service::reports, stats::Statistics};
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
-    param::Path,
+    param::{Header, Path},
     payload::{Html, Json},
 };
 
@@ -84,7 +84,8 @@ pub struct ReportsApi;
 #[OpenApi(prefix_path = "/api/v1", tag = "Tag::Consultations")]
 impl ReportsApi {
     /// Ask the worker to compile (or recompile) the hearing summary of a closed consultation
-    /// (officers of the draft's agency).
+    /// (officers of the draft's agency). One waiting compile answers every request made before
+    /// it runs: repeating the request does not queue more work.
     #[oai(
         path = "/consultations/:id/report/compile",
         method = "post",
@@ -95,8 +96,13 @@ impl ReportsApi {
         state: Data<&AppState>,
         auth: SignedIn,
         id: Path<i64>,
+        /// Any unique string (up to 255 ASCII characters) chosen by the client. Retrying with
+        /// the same key replays the first answer; the same key for another request is refused
+        /// with `idempotency_key_reused`.
+        #[oai(name = "Idempotency-Key")]
+        idempotency_key: Header<Option<String>>,
     ) -> ApiResult<CompileAccepted> {
-        reports::request_compile(&state.ctx.db, &auth.0, id.0).await?;
+        reports::request_compile(&state.ctx.db, &auth.0, id.0, idempotency_key.0).await?;
         Ok(CompileAccepted::Accepted)
     }
 

@@ -15,6 +15,7 @@ pub mod draft_version;
 pub mod evaluation_request;
 pub mod idempotency_key;
 pub mod impact_assessment;
+pub mod integrity_check;
 pub mod job;
 pub mod law_in_force;
 pub mod report;

@@ -11,7 +11,7 @@ use sea_orm::{
 };
 
 use super::{
-    agencies,
+    agencies, idempotency,
     page::{Page, PageRequest},
     validate::Checks,
 };
@@ -502,27 +502,76 @@ pub async fn update_draft(
     Ok(view)
 }
 
+/// Publishes a new version of a draft's text. A text identical to the latest version's is
+/// refused as `no_change`. With an `Idempotency-Key`, a retry of the same request answers the
+/// version it created, and another request with the key is refused.
 pub async fn add_version(
     db: &Db,
     actor: &Actor,
     id: i64,
     body_markdown: String,
     changelog: Option<String>,
+    idempotency_key: Option<String>,
 ) -> DomainResult<draft_version::Model> {
     let mut checks = Checks::new();
+    idempotency::check_key(&mut checks, idempotency_key.as_deref());
     let changelog = checks.optional_text("changelog", changelog.as_deref(), 5000);
     checks.finish()?;
+    let request_hash = idempotency::request_hash(
+        "create_version",
+        serde_json::json!([id, body_markdown, changelog]),
+    );
     let body = render_body(body_markdown).await?;
     let tx = db.write().await?;
+    // Taken first: it orders this transaction after every other audited write (on PostgreSQL
+    // too, where it is a row lock), so the checks below see the versions committed before it
+    // and parallel identical requests store one version.
+    let mut chain = AuditChain::lock(&*tx).await?;
+    if let Some(key) = &idempotency_key
+        && let Some(saved) = idempotency::replay(&*tx, actor.account_id, key, &request_hash).await?
+    {
+        let version_id: i64 = saved
+            .parse()
+            .map_err(|_| anyhow::anyhow!("a saved version id is not a number: {saved}"))?;
+        return draft_version::Entity::find_by_id(version_id)
+            .one(&*tx)
+            .await?
+            .ok_or_else(|| {
+                anyhow::anyhow!("the version of a saved idempotency key is missing").into()
+            });
+    }
     let draft = find_managed(&*tx, actor, id).await?;
     if draft.status == DraftStatus::Withdrawn.as_str() {
         return Err(DomainError::InvalidState(
             "a withdrawn draft takes no new versions".into(),
         ));
     }
-    let mut chain = AuditChain::lock(&*tx).await?;
+    if let Some(latest) = draft.current_version {
+        let same = draft_version::Entity::find()
+            .filter(draft_version::Column::DraftId.eq(draft.id))
+            .filter(draft_version::Column::Number.eq(latest))
+            .one(&*tx)
+            .await?
+            .is_some_and(|v| v.body_markdown == body.markdown);
+        if same {
+            return Err(DomainError::NoChange(format!(
+                "the text is identical to version {latest}; no version was added"
+            )));
+        }
+    }
     let draft_id = draft.id;
     let (_, version) = insert_version(&*tx, &mut chain, actor, draft, body, changelog).await?;
+    if let Some(key) = &idempotency_key {
+        idempotency::store(
+            &*tx,
+            actor.account_id,
+            key,
+            &request_hash,
+            201,
+            &version.id.to_string(),
+        )
+        .await?;
+    }
     index::enqueue(&*tx, IndexTarget::Draft(draft_id)).await?;
     chain.finish(&*tx).await?;
     tx.commit().await?;

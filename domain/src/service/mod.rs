@@ -11,6 +11,8 @@ pub mod consultations;
 pub mod counting;
 pub mod dispositions;
 pub mod drafts;
+pub mod idempotency;
+pub mod integrity;
 pub mod laws;
 pub mod page;
 pub mod reports;

@@ -7,11 +7,12 @@
 use std::fmt::Write as _;
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, Set,
+    Statement,
     sea_query::{Expr, OnConflict},
 };
 
-use super::{agencies, clusters, consultations, dispositions, drafts};
+use super::{agencies, clusters, consultations, dispositions, drafts, idempotency};
 use crate::{
     audit::{self, AuditRecord, sha256_hex},
     db::Db,
@@ -33,6 +34,13 @@ pub struct CompileReportJob {
 
 impl JobPayload for CompileReportJob {
     const KIND: &'static str = "compile_report";
+}
+
+impl CompileReportJob {
+    /// One waiting compile per consultation.
+    pub fn dedupe_key(&self) -> String {
+        format!("compile_report:{}", self.consultation_id)
+    }
 }
 
 fn thai_time(ms: i64) -> String {
@@ -375,15 +383,49 @@ async fn managed_closed<C: ConnectionTrait>(
 }
 
 /// Asks the worker to compile the summary (officers of the agency, after the hearing closed).
-pub async fn request_compile(db: &Db, actor: &Actor, consultation_id: i64) -> DomainResult<()> {
+/// One waiting compile covers every request made before it runs, so repeated or parallel
+/// requests queue one job (a compile already running may have read the data before the
+/// request, so it does not count). With an `Idempotency-Key`, a retry replays the first answer
+/// and the same key for another consultation is refused.
+pub async fn request_compile(
+    db: &Db,
+    actor: &Actor,
+    consultation_id: i64,
+    idempotency_key: Option<String>,
+) -> DomainResult<()> {
+    let mut checks = super::validate::Checks::new();
+    idempotency::check_key(&mut checks, idempotency_key.as_deref());
+    checks.finish()?;
+    let request_hash =
+        idempotency::request_hash("compile_report", serde_json::json!([consultation_id]));
     let tx = db.write().await?;
+    if tx.get_database_backend() == DbBackend::Postgres {
+        // Orders parallel requests for one consultation, so the second sees the first's job.
+        tx.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id FROM consultations WHERE id = $1 FOR UPDATE",
+            [consultation_id.into()],
+        ))
+        .await?;
+    }
+    if let Some(key) = &idempotency_key
+        && idempotency::replay(&*tx, actor.account_id, key, &request_hash)
+            .await?
+            .is_some()
+    {
+        return Ok(());
+    }
     let c = managed_closed(&*tx, actor, consultation_id).await?;
     if c.summary_published_at.is_some() {
         return Err(DomainError::InvalidState(
             "the hearing summary is already published".into(),
         ));
     }
-    jobs::enqueue(&*tx, &CompileReportJob { consultation_id }).await?;
+    let job = CompileReportJob { consultation_id };
+    jobs::enqueue_unique(&*tx, &job, &job.dedupe_key()).await?;
+    if let Some(key) = &idempotency_key {
+        idempotency::store(&*tx, actor.account_id, key, &request_hash, 202, "").await?;
+    }
     tx.commit().await?;
     Ok(())
 }

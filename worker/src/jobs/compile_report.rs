@@ -10,10 +10,15 @@ use domain::{
 };
 
 pub async fn run(ctx: &Context, batch: &[job::Model]) -> anyhow::Result<()> {
+    // Jobs for the same consultation in one batch are answered by one compile.
+    let mut consultations = std::collections::BTreeSet::new();
     for j in batch {
         let payload: CompileReportJob = serde_json::from_str(&j.payload)
             .with_context(|| format!("job {} has a bad payload", j.id))?;
-        match reports::compile(&ctx.db, payload.consultation_id).await {
+        consultations.insert(payload.consultation_id);
+    }
+    for consultation_id in consultations {
+        match reports::compile(&ctx.db, consultation_id).await {
             Ok(_) | Err(DomainError::InvalidState(_)) | Err(DomainError::NotFound(_)) => {}
             Err(e) => return Err(anyhow::anyhow!("compiling the hearing summary: {e:?}")),
         }

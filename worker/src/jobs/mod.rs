@@ -6,7 +6,7 @@ use domain::{
     entity::job,
     jobs::{AggregateJob, ConsultationEventJob, JobPayload, MailJob, RefreshTermsJob},
     search::indexing::{IndexTarget, SearchReindexJob},
-    service::reports::CompileReportJob,
+    service::{integrity::VerifyIntegrityJob, reports::CompileReportJob},
 };
 
 pub mod aggregate;
@@ -18,6 +18,7 @@ pub mod refresh_terms;
 pub mod search_index;
 pub mod search_reindex;
 pub mod send_mail;
+pub mod verify_integrity;
 
 /// Runs a batch of jobs of one kind. An unknown kind fails (the jobs are kept, not dropped).
 pub async fn run(ctx: &Context, kind: &str, jobs: &[job::Model]) -> anyhow::Result<()> {
@@ -29,6 +30,7 @@ pub async fn run(ctx: &Context, kind: &str, jobs: &[job::Model]) -> anyhow::Resu
         MailJob::KIND => send_mail::run(ctx, jobs).await,
         CompileReportJob::KIND => compile_report::run(ctx, jobs).await,
         RefreshTermsJob::KIND => refresh_terms::run(ctx, jobs).await,
+        VerifyIntegrityJob::KIND => verify_integrity::run(ctx, jobs).await,
         other => anyhow::bail!("no handler for job kind `{other}`"),
     }
 }

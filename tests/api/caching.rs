@@ -1,0 +1,94 @@
+//! HTTP caching of reads: `ETag`, `304 Not Modified` and `Cache-Control`.
+
+use reqwest::StatusCode;
+use serde_json::json;
+use tests::spawn_app;
+
+#[tokio::test]
+async fn public_reads_carry_an_etag_and_answer_304_until_they_change() {
+    let app = spawn_app().await;
+    app.agency("cache").await;
+    let officer = app.user("officer", Some("cache")).await;
+    let draft = app.published_draft(&officer).await;
+    let now = chrono::Utc::now();
+    let r = app
+        .post(
+            &format!("/api/v1/drafts/{draft}/consultations"),
+            Some(&officer),
+            &json!({"kind": "draft", "opens_at": (now + chrono::Duration::days(1)).to_rfc3339(), "closes_at": (now + chrono::Duration::days(30)).to_rfc3339()}),
+        )
+        .await;
+    let id = r.body["id"].as_i64().unwrap();
+    let url = app.url(&format!("/api/v1/consultations/{id}"));
+    let first = app.client.get(&url).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let etag = first.headers()["etag"].to_str().unwrap().to_string();
+    assert!(etag.starts_with('"') && etag.len() > 10, "{etag}");
+    let cache_control = first.headers()["cache-control"].to_str().unwrap();
+    assert!(cache_control.starts_with("public, max-age="), "{cache_control}");
+    let body = first.text().await.unwrap();
+
+    let again = app
+        .client
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+    assert!(again.text().await.unwrap().is_empty());
+
+    // The same body gives the same tag; a change gives another one.
+    let same = app.client.get(&url).send().await.unwrap();
+    assert_eq!(same.headers()["etag"].to_str().unwrap(), etag);
+    let r = app
+        .patch(
+            &format!("/api/v1/consultations/{id}"),
+            Some(&officer),
+            &json!({"opens_at": (now + chrono::Duration::days(2)).to_rfc3339(), "closes_at": (now + chrono::Duration::days(30)).to_rfc3339()}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let changed = app
+        .client
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert_ne!(changed.headers()["etag"].to_str().unwrap(), etag);
+    assert_ne!(changed.text().await.unwrap(), body);
+
+    // A signed-in read is private to its reader; health checks are never cached; errors get
+    // no tag.
+    let mine = app
+        .client
+        .get(&url)
+        .bearer_auth(&officer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        mine.headers()["cache-control"].to_str().unwrap(),
+        "private, no-cache"
+    );
+    assert!(
+        mine.headers()["vary"]
+            .to_str()
+            .unwrap()
+            .contains("Authorization")
+    );
+    let health = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.headers()["cache-control"].to_str().unwrap(), "no-store");
+    assert!(health.headers().get("etag").is_none());
+    let missing = app
+        .client
+        .get(app.url("/api/v1/consultations/999999"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(missing.headers().get("etag").is_none());
+}
