@@ -53,8 +53,8 @@ pub async fn register(db: &Db, actor: &Actor, input: NewLaw) -> DomainResult<law
         ));
     }
     let mut checks = Checks::new();
-    let title_th = checks.text("title_th", &input.title_th, 500);
-    let title_en = checks.optional_text("title_en", input.title_en.as_deref(), 500);
+    let title_th = checks.title("title_th", &input.title_th, 500);
+    let title_en = checks.optional_title("title_en", input.title_en.as_deref(), 500);
     let law_type = checks.one_of(
         "law_type",
         &input.law_type,
