@@ -18,6 +18,8 @@ pub mod body;
 pub mod cli;
 pub mod demo;
 pub mod error;
+pub mod hardening;
+pub mod listener;
 pub mod routes;
 pub mod site;
 
@@ -45,6 +47,10 @@ pub fn app(ctx: Context) -> BoxEndpoint<'static> {
     let service = api_service(&ctx.settings.public_url);
     let spec = service.spec_endpoint();
     let docs = service.swagger_ui();
+    let allow = hardening::AllowTable::new(
+        routes::api(),
+        &[("/static/*", &[poem::http::Method::GET])],
+    );
     Route::new()
         .at("/openapi.json", spec)
         .nest("/docs", docs)
@@ -53,6 +59,7 @@ pub fn app(ctx: Context) -> BoxEndpoint<'static> {
         .with(auth::Authenticate)
         .data(AppState { ctx })
         .catch_all_error(error::render_poem_error)
+        .with(hardening::Hardening::new(allow))
         .with(Tracing)
         .into_endpoint()
         .boxed()
@@ -86,7 +93,8 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send,
     ) -> anyhow::Result<()> {
-        Server::new_with_acceptor(self.acceptor)
+        // hyper's own answers to unreadable requests become problems too (see `listener`).
+        Server::new_with_acceptor(listener::ProblemAcceptor(self.acceptor))
             .run_with_graceful_shutdown(app(self.ctx), shutdown, Some(Duration::from_secs(10)))
             .await
             .context("serving HTTP")

@@ -26,6 +26,12 @@ pub enum ErrorCode {
     SearchUnavailable,
     DbBusy,
     Internal,
+    /// The request line or headers could not be read as HTTP (answered below the router).
+    MalformedRequest,
+    /// The request target is longer than the server reads.
+    UriTooLong,
+    /// The request's headers are too many or too large.
+    HeadersTooLarge,
 }
 
 impl ErrorCode {
@@ -49,6 +55,9 @@ impl ErrorCode {
         ErrorCode::SearchUnavailable,
         ErrorCode::DbBusy,
         ErrorCode::Internal,
+        ErrorCode::MalformedRequest,
+        ErrorCode::UriTooLong,
+        ErrorCode::HeadersTooLarge,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +80,9 @@ impl ErrorCode {
             ErrorCode::SearchUnavailable => "search_unavailable",
             ErrorCode::DbBusy => "db_busy",
             ErrorCode::Internal => "internal",
+            ErrorCode::MalformedRequest => "malformed_request",
+            ErrorCode::UriTooLong => "uri_too_long",
+            ErrorCode::HeadersTooLarge => "headers_too_large",
         }
     }
 }
