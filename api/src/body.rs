@@ -165,8 +165,7 @@ fn more_unknown_fields<T: DeserializeOwned>(bytes: &[u8], first: &str) -> Vec<Fi
         let field = err.path().to_string();
         let segments: Vec<serde_path_to_error::Segment> = err.path().iter().cloned().collect();
         let message = err.into_inner().to_string();
-        if backticked(&message, "unknown field `").is_none() || !remove_at(&mut value, &segments)
-        {
+        if backticked(&message, "unknown field `").is_none() || !remove_at(&mut value, &segments) {
             break;
         }
         if !reported.contains(&field) {
@@ -196,9 +195,7 @@ fn remove_at(value: &mut serde_json::Value, path: &[serde_path_to_error::Segment
         current = next;
     }
     match (last, current) {
-        (Segment::Map { key }, serde_json::Value::Object(members)) => {
-            members.remove(key).is_some()
-        }
+        (Segment::Map { key }, serde_json::Value::Object(members)) => members.remove(key).is_some(),
         _ => false,
     }
 }

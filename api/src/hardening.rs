@@ -144,7 +144,11 @@ impl<E: Endpoint> Endpoint for HardeningEndpoint<E> {
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("text/html"));
+            .is_some_and(|ct| {
+                ct.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("text/html")
+            });
         let path = uri.path();
         let csp = if !is_html {
             OTHER_CSP

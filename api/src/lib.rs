@@ -47,10 +47,8 @@ pub fn app(ctx: Context) -> BoxEndpoint<'static> {
     let service = api_service(&ctx.settings.public_url);
     let spec = service.spec_endpoint();
     let docs = service.swagger_ui();
-    let allow = hardening::AllowTable::new(
-        routes::api(),
-        &[("/static/*", &[poem::http::Method::GET])],
-    );
+    let allow =
+        hardening::AllowTable::new(routes::api(), &[("/static/*", &[poem::http::Method::GET])]);
     Route::new()
         .at("/openapi.json", spec)
         .nest("/docs", docs)

@@ -188,18 +188,26 @@ mod tests {
         .unwrap();
         let (head, body) = out.split_once("\r\n\r\n").unwrap();
         assert!(head.starts_with("HTTP/1.1 414 URI Too Long\r\n"), "{head}");
-        assert!(head.contains("content-type: application/problem+json"), "{head}");
-        assert!(head.contains(&format!("content-length: {}", body.len())), "{head}");
-        assert!(head.contains("date: Mon, 30 Nov 2026 10:00:00 GMT"), "{head}");
+        assert!(
+            head.contains("content-type: application/problem+json"),
+            "{head}"
+        );
+        assert!(
+            head.contains(&format!("content-length: {}", body.len())),
+            "{head}"
+        );
+        assert!(
+            head.contains("date: Mon, 30 Nov 2026 10:00:00 GMT"),
+            "{head}"
+        );
         assert!(head.contains("x-content-type-options: nosniff"), "{head}");
         let problem: serde_json::Value = serde_json::from_str(body).unwrap();
         assert_eq!(problem["code"], "uri_too_long");
         assert_eq!(problem["status"], 414);
 
-        let out = rewrite(
-            "HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\n\r\n",
-        )
-        .unwrap();
+        let out =
+            rewrite("HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\n\r\n")
+                .unwrap();
         assert!(out.contains("\"code\":\"headers_too_large\""), "{out}");
         let out = rewrite("HTTP/1.0 400 Bad Request\r\nContent-Length: 0\r\n\r\n").unwrap();
         assert!(out.starts_with("HTTP/1.0 400 Bad Request\r\n"), "{out}");

@@ -327,7 +327,9 @@ mod tests {
             assert!(html.contains("แผนที่ map"), "{md} -> {html}");
         }
         // A local image inside the alt text of a foreign one, and the reverse.
-        let html = render_html("![a ![b](/b.png) c](https://x.example/a.png) ![d ![e](https://y.example/e.png)](/d.png)");
+        let html = render_html(
+            "![a ![b](/b.png) c](https://x.example/a.png) ![d ![e](https://y.example/e.png)](/d.png)",
+        );
         assert!(!html.contains("example"), "{html}");
         assert!(html.contains("src=\"/d.png\""), "{html}");
     }

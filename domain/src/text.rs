@@ -135,7 +135,10 @@ mod tests {
     #[test]
     fn thai_sara_am_written_in_two_parts_becomes_one() {
         assert_eq!(canonical("กําหนด"), "กำหนด");
-        assert_eq!(canonical("\u{0E01}\u{0E4D}\u{0E32}หนด"), "\u{0E01}\u{0E33}หนด");
+        assert_eq!(
+            canonical("\u{0E01}\u{0E4D}\u{0E32}หนด"),
+            "\u{0E01}\u{0E33}หนด"
+        );
         // A tone mark typed before or between the two parts ends up before sara am.
         assert_eq!(canonical("น\u{0E49}\u{0E4D}\u{0E32}"), "น้ำ");
         assert_eq!(canonical("น\u{0E4D}\u{0E49}\u{0E32}"), "น้ำ");

@@ -244,12 +244,7 @@ async fn every_unknown_field_of_a_body_is_named() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap(),
-                e["code"].as_str().unwrap(),
-            )
-        })
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
         .collect();
     fields.sort();
     assert_eq!(
@@ -277,7 +272,11 @@ async fn a_405_names_the_methods_of_its_path_in_allow() {
             .send()
             .await
             .unwrap();
-        assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        assert_eq!(
+            resp.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
         assert_eq!(
             resp.headers().get("allow").and_then(|v| v.to_str().ok()),
             Some(allow),

@@ -60,7 +60,9 @@ async fn decomposed_and_two_part_spellings_are_stored_composed_and_found_both_wa
     let r = app.get(&format!("/api/v1/drafts/{id}"), None).await;
     assert_eq!(r.body["title_en"], "Café Fees Notification", "{}", r.text);
     assert_eq!(r.body["title_th"], format!("ร่างประกาศ{KAMNOT}ค่าธรรมเนียม"));
-    let r = app.get(&format!("/api/v1/drafts/{id}/versions/1"), None).await;
+    let r = app
+        .get(&format!("/api/v1/drafts/{id}/versions/1"), None)
+        .await;
     let stored = r.body["body_markdown"].as_str().unwrap();
     assert!(stored.contains(&format!("ให้{KAMNOT}อัตรา")), "{stored}");
     assert!(stored.contains("Café"), "{stored}");

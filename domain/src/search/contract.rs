@@ -1162,7 +1162,10 @@ pub async fn unicode_spellings_find_each_other(index: &impl SearchIndex) {
     ] {
         let found = id_set(index, &query(q)).await;
         for id in ["draft-1", "draft-2"] {
-            assert!(found.contains(id), "query {q:?} did not find {id}: {found:?}");
+            assert!(
+                found.contains(id),
+                "query {q:?} did not find {id}: {found:?}"
+            );
         }
     }
     let hits = run(index, &query("Cafe\u{301}")).await.hits;

@@ -246,7 +246,9 @@ fn check_answers(
                 Some(t)
                     if crate::text::has_visible(&t)
                         && t.chars().count() <= 5000
-                        && !t.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) =>
+                        && !t
+                            .chars()
+                            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) =>
                 {
                     normal.text = Some(t.into_owned())
                 }

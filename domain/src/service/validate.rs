@@ -207,13 +207,21 @@ mod tests {
         let mut checks = Checks::new();
         assert_eq!(checks.text("body", " Cafe\u{301} ", 100), "Café");
         assert_eq!(checks.text("body", "กําหนด", 100), "กำหนด");
-        assert_eq!(checks.title("title_th", "น\u{0E4D}\u{0E49}\u{0E32}", 100), "น้ำ");
+        assert_eq!(
+            checks.title("title_th", "น\u{0E4D}\u{0E49}\u{0E32}", 100),
+            "น้ำ"
+        );
         assert!(checks.finish().is_ok());
     }
 
     #[test]
     fn a_required_text_of_invisible_characters_only_is_refused() {
-        for blank in ["\u{200B}", "\u{202E}", "\u{FEFF}\u{2060}", " \u{200B} \u{200D} "] {
+        for blank in [
+            "\u{200B}",
+            "\u{202E}",
+            "\u{FEFF}\u{2060}",
+            " \u{200B} \u{200D} ",
+        ] {
             assert_eq!(
                 codes(|c| {
                     c.text("body", blank, 100);
@@ -229,10 +237,12 @@ mod tests {
             [("short_period_reason".to_string(), "required")]
         );
         // Invisible characters inside visible text are the writer's business.
-        assert!(codes(|c| {
-            c.text("body", "ก\u{200B}ข", 100);
-        })
-        .is_empty());
+        assert!(
+            codes(|c| {
+                c.text("body", "ก\u{200B}ข", 100);
+            })
+            .is_empty()
+        );
     }
 
     #[test]
@@ -247,12 +257,14 @@ mod tests {
             );
         }
         // Direction marks are fine, and so are controls in ordinary texts.
-        assert!(codes(|c| {
-            c.title("title_en", "Act \u{200F}B.E.", 100);
-            c.text("body", "abc\u{202E}def", 100);
-            c.optional_title("title_en", Some("  "), 100);
-        })
-        .is_empty());
+        assert!(
+            codes(|c| {
+                c.title("title_en", "Act \u{200F}B.E.", 100);
+                c.text("body", "abc\u{202E}def", 100);
+                c.optional_title("title_en", Some("  "), 100);
+            })
+            .is_empty()
+        );
     }
 
     #[test]
