@@ -120,6 +120,36 @@ pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// `value` with every string inside it in [`canonical`] form, for structured input such as an
+/// impact assessment (through its JSON form, so no field can be forgotten).
+pub fn canonical_strings<T>(value: T) -> serde_json::Result<T>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    fn walk(v: &mut serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::String(s) => match canonical(s) {
+                Cow::Borrowed(_) => false,
+                Cow::Owned(c) => {
+                    *s = c;
+                    true
+                }
+            },
+            serde_json::Value::Array(items) => items.iter_mut().fold(false, |a, i| walk(i) | a),
+            serde_json::Value::Object(members) => {
+                members.values_mut().fold(false, |a, m| walk(m) | a)
+            }
+            _ => false,
+        }
+    }
+    let mut json = serde_json::to_value(&value)?;
+    if walk(&mut json) {
+        serde_json::from_value(json)
+    } else {
+        Ok(value)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +197,29 @@ mod tests {
         for text in ["a", "\u{200B}ก", "ำ", "\u{202E}abc", "1"] {
             assert!(has_visible(text), "{text:?}");
         }
+    }
+
+    #[test]
+    fn strings_inside_structures_are_canonical() {
+        #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+        struct Form {
+            title: String,
+            items: Vec<Option<String>>,
+            n: u32,
+        }
+        let form = Form {
+            title: "Cafe\u{301}".into(),
+            items: vec![Some("กําหนด".into()), None],
+            n: 3,
+        };
+        assert_eq!(
+            canonical_strings(form).unwrap(),
+            Form {
+                title: "Café".into(),
+                items: vec![Some("กำหนด".into()), None],
+                n: 3,
+            }
+        );
     }
 
     #[test]
