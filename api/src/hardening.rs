@@ -166,10 +166,10 @@ impl<E: Endpoint> Endpoint for HardeningEndpoint<E> {
             header::REFERRER_POLICY,
             HeaderValue::from_static(REFERRER_POLICY),
         );
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(csp),
-        );
+        // A page that sets its own policy (a stricter one, or one with a nonce) keeps it.
+        headers
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert_with(|| HeaderValue::from_static(csp));
         Ok(resp)
     }
 }
