@@ -109,9 +109,29 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for ProblemIo<T> {
         Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
     }
 
-    /// Not vectored, so that hyper hands over each answer's head in one contiguous write.
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        // hyper writes an automatic answer as one slice (a head without a body); anything
+        // else goes through untouched, still vectored.
+        let mut slices = bufs.iter().filter(|b| !b.is_empty());
+        let only = match (slices.next(), slices.next()) {
+            (Some(one), None) => Some(&**one),
+            _ => None,
+        };
+        let this = self.get_mut();
+        match only {
+            // While a replacement is being written, `poll_write` finishes it whatever it is given.
+            _ if this.replacing.is_some() => Pin::new(this).poll_write(cx, &[]),
+            Some(one) if replacement(one).is_some() => Pin::new(this).poll_write(cx, one),
+            _ => Pin::new(&mut this.inner).poll_write_vectored(cx, bufs),
+        }
+    }
+
     fn is_write_vectored(&self) -> bool {
-        false
+        self.inner.is_write_vectored()
     }
 }
 
