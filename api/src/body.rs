@@ -100,16 +100,15 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
             serde_json::error::Category::Data => {
                 if backticked(&message, "unknown field `").is_some() {
                     // For an unknown field, the path already ends with its name.
-                    let field = path;
-                    Problem::new(
-                        ErrorCode::UnknownField,
-                        format!("`{field}` is not a field of this request"),
-                    )
-                    .with_errors(vec![FieldError::new(
-                        field,
-                        "unknown_field",
-                        message,
-                    )])
+                    let mut errors = vec![FieldError::new(path, "unknown_field", message)];
+                    errors.extend(more_unknown_fields::<T>(bytes, &errors[0].field));
+                    let names: Vec<String> =
+                        errors.iter().map(|e| format!("`{}`", e.field)).collect();
+                    let detail = match names.as_slice() {
+                        [one] => format!("{one} is not a field of this request"),
+                        many => format!("{} are not fields of this request", many.join(", ")),
+                    };
+                    Problem::new(ErrorCode::UnknownField, detail).with_errors(errors)
                 } else if let Some(name) = backticked(&message, "missing field `") {
                     Problem::new(
                         ErrorCode::ValidationFailed,
@@ -144,6 +143,61 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
             }
         }
     })
+}
+
+/// Most unknown fields named in one answer.
+const MAX_UNKNOWN_FIELDS: usize = 50;
+
+/// serde stops at the first unknown field. To name them all, the body is parsed again as a
+/// JSON value, and each unknown field found is removed from it before the next attempt, until
+/// the value deserializes or fails for another reason (that one is reported once the unknown
+/// fields are fixed). `first` is the field already reported.
+fn more_unknown_fields<T: DeserializeOwned>(bytes: &[u8], first: &str) -> Vec<FieldError> {
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    let mut reported = vec![first.to_string()];
+    while reported.len() <= MAX_UNKNOWN_FIELDS {
+        let Err(err) = serde_path_to_error::deserialize::<_, T>(value.clone()) else {
+            break;
+        };
+        let field = err.path().to_string();
+        let segments: Vec<serde_path_to_error::Segment> = err.path().iter().cloned().collect();
+        let message = err.into_inner().to_string();
+        if backticked(&message, "unknown field `").is_none() || !remove_at(&mut value, &segments) {
+            break;
+        }
+        if !reported.contains(&field) {
+            reported.push(field.clone());
+            found.push(FieldError::new(field, "unknown_field", message));
+        }
+    }
+    found
+}
+
+/// Removes the member at `path` (whose last segment is the member's key) from `value`.
+fn remove_at(value: &mut serde_json::Value, path: &[serde_path_to_error::Segment]) -> bool {
+    use serde_path_to_error::Segment;
+    let Some((last, parents)) = path.split_last() else {
+        return false;
+    };
+    let mut current = value;
+    for segment in parents {
+        let next = match (segment, current) {
+            (Segment::Seq { index }, serde_json::Value::Array(items)) => items.get_mut(*index),
+            (Segment::Map { key }, serde_json::Value::Object(members)) => members.get_mut(key),
+            _ => None,
+        };
+        let Some(next) = next else {
+            return false;
+        };
+        current = next;
+    }
+    match (last, current) {
+        (Segment::Map { key }, serde_json::Value::Object(members)) => members.remove(key).is_some(),
+        _ => false,
+    }
 }
 
 fn backticked(message: &str, prefix: &str) -> Option<String> {
@@ -223,6 +277,30 @@ mod tests {
                 assert_eq!(p.errors[0].field, *field, "{body}");
                 assert_eq!(p.errors[0].code, *field_code, "{body}");
             }
+        }
+    }
+
+    #[test]
+    fn every_unknown_field_is_named() {
+        let body = r#"{"title": "x", "status": "enacted", "items": [{"n": 1, "id": 2}, {"n": 2}], "agency_id": 7}"#;
+        let p = parse::<Outer>(body.as_bytes()).unwrap_err();
+        assert_eq!(p.code, "unknown_field");
+        let mut fields: Vec<(&str, &str)> = p
+            .errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
+        fields.sort();
+        assert_eq!(
+            fields,
+            [
+                ("agency_id", "unknown_field"),
+                ("items[0].id", "unknown_field"),
+                ("status", "unknown_field"),
+            ]
+        );
+        for name in ["`status`", "`items[0].id`", "`agency_id`"] {
+            assert!(p.detail.contains(name), "{}", p.detail);
         }
     }
 }

@@ -80,7 +80,9 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::UnknownField
         | ErrorCode::HearingTooShort
         | ErrorCode::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorCode::MalformedJson => StatusCode::BAD_REQUEST,
+        ErrorCode::MalformedJson | ErrorCode::MalformedRequest => StatusCode::BAD_REQUEST,
+        ErrorCode::UriTooLong => StatusCode::URI_TOO_LONG,
+        ErrorCode::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
         ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
         ErrorCode::Forbidden => StatusCode::FORBIDDEN,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,

@@ -19,6 +19,8 @@ pub mod cli;
 pub mod demo;
 pub mod error;
 pub mod limits;
+pub mod hardening;
+pub mod listener;
 pub mod routes;
 pub mod site;
 
@@ -47,6 +49,8 @@ pub fn app(ctx: Context) -> BoxEndpoint<'static> {
     let spec = service.spec_endpoint();
     let docs = service.swagger_ui();
     let limits = std::sync::Arc::new(limits::Limits::new(&ctx.settings));
+    let allow =
+        hardening::AllowTable::new(routes::api(), &[("/static/*", &[poem::http::Method::GET])]);
     Route::new()
         .at("/openapi.json", spec)
         .nest("/docs", docs)
@@ -57,6 +61,7 @@ pub fn app(ctx: Context) -> BoxEndpoint<'static> {
         .data(AppState { ctx })
         .catch_all_error(error::render_poem_error)
         .around(limits::retry_after)
+        .with(hardening::Hardening::new(allow))
         .with(Tracing)
         .into_endpoint()
         .boxed()
@@ -90,7 +95,8 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send,
     ) -> anyhow::Result<()> {
-        Server::new_with_acceptor(self.acceptor)
+        // hyper's own answers to unreadable requests become problems too (see `listener`).
+        Server::new_with_acceptor(listener::ProblemAcceptor(self.acceptor))
             .run_with_graceful_shutdown(app(self.ctx), shutdown, Some(Duration::from_secs(10)))
             .await
             .context("serving HTTP")

@@ -27,6 +27,12 @@ pub enum ErrorCode {
     DbBusy,
     Internal,
     NoChange,
+    /// The request line or headers could not be read as HTTP (answered below the router).
+    MalformedRequest,
+    /// The request target is longer than the server reads.
+    UriTooLong,
+    /// The request's headers are too many or too large.
+    HeadersTooLarge,
 }
 
 impl ErrorCode {
@@ -51,6 +57,9 @@ impl ErrorCode {
         ErrorCode::DbBusy,
         ErrorCode::Internal,
         ErrorCode::NoChange,
+        ErrorCode::MalformedRequest,
+        ErrorCode::UriTooLong,
+        ErrorCode::HeadersTooLarge,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -74,6 +83,9 @@ impl ErrorCode {
             ErrorCode::DbBusy => "db_busy",
             ErrorCode::Internal => "internal",
             ErrorCode::NoChange => "no_change",
+            ErrorCode::MalformedRequest => "malformed_request",
+            ErrorCode::UriTooLong => "uri_too_long",
+            ErrorCode::HeadersTooLarge => "headers_too_large",
         }
     }
 }

@@ -8,6 +8,14 @@
 //! no `on*` handlers, no `style`, no `javascript:`/`data:` URLs survive, and
 //! every link gets `rel="noopener noreferrer"`.
 //!
+//! # Images from our own origin only
+//!
+//! An image loads when the page is read, so an image on another host would tell that host who
+//! reads which draft. Only relative image URLs (no scheme, no `//host`) are kept. A markdown
+//! image with any other address is rendered as its alt text; a raw HTML `<img>` with one loses
+//! its `src` (the browser then shows its `alt`). Browsers treat `\` like `/` and ignore tabs
+//! and line breaks inside URLs, so `/\host` and `/<tab>/host` count as other hosts too.
+//!
 //! # Hostile input
 //!
 //! Neither crate recurses on the call stack (pulldown-cmark keeps an explicit
@@ -32,7 +40,7 @@
 
 use std::sync::LazyLock;
 
-use pulldown_cmark::{Event, Options, Parser};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// Largest markdown body (in bytes) the platform accepts.
 pub const MAX_BODY_BYTES: usize = 512 * 1024;
@@ -56,7 +64,9 @@ pub(crate) fn parser_options() -> Options {
 /// Renders markdown to sanitised HTML that is safe to embed in a page.
 pub fn render_html(markdown: &str) -> String {
     let parser = Parser::new_ext(markdown, parser_options());
-    let events = NestingLimiter::new(parser);
+    let mut images = Vec::new();
+    let events =
+        NestingLimiter::new(parser).filter_map(move |e| drop_foreign_images(&mut images, e));
     let mut unsafe_html = String::with_capacity(markdown.len().saturating_mul(3) / 2);
     pulldown_cmark::html::push_html(&mut unsafe_html, events);
     SANITIZER.clean(&unsafe_html).to_string()
@@ -70,9 +80,49 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     // depend on upstream defaults.
     builder
         .link_rel(Some("noopener noreferrer"))
-        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect());
+        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            ("img", "src") => local_image_url(value).map(Into::into),
+            _ => Some(value.into()),
+        });
     builder
 });
+
+/// An image address that stays on our origin, as the browser will read it (tabs and line
+/// breaks removed), or `None` for anything that could reach another host.
+fn local_image_url(url: &str) -> Option<String> {
+    let url: String = url
+        .trim_matches(|c: char| c.is_ascii_whitespace() || c.is_ascii_control())
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let mut start = url.chars().take(2);
+    let slash = |c: Option<char>| matches!(c, Some('/' | '\\'));
+    if url.is_empty() || (slash(start.next()) && slash(start.next())) {
+        return None;
+    }
+    // A scheme is letters, digits, `+`, `-` or `.` followed by `:` before any `/`, `?` or `#`.
+    let head = url.split(['/', '\\', '?', '#']).next().unwrap_or_default();
+    if head.contains(':') {
+        return None;
+    }
+    Some(url)
+}
+
+/// Markdown images whose address is not local are replaced by their alt text: the text events
+/// between the image's start and end are kept, the image itself is dropped. `open` records, for
+/// each image being rendered, whether it was dropped (an image's alt text can hold another).
+fn drop_foreign_images<'a>(open: &mut Vec<bool>, event: Event<'a>) -> Option<Event<'a>> {
+    match &event {
+        Event::Start(Tag::Image { dest_url, .. }) => {
+            let dropped = local_image_url(dest_url).is_none();
+            open.push(dropped);
+            (!dropped).then_some(event)
+        }
+        Event::End(TagEnd::Image) => (!open.pop().unwrap_or(false)).then_some(event),
+        _ => Some(event),
+    }
+}
 
 /// Event filter enforcing [`MAX_NESTING_DEPTH`] and [`MAX_RAW_HTML_TAGS`].
 struct NestingLimiter<'a, I: Iterator<Item = Event<'a>>> {
@@ -244,6 +294,61 @@ mod tests {
         assert_safe(&html);
         assert!(!html.contains("onerror"), "{html}");
         assert!(html.contains("<img src=\"x\">"), "{html}");
+    }
+
+    #[test]
+    fn keeps_images_of_our_own_origin() {
+        for md in [
+            "![map](/static/map.png)",
+            "![map](static/map.png)",
+            "![map](../map.png?x=1#y)",
+            "<img src=\"/static/map.png\" alt=\"map\">",
+        ] {
+            let html = render_html(md);
+            assert_safe(&html);
+            assert!(html.contains("src=\""), "{md} -> {html}");
+            assert!(html.contains("map.png"), "{md} -> {html}");
+        }
+    }
+
+    #[test]
+    fn markdown_images_of_other_hosts_become_their_alt_text() {
+        for md in [
+            "![แผนที่ map](https://tracker.example/pixel.png)",
+            "![แผนที่ map](http://tracker.example/pixel.png \"t\")",
+            "![แผนที่ map](//tracker.example/pixel.png)",
+            "![แผนที่ map](/\\tracker.example/pixel.png)",
+            "![แผนที่ map](ftp://tracker.example/pixel.png)",
+        ] {
+            let html = render_html(md);
+            assert_safe(&html);
+            assert!(!html.contains("<img"), "{md} -> {html}");
+            assert!(!html.contains("tracker"), "{md} -> {html}");
+            assert!(html.contains("แผนที่ map"), "{md} -> {html}");
+        }
+        // A local image inside the alt text of a foreign one, and the reverse.
+        let html = render_html(
+            "![a ![b](/b.png) c](https://x.example/a.png) ![d ![e](https://y.example/e.png)](/d.png)",
+        );
+        assert!(!html.contains("example"), "{html}");
+        assert!(html.contains("src=\"/d.png\""), "{html}");
+    }
+
+    #[test]
+    fn raw_html_images_of_other_hosts_lose_their_source() {
+        for md in [
+            "<img src=\"https://tracker.example/p.png\" alt=\"logo\">",
+            "<img src=\"//tracker.example/p.png\" alt=\"logo\">",
+            "<img src=\"/\\tracker.example/p.png\" alt=\"logo\">",
+            "<img src=\"/&#9;/tracker.example/p.png\" alt=\"logo\">",
+            "<img src=\" https://tracker.example/p.png\" alt=\"logo\">",
+            "<img src=\"HTTPS://tracker.example/p.png\" alt=\"logo\">",
+        ] {
+            let html = render_html(md);
+            assert_safe(&html);
+            assert!(!html.contains("tracker"), "{md} -> {html}");
+            assert!(html.contains("alt=\"logo\""), "{md} -> {html}");
+        }
     }
 
     #[test]

@@ -745,7 +745,7 @@ impl Checker {
     }
 
     fn text_with(&mut self, field: &str, value: &str, blank_code: &'static str) {
-        if value.trim().is_empty() {
+        if !crate::text::has_visible(value) {
             let message = if blank_code == "justification_required" {
                 format!("{field}: the draft must justify why it needs this")
             } else {

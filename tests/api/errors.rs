@@ -41,6 +41,9 @@ fn the_list_of_error_codes_is_stable() {
             "db_busy",
             "internal",
             "no_change",
+            "malformed_request",
+            "uri_too_long",
+            "headers_too_large",
         ]
     );
     // Every code is documented for API users.
@@ -223,4 +226,170 @@ async fn oversized_bodies_are_refused_with_413() {
     assert_problem(&r, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
     let list = app.get("/api/v1/drafts", Some(&officer)).await;
     assert_eq!(list.body["items"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn every_unknown_field_of_a_body_is_named() {
+    let app = spawn_app().await;
+    app.agency("unk").await;
+    let officer = app.user("officer", Some("unk")).await;
+    let r = app
+        .post(
+            "/api/v1/drafts",
+            Some(&officer),
+            &json!({"title_th": "ร่าง", "law_type": "act", "status": "enacted", "agency_id": 7}),
+        )
+        .await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "unknown_field");
+    let mut fields: Vec<(&str, &str)> = r.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [("agency_id", "unknown_field"), ("status", "unknown_field")],
+        "{}",
+        r.text
+    );
+    let list = app.get("/api/v1/drafts", Some(&officer)).await;
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn a_405_names_the_methods_of_its_path_in_allow() {
+    let app = spawn_app().await;
+    for (method, path, allow) in [
+        (Method::DELETE, "/api/v1/drafts", "GET, HEAD, POST"),
+        (Method::PUT, "/api/v1/drafts/1", "GET, HEAD, PATCH"),
+        (Method::POST, "/healthz", "GET, HEAD"),
+        (Method::POST, "/static/site.css", "GET, HEAD"),
+    ] {
+        let resp = app
+            .client
+            .request(method.clone(), app.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            resp.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        assert_eq!(
+            resp.headers().get("allow").and_then(|v| v.to_str().ok()),
+            Some(allow),
+            "{method} {path}"
+        );
+        assert!(
+            resp.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/problem+json")
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_answer_carries_security_headers_and_pages_cannot_be_framed() {
+    let app = spawn_app().await;
+    for (path, status, page) in [
+        ("/", StatusCode::OK, true),
+        ("/docs", StatusCode::OK, true),
+        ("/healthz", StatusCode::OK, false),
+        ("/openapi.json", StatusCode::OK, false),
+        ("/static/site.css", StatusCode::OK, false),
+        ("/api/v1/nothing-here", StatusCode::NOT_FOUND, false),
+    ] {
+        let resp = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(resp.status(), status, "{path}");
+        let header = |name: &str| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(
+            header("referrer-policy"),
+            "strict-origin-when-cross-origin",
+            "{path}"
+        );
+        let csp = header("content-security-policy");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        if page {
+            assert!(header("content-type").starts_with("text/html"), "{path}");
+        }
+        if path == "/" {
+            assert!(csp.contains("default-src 'self'"), "{csp}");
+            assert!(!csp.contains("unsafe-inline"), "{csp}");
+        }
+    }
+}
+
+/// Sends `request` as is on a new connection and reads the answer until the server closes it:
+/// status, lower-cased head and body.
+async fn raw_http(app: &tests::TestApp, request: &[u8]) -> (u16, String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut answer),
+    )
+    .await
+    .expect("an answer within 10 s")
+    .expect("reading the answer");
+    let answer = String::from_utf8_lossy(&answer).to_string();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_ascii_lowercase(), body.to_string())
+}
+
+#[tokio::test]
+async fn requests_too_long_or_with_too_many_headers_get_problems() {
+    let app = spawn_app().await;
+    let long_uri = format!(
+        "GET /api/v1/search?q={} HTTP/1.1\r\nhost: localhost\r\n\r\n",
+        "a".repeat(70_000)
+    );
+    let many_headers = format!(
+        "GET /healthz HTTP/1.1\r\nhost: localhost\r\n{}\r\n",
+        (0..150)
+            .map(|i| format!("x-filler-{i}: {}\r\n", "v".repeat(20)))
+            .collect::<String>()
+    );
+    let not_http = "GET /healthz HTTP/1.1\r\nhost: localhost\r\nthis is not a header\r\n\r\n";
+    for (request, status, code) in [
+        (long_uri.as_str(), 414, "uri_too_long"),
+        (many_headers.as_str(), 431, "headers_too_large"),
+        (not_http, 400, "malformed_request"),
+    ] {
+        let (got, head, body) = raw_http(&app, request.as_bytes()).await;
+        assert_eq!(got, status, "{head}\n{body}");
+        assert!(
+            head.contains("content-type: application/problem+json"),
+            "{head}"
+        );
+        assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+        let problem: serde_json::Value = serde_json::from_str(&body).expect("a JSON body");
+        assert_eq!(problem["code"], code, "{body}");
+        assert_eq!(problem["status"], status);
+    }
+    // The server still answers ordinary requests.
+    let (status, _, _) = raw_http(
+        &app,
+        b"GET /healthz HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status, 200);
 }

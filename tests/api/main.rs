@@ -26,4 +26,5 @@ mod reports;
 mod search;
 mod search_contract;
 mod subscriptions;
+mod text;
 mod worker;

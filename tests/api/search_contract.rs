@@ -72,6 +72,7 @@ contract_tests!(
     writes_are_idempotent,
     similar_drafts_ranks_overlap_first,
     operator_characters_are_plain_text,
+    unicode_spellings_find_each_other,
 );
 
 /// Embedded only: Meilisearch's normalisation removes Thai tone and vowel marks, so there

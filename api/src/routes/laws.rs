@@ -24,7 +24,7 @@ pub struct Law {
     pub in_force_since: DateTime<Utc>,
     /// When it was last evaluated, if ever.
     pub last_evaluated_at: Option<DateTime<Utc>>,
-    /// When its next evaluation falls due (five years after coming into force or the last evaluation).
+    /// When its next evaluation falls due: five calendar years after coming into force or the last evaluation, the same date and time in Bangkok (29 February gives 28 February).
     pub evaluation_due_at: DateTime<Utc>,
     /// When the worker raised the reminder (90 days before the due date); `null` before.
     pub evaluation_reminded_at: Option<DateTime<Utc>>,

@@ -1121,3 +1121,58 @@ pub async fn operator_characters_are_plain_text(index: &impl SearchIndex) {
         }
     }
 }
+
+/// A text is found however its characters were typed: decomposed (`Cafe` + U+0301) or composed
+/// (`Café`), and Thai sara am as one character (U+0E33) or as nikhahit + sara aa (U+0E4D
+/// U+0E32), in the documents and in the query alike. Hits show the composed spelling.
+pub async fn unicode_spellings_find_each_other(index: &impl SearchIndex) {
+    upsert(
+        index,
+        vec![
+            doc(
+                "draft-1",
+                DocKind::Draft,
+                1,
+                "Cafe\u{301} licensing",
+                "การก\u{0E4D}\u{0E32}หนดอัตราค่าธรรมเนียม",
+            ),
+            doc(
+                "draft-2",
+                DocKind::Draft,
+                2,
+                "Street food",
+                "Café owners และการกำหนดเวลาเปิดปิด",
+            ),
+            doc(
+                "draft-3",
+                DocKind::Draft,
+                3,
+                "ร่างพระราชบัญญัติการจัดการขยะมูลฝอย",
+                "Cafe opening hours",
+            ),
+        ],
+    )
+    .await;
+    for q in [
+        "Café",
+        "Cafe\u{301}",
+        "café",
+        "กำหนด",
+        "ก\u{0E4D}\u{0E32}หนด",
+    ] {
+        let found = id_set(index, &query(q)).await;
+        for id in ["draft-1", "draft-2"] {
+            assert!(
+                found.contains(id),
+                "query {q:?} did not find {id}: {found:?}"
+            );
+        }
+    }
+    let hits = run(index, &query("Cafe\u{301}")).await.hits;
+    let first = hits.iter().find(|h| h.id == "draft-1");
+    assert_eq!(
+        first.map(|h| h.title.as_str()),
+        Some("Café licensing"),
+        "the stored title is in composed form"
+    );
+}

@@ -6,7 +6,8 @@
 //! (it cuts at every combining mark and finds nothing). Two analyses are indexed instead:
 //!
 //! - `title` and `body` use a tokenizer built on charabia's dictionary segmentation
-//!   (`segment_str()`, longest match), after [`text::normalize`]: lower-cased, Thai digits
+//!   (`segment_str()`, longest match), after [`text::normalize`]: NFC with Thai sara am composed
+//!   (documents and queries alike), lower-cased, Thai digits
 //!   mapped to ASCII (`มาตรา ๕` = `มาตรา 5`), Thai tone and vowel marks kept (charabia's own
 //!   `tokenize()` lemma strips them, which would make `เสือ` tiger and `เสื้อ` shirt the same
 //!   word). Exact word matches here rank highest, the title above the body.
@@ -609,6 +610,8 @@ impl SearchIndex for EmbeddedIndex {
         if docs.is_empty() {
             return Ok(());
         }
+        let mut docs = docs;
+        docs.iter_mut().for_each(text::canonical_doc);
         self.blocking(move |inner| {
             inner.write(|writer| {
                 for d in &docs {
@@ -857,6 +860,8 @@ struct Word {
 }
 
 /// The same words as [`text::words`], with their byte ranges in `text` (needed by snippets).
+/// `text` is in canonical form: documents are brought to it before they are indexed
+/// ([`text::canonical_doc`]), and only their stored texts are analysed.
 fn analyze(text: &str) -> Vec<Word> {
     // Normalise character by character, remembering where each character's output starts.
     let mut normal = String::with_capacity(text.len());
@@ -867,7 +872,7 @@ fn analyze(text: &str) -> Vec<Word> {
         if c.is_ascii() {
             normal.push(c.to_ascii_lowercase());
         } else {
-            normal.push_str(&text::normalize(c.encode_utf8(&mut buf)));
+            normal.push_str(&text::fold(c.encode_utf8(&mut buf)));
         }
     }
     // The original character whose normalised output contains byte `n`.

@@ -428,6 +428,9 @@ struct MeiliDoc {
 
 impl MeiliDoc {
     fn new(mut doc: SearchDoc) -> MeiliDoc {
+        // The same canonical form as queries get (`text::normalize`), whatever Meilisearch's
+        // own normaliser does with it.
+        text::canonical_doc(&mut doc);
         strip_marks(&mut doc.title);
         strip_marks(&mut doc.body);
         let grams = grams(&[doc.title.as_str(), doc.body.as_str()]).join(" ");

@@ -4,9 +4,19 @@ use std::collections::HashMap;
 
 use charabia::Segment;
 
-/// Thai digits become ASCII digits (`มาตรา ๕` matches `มาตรา 5`) and letters are lower-cased;
-/// Thai tone and vowel marks are kept (`เสือ` tiger and `เสื้อ` shirt stay different words).
+use super::SearchDoc;
+
+/// The form both backends index and search: [`crate::text::canonical`] (NFC, Thai sara am
+/// composed, as every text is stored), then Thai digits become ASCII digits (`มาตรา ๕` matches
+/// `มาตรา 5`) and letters are lower-cased; Thai tone and vowel marks are kept (`เสือ` tiger and
+/// `เสื้อ` shirt stay different words).
 pub fn normalize(text: &str) -> String {
+    fold(&crate::text::canonical(text))
+}
+
+/// The digit and case folding of [`normalize`], for text already in canonical form (it works
+/// character by character, so it can keep track of where each character came from).
+pub fn fold(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '\u{0E50}'..='\u{0E59}' => char::from(b'0' + (c as u32 - 0x0E50) as u8),
@@ -14,6 +24,17 @@ pub fn normalize(text: &str) -> String {
         })
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// Brings the searchable texts of a document to canonical form before it is indexed, so that
+/// documents written before texts were normalised at input are found like the others (and
+/// the embedded index's snippets are cut from the same text its words come from).
+pub fn canonical_doc(doc: &mut SearchDoc) {
+    for text in [&mut doc.title, &mut doc.body] {
+        if let std::borrow::Cow::Owned(canonical) = crate::text::canonical(text) {
+            *text = canonical;
+        }
+    }
 }
 
 /// True for characters of the Thai block.
@@ -148,6 +169,12 @@ mod tests {
     fn digits_are_normalised_and_marks_kept() {
         assert_eq!(normalize("มาตรา ๕/๑ Section"), "มาตรา 5/1 section");
         assert_ne!(normalize("เสือ"), normalize("เสื้อ"));
+    }
+
+    #[test]
+    fn decomposed_and_composed_spellings_give_the_same_words() {
+        assert_eq!(words("Cafe\u{301} กําหนด"), words("Café กำหนด"));
+        assert_eq!(normalize("CAFE\u{301}"), "café");
     }
 
     #[test]

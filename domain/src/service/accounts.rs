@@ -49,7 +49,7 @@ pub async fn create_account(
         &["admin", "officer", "researcher", "citizen"],
     );
     let display_name = checks
-        .optional_text("display_name", input.display_name.as_deref(), 200)
+        .optional_title("display_name", input.display_name.as_deref(), 200)
         .unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
     if role == Some(Role::Officer) && input.agency_slug.is_none() {
         checks.push("agency", "required", "an officer belongs to an agency");

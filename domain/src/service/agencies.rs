@@ -46,14 +46,14 @@ pub async fn create_agency(
             "a slug is 1-40 lowercase letters, digits or hyphens",
         );
     }
-    let name_th = checks.text("name_th", &input.name_th, 300);
-    let name_en = checks.optional_text("name_en", input.name_en.as_deref(), 300);
-    let parent_th = checks.optional_text(
+    let name_th = checks.title("name_th", &input.name_th, 300);
+    let name_en = checks.optional_title("name_en", input.name_en.as_deref(), 300);
+    let parent_th = checks.optional_title(
         "parent_ministry_th",
         input.parent_ministry_th.as_deref(),
         300,
     );
-    let parent_en = checks.optional_text(
+    let parent_en = checks.optional_title(
         "parent_ministry_en",
         input.parent_ministry_en.as_deref(),
         300,

@@ -59,6 +59,7 @@ pub async fn save(
     draft_id: i64,
     fields: ImpactAssessment,
 ) -> DomainResult<Assessment> {
+    let fields = crate::text::canonical_strings(fields).map_err(anyhow::Error::from)?;
     let errors = fields.validate();
     if !errors.is_empty() {
         return Err(DomainError::Validation(errors));

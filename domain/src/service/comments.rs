@@ -148,7 +148,7 @@ fn prepare(
         ),
     };
     let organisation_name =
-        checks.optional_text("organisation_name", input.organisation_name.as_deref(), 300);
+        checks.optional_title("organisation_name", input.organisation_name.as_deref(), 300);
     let province = checks.optional_text("province", input.province.as_deref(), 100);
     let provision_id = checks.optional_text("provision_id", input.provision_id.as_deref(), 64);
     if input.answers.len() > 50 {
@@ -242,9 +242,15 @@ fn check_answers(
                     "scale is a whole number from 1 to 5",
                 ),
             },
-            _ => match a.text.as_deref().map(str::trim) {
-                Some(t) if !t.is_empty() && t.chars().count() <= 5000 => {
-                    normal.text = Some(t.to_string())
+            _ => match a.text.as_deref().map(|t| crate::text::canonical(t.trim())) {
+                Some(t)
+                    if crate::text::has_visible(&t)
+                        && t.chars().count() <= 5000
+                        && !t
+                            .chars()
+                            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) =>
+                {
+                    normal.text = Some(t.into_owned())
                 }
                 _ => checks.push(
                     format!("{field}.text"),

@@ -94,7 +94,11 @@ pub async fn render_body(markdown: String) -> DomainResult<RenderedBody> {
             limit: MAX_BODY_BYTES,
         });
     }
-    if markdown.trim().is_empty() {
+    let markdown = match crate::text::canonical(&markdown) {
+        std::borrow::Cow::Borrowed(_) => markdown,
+        std::borrow::Cow::Owned(canonical) => canonical,
+    };
+    if !crate::text::has_visible(&markdown) {
         return Err(DomainError::invalid(
             "body_markdown",
             "required",
@@ -120,8 +124,8 @@ pub async fn create_draft(db: &Db, actor: &Actor, input: NewDraft) -> DomainResu
         ));
     }
     let mut checks = Checks::new();
-    let title_th = checks.text("title_th", &input.title_th, 500);
-    let title_en = checks.optional_text("title_en", input.title_en.as_deref(), 500);
+    let title_th = checks.title("title_th", &input.title_th, 500);
+    let title_en = checks.optional_title("title_en", input.title_en.as_deref(), 500);
     let law_type = checks.one_of("law_type", &input.law_type, LawType::parse, LAW_TYPES);
     let summary_th = checks.optional_text("summary_th", input.summary_th.as_deref(), 5000);
     let summary_en = checks.optional_text("summary_en", input.summary_en.as_deref(), 5000);
@@ -434,11 +438,11 @@ pub async fn update_draft(
     let title_th = patch
         .title_th
         .as_deref()
-        .map(|t| checks.text("title_th", t, 500));
+        .map(|t| checks.title("title_th", t, 500));
     let title_en = patch
         .title_en
         .as_deref()
-        .map(|t| checks.optional_text("title_en", Some(t), 500));
+        .map(|t| checks.optional_title("title_en", Some(t), 500));
     let law_type = patch
         .law_type
         .as_deref()

@@ -22,10 +22,18 @@ use crate::{
     types::{Actor, LawType, Role},
 };
 
-/// Five years (of 365.25 days).
-pub const EVALUATION_EVERY_MS: i64 = 5 * 36525 * DAY_MS / 100;
+/// A law is evaluated again within this many calendar years (on Bangkok's calendar; see
+/// [`evaluation_due_at`]).
+pub const EVALUATION_EVERY_YEARS: u32 = 5;
 /// Reminders go out 90 days before an evaluation falls due.
 pub const REMINDER_BEFORE_MS: i64 = 90 * DAY_MS;
+
+/// When the next evaluation of a law falls due: [`EVALUATION_EVERY_YEARS`] calendar years after
+/// `base` (its entry into force or its last evaluation), the same date and time in Bangkok;
+/// from a 29 February, the 28th.
+pub fn evaluation_due_at(base: i64) -> i64 {
+    crate::time::add_years_bangkok(base, EVALUATION_EVERY_YEARS)
+}
 
 #[derive(Debug, Clone)]
 pub struct NewLaw {
@@ -45,8 +53,8 @@ pub async fn register(db: &Db, actor: &Actor, input: NewLaw) -> DomainResult<law
         ));
     }
     let mut checks = Checks::new();
-    let title_th = checks.text("title_th", &input.title_th, 500);
-    let title_en = checks.optional_text("title_en", input.title_en.as_deref(), 500);
+    let title_th = checks.title("title_th", &input.title_th, 500);
+    let title_en = checks.optional_title("title_en", input.title_en.as_deref(), 500);
     let law_type = checks.one_of(
         "law_type",
         &input.law_type,
@@ -91,7 +99,7 @@ pub async fn register(db: &Db, actor: &Actor, input: NewLaw) -> DomainResult<law
         title_en: Set(title_en),
         law_type: Set(law_type.map(LawType::as_str).unwrap_or_default().into()),
         in_force_since: Set(input.in_force_since),
-        evaluation_due_at: Set(base + EVALUATION_EVERY_MS),
+        evaluation_due_at: Set(evaluation_due_at(base)),
         last_evaluated_at: Set(input.last_evaluated_at),
         evaluation_reminded_at: Set(None),
         ..Default::default()
@@ -308,4 +316,26 @@ pub async fn raise_due_reminders(db: &Db) -> DomainResult<usize> {
         tx.commit().await?;
     }
     Ok(raised)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn evaluation_falls_due_five_calendar_years_on_in_bangkok() {
+        let bkk = crate::time::bangkok();
+        let at = |y, m, d| {
+            bkk.with_ymd_and_hms(y, m, d, 0, 0, 0)
+                .single()
+                .unwrap()
+                .timestamp_millis()
+        };
+        // 1 January 00:00 in Bangkok is 31 December in UTC: the Bangkok date counts.
+        assert_eq!(evaluation_due_at(at(2024, 1, 1)), at(2029, 1, 1));
+        assert_eq!(evaluation_due_at(at(2024, 2, 29)), at(2029, 2, 28));
+        assert_eq!(evaluation_due_at(at(2019, 5, 28)), at(2024, 5, 28));
+    }
 }

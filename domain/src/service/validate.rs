@@ -20,11 +20,13 @@ impl Checks {
         self.0.push(FieldError::new(field, code, message));
     }
 
-    /// A required text: trimmed, not empty, at most `max` characters, and free of control
-    /// characters other than tab and line breaks (they have no place in what people write,
-    /// PostgreSQL cannot store U+0000, and stored text must stay safe to pack and export).
+    /// A required text: trimmed, in canonical form ([`crate::text::canonical`]: NFC, Thai sara
+    /// am composed), with at least one visible character (a text of only zero-width or other
+    /// invisible characters is as empty as no text), at most `max` characters, and free of
+    /// control characters other than tab and line breaks (they have no place in what people
+    /// write, PostgreSQL cannot store U+0000, and stored text must stay safe to pack and export).
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
-        let value = value.trim();
+        let value = crate::text::canonical(value.trim());
         if value.is_empty() {
             self.push(field, "required", format!("{field} must not be empty"));
         } else if value.chars().count() > max {
@@ -42,8 +44,43 @@ impl Checks {
                     u32::from(c)
                 ),
             );
+        } else if !crate::text::has_visible(&value) {
+            self.push(
+                field,
+                "required",
+                format!("{field} must contain visible characters, not only invisible ones"),
+            );
         }
-        value.to_string()
+        value.into_owned()
+    }
+
+    /// A required title or name: a [`text`](Checks::text) that also refuses bidirectional
+    /// embedding, override and isolate controls, which can make it read as something else in
+    /// lists, pages and mail subjects.
+    pub fn title(&mut self, field: &str, value: &str, max: usize) -> String {
+        let value = self.text(field, value, max);
+        if let Some(c) = value.chars().find(|&c| crate::text::is_bidi_control(c)) {
+            self.push(
+                field,
+                "bidi_control",
+                format!(
+                    "{field} must not contain bidirectional control characters (found U+{:04X})",
+                    u32::from(c)
+                ),
+            );
+        }
+        value
+    }
+
+    /// An optional title: empty becomes `None`; otherwise as [`title`](Checks::title).
+    pub fn optional_title(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        max: usize,
+    ) -> Option<String> {
+        let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+        Some(self.title(field, value, max))
     }
 
     /// An optional text: empty becomes `None`.
@@ -151,6 +188,83 @@ mod tests {
         for bad in ["", "a", "a@b", "@b.c", "a b@c.d", "a@b.c@d", "a@.c"] {
             assert!(!is_email(bad), "{bad}");
         }
+    }
+
+    fn codes(f: impl FnOnce(&mut Checks)) -> Vec<(String, &'static str)> {
+        let mut checks = Checks::new();
+        f(&mut checks);
+        match checks.finish() {
+            Ok(()) => Vec::new(),
+            Err(DomainError::Validation(errors)) => {
+                errors.into_iter().map(|e| (e.field, e.code)).collect()
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn texts_are_stored_in_canonical_form() {
+        let mut checks = Checks::new();
+        assert_eq!(checks.text("body", " Cafe\u{301} ", 100), "Café");
+        assert_eq!(checks.text("body", "กําหนด", 100), "กำหนด");
+        assert_eq!(
+            checks.title("title_th", "น\u{0E4D}\u{0E49}\u{0E32}", 100),
+            "น้ำ"
+        );
+        assert!(checks.finish().is_ok());
+    }
+
+    #[test]
+    fn a_required_text_of_invisible_characters_only_is_refused() {
+        for blank in [
+            "\u{200B}",
+            "\u{202E}",
+            "\u{FEFF}\u{2060}",
+            " \u{200B} \u{200D} ",
+        ] {
+            assert_eq!(
+                codes(|c| {
+                    c.text("body", blank, 100);
+                }),
+                [("body".to_string(), "required")],
+                "{blank:?}"
+            );
+        }
+        assert_eq!(
+            codes(|c| {
+                c.optional_text("short_period_reason", Some("\u{200B}\u{200B}"), 100);
+            }),
+            [("short_period_reason".to_string(), "required")]
+        );
+        // Invisible characters inside visible text are the writer's business.
+        assert!(
+            codes(|c| {
+                c.text("body", "ก\u{200B}ข", 100);
+            })
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn titles_refuse_bidirectional_controls() {
+        for bad in ["abc\u{202E}fdp.exe", "\u{2066}ร่าง\u{2069}", "\u{202A}x"] {
+            assert_eq!(
+                codes(|c| {
+                    c.title("title_th", bad, 100);
+                }),
+                [("title_th".to_string(), "bidi_control")],
+                "{bad:?}"
+            );
+        }
+        // Direction marks are fine, and so are controls in ordinary texts.
+        assert!(
+            codes(|c| {
+                c.title("title_en", "Act \u{200F}B.E.", 100);
+                c.text("body", "abc\u{202E}def", 100);
+                c.optional_title("title_en", Some("  "), 100);
+            })
+            .is_empty()
+        );
     }
 
     #[test]
