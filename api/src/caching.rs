@@ -56,12 +56,19 @@ pub async fn conditional_get<E: Endpoint>(ep: E, req: Request) -> poem::Result<R
             },
         );
     }
-    headers.append(header::VARY, HeaderValue::from_static("Authorization, Cookie"));
+    headers.append(
+        header::VARY,
+        HeaderValue::from_static("Authorization, Cookie"),
+    );
     if if_none_match.is_some_and(|v| matches(&v, &etag)) {
-        let mut not_modified = Response::builder().status(StatusCode::NOT_MODIFIED).finish();
+        let mut not_modified = Response::builder()
+            .status(StatusCode::NOT_MODIFIED)
+            .finish();
         for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
             for value in response.headers().get_all(&name) {
-                not_modified.headers_mut().append(name.clone(), value.clone());
+                not_modified
+                    .headers_mut()
+                    .append(name.clone(), value.clone());
             }
         }
         return Ok(not_modified);

@@ -137,7 +137,7 @@ pub fn main() {
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     // Logs go to stderr, so commands that print a result (a token, the spec) print only that.
-    worker::init_logging();
+    domain::telemetry::init_logging();
     if let Command::Openapi = cli.command {
         println!("{}", crate::openapi_json());
         return Ok(());

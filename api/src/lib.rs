@@ -15,11 +15,12 @@ use poem_openapi::OpenApiService;
 
 pub mod auth;
 pub mod body;
+pub mod caching;
 pub mod cli;
 pub mod demo;
 pub mod error;
-pub mod limits;
 pub mod hardening;
+pub mod limits;
 pub mod listener;
 pub mod routes;
 pub mod site;
@@ -61,6 +62,7 @@ pub fn app(ctx: Context) -> BoxEndpoint<'static> {
         .data(AppState { ctx })
         .catch_all_error(error::render_poem_error)
         .around(limits::retry_after)
+        .around(caching::conditional_get)
         .with(hardening::Hardening::new(allow))
         .with(Tracing)
         .into_endpoint()

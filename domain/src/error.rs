@@ -207,23 +207,58 @@ impl From<sea_orm::TransactionError<DomainError>> for DomainError {
 }
 
 /// True when the database is locked, busy, unreachable or out of connections: the request may
-/// succeed if retried, so clients get 503 `db_busy` rather than a 500.
+/// succeed if retried, so clients get 503 `db_busy` rather than a 500. Decided by the driver's
+/// error kind and the database's own error code, never by the message's wording.
 pub fn is_unavailable(err: &sea_orm::DbErr) -> bool {
-    use sea_orm::DbErr;
+    use sea_orm::{DbErr, RuntimeErr};
     match err {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
-        other => {
-            let text = other.to_string().to_lowercase();
-            text.contains("database is locked")
-                || text.contains("database is busy")
-                || text.contains("pool timed out")
-                || text.contains("connection refused")
-                || text.contains("error communicating with database")
-                || text.contains("too many connections")
-                || text.contains("the database system is shutting down")
-                || text.contains("terminating connection")
-                || text.contains("closed pool")
-                || text.contains("pool closed")
+        DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) => {
+            match &**e {
+                sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::WorkerCrashed => true,
+                sqlx::Error::Database(db) => db.code().is_some_and(|code| is_transient_code(&code)),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Database error codes after which a retry may succeed. SQLite reports a number whose low
+/// byte is the primary code (`SQLITE_BUSY` 5 and `SQLITE_LOCKED` 6, with extended codes such as
+/// `SQLITE_BUSY_SNAPSHOT` 517); PostgreSQL an SQLSTATE: connection exceptions (class 08),
+/// serialization failure, deadlock, lock not available, too many connections and shutdown.
+fn is_transient_code(code: &str) -> bool {
+    match code.parse::<i32>() {
+        Ok(sqlite) => matches!(sqlite & 0xff, 5 | 6),
+        Err(_) => {
+            code.starts_with("08")
+                || matches!(
+                    code,
+                    "40001" | "40P01" | "55P03" | "53300" | "57P01" | "57P02" | "57P03"
+                )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_transient_code;
+
+    #[test]
+    fn transient_database_codes_are_recognised_by_code() {
+        for yes in [
+            "5", "6", "517", "261", "262", "08006", "40001", "40P01", "57P01", "53300",
+        ] {
+            assert!(is_transient_code(yes), "{yes}");
+        }
+        // Constraint violations, syntax errors, missing tables: retrying does not help.
+        for no in ["19", "2067", "1", "23505", "42601", "42P01", "22001"] {
+            assert!(!is_transient_code(no), "{no}");
         }
     }
 }

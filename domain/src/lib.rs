@@ -18,6 +18,7 @@ pub mod service;
 pub mod settings;
 pub mod shutdown;
 pub mod stats;
+pub mod telemetry;
 pub mod text;
 pub mod time;
 pub mod types;

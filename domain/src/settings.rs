@@ -111,6 +111,7 @@ const KNOWN: &[&str] = &[
     "RABFANG_WORKER",
     "RABFANG_JOB_LEASE_SECONDS",
     "RABFANG_LOG",
+    "RABFANG_LOG_FORMAT",
     "RABFANG_RATE_LIMIT_ACCOUNT",
     "RABFANG_RATE_LIMIT_ADDRESS",
     "RABFANG_TRUSTED_PROXIES",
@@ -164,6 +165,9 @@ impl Settings {
                 ),
             },
         };
+        if crate::telemetry::LogFormat::parse(get("RABFANG_LOG_FORMAT").as_deref()).is_none() {
+            bail!("RABFANG_LOG_FORMAT must be `text` or `json`");
+        }
         let per_minute = |key: &str, default: u32| match get(key) {
             None => Ok(default),
             Some(v) => match v.trim().parse::<u32>() {

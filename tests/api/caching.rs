@@ -25,7 +25,10 @@ async fn public_reads_carry_an_etag_and_answer_304_until_they_change() {
     let etag = first.headers()["etag"].to_str().unwrap().to_string();
     assert!(etag.starts_with('"') && etag.len() > 10, "{etag}");
     let cache_control = first.headers()["cache-control"].to_str().unwrap();
-    assert!(cache_control.starts_with("public, max-age="), "{cache_control}");
+    assert!(
+        cache_control.starts_with("public, max-age="),
+        "{cache_control}"
+    );
     let body = first.text().await.unwrap();
 
     let again = app
@@ -81,7 +84,10 @@ async fn public_reads_carry_an_etag_and_answer_304_until_they_change() {
             .contains("Authorization")
     );
     let health = app.client.get(app.url("/healthz")).send().await.unwrap();
-    assert_eq!(health.headers()["cache-control"].to_str().unwrap(), "no-store");
+    assert_eq!(
+        health.headers()["cache-control"].to_str().unwrap(),
+        "no-store"
+    );
     assert!(health.headers().get("etag").is_none());
     let missing = app
         .client

@@ -3,6 +3,7 @@
 mod assessments;
 mod auth;
 mod browser;
+mod caching;
 mod cli;
 mod comments;
 mod consultations;
@@ -13,8 +14,8 @@ mod drafts;
 mod errors;
 mod health;
 mod idempotency;
-mod integrity;
 mod intake;
+mod integrity;
 mod jobs;
 mod laws;
 mod limits;

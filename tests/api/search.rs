@@ -265,7 +265,9 @@ async fn when_the_search_backend_is_down_everything_else_works_and_jobs_retry() 
         .await
         .unwrap();
     assert_eq!(
-        raw.headers().get("retry-after").map(|v| v.to_str().unwrap()),
+        raw.headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap()),
         Some("1"),
         "a 503 says when to come back"
     );

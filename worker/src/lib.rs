@@ -183,7 +183,9 @@ pub async fn run_batch(ctx: &Context, owner: &str) -> anyhow::Result<usize> {
     }
     for (kind, batch) in by_kind {
         failpoint::pause("before", &kind);
-        let result = jobs::run(ctx, &kind, &batch).await;
+        let ids: Vec<i64> = batch.iter().map(|j| j.id).collect();
+        let span = tracing::info_span!("job", kind = %kind, ids = ?ids);
+        let result = tracing::Instrument::instrument(jobs::run(ctx, &kind, &batch), span).await;
         failpoint::pause("after", &kind);
         match result {
             Err(_) if batch.len() > 1 => {
@@ -273,29 +275,11 @@ fn hostname() -> String {
     std::env::var("HOSTNAME").unwrap_or_else(|_| "worker".into())
 }
 
-/// Logs to stderr at the level `RABFANG_LOG` gives (a `tracing` filter), by default `info`.
-/// The default leaves out tantivy's warning that a finished merge found its segments gone:
-/// segments whose documents were all replaced are dropped at commit, also while a merge of
-/// them runs, and tantivy then discards the merge, as it says, "not necessarily a bug". It
-/// showed at every start with the demo data. Shared by `rabfang` and `rabfang-worker`.
-pub fn init_logging() {
-    const DEFAULT: &str = "info,tantivy::indexer::segment_manager=error";
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("RABFANG_LOG")
-                .unwrap_or_else(|_| DEFAULT.into()),
-        )
-        .with_writer(std::io::stderr)
-        // Colour codes only on a terminal: in a file or a pipe they are noise.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
-}
-
 /// The `rabfang-worker` program: runs background jobs against the configured database until
 /// SIGTERM or Ctrl-C, finishing the batch in hand before it exits. Shared by the binary and the
 /// black-box tests.
 pub async fn main_from_env() -> anyhow::Result<()> {
-    init_logging();
+    domain::telemetry::init_logging();
     let settings = domain::settings::Settings::from_env()?;
     let ctx = Context::build(
         settings,
