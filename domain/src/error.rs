@@ -220,7 +220,11 @@ pub fn is_unavailable(err: &sea_orm::DbErr) -> bool {
                 | sqlx::Error::Io(_)
                 | sqlx::Error::Tls(_)
                 | sqlx::Error::WorkerCrashed => true,
-                sqlx::Error::Database(db) => db.code().is_some_and(|code| is_transient_code(&code)),
+                sqlx::Error::Database(db) => {
+                    let sqlite = db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some();
+                    db.code()
+                        .is_some_and(|code| is_transient_code(&code, sqlite))
+                }
                 _ => false,
             }
         }
@@ -232,17 +236,15 @@ pub fn is_unavailable(err: &sea_orm::DbErr) -> bool {
 /// byte is the primary code (`SQLITE_BUSY` 5 and `SQLITE_LOCKED` 6, with extended codes such as
 /// `SQLITE_BUSY_SNAPSHOT` 517); PostgreSQL an SQLSTATE: connection exceptions (class 08),
 /// serialization failure, deadlock, lock not available, too many connections and shutdown.
-fn is_transient_code(code: &str) -> bool {
-    match code.parse::<i32>() {
-        Ok(sqlite) => matches!(sqlite & 0xff, 5 | 6),
-        Err(_) => {
-            code.starts_with("08")
-                || matches!(
-                    code,
-                    "40001" | "40P01" | "55P03" | "53300" | "57P01" | "57P02" | "57P03"
-                )
-        }
+fn is_transient_code(code: &str, sqlite: bool) -> bool {
+    if sqlite {
+        return code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6));
     }
+    code.starts_with("08")
+        || matches!(
+            code,
+            "40001" | "40P01" | "55P03" | "53300" | "57P01" | "57P02" | "57P03"
+        )
 }
 
 #[cfg(test)]
@@ -251,14 +253,18 @@ mod tests {
 
     #[test]
     fn transient_database_codes_are_recognised_by_code() {
-        for yes in [
-            "5", "6", "517", "261", "262", "08006", "40001", "40P01", "57P01", "53300",
-        ] {
-            assert!(is_transient_code(yes), "{yes}");
+        for yes in ["5", "6", "517", "261", "262"] {
+            assert!(is_transient_code(yes, true), "SQLite {yes}");
+        }
+        for yes in ["08006", "08001", "40001", "40P01", "57P01", "53300"] {
+            assert!(is_transient_code(yes, false), "PostgreSQL {yes}");
         }
         // Constraint violations, syntax errors, missing tables: retrying does not help.
-        for no in ["19", "2067", "1", "23505", "42601", "42P01", "22001"] {
-            assert!(!is_transient_code(no), "{no}");
+        for no in ["19", "2067", "1", "787"] {
+            assert!(!is_transient_code(no, true), "SQLite {no}");
+        }
+        for no in ["23505", "42601", "42P01", "22001"] {
+            assert!(!is_transient_code(no, false), "PostgreSQL {no}");
         }
     }
 }
