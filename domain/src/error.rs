@@ -247,6 +247,20 @@ fn is_transient_code(code: &str, sqlite: bool) -> bool {
         )
 }
 
+pub type DomainResult<T> = Result<T, DomainError>;
+
+impl From<crate::search::SearchError> for DomainError {
+    fn from(err: crate::search::SearchError) -> Self {
+        match err {
+            crate::search::SearchError::Unavailable(cause) => {
+                tracing::warn!(%cause, "search backend unavailable");
+                DomainError::SearchUnavailable
+            }
+            crate::search::SearchError::Internal(e) => DomainError::Internal(e),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_transient_code;
@@ -265,20 +279,6 @@ mod tests {
         }
         for no in ["23505", "42601", "42P01", "22001"] {
             assert!(!is_transient_code(no, false), "PostgreSQL {no}");
-        }
-    }
-}
-
-pub type DomainResult<T> = Result<T, DomainError>;
-
-impl From<crate::search::SearchError> for DomainError {
-    fn from(err: crate::search::SearchError) -> Self {
-        match err {
-            crate::search::SearchError::Unavailable(cause) => {
-                tracing::warn!(%cause, "search backend unavailable");
-                DomainError::SearchUnavailable
-            }
-            crate::search::SearchError::Internal(e) => DomainError::Internal(e),
         }
     }
 }
