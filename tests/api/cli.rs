@@ -170,6 +170,9 @@ async fn every_command_works_beside_a_running_server_and_logs_have_no_colours_in
         "beside",
     ]));
     outputs.push(run_ok(cmd().args(["jobs", "list"])));
+    let (stdout, stderr) = run_ok(cmd().args(["audit", "verify"]));
+    assert!(stdout.contains("events verified"), "{stdout}");
+    outputs.push((stdout, stderr));
     // The embedded index belongs to the server: the rebuild runs there, and the counts agree.
     let (stdout, stderr) = run_ok(cmd().args(["search", "reindex"]));
     assert!(stderr.contains("in the running server"), "{stderr}");
