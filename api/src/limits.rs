@@ -22,10 +22,7 @@ use domain::{
     settings::{IpBlock, Settings},
     types::Actor,
 };
-use governor::{
-    DefaultKeyedRateLimiter, Quota, RateLimiter,
-    clock::{Clock, DefaultClock},
-};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock};
 use poem::{
     Endpoint, IntoResponse, Middleware, Request, Response,
     http::{HeaderValue, Method, StatusCode, header},
@@ -63,16 +60,15 @@ impl Limits {
             self.accounts.retain_recent();
             self.addresses.retain_recent();
         }
-        let now = DefaultClock::default().now();
         if let Some(actor) = actor
             && let Err(not_until) = self.accounts.check_key(&actor.account_id)
         {
-            return Some(not_until.wait_time_from(now));
+            return Some(not_until.wait_time_from(self.accounts.clock().now()));
         }
         if let Some(address) = address
             && let Err(not_until) = self.addresses.check_key(&address)
         {
-            return Some(not_until.wait_time_from(now));
+            return Some(not_until.wait_time_from(self.addresses.clock().now()));
         }
         None
     }

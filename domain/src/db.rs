@@ -160,6 +160,9 @@ impl Db {
                 // Another process's writer (a command beside `serve`) is waited for, not failed.
                 .busy_timeout(Duration::from_secs(30));
             let pool = SqlitePoolOptions::new()
+                // A local file cannot drop a connection the way a network can: no ping before
+                // each use (it was a tenth of every comment batch's time).
+                .test_before_acquire(false)
                 .max_connections(options.max_connections)
                 .acquire_timeout(options.acquire_timeout)
                 .connect_with(connect)

@@ -1,7 +1,7 @@
 //! The `rabfang` binary itself: the CLI's output contracts, the demo data, and a clean stop on
 //! SIGTERM.
 
-use tests::serve::Served;
+use tests::serve::{Served, run_ok};
 
 use std::{
     path::PathBuf,
@@ -124,17 +124,6 @@ async fn serve_with_demo_data_serves_it_and_stops_cleanly_on_sigterm() {
     let exit = served.stop();
     assert!(exit.success(), "exit status {exit:?}");
     drop_pg(pg).await;
-}
-
-/// Runs a `rabfang` command to its end; panics with its output when it fails.
-fn run_ok(c: &mut Command) -> (String, String) {
-    let out = c.output().unwrap();
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout).to_string(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    );
-    assert!(out.status.success(), "{c:?} failed:\n{stdout}\n{stderr}");
-    (stdout, stderr)
 }
 
 #[tokio::test]

@@ -6,22 +6,11 @@ use std::{path::PathBuf, time::Duration};
 
 use futures_util::future::join_all;
 use reqwest::StatusCode;
-use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
-use tests::serve::{Served, command};
+use tests::serve::{Served, command, count, run_ok};
 
 fn rabfang() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_rabfang-under-test"))
-}
-
-async fn count(db: &domain::db::Db, sql: &str) -> i64 {
-    let row = db
-        .conn
-        .query_one_raw(Statement::from_string(db.backend(), sql.to_string()))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get_by_index::<i64>(0).unwrap()
 }
 
 #[tokio::test]
@@ -29,16 +18,8 @@ async fn writes_are_never_refused_while_the_worker_works_through_a_backlog() {
     let dir = tempfile::tempdir().unwrap();
     let (url, pg) = tests::test_database(dir.path()).await;
     let run = |args: &[&str]| {
-        let out = command(&rabfang(), dir.path(), &url)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
+        let (stdout, _) = run_ok(command(&rabfang(), dir.path(), &url).args(args));
+        stdout.trim().to_string()
     };
     run(&["migrate"]);
     run(&[

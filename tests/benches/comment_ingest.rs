@@ -7,7 +7,8 @@
 //! the same process, is `GET /healthz` with the same clients.
 //!
 //! Run: `cargo bench -p tests --bench comment_ingest`. `BENCH_COMMENTS` and `BENCH_CLIENTS`
-//! change the size (defaults 20000 and 64). The per-account and per-address write limits are
+//! change the size (defaults 20000 and 64); `RABFANG_WORKER=off` runs the server without its
+//! worker, to tell the worker's share. The per-account and per-address write limits are
 //! raised for the run (every client shares 127.0.0.1); the limiter still runs on each request.
 
 use std::{
@@ -17,11 +18,10 @@ use std::{
 };
 
 use reqwest::StatusCode;
-use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 use tests::{
     bench::env_usize,
-    serve::{Served, command},
+    serve::{Served, command, count, run_ok},
 };
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -118,16 +118,6 @@ async fn load(
     all
 }
 
-async fn count(db: &domain::db::Db, sql: &str) -> i64 {
-    db.conn
-        .query_one_raw(Statement::from_string(db.backend(), sql.to_string()))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get_by_index::<i64>(0)
-        .unwrap()
-}
-
 #[tokio::main]
 async fn main() {
     let total = env_usize("BENCH_COMMENTS", 20_000);
@@ -137,16 +127,8 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let (url, pg) = tests::test_database(dir.path()).await;
     let run = |args: &[&str]| {
-        let out = command(&binary, dir.path(), &url)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
+        let (stdout, _) = run_ok(command(&binary, dir.path(), &url).args(args));
+        stdout.trim().to_string()
     };
     eprintln!("preparing: an agency, an officer and {clients} citizens...");
     run(&["migrate"]);
@@ -223,12 +205,14 @@ async fn main() {
         .await
         .unwrap();
     println!(
-        "backend: {:?}; {clients} clients; the server's worker is running",
-        db.backend()
+        "backend: {:?}; {clients} clients; the server's worker: {}",
+        db.backend(),
+        std::env::var("RABFANG_WORKER").unwrap_or_else(|_| "embedded".into())
     );
 
     let health = served.url("/healthz");
-    let reference = load(clients, per_client, StatusCode::OK, {
+    // Five times as many: long enough to be a steady rate at this speed.
+    let reference = load(clients, per_client * 5, StatusCode::OK, {
         let client = client.clone();
         move |_, _| client.get(&health)
     })
@@ -267,6 +251,7 @@ async fn main() {
             / (reference.ok as f64 / reference.elapsed.as_secs_f64()),
         peak_rss_mib(served.pid())
     );
+    let worker_on = std::env::var("RABFANG_WORKER").map_or(true, |w| w != "off");
     let backlog = count(
         &db,
         "SELECT COUNT(*) FROM jobs WHERE state IN ('pending', 'running')",
@@ -274,7 +259,7 @@ async fn main() {
     .await;
     let drain = Instant::now();
     let mut left = backlog;
-    while left > 0 && drain.elapsed() < Duration::from_secs(600) {
+    while worker_on && left > 0 && drain.elapsed() < Duration::from_secs(600) {
         tokio::time::sleep(Duration::from_millis(250)).await;
         left = count(
             &db,

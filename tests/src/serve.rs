@@ -110,3 +110,27 @@ impl Drop for Served {
         let _ = self.child.wait();
     }
 }
+
+/// Runs a command to its end and answers its standard output and error; panics with both when
+/// it fails.
+pub fn run_ok(c: &mut Command) -> (String, String) {
+    let out = c.output().expect("running the command");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    );
+    assert!(out.status.success(), "{c:?} failed:\n{stdout}\n{stderr}");
+    (stdout, stderr)
+}
+
+/// The number that `sql` (a `SELECT COUNT(*) ...`) answers.
+pub async fn count(db: &domain::db::Db, sql: &str) -> i64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    db.conn
+        .query_one_raw(Statement::from_string(db.backend(), sql.to_string()))
+        .await
+        .expect("counting")
+        .expect("a row")
+        .try_get_by_index::<i64>(0)
+        .expect("a number")
+}

@@ -68,13 +68,43 @@ pub async fn store<C: ConnectionTrait>(
     status: i32,
     response: &str,
 ) -> DomainResult<()> {
+    let saved = SavedAnswer {
+        account_id,
+        key,
+        request_hash,
+        status,
+        response,
+        at: now_ms(),
+    };
+    if !insert(conn, saved).await? {
+        return Err(DomainError::Conflict(
+            "another request with this Idempotency-Key was being answered; retry to get its answer"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// A key with the answer it gets.
+pub struct SavedAnswer<'a> {
+    pub account_id: i64,
+    pub key: &'a str,
+    pub request_hash: &'a str,
+    pub status: i32,
+    pub response: &'a str,
+    pub at: i64,
+}
+
+/// Inserts a key unless the account has it already; `false` when it did (another transaction
+/// stored it between the caller's look-up and this insert).
+pub async fn insert<C: ConnectionTrait>(conn: &C, saved: SavedAnswer<'_>) -> DomainResult<bool> {
     let inserted = idempotency_key::Entity::insert(idempotency_key::ActiveModel {
-        account_id: Set(account_id),
-        key: Set(key.into()),
-        request_hash: Set(request_hash.into()),
-        response_status: Set(status),
-        response_body: Set(response.into()),
-        created_at: Set(now_ms()),
+        account_id: Set(saved.account_id),
+        key: Set(saved.key.into()),
+        request_hash: Set(saved.request_hash.into()),
+        response_status: Set(saved.status),
+        response_body: Set(saved.response.into()),
+        created_at: Set(saved.at),
         ..Default::default()
     })
     .on_conflict(
@@ -87,11 +117,5 @@ pub async fn store<C: ConnectionTrait>(
     )
     .exec_without_returning(conn)
     .await?;
-    if inserted == 0 {
-        return Err(DomainError::Conflict(
-            "another request with this Idempotency-Key was being answered; retry to get its answer"
-                .into(),
-        ));
-    }
-    Ok(())
+    Ok(inserted == 1)
 }
