@@ -149,17 +149,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Search {
             command: SearchCommand::Reindex,
         } => {
-            ctx.db.migrate().await?;
+            ctx.db.ensure_current().await?;
             reindex(&ctx).await?;
         }
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
-            ctx.db.migrate().await?;
+            ctx.db.ensure_current().await?;
             audit_verify(&ctx).await?;
         }
         Command::Jobs { command } => {
-            ctx.db.migrate().await?;
+            ctx.db.ensure_current().await?;
             // The command line acts with administrator rights.
             let admin = domain::types::Actor {
                 account_id: 0,
@@ -257,7 +257,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     name,
                 },
         } => {
-            ctx.db.migrate().await?;
+            ctx.db.ensure_current().await?;
             let (_, token) = accounts::create_account(
                 &ctx.db,
                 None,
@@ -280,7 +280,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     name_en,
                 },
         } => {
-            ctx.db.migrate().await?;
+            ctx.db.ensure_current().await?;
             let a = agencies::create_agency(
                 &ctx.db,
                 None,

@@ -231,6 +231,24 @@ impl Db {
             .context("applying migrations")
     }
 
+    /// Refuses to go on while migrations are pending: only `rabfang migrate` and `rabfang serve`
+    /// change the schema, and a command run against an older schema would fail half-way.
+    pub async fn ensure_current(&self) -> anyhow::Result<()> {
+        use migrations::MigratorTrait;
+        let pending = migrations::Migrator::get_pending_migrations_read_only(&self.conn)
+            .await
+            .context("reading which migrations the database has")?;
+        if let Some(first) = pending.first() {
+            anyhow::bail!(
+                "the database schema is behind this version of Rabfang ({} migration(s) pending, \
+                 the first {}): run `rabfang migrate` first",
+                pending.len(),
+                first.name()
+            );
+        }
+        Ok(())
+    }
+
     /// True when a trivial query succeeds: used by `/readyz`.
     pub async fn ping(&self) -> bool {
         self.conn.ping().await.is_ok()

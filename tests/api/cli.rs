@@ -22,6 +22,15 @@ fn command(data: &std::path::Path, database_url: &str) -> Command {
 async fn user_create_prints_only_the_new_token() {
     let dir = tempfile::tempdir().unwrap();
     let (url, pg) = tests::test_database(dir.path()).await;
+    // Only `migrate` and `serve` change the schema: other commands refuse a database behind it.
+    let out = command(dir.path(), &url)
+        .args(["agency", "create", "--slug", "early", "--name-th", "ก่อน"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("run `rabfang migrate` first"), "{stderr}");
+    run_ok(command(dir.path(), &url).arg("migrate"));
     let out = command(dir.path(), &url)
         .args([
             "agency",

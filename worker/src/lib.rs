@@ -289,6 +289,7 @@ pub async fn main_from_env() -> anyhow::Result<()> {
         },
     )
     .await?;
+    ctx.db.ensure_current().await?;
     let (tx, rx) = watch::channel(false);
     tokio::spawn(async move {
         domain::shutdown::signal().await;
