@@ -55,7 +55,7 @@ pub async fn draft_documents<C: ConnectionTrait>(
     let (Some(published_at), Some(current)) = (d.published_at, d.current_version) else {
         return Ok(None);
     };
-    let view = drafts::views(conn, vec![d.clone()]).await?.remove(0);
+    let view = drafts::view_of(conn, d.clone()).await?;
     let status = view.status.as_str().to_string();
     let title = [Some(d.title_th.clone()), d.title_en.clone()]
         .into_iter()

@@ -206,7 +206,7 @@ pub async fn submit(db: &Db, actor: &Actor, draft_id: i64) -> DomainResult<draft
     .await?;
     crate::search::indexing::enqueue(&*tx, crate::search::indexing::IndexTarget::Draft(d.id))
         .await?;
-    let view = drafts::views(&*tx, vec![updated]).await?.remove(0);
+    let view = drafts::view_of(&*tx, updated).await?;
     tx.commit().await?;
     Ok(view)
 }

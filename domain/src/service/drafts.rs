@@ -301,7 +301,15 @@ pub async fn get_draft<C: ConnectionTrait>(
     id: i64,
 ) -> DomainResult<DraftView> {
     let draft = find_visible(conn, actor, id).await?;
-    Ok(views(conn, vec![draft]).await?.remove(0))
+    view_of(conn, draft).await
+}
+
+/// The view of one draft.
+pub async fn view_of<C: ConnectionTrait>(conn: &C, draft: draft::Model) -> DomainResult<DraftView> {
+    views(conn, vec![draft])
+        .await?
+        .pop()
+        .ok_or(DomainError::NotFound("draft"))
 }
 
 /// Decorates drafts with their agency slug and derived status.
@@ -501,7 +509,7 @@ pub async fn update_draft(
         after: Some(draft_json(&updated)),
     });
     chain.finish(&*tx).await?;
-    let view = views(&*tx, vec![updated]).await?.remove(0);
+    let view = view_of(&*tx, updated).await?;
     tx.commit().await?;
     Ok(view)
 }
