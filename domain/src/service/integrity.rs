@@ -347,6 +347,27 @@ async fn check_assessment<C: ConnectionTrait>(
     Ok(problems)
 }
 
+/// The next page of published rows of `E` (summaries or assessments) after id `after`.
+async fn published_page<E, C>(
+    conn: &C,
+    published_at: E::Column,
+    id: E::Column,
+    after: Option<i64>,
+) -> DomainResult<Vec<E::Model>>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    let mut query = E::find()
+        .filter(published_at.is_not_null())
+        .order_by_asc(id)
+        .limit(DOCUMENT_PAGE);
+    if let Some(after) = after {
+        query = query.filter(id.gt(after));
+    }
+    Ok(query.all(conn).await?)
+}
+
 /// Checks the audit chain and every published summary and assessment, a page at a time.
 pub async fn verify<C: ConnectionTrait>(
     conn: &C,
@@ -380,14 +401,13 @@ pub async fn verify<C: ConnectionTrait>(
     let mut more = chain.more_problems;
     let mut after = None;
     loop {
-        let mut query = report::Entity::find()
-            .filter(report::Column::PublishedAt.is_not_null())
-            .order_by_asc(report::Column::Id)
-            .limit(DOCUMENT_PAGE);
-        if let Some(id) = after {
-            query = query.filter(report::Column::Id.gt(id));
-        }
-        let rows = query.all(conn).await?;
+        let rows = published_page::<report::Entity, _>(
+            conn,
+            report::Column::PublishedAt,
+            report::Column::Id,
+            after,
+        )
+        .await?;
         let Some(last) = rows.last() else { break };
         after = Some(last.id);
         for r in &rows {
@@ -403,14 +423,13 @@ pub async fn verify<C: ConnectionTrait>(
     }
     let mut after = None;
     loop {
-        let mut query = impact_assessment::Entity::find()
-            .filter(impact_assessment::Column::PublishedAt.is_not_null())
-            .order_by_asc(impact_assessment::Column::Id)
-            .limit(DOCUMENT_PAGE);
-        if let Some(id) = after {
-            query = query.filter(impact_assessment::Column::Id.gt(id));
-        }
-        let rows = query.all(conn).await?;
+        let rows = published_page::<impact_assessment::Entity, _>(
+            conn,
+            impact_assessment::Column::PublishedAt,
+            impact_assessment::Column::Id,
+            after,
+        )
+        .await?;
         let Some(last) = rows.last() else { break };
         after = Some(last.id);
         for a in &rows {
