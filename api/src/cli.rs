@@ -95,8 +95,8 @@ pub enum UserCommand {
         #[arg(long)]
         email: String,
         /// admin, officer, researcher or citizen.
-        #[arg(long)]
-        role: String,
+        #[arg(long, value_parser = parse_role)]
+        role: domain::types::Role,
         /// The agency's slug (required for officers).
         #[arg(long)]
         agency: Option<String>,
@@ -162,7 +162,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             ctx.db.ensure_current().await?;
             // The command line acts with administrator rights.
             let admin = domain::types::Actor {
-                account_id: 0,
+                account_id: domain::ids::AccountId(0),
                 role: domain::types::Role::Admin,
                 agency_id: None,
             };
@@ -437,4 +437,15 @@ async fn reindex(ctx: &Context) -> anyhow::Result<()> {
     }
     anyhow::ensure!(all_equal, "the index does not hold every public document");
     Ok(())
+}
+
+/// A role named on the command line.
+fn parse_role(text: &str) -> Result<domain::types::Role, String> {
+    domain::types::Role::parse(text).ok_or_else(|| {
+        let names: Vec<&str> = domain::types::Role::ALL
+            .iter()
+            .map(|r| r.as_str())
+            .collect();
+        format!("the role is one of: {}", names.join(", "))
+    })
 }

@@ -8,20 +8,24 @@
 //! moved into the past, because the real rules (rightly) refuse comments outside a hearing.
 
 use anyhow::Context as _;
+use domain::ids::{AccountId, AgencyId, ConsultationId, DraftId};
 use domain::{
     Context,
     entity::{account, comment, consultation},
     service::{
         accounts::{self, NewAccount},
         agencies::{self, NewAgency},
-        comments::{AnswerInput, NewComment},
+        comments::NewComment,
         consultations::{self, NewConsultation, NewQuestion},
         dispositions,
         drafts::{self, NewDraft},
         reports,
     },
     time::{DAY_MS, now_ms},
-    types::{Actor, Channel, Role},
+    types::{
+        Actor, Answer, Channel, Decision, DispositionTarget, Publication, Question, QuestionKind,
+        RespondentType, Role, Stance,
+    },
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, sea_query::Expr};
 use serde::Deserialize;
@@ -61,7 +65,7 @@ struct DraftSeed {
     agency: String,
     title_th: String,
     title_en: Option<String>,
-    law_type: String,
+    law_type: domain::types::LawType,
     summary_th: Option<String>,
     summary_en: Option<String>,
     topics: Vec<String>,
@@ -77,7 +81,7 @@ struct VersionSeed {
 
 #[derive(Deserialize)]
 struct ConsultationSeed {
-    kind: String,
+    kind: domain::types::ConsultationKind,
     status: String,
     days: i64,
     short_period_reason: Option<String>,
@@ -86,7 +90,7 @@ struct ConsultationSeed {
 
 #[derive(Deserialize)]
 struct QuestionSeed {
-    kind: String,
+    kind: domain::types::QuestionKind,
     prompt_th: String,
     prompt_en: Option<String>,
     options: Vec<String>,
@@ -123,9 +127,9 @@ async fn ensure_account(
         .await?
     {
         return Ok(Actor {
-            account_id: a.id,
-            role: Role::parse(&a.role).unwrap_or(Role::Citizen),
-            agency_id: a.agency_id,
+            account_id: AccountId(a.id),
+            role: a.role,
+            agency_id: a.agency_id.map(AgencyId),
         });
     }
     let (a, _token) = accounts::create_account(
@@ -134,15 +138,15 @@ async fn ensure_account(
         NewAccount {
             email: email.into(),
             display_name: Some(name.into()),
-            role: role.as_str().into(),
+            role,
             agency_slug: agency.map(Into::into),
         },
     )
     .await?;
     Ok(Actor {
-        account_id: a.id,
+        account_id: AccountId(a.id),
         role,
-        agency_id: a.agency_id,
+        agency_id: a.agency_id.map(AgencyId),
     })
 }
 
@@ -223,7 +227,7 @@ pub async fn load(ctx: &Context) -> anyhow::Result<DemoReport> {
                 agency: Some(seed.agency.clone()),
                 title_th: seed.title_th.clone(),
                 title_en: seed.title_en.clone(),
-                law_type: seed.law_type.clone(),
+                law_type: seed.law_type,
                 summary_th: seed.summary_th.clone(),
                 summary_en: seed.summary_en.clone(),
                 topics: seed.topics.clone(),
@@ -237,7 +241,7 @@ pub async fn load(ctx: &Context) -> anyhow::Result<DemoReport> {
             drafts::add_version(
                 &ctx.db,
                 &officer,
-                view.draft.id,
+                DraftId(view.draft.id),
                 text,
                 v.changelog.clone(),
                 None,
@@ -277,9 +281,9 @@ async fn open_consultation(
     let view = consultations::create_consultation(
         &ctx.db,
         officer,
-        draft_id,
+        DraftId(draft_id),
         NewConsultation {
-            kind: seed.kind.clone(),
+            kind: seed.kind,
             opens_at,
             closes_at: opens_at + length,
             version: None,
@@ -287,7 +291,7 @@ async fn open_consultation(
                 .questions
                 .iter()
                 .map(|q| NewQuestion {
-                    kind: q.kind.clone(),
+                    kind: q.kind,
                     prompt_th: q.prompt_th.clone(),
                     prompt_en: q.prompt_en.clone(),
                     options: q.options.clone(),
@@ -313,14 +317,11 @@ async fn open_consultation(
         let v = drafts::get_version(
             &ctx.db.conn,
             Some(officer),
-            draft_id,
+            DraftId(draft_id),
             view.consultation.version_number,
         )
         .await?;
-        drafts::version_provisions(&v)
-            .into_iter()
-            .map(|p| p.id)
-            .collect()
+        v.provisions.0.into_iter().map(|p| p.id).collect()
     };
     let count = match seed.status.as_str() {
         "open" => 90,
@@ -330,48 +331,43 @@ async fn open_consultation(
     let mut written = 0;
     for i in 0..count {
         let (stance, pool) = match i % 10 {
-            0..=3 => ("support", &texts.support),
-            4..=6 => ("oppose", &texts.oppose),
-            7 => ("oppose", &texts.campaign),
-            _ => ("neutral", &texts.neutral),
+            0..=3 => (Stance::Support, &texts.support),
+            4..=6 => (Stance::Oppose, &texts.oppose),
+            7 => (Stance::Oppose, &texts.campaign),
+            _ => (Stance::Neutral, &texts.neutral),
         };
         let who = &citizens[(i * 7 + n) % citizens.len()];
         let organisation =
             (i % 4 == 1).then(|| texts.organisations[i % texts.organisations.len()].clone());
         let input = NewComment {
             body: pool[(i * 3 + n) % pool.len()].clone(),
-            stance: stance.into(),
+            stance,
             provision_id: (i % 3 == 0 && !provisions.is_empty())
                 .then(|| provisions[(i / 3) % provisions.len()].clone()),
             answers: view
+                .consultation
                 .questions
                 .iter()
                 .filter_map(|q| demo_answer(q, i))
                 .collect(),
-            respondent_type: Some(
-                if organisation.is_some() {
-                    "organisation"
-                } else {
-                    "individual"
-                }
-                .into(),
-            ),
+            respondent_type: Some(if organisation.is_some() {
+                RespondentType::Organisation
+            } else {
+                RespondentType::Individual
+            }),
             organisation_name: organisation,
             province: Some(texts.provinces[(i * 5 + n) % texts.provinces.len()].clone()),
-            publication: Some(
-                match i % 6 {
-                    0 => "named",
-                    5 => "private",
-                    _ => "anonymous",
-                }
-                .into(),
-            ),
+            publication: Some(match i % 6 {
+                0 => Publication::Named,
+                5 => Publication::Private,
+                _ => Publication::Anonymous,
+            }),
             notify: i % 4 == 0,
         };
         ctx.comments
             .submit(
                 who,
-                id,
+                ConsultationId(id),
                 if i % 5 == 0 {
                     Channel::Web
                 } else {
@@ -429,30 +425,30 @@ async fn open_consultation(
             dispositions::record_disposition(
                 &ctx.db,
                 officer,
-                id,
+                ConsultationId(id),
                 dispositions::NewDisposition {
-                    target_kind: "provision".into(),
+                    target_kind: DispositionTarget::Provision,
                     target_id: provision,
-                    decision: "partly_accepted".into(),
+                    decision: Decision::PartlyAccepted,
                     reason: "ปรับถ้อยคำให้ชัดเจนขึ้นตามความเห็นของผู้ประกอบการ และคงหลักการเดิมไว้".into(),
                 },
             )
             .await?;
-            reports::compile(&ctx.db, id).await?;
-            reports::publish(&ctx.db, officer, id).await?;
+            reports::compile(&ctx.db, ConsultationId(id)).await?;
+            reports::publish(&ctx.db, officer, ConsultationId(id)).await?;
         }
     }
     Ok(written)
 }
 
-fn demo_answer(q: &consultations::Question, i: usize) -> Option<AnswerInput> {
-    let mut a = AnswerInput {
+fn demo_answer(q: &Question, i: usize) -> Option<Answer> {
+    let mut a = Answer {
         question_id: q.id.clone(),
         ..Default::default()
     };
-    match q.kind.as_str() {
-        "single_choice" => a.choice = Some(q.options[i % q.options.len()].clone()),
-        "multiple_choice" => {
+    match q.kind {
+        QuestionKind::SingleChoice => a.choice = Some(q.options[i % q.options.len()].clone()),
+        QuestionKind::MultipleChoice => {
             let mut picks = vec![q.options[i % q.options.len()].clone()];
             let second = q.options[(i * 3 + 1) % q.options.len()].clone();
             if !picks.contains(&second) {
@@ -460,11 +456,11 @@ fn demo_answer(q: &consultations::Question, i: usize) -> Option<AnswerInput> {
             }
             a.choices = Some(picks);
         }
-        "scale" => a.scale = Some((i % 5) as i32 + 1),
-        _ if i.is_multiple_of(3) => {
+        QuestionKind::Scale => a.scale = Some((i % 5) as i32 + 1),
+        QuestionKind::Text if i.is_multiple_of(3) => {
             a.text = Some("ควรมีการประชาสัมพันธ์ให้ประชาชนทราบอย่างทั่วถึงก่อนบังคับใช้".into())
         }
-        _ => return None,
+        QuestionKind::Text => return None,
     }
     Some(a)
 }

@@ -61,7 +61,7 @@ impl Limits {
             self.addresses.retain_recent();
         }
         if let Some(actor) = actor
-            && let Err(not_until) = self.accounts.check_key(&actor.account_id)
+            && let Err(not_until) = self.accounts.check_key(&actor.account_id.get())
         {
             return Some(not_until.wait_time_from(self.accounts.clock().now()));
         }

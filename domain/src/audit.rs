@@ -10,7 +10,7 @@ use crate::{entity::audit_event, error::DomainResult, time::now_ms};
 /// One state change to record.
 #[derive(Debug, Clone)]
 pub struct AuditRecord {
-    pub actor: Option<i64>,
+    pub actor: Option<crate::ids::AccountId>,
     pub action: &'static str,
     pub entity_type: &'static str,
     pub entity_id: String,
@@ -85,7 +85,7 @@ impl AuditChain {
         let after_hash = hash_value(&record.after);
         let hash = event_hash(
             &self.last_hash,
-            record.actor,
+            record.actor.map(crate::ids::AccountId::get),
             record.action,
             record.entity_type,
             &record.entity_id,
@@ -94,7 +94,7 @@ impl AuditChain {
             created_at,
         );
         self.pending.push(audit_event::ActiveModel {
-            actor_account_id: Set(record.actor),
+            actor_account_id: Set(record.actor.map(crate::ids::AccountId::get)),
             action: Set(record.action.to_string()),
             entity_type: Set(record.entity_type.to_string()),
             entity_id: Set(record.entity_id),

@@ -141,7 +141,7 @@ pub async fn retry_job(
     crate::audit::record(
         &*tx,
         crate::audit::AuditRecord {
-            actor: actor.map(|a| a.account_id).filter(|id| *id > 0),
+            actor: actor.map(|a| a.account_id).filter(|id| id.get() > 0),
             action: "job.retry",
             entity_type: "job",
             entity_id: id.to_string(),

@@ -8,6 +8,7 @@ pub mod db;
 pub mod diff;
 pub mod entity;
 pub mod error;
+pub mod ids;
 pub mod jobs;
 pub mod mail;
 pub mod markdown;

@@ -1,9 +1,12 @@
 //! Closed vocabularies of the domain, stored as their snake_case names.
 
-/// Declares an enum whose variants are stored and shown as snake_case strings.
+/// Declares a closed vocabulary: an enum whose variants are stored, sent and shown as
+/// snake_case strings. With `stored in "table.column, ..."` it is also a column type of the
+/// entities: written as its text, and read back strictly, so that a stored value outside the
+/// vocabulary is an error naming the table, the column and the value (never a silent default).
 #[macro_export]
 macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident $(stored in $stored:literal)? { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name { $($variant),+ }
@@ -25,17 +28,97 @@ macro_rules! string_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
+                let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                $name::parse(&text).ok_or_else(|| {
+                    serde::de::Error::unknown_variant(&text, &[$($text),+])
+                })
+            }
+        }
+
+        $( $crate::types::stored_vocabulary!($name, $stored); )?
     };
 }
 
-string_enum!(Role {
+/// The sea-orm side of [`string_enum!`]: a text column holding the vocabulary.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __stored_vocabulary {
+    ($name:ident, $stored:literal) => {
+        impl From<$name> for sea_orm::Value {
+            fn from(v: $name) -> sea_orm::Value {
+                sea_orm::Value::String(Some(v.as_str().to_string()))
+            }
+        }
+
+        impl sea_orm::TryGetable for $name {
+            fn try_get_by<I: sea_orm::ColIdx>(
+                res: &sea_orm::QueryResult,
+                idx: I,
+            ) -> Result<$name, sea_orm::TryGetError> {
+                let text = <String as sea_orm::TryGetable>::try_get_by(res, idx)?;
+                $name::parse(&text).ok_or_else(|| {
+                    sea_orm::TryGetError::DbErr(sea_orm::DbErr::Type(format!(
+                        "{} (column {:?}) holds {:?}, which is not a {}",
+                        $stored,
+                        idx,
+                        text,
+                        stringify!($name)
+                    )))
+                })
+            }
+        }
+
+        impl sea_orm::sea_query::ValueType for $name {
+            fn try_from(v: sea_orm::Value) -> Result<$name, sea_orm::sea_query::ValueTypeErr> {
+                match v {
+                    sea_orm::Value::String(Some(text)) => {
+                        $name::parse(&text).ok_or(sea_orm::sea_query::ValueTypeErr)
+                    }
+                    _ => Err(sea_orm::sea_query::ValueTypeErr),
+                }
+            }
+
+            fn type_name() -> String {
+                stringify!($name).to_string()
+            }
+
+            fn array_type() -> sea_orm::sea_query::ArrayType {
+                sea_orm::sea_query::ArrayType::String
+            }
+
+            fn column_type() -> sea_orm::sea_query::ColumnType {
+                sea_orm::sea_query::ColumnType::Text
+            }
+        }
+
+        impl sea_orm::sea_query::Nullable for $name {
+            fn null() -> sea_orm::Value {
+                sea_orm::Value::String(None)
+            }
+        }
+    };
+}
+
+#[doc(hidden)]
+pub use __stored_vocabulary as stored_vocabulary;
+
+string_enum!(Role stored in "accounts.role" {
     Admin => "admin",
     Officer => "officer",
     Researcher => "researcher",
     Citizen => "citizen",
 });
 
-string_enum!(LawType {
+string_enum!(LawType stored in "drafts.law_type, laws_in_force.law_type" {
     Act => "act",
     RoyalDecree => "royal_decree",
     MinisterialRegulation => "ministerial_regulation",
@@ -47,7 +130,7 @@ string_enum!(LawType {
 string_enum!(
     /// A draft's status. `preparing`, `submitted`, `enacted` and `withdrawn` are stored;
     /// `in_consultation` and `consulted` are derived from the draft's consultations.
-    DraftStatus {
+    DraftStatus stored in "drafts.status" {
         Preparing => "preparing",
         InConsultation => "in_consultation",
         Consulted => "consulted",
@@ -57,7 +140,7 @@ string_enum!(
     }
 );
 
-string_enum!(ConsultationKind {
+string_enum!(ConsultationKind stored in "consultations.kind" {
     Principles => "principles",
     Draft => "draft",
     Evaluation => "evaluation",
@@ -80,13 +163,13 @@ string_enum!(QuestionKind {
     Text => "text",
 });
 
-string_enum!(Stance {
+string_enum!(Stance stored in "comments.stance" {
     Support => "support",
     Oppose => "oppose",
     Neutral => "neutral",
 });
 
-string_enum!(RespondentType {
+string_enum!(RespondentType stored in "comments.respondent_type" {
     Individual => "individual",
     Organisation => "organisation",
     Business => "business",
@@ -97,36 +180,38 @@ string_enum!(RespondentType {
 string_enum!(
     /// How a comment is shown publicly: without a name (the default), with the author's
     /// display name, or not at all.
-    Publication {
+    Publication stored in "comments.publication" {
         Anonymous => "anonymous",
         Named => "named",
         Private => "private",
     }
 );
 
-string_enum!(ModerationStatus {
+string_enum!(ModerationStatus stored in "comments.moderation_status" {
     Published => "published",
     Hidden => "hidden",
 });
 
-string_enum!(Channel {
+string_enum!(Channel stored in "comments.channel" {
     Web => "web",
     Api => "api",
     Offline => "offline",
 });
 
+use crate::ids::{AccountId, AgencyId};
+
 /// The caller of a service: who they are and what they may touch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Actor {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub role: Role,
-    pub agency_id: Option<i64>,
+    pub agency_id: Option<AgencyId>,
 }
 
 impl Actor {
     /// Staff may write drafts and consultations of `agency_id`: admins anywhere, officers only
     /// in their own agency.
-    pub fn can_manage(&self, agency_id: i64) -> bool {
+    pub fn can_manage(&self, agency_id: AgencyId) -> bool {
         match self.role {
             Role::Admin => true,
             Role::Officer => self.agency_id == Some(agency_id),
@@ -140,13 +225,13 @@ impl Actor {
 }
 
 /// Can `actor` see a draft of `agency_id` that is not published yet?
-pub fn sees_unpublished(actor: Option<&Actor>, agency_id: i64) -> bool {
+pub fn sees_unpublished(actor: Option<&Actor>, agency_id: AgencyId) -> bool {
     actor.is_some_and(|a| a.can_manage(agency_id))
 }
 
 string_enum!(
     /// What a disposition is about.
-    DispositionTarget {
+    DispositionTarget stored in "dispositions.target_kind" {
         Comment => "comment",
         Cluster => "cluster",
         Provision => "provision",
@@ -155,9 +240,45 @@ string_enum!(
 
 string_enum!(
     /// The agency's decision on what was said ("you said, we did").
-    Decision {
+    Decision stored in "dispositions.decision" {
         Accepted => "accepted",
         PartlyAccepted => "partly_accepted",
         NotAccepted => "not_accepted",
     }
 );
+
+string_enum!(
+    /// What a subscription follows: an agency (by slug), a topic (by slug) or a draft (by id).
+    SubscriptionTarget stored in "subscriptions.target_kind" {
+        Agency => "agency",
+        Topic => "topic",
+        Draft => "draft",
+    }
+);
+
+/// A question of a consultation's questionnaire, as stored and shown.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Question {
+    /// `q1`, `q2`... in order.
+    pub id: String,
+    pub kind: QuestionKind,
+    pub prompt_th: String,
+    pub prompt_en: Option<String>,
+    /// The choices of `single_choice` and `multiple_choice` questions.
+    pub options: Vec<String>,
+    pub required: bool,
+}
+
+/// An answer to one question; the field that matches the question's kind is filled.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Answer {
+    pub question_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choices: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}

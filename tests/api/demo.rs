@@ -25,7 +25,7 @@ async fn the_demo_data_covers_every_status_and_loads_only_once() {
         "some drafts have version 2"
     );
     for v in &versions {
-        let provisions = domain::service::drafts::version_provisions(v);
+        let provisions = &v.provisions;
         assert!(
             provisions.len() >= 15,
             "draft {} v{} has {} provisions",

@@ -1,4 +1,5 @@
 use domain::entity::consultation;
+use domain::ids::ConsultationId;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde_json::json;
@@ -154,8 +155,8 @@ async fn two_compiles_at_once_keep_one_summary_and_a_published_one_never_changes
         .unwrap();
     let db = &app.ctx.db;
     let (first, second) = tokio::join!(
-        reports::compile(db, h.consultation_id),
-        reports::compile(db, h.consultation_id)
+        reports::compile(db, ConsultationId(h.consultation_id)),
+        reports::compile(db, ConsultationId(h.consultation_id))
     );
     assert_eq!(first.unwrap().id, second.unwrap().id, "one summary row");
     let rows = || async {
@@ -173,7 +174,7 @@ async fn two_compiles_at_once_keep_one_summary_and_a_published_one_never_changes
         .await;
     assert_eq!(published.status, StatusCode::OK, "{}", published.text);
     let before = rows().await;
-    let late = reports::compile(db, h.consultation_id).await;
+    let late = reports::compile(db, ConsultationId(h.consultation_id)).await;
     assert!(
         matches!(late, Err(DomainError::InvalidState(_))),
         "{late:?}"

@@ -333,7 +333,7 @@ async fn a_permanent_smtp_refusal_is_recorded_and_not_retried() {
         domain::service::accounts::NewAccount {
             email: "refused@test.rabfang.localhost".into(),
             display_name: None,
-            role: "citizen".into(),
+            role: domain::types::Role::Citizen,
             agency_slug: None,
         },
     )
@@ -463,8 +463,8 @@ async fn the_scheduler_raises_each_evaluation_reminder_once_when_a_law_falls_due
 async fn statistics_read_from_the_database_equal_counting_the_rows_in_memory() {
     use domain::{
         entity::comment,
-        service::comments::AnswerInput,
         stats::{AnswerFacts, CommentFacts},
+        types::{ModerationStatus, Publication},
     };
     let app = spawn_app().await;
     let h = app.open_hearing("packed").await;
@@ -539,15 +539,16 @@ async fn statistics_read_from_the_database_equal_counting_the_rows_in_memory() {
     let facts: Vec<CommentFacts> = rows
         .iter()
         .map(|c| {
-            let public = c.publication != "private" && c.moderation_status == "published";
-            let answers: Vec<AnswerInput> = serde_json::from_str(&c.answers).unwrap();
+            let public = c.publication != Publication::Private
+                && c.moderation_status == ModerationStatus::Published;
+            let answers = c.answers.0.clone();
             CommentFacts {
                 id: c.id,
-                stance: c.stance.clone(),
-                respondent_type: c.respondent_type.clone(),
+                stance: c.stance.to_string(),
+                respondent_type: c.respondent_type.to_string(),
                 province: c.province.clone(),
                 provision_id: c.provision_id.clone(),
-                channel: c.channel.clone(),
+                channel: c.channel.to_string(),
                 received_at: c.received_at,
                 answers: answers
                     .into_iter()

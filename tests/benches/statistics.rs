@@ -574,10 +574,10 @@ async fn insert(
     for (chunk_no, chunk) in comments.chunks(1000).enumerate() {
         let tx = app.ctx.db.write().await.unwrap();
         let rows = chunk.iter().enumerate().map(|(i, c)| {
-            let answers: Vec<domain::service::comments::AnswerInput> = c
+            let answers: Vec<domain::types::Answer> = c
                 .answers
                 .iter()
-                .map(|a| domain::service::comments::AnswerInput {
+                .map(|a| domain::types::Answer {
                     question_id: a.question_id.clone(),
                     choice: a.choice.clone(),
                     choices: a.choices.clone(),
@@ -589,15 +589,16 @@ async fn insert(
                 consultation_id: Set(consultation_id),
                 account_id: Set(account_id),
                 provision_id: Set(c.provision_id.clone()),
-                stance: Set(c.stance.clone()),
+                stance: Set(domain::types::Stance::parse(&c.stance).expect("a stance")),
                 body: Set(c.body.clone()),
-                answers: Set(serde_json::to_string(&answers).unwrap()),
-                respondent_type: Set(c.respondent_type.clone()),
+                answers: Set(answers.into()),
+                respondent_type: Set(domain::types::RespondentType::parse(&c.respondent_type)
+                    .expect("a respondent type")),
                 organisation_name: Set(None),
                 province: Set(c.province.clone()),
-                publication: Set("anonymous".into()),
-                moderation_status: Set("published".into()),
-                channel: Set(c.channel.clone()),
+                publication: Set(domain::types::Publication::Anonymous),
+                moderation_status: Set(domain::types::ModerationStatus::Published),
+                channel: Set(domain::types::Channel::parse(&c.channel).expect("a channel")),
                 tracking_number: Set(format!("{prefix}-{chunk_no}-{i}")),
                 received_at: Set(c.received_at),
                 content_hash: Set(String::new()),

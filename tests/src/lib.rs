@@ -175,7 +175,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         NewAccount {
             email: "admin@test.rabfang.localhost".into(),
             display_name: Some("Admin".into()),
-            role: "admin".into(),
+            role: domain::types::Role::Admin,
             agency_slug: None,
         },
     )
@@ -303,7 +303,7 @@ impl TestApp {
             NewAccount {
                 email,
                 display_name: Some(format!("{role} ผู้ทดสอบ")),
-                role: role.into(),
+                role: domain::types::Role::parse(role).expect("a role name"),
                 agency_slug: agency.map(Into::into),
             },
         )

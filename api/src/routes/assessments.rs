@@ -1,4 +1,5 @@
 use chrono::{DateTime, Utc};
+use domain::ids::DraftId;
 use domain::{ria::ImpactAssessment as Fields, service::assessments};
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
@@ -79,7 +80,7 @@ impl AssessmentsApi {
         Ok(Json(out(assessments::get(
             &state.ctx.db.conn,
             auth.actor(),
-            id.0,
+            DraftId(id.0),
         )
         .await?)?))
     }
@@ -102,7 +103,7 @@ impl AssessmentsApi {
         Ok(Json(out(assessments::save(
             &state.ctx.db,
             &auth.0,
-            id.0,
+            DraftId(id.0),
             fields,
         )
         .await?)?))
@@ -123,7 +124,7 @@ impl AssessmentsApi {
         Ok(Json(out(assessments::publish(
             &state.ctx.db,
             &auth.0,
-            id.0,
+            DraftId(id.0),
         )
         .await?)?))
     }
@@ -142,7 +143,7 @@ impl AssessmentsApi {
         id: Path<i64>,
     ) -> ApiResult<Json<Draft>> {
         Ok(Json(
-            assessments::submit(&state.ctx.db, &auth.0, id.0)
+            assessments::submit(&state.ctx.db, &auth.0, DraftId(id.0))
                 .await?
                 .into(),
         ))

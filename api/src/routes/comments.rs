@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 use domain::{
-    service::comments::{self, AnswerInput, NewComment, PublicComment},
+    ids::{CommentId, ConsultationId},
+    service::comments::{self, NewComment, PublicComment},
     types::Channel,
 };
 use poem::web::Data;
@@ -10,7 +11,7 @@ use poem_openapi::{
     payload::Json,
 };
 
-use super::{Publication, RespondentType, Stance, Tag, page, time};
+use super::{ModerationStatus, Publication, RespondentType, Stance, Tag, page, time};
 use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
@@ -39,9 +40,9 @@ pub struct Answer {
     pub text: Option<String>,
 }
 
-impl From<Answer> for AnswerInput {
+impl From<Answer> for domain::types::Answer {
     fn from(a: Answer) -> Self {
-        AnswerInput {
+        domain::types::Answer {
             question_id: a.question_id,
             choice: a.choice,
             choices: a.choices,
@@ -51,8 +52,8 @@ impl From<Answer> for AnswerInput {
     }
 }
 
-impl From<AnswerInput> for Answer {
-    fn from(a: AnswerInput) -> Self {
+impl From<domain::types::Answer> for Answer {
+    fn from(a: domain::types::Answer) -> Self {
         Answer {
             question_id: a.question_id,
             choice: a.choice,
@@ -135,16 +136,16 @@ pub struct Comment {
 impl From<PublicComment> for Comment {
     fn from(p: PublicComment) -> Self {
         let c = p.comment;
-        let publication = Publication::from_stored(&c.publication);
+        let publication = Publication::from(c.publication);
         let named = publication == Publication::Named;
         Comment {
             id: c.id,
             consultation_id: c.consultation_id,
             provision_id: c.provision_id,
-            stance: Stance::from_stored(&c.stance),
+            stance: c.stance.into(),
             body: c.body,
-            answers: p.answers.into_iter().map(Answer::from).collect(),
-            respondent_type: RespondentType::from_stored(&c.respondent_type),
+            answers: c.answers.0.into_iter().map(Answer::from).collect(),
+            respondent_type: c.respondent_type.into(),
             publication,
             author_name: if named { p.author_name } else { None },
             organisation_name: if named { c.organisation_name } else { None },
@@ -159,8 +160,7 @@ impl From<PublicComment> for Comment {
 #[oai(deny_unknown_fields)]
 #[serde(deny_unknown_fields)]
 pub struct Moderation {
-    /// `hidden` (taken out of the public listing and search; still counted) or `published`.
-    pub status: String,
+    pub status: ModerationStatus,
     /// Why (kept in the audit trail).
     pub reason: String,
 }
@@ -170,8 +170,7 @@ pub struct Moderation {
 pub struct ModerationResult {
     /// The comment.
     pub id: i64,
-    /// `published` or `hidden`.
-    pub moderation_status: String,
+    pub moderation_status: ModerationStatus,
 }
 
 /// One page of comments.
@@ -216,22 +215,28 @@ impl CommentsApi {
         let b = body.0;
         let input = NewComment {
             body: b.body,
-            stance: b.stance.as_str().into(),
+            stance: b.stance.into(),
             provision_id: b.provision_id,
             answers: b.answers.into_iter().map(Into::into).collect(),
-            respondent_type: b.respondent_type.map(|r| r.as_str().into()),
+            respondent_type: b.respondent_type.map(Into::into),
             organisation_name: b.organisation_name,
             province: b.province,
-            publication: b.publication.map(|p| p.as_str().into()),
+            publication: b.publication.map(Into::into),
             notify: b.notify,
         };
         let receipt = state
             .ctx
             .comments
-            .submit(&auth.0, id.0, Channel::Api, idempotency_key.0, input)
+            .submit(
+                &auth.0,
+                ConsultationId(id.0),
+                Channel::Api,
+                idempotency_key.0,
+                input,
+            )
             .await?;
         Ok(CreatedComment::Created(Json(CommentReceipt {
-            id: receipt.id,
+            id: receipt.id.get(),
             tracking_number: receipt.tracking_number,
             received_at: time(receipt.received_at),
         })))
@@ -257,7 +262,7 @@ impl CommentsApi {
         let page = comments::list_public_comments(
             &state.ctx.db.conn,
             auth.actor(),
-            id.0,
+            ConsultationId(id.0),
             page(limit.0, cursor.0.as_deref())?,
         )
         .await?;
@@ -284,15 +289,15 @@ impl CommentsApi {
         let m = comments::moderate(
             &state.ctx.db,
             &auth.0,
-            id.0,
-            comment_id.0,
-            &body.0.status,
+            ConsultationId(id.0),
+            CommentId(comment_id.0),
+            body.0.status.into(),
             &body.0.reason,
         )
         .await?;
         Ok(Json(ModerationResult {
             id: m.id,
-            moderation_status: m.moderation_status,
+            moderation_status: m.moderation_status.into(),
         }))
     }
 }

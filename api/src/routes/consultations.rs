@@ -1,5 +1,6 @@
 use chrono::{DateTime, Utc};
 use domain::{
+    ids::{ConsultationId, DraftId},
     service::consultations::{
         self, ConsultationFilter, ConsultationView, NewConsultation, NewDates, NewQuestion,
     },
@@ -98,25 +99,26 @@ impl From<ConsultationView> for Consultation {
             draft_title_th: v.draft_title_th,
             draft_title_en: v.draft_title_en,
             agency: v.agency_slug,
-            kind: ConsultationKind::from_stored(&c.kind),
+            kind: c.kind.into(),
             status: v.status.into(),
             opens_at: time(c.opens_at),
             closes_at: time(c.closes_at),
             announced_at: time(c.announced_at.unwrap_or(c.created_at)),
             short_period_reason: c.short_period_reason,
-            questions: v
+            questions: c
                 .questions
+                .0
                 .into_iter()
                 .map(|q| Question {
                     id: q.id,
-                    kind: QuestionKind::from_stored(&q.kind),
+                    kind: q.kind.into(),
                     prompt_th: q.prompt_th,
                     prompt_en: q.prompt_en,
                     options: q.options,
                     required: q.required,
                 })
                 .collect(),
-            invited_stakeholders: v.invited_stakeholders,
+            invited_stakeholders: c.invited_stakeholders.0,
         }
     }
 }
@@ -196,7 +198,7 @@ impl ConsultationsApi {
     ) -> ApiResult<CreatedConsultation> {
         let b = body.0;
         let input = NewConsultation {
-            kind: b.kind.as_str().into(),
+            kind: b.kind.into(),
             opens_at: from_datetime(b.opens_at),
             closes_at: from_datetime(b.closes_at),
             version: b.version,
@@ -204,7 +206,7 @@ impl ConsultationsApi {
                 .questions
                 .into_iter()
                 .map(|q| NewQuestion {
-                    kind: q.kind.as_str().into(),
+                    kind: q.kind.into(),
                     prompt_th: q.prompt_th,
                     prompt_en: q.prompt_en,
                     options: q.options,
@@ -214,7 +216,8 @@ impl ConsultationsApi {
             invited_stakeholders: b.invited_stakeholders,
             short_period_reason: b.short_period_reason,
         };
-        let view = consultations::create_consultation(&state.ctx.db, &auth.0, id.0, input).await?;
+        let view = consultations::create_consultation(&state.ctx.db, &auth.0, DraftId(id.0), input)
+            .await?;
         Ok(CreatedConsultation::Created(Json(view.into())))
     }
 
@@ -239,8 +242,13 @@ impl ConsultationsApi {
             closes_at: from_datetime(b.closes_at),
             short_period_reason: b.short_period_reason,
         };
-        let view =
-            consultations::reschedule_consultation(&state.ctx.db, &auth.0, id.0, dates).await?;
+        let view = consultations::reschedule_consultation(
+            &state.ctx.db,
+            &auth.0,
+            ConsultationId(id.0),
+            dates,
+        )
+        .await?;
         Ok(Json(view.into()))
     }
 
@@ -272,7 +280,7 @@ impl ConsultationsApi {
             status: status.0.map(Into::into),
             agency: agency.0,
             kind: kind.0.map(Into::into),
-            draft_id: draft_id.0,
+            draft_id: draft_id.0.map(DraftId),
         };
         let page = consultations::list_consultations(
             &state.ctx.db.conn,
@@ -300,7 +308,7 @@ impl ConsultationsApi {
         id: Path<i64>,
     ) -> ApiResult<Json<Consultation>> {
         Ok(Json(
-            consultations::get_consultation(&state.ctx.db.conn, auth.actor(), id.0)
+            consultations::get_consultation(&state.ctx.db.conn, auth.actor(), ConsultationId(id.0))
                 .await?
                 .into(),
         ))

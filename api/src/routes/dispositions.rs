@@ -1,51 +1,18 @@
 use chrono::{DateTime, Utc};
-use domain::service::dispositions::{self, NewDisposition};
+use domain::{
+    ids::ConsultationId,
+    service::dispositions::{self, NewDisposition},
+};
 use poem::web::Data;
-use poem_openapi::{Enum, Object, OpenApi, param::Path, payload::Json};
+use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 
-use super::{Tag, time};
+use super::{Decision, DispositionTarget, Tag, time};
 use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
     body::JsonBody,
     error::ApiResult,
 };
-
-/// What a disposition answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Deserialize)]
-#[oai(rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum DispositionTarget {
-    Comment,
-    Cluster,
-    Provision,
-}
-
-/// The agency's decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Deserialize)]
-#[oai(rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    Accepted,
-    PartlyAccepted,
-    NotAccepted,
-}
-
-fn target_str(t: DispositionTarget) -> &'static str {
-    match t {
-        DispositionTarget::Comment => "comment",
-        DispositionTarget::Cluster => "cluster",
-        DispositionTarget::Provision => "provision",
-    }
-}
-
-fn decision_str(d: Decision) -> &'static str {
-    match d {
-        Decision::Accepted => "accepted",
-        Decision::PartlyAccepted => "partly_accepted",
-        Decision::NotAccepted => "not_accepted",
-    }
-}
 
 /// A disposition to record. Recording again for the same target replaces the earlier one,
 /// until the hearing summary is published.
@@ -68,12 +35,10 @@ pub struct Disposition {
     pub id: i64,
     /// The consultation.
     pub consultation_id: i64,
-    /// `comment`, `cluster` or `provision`.
-    pub target_kind: String,
+    pub target_kind: DispositionTarget,
     /// The comment's id, the cluster's id, or the provision's stable id.
     pub target_id: String,
-    /// `accepted`, `partly_accepted` or `not_accepted`.
-    pub decision: String,
+    pub decision: Decision,
     /// The agency's reason.
     pub reason: String,
     /// When it was recorded.
@@ -85,9 +50,9 @@ impl From<domain::entity::disposition::Model> for Disposition {
         Disposition {
             id: d.id,
             consultation_id: d.consultation_id,
-            target_kind: d.target_kind,
+            target_kind: d.target_kind.into(),
             target_id: d.target_id,
-            decision: d.decision,
+            decision: d.decision.into(),
             reason: d.reason,
             decided_at: time(d.decided_at),
         }
@@ -114,13 +79,13 @@ impl DispositionsApi {
     ) -> ApiResult<Json<Disposition>> {
         let b = body.0;
         let input = NewDisposition {
-            target_kind: target_str(b.target_kind).into(),
+            target_kind: b.target_kind.into(),
             target_id: b.target_id,
-            decision: decision_str(b.decision).into(),
+            decision: b.decision.into(),
             reason: b.reason,
         };
         Ok(Json(
-            dispositions::record_disposition(&state.ctx.db, &auth.0, id.0, input)
+            dispositions::record_disposition(&state.ctx.db, &auth.0, ConsultationId(id.0), input)
                 .await?
                 .into(),
         ))
@@ -139,7 +104,9 @@ impl DispositionsApi {
         auth: MaybeSignedIn,
         id: Path<i64>,
     ) -> ApiResult<Json<Vec<Disposition>>> {
-        let list = dispositions::list_dispositions(&state.ctx.db.conn, auth.actor(), id.0).await?;
+        let list =
+            dispositions::list_dispositions(&state.ctx.db.conn, auth.actor(), ConsultationId(id.0))
+                .await?;
         Ok(Json(list.into_iter().map(Disposition::from).collect()))
     }
 }

@@ -1,4 +1,5 @@
 use chrono::{DateTime, Utc};
+use domain::ids::DraftId;
 use domain::{
     DomainError,
     diff::{ChangeKind, ProvisionDiff, WordOp},
@@ -58,10 +59,10 @@ impl From<DraftView> for Draft {
             agency: v.agency_slug,
             title_th: d.title_th,
             title_en: d.title_en,
-            law_type: LawType::from_stored(&d.law_type),
+            law_type: d.law_type.into(),
             summary_th: d.summary_th,
             summary_en: d.summary_en,
-            topics: v.topics,
+            topics: d.topics.0,
             status: v.status.into(),
             current_version: d.current_version,
             published_at: d.published_at.map(time),
@@ -200,7 +201,9 @@ pub struct Version {
 
 impl From<draft_version::Model> for Version {
     fn from(v: draft_version::Model) -> Self {
-        let provisions = drafts::version_provisions(&v)
+        let provisions = v
+            .provisions
+            .0
             .into_iter()
             .map(|p| Provision {
                 id: p.id,
@@ -386,7 +389,7 @@ impl DraftsApi {
                 agency: b.agency,
                 title_th: b.title_th,
                 title_en: b.title_en,
-                law_type: b.law_type.as_str().into(),
+                law_type: b.law_type.into(),
                 summary_th: b.summary_th,
                 summary_en: b.summary_en,
                 topics: b.topics,
@@ -407,7 +410,7 @@ impl DraftsApi {
         id: Path<i64>,
     ) -> ApiResult<Json<Draft>> {
         Ok(Json(
-            drafts::get_draft(&state.ctx.db.conn, auth.actor(), id.0)
+            drafts::get_draft(&state.ctx.db.conn, auth.actor(), DraftId(id.0))
                 .await?
                 .into(),
         ))
@@ -426,13 +429,13 @@ impl DraftsApi {
         let patch = DraftPatch {
             title_th: b.title_th,
             title_en: b.title_en,
-            law_type: b.law_type.map(|t| t.as_str().to_string()),
+            law_type: b.law_type.map(Into::into),
             summary_th: b.summary_th,
             summary_en: b.summary_en,
             topics: b.topics,
         };
         Ok(Json(
-            drafts::update_draft(&state.ctx.db, &auth.0, id.0, patch)
+            drafts::update_draft(&state.ctx.db, &auth.0, DraftId(id.0), patch)
                 .await?
                 .into(),
         ))
@@ -450,7 +453,8 @@ impl DraftsApi {
         auth: MaybeSignedIn,
         id: Path<i64>,
     ) -> ApiResult<Json<Vec<VersionSummary>>> {
-        let versions = drafts::list_versions(&state.ctx.db.conn, auth.actor(), id.0).await?;
+        let versions =
+            drafts::list_versions(&state.ctx.db.conn, auth.actor(), DraftId(id.0)).await?;
         Ok(Json(
             versions
                 .into_iter()
@@ -488,7 +492,7 @@ impl DraftsApi {
         let version = drafts::add_version(
             &state.ctx.db,
             &auth.0,
-            id.0,
+            DraftId(id.0),
             b.body_markdown,
             b.changelog,
             idempotency_key.0,
@@ -511,7 +515,7 @@ impl DraftsApi {
         number: Path<i32>,
     ) -> ApiResult<Json<Version>> {
         Ok(Json(
-            drafts::get_version(&state.ctx.db.conn, auth.actor(), id.0, number.0)
+            drafts::get_version(&state.ctx.db.conn, auth.actor(), DraftId(id.0), number.0)
                 .await?
                 .into(),
         ))
@@ -533,9 +537,14 @@ impl DraftsApi {
         /// The version to compare with.
         against: Query<i32>,
     ) -> ApiResult<Json<VersionDiff>> {
-        let provisions =
-            drafts::diff_versions(&state.ctx.db.conn, auth.actor(), id.0, number.0, against.0)
-                .await?;
+        let provisions = drafts::diff_versions(
+            &state.ctx.db.conn,
+            auth.actor(),
+            DraftId(id.0),
+            number.0,
+            against.0,
+        )
+        .await?;
         Ok(Json(VersionDiff {
             draft_id: id.0,
             from_version: against.0,

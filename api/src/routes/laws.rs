@@ -38,7 +38,7 @@ impl Law {
             id: l.id,
             title_th: l.title_th,
             title_en: l.title_en,
-            law_type: LawType::from_stored(&l.law_type),
+            law_type: l.law_type.into(),
             in_force_since: time(l.in_force_since),
             last_evaluated_at: l.last_evaluated_at.map(time),
             evaluation_due_at: time(l.evaluation_due_at),
@@ -152,7 +152,7 @@ impl LawsApi {
             laws::NewLaw {
                 title_th: b.title_th,
                 title_en: b.title_en,
-                law_type: b.law_type.as_str().into(),
+                law_type: b.law_type.into(),
                 in_force_since: from_datetime(b.in_force_since),
                 last_evaluated_at: b.last_evaluated_at.map(from_datetime),
             },

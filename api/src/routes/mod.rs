@@ -108,25 +108,7 @@ macro_rules! api_enum {
             }
         }
 
-        impl $name {
-            pub fn as_str(self) -> &'static str {
-                <$domain>::from(self).as_str()
-            }
-
-            /// Parses a text value, if it is one of this vocabulary.
-            pub fn parse_str(text: &str) -> Option<$name> {
-                <$domain>::parse(text).map($name::from)
-            }
-
-            /// Parses a stored value; unknown values (which migrations never leave) fall back to the first variant.
-            pub fn from_stored(text: &str) -> $name {
-                <$domain>::parse(text).map($name::from).unwrap_or($name::ALL_FIRST)
-            }
-
-            const ALL_FIRST: $name = api_enum!(@first $name $($variant),+);
-        }
     };
-    (@first $name:ident $first:ident $(, $rest:ident)*) => { $name::$first };
 }
 
 api_enum!(
@@ -166,6 +148,24 @@ api_enum!(
     /// How a comment is published: `anonymous` (the default: no name), `named` (with the
     /// account's display name), `private` (seen only by the agency).
     Publication = domain::types::Publication { Anonymous, Named, Private }
+);
+api_enum!(
+    /// What a disposition answers: a `comment`, a campaign `cluster` or a `provision`.
+    DispositionTarget = domain::types::DispositionTarget { Comment, Cluster, Provision }
+);
+api_enum!(
+    /// The agency's decision: `accepted`, `partly_accepted` or `not_accepted`.
+    Decision = domain::types::Decision { Accepted, PartlyAccepted, NotAccepted }
+);
+api_enum!(
+    /// `published` (listed and searchable) or `hidden` (taken out of the public listing and
+    /// search; still counted).
+    ModerationStatus = domain::types::ModerationStatus { Published, Hidden }
+);
+api_enum!(
+    /// What a subscription follows: an `agency` (by slug), a `topic` (by slug) or a `draft`
+    /// (by id).
+    SubscriptionTarget = domain::types::SubscriptionTarget { Agency, Topic, Draft }
 );
 api_enum!(
     /// An account's role.

@@ -1,4 +1,5 @@
 use chrono::{DateTime, Utc};
+use domain::ids::ConsultationId;
 use domain::{DomainError, service::reports, stats::Statistics};
 use poem::web::Data;
 use poem_openapi::{
@@ -102,7 +103,13 @@ impl ReportsApi {
         #[oai(name = "Idempotency-Key")]
         idempotency_key: Header<Option<String>>,
     ) -> ApiResult<CompileAccepted> {
-        reports::request_compile(&state.ctx.db, &auth.0, id.0, idempotency_key.0).await?;
+        reports::request_compile(
+            &state.ctx.db,
+            &auth.0,
+            ConsultationId(id.0),
+            idempotency_key.0,
+        )
+        .await?;
         Ok(CompileAccepted::Accepted)
     }
 
@@ -119,7 +126,7 @@ impl ReportsApi {
         auth: SignedIn,
         id: Path<i64>,
     ) -> ApiResult<Json<Report>> {
-        let r = reports::publish(&state.ctx.db, &auth.0, id.0).await?;
+        let r = reports::publish(&state.ctx.db, &auth.0, ConsultationId(id.0)).await?;
         Ok(Json(out(&state.ctx.settings.public_url, r)?))
     }
 
@@ -136,7 +143,7 @@ impl ReportsApi {
         auth: MaybeSignedIn,
         id: Path<i64>,
     ) -> ApiResult<Json<Report>> {
-        let r = reports::get(&state.ctx.db.conn, auth.actor(), id.0).await?;
+        let r = reports::get(&state.ctx.db.conn, auth.actor(), ConsultationId(id.0)).await?;
         Ok(Json(out(&state.ctx.settings.public_url, r)?))
     }
 
@@ -152,7 +159,7 @@ impl ReportsApi {
         auth: MaybeSignedIn,
         id: Path<i64>,
     ) -> ApiResult<Html<String>> {
-        let r = reports::get(&state.ctx.db.conn, auth.actor(), id.0).await?;
+        let r = reports::get(&state.ctx.db.conn, auth.actor(), ConsultationId(id.0)).await?;
         let body = r.body_html.unwrap_or_default();
         let charts: String = reports::CHARTS
             .iter()
@@ -181,7 +188,7 @@ impl ReportsApi {
         id: Path<i64>,
         name: Path<String>,
     ) -> ApiResult<SvgChart> {
-        let r = reports::get(&state.ctx.db.conn, auth.actor(), id.0).await?;
+        let r = reports::get(&state.ctx.db.conn, auth.actor(), ConsultationId(id.0)).await?;
         let stats: Statistics = serde_json::from_str(&r.statistics)
             .map_err(|e| ApiError::from(DomainError::Internal(e.into())))?;
         let svg = reports::chart(&stats, &name.0).ok_or(DomainError::NotFound("chart"))?;

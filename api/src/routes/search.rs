@@ -8,7 +8,7 @@ use domain::{
 use poem::{Request, web::Data};
 use poem_openapi::{Enum, Object, OpenApi, param::Query, payload::Json};
 
-use super::{ConsultationStatus, DraftStatus, LawType, Stance, Tag};
+use super::{LawType, Stance, Tag};
 use crate::{AppState, error::ApiResult};
 
 /// What a search hit is.
@@ -219,8 +219,8 @@ impl SearchApi {
                 })?,
         };
         if let Some(s) = status.0.as_deref() {
-            let known =
-                DraftStatus::parse_str(s).is_some() || ConsultationStatus::parse_str(s).is_some();
+            let known = domain::types::DraftStatus::parse(s).is_some()
+                || domain::types::ConsultationStatus::parse(s).is_some();
             if !known {
                 return Err(DomainError::invalid(
                     "status",
@@ -236,11 +236,13 @@ impl SearchApi {
                 kinds: kind.0.into_iter().map(DocKind::from).collect(),
                 agency: agency.0,
                 status: status.0,
-                law_type: law_type.0.map(|l| l.as_str().to_string()),
+                law_type: law_type
+                    .0
+                    .map(|l| domain::types::LawType::from(l).to_string()),
                 topic: topic.0,
                 draft_id: draft_id.0,
                 consultation_id: consultation_id.0,
-                stance: stance.0.map(|s| s.as_str().to_string()),
+                stance: stance.0.map(|s| domain::types::Stance::from(s).to_string()),
                 date_from: from.0.map(from_datetime),
                 date_to: to.0.map(from_datetime),
             },

@@ -1,23 +1,13 @@
 use domain::service::subscriptions;
 use poem::web::Data;
 use poem_openapi::{
-    ApiResponse, Enum, Object, OpenApi,
+    ApiResponse, Object, OpenApi,
     param::Query,
     payload::{Html, Json},
 };
 
-use super::Tag;
+use super::{SubscriptionTarget, Tag};
 use crate::{AppState, body::JsonBody, error::ApiResult};
-
-/// What a subscription follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Deserialize)]
-#[oai(rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum SubscriptionTarget {
-    Agency,
-    Topic,
-    Draft,
-}
 
 /// A request to follow an agency, a topic or a draft by e-mail.
 #[derive(Debug, Object, serde::Deserialize)]
@@ -67,12 +57,7 @@ impl SubscriptionsApi {
         body: JsonBody<CreateSubscription>,
     ) -> ApiResult<Accepted> {
         let b = body.0;
-        let kind = match b.target_kind {
-            SubscriptionTarget::Agency => "agency",
-            SubscriptionTarget::Topic => "topic",
-            SubscriptionTarget::Draft => "draft",
-        };
-        subscriptions::subscribe(&state.ctx.db, &b.email, kind, &b.target).await?;
+        subscriptions::subscribe(&state.ctx.db, &b.email, b.target_kind.into(), &b.target).await?;
         Ok(Accepted::Accepted(status("pending_confirmation")))
     }
 

@@ -1,3 +1,4 @@
+use domain::ids::ConsultationId;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -104,11 +105,11 @@ impl SummariesApi {
         auth: MaybeSignedIn,
         id: Path<i64>,
     ) -> ApiResult<Json<ConsultationSummary>> {
-        let s = summaries::summary(&state.ctx.db.conn, auth.actor(), id.0).await?;
+        let s = summaries::summary(&state.ctx.db.conn, auth.actor(), ConsultationId(id.0)).await?;
         let clustered = s.clustered();
         let st = &s.statistics;
         Ok(Json(ConsultationSummary {
-            consultation_id: s.consultation_id,
+            consultation_id: s.consultation_id.get(),
             computed_at: s.computed_at.map(time),
             total: st.total,
             unique_comments: st.total.saturating_sub(clustered),

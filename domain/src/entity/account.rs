@@ -9,7 +9,7 @@ pub struct Model {
     pub id: i64,
     pub email: String,
     pub display_name: String,
-    pub role: String,
+    pub role: crate::types::Role,
     pub agency_id: Option<i64>,
     pub created_at: i64,
 }

@@ -8,9 +8,9 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub consultation_id: i64,
-    pub target_kind: String,
+    pub target_kind: crate::types::DispositionTarget,
     pub target_id: String,
-    pub decision: String,
+    pub decision: crate::types::Decision,
     pub reason: String,
     pub decided_by: i64,
     pub decided_at: i64,

@@ -11,7 +11,7 @@ pub struct Model {
     pub number: i32,
     pub body_markdown: String,
     pub body_html: String,
-    pub provisions: String,
+    pub provisions: super::json::Provisions,
     pub changelog: Option<String>,
     pub published_at: i64,
 }

@@ -11,7 +11,7 @@ pub struct Model {
     pub draft_id: Option<i64>,
     pub title_th: String,
     pub title_en: Option<String>,
-    pub law_type: String,
+    pub law_type: crate::types::LawType,
     pub in_force_since: i64,
     pub evaluation_due_at: i64,
     pub last_evaluated_at: Option<i64>,

@@ -9,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub email: String,
-    pub target_kind: String,
+    pub target_kind: crate::types::SubscriptionTarget,
     pub target: String,
     pub token_hash: String,
     pub confirmed_at: Option<i64>,

@@ -76,7 +76,7 @@ pub async fn draft_documents<C: ConnectionTrait>(
     let body = [
         d.summary_th.clone(),
         d.summary_en.clone(),
-        Some(view.topics.join(" ")),
+        Some(d.topics.join(" ")),
         Some(text),
     ]
     .into_iter()
@@ -93,8 +93,8 @@ pub async fn draft_documents<C: ConnectionTrait>(
         body,
         agency: view.agency_slug.clone(),
         status: Some(status.clone()),
-        law_type: Some(d.law_type.clone()),
-        topics: view.topics.clone(),
+        law_type: Some(d.law_type.as_str().to_string()),
+        topics: d.topics.0.clone(),
         stance: None,
         respondent_type: None,
         province: None,
@@ -102,7 +102,7 @@ pub async fn draft_documents<C: ConnectionTrait>(
     };
     let mut docs = vec![base.clone()];
     if let Some(v) = version {
-        for p in drafts::version_provisions(&v) {
+        for p in &v.provisions.0 {
             let heading = p
                 .heading
                 .clone()
@@ -128,10 +128,11 @@ fn consultation_doc(
     agency: &str,
     now: i64,
 ) -> SearchDoc {
-    let topics: Vec<String> = serde_json::from_str(&d.topics).unwrap_or_default();
-    let questions = consultations::questions_of(c)
-        .into_iter()
-        .map(|q| q.prompt_th)
+    let topics: Vec<String> = d.topics.0.clone();
+    let questions = c
+        .questions
+        .iter()
+        .map(|q| q.prompt_th.as_str())
         .collect::<Vec<_>>()
         .join("\n");
     SearchDoc {
@@ -148,7 +149,7 @@ fn consultation_doc(
         body: [c.short_period_reason.clone().unwrap_or_default(), questions].join("\n"),
         agency: agency.to_string(),
         status: Some(consultations::status_at(c, now).as_str().to_string()),
-        law_type: Some(d.law_type.clone()),
+        law_type: Some(d.law_type.as_str().to_string()),
         topics,
         stance: None,
         respondent_type: None,
@@ -180,8 +181,7 @@ pub async fn consultation_document<C: ConnectionTrait>(
 }
 
 fn is_public(c: &comment::Model) -> bool {
-    c.moderation_status == ModerationStatus::Published.as_str()
-        && c.publication != Publication::Private.as_str()
+    c.moderation_status == ModerationStatus::Published && c.publication != Publication::Private
 }
 
 /// Search documents for the given comments; comments that are not public are left out.
@@ -237,10 +237,10 @@ pub async fn comment_documents<C: ConnectionTrait>(
             body: c.body.clone(),
             agency: agencies.get(&d.agency_id).cloned().unwrap_or_default(),
             status: Some(consultations::status_at(con, now).as_str().to_string()),
-            law_type: Some(d.law_type.clone()),
-            topics: serde_json::from_str(&d.topics).unwrap_or_default(),
-            stance: Some(c.stance.clone()),
-            respondent_type: Some(c.respondent_type.clone()),
+            law_type: Some(d.law_type.as_str().to_string()),
+            topics: d.topics.0.clone(),
+            stance: Some(c.stance.as_str().to_string()),
+            respondent_type: Some(c.respondent_type.as_str().to_string()),
             province: c.province.clone(),
             date: c.received_at,
         });

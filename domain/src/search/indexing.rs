@@ -242,7 +242,7 @@ pub async fn related_drafts<C: ConnectionTrait, I: SearchIndex>(
     limit: usize,
 ) -> DomainResult<Vec<(crate::service::drafts::DraftView, f32)>> {
     use crate::service::drafts;
-    let d = drafts::find_visible(conn, actor, id).await?;
+    let d = drafts::find_visible(conn, actor, crate::ids::DraftId(id)).await?;
     let mut text = [
         Some(d.title_th.clone()),
         d.title_en.clone(),
@@ -254,7 +254,7 @@ pub async fn related_drafts<C: ConnectionTrait, I: SearchIndex>(
     .collect::<Vec<_>>()
     .join("\n");
     if let Some(number) = d.current_version {
-        let v = drafts::get_version(conn, actor, id, number).await?;
+        let v = drafts::get_version(conn, actor, crate::ids::DraftId(id), number).await?;
         text.push('\n');
         text.push_str(&v.body_markdown);
     }

@@ -14,6 +14,7 @@ use crate::{
     db::Db,
     entity::{account, api_token},
     error::{DomainError, DomainResult},
+    ids::{AccountId, AgencyId},
     time::now_ms,
     types::{Actor, Role},
 };
@@ -22,7 +23,7 @@ use crate::{
 pub struct NewAccount {
     pub email: String,
     pub display_name: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub agency_slug: Option<String>,
 }
 
@@ -42,16 +43,11 @@ pub async fn create_account(
     if !is_email(&email) {
         checks.push("email", "invalid_value", "not an e-mail address");
     }
-    let role = checks.one_of(
-        "role",
-        &input.role,
-        Role::parse,
-        &["admin", "officer", "researcher", "citizen"],
-    );
+    let role = input.role;
     let display_name = checks
         .optional_title("display_name", input.display_name.as_deref(), 200)
         .unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
-    if role == Some(Role::Officer) && input.agency_slug.is_none() {
+    if role == Role::Officer && input.agency_slug.is_none() {
         checks.push("agency", "required", "an officer belongs to an agency");
     }
     checks.finish()?;
@@ -77,11 +73,10 @@ pub async fn create_account(
             "an account with this e-mail already exists".into(),
         ));
     }
-    let role = role.unwrap_or(Role::Citizen);
     let model = account::Entity::insert(account::ActiveModel {
         email: Set(email),
         display_name: Set(display_name),
-        role: Set(role.as_str().into()),
+        role: Set(role),
         agency_id: Set(agency_id),
         created_at: Set(now_ms()),
         ..Default::default()
@@ -139,10 +134,10 @@ pub async fn authenticate<C: ConnectionTrait>(
     let Some(account) = account::Entity::find_by_id(t.account_id).one(conn).await? else {
         return Ok(None);
     };
-    Ok(Role::parse(&account.role).map(|role| Actor {
-        account_id: account.id,
-        role,
-        agency_id: account.agency_id,
+    Ok(Some(Actor {
+        account_id: AccountId(account.id),
+        role: account.role,
+        agency_id: account.agency_id.map(AgencyId),
     }))
 }
 

@@ -10,6 +10,7 @@ use crate::{
     db::Db,
     entity::{consultation, draft, impact_assessment},
     error::{DomainError, DomainResult},
+    ids::{AgencyId, DraftId},
     ria::ImpactAssessment,
     time::now_ms,
     types::{Actor, DraftStatus, sees_unpublished},
@@ -28,7 +29,7 @@ fn parse(row: impact_assessment::Model) -> DomainResult<Assessment> {
 
 async fn find<C: ConnectionTrait>(
     conn: &C,
-    draft_id: i64,
+    draft_id: DraftId,
 ) -> DomainResult<Option<impact_assessment::Model>> {
     Ok(impact_assessment::Entity::find()
         .filter(impact_assessment::Column::DraftId.eq(draft_id))
@@ -40,13 +41,13 @@ async fn find<C: ConnectionTrait>(
 pub async fn get<C: ConnectionTrait>(
     conn: &C,
     actor: Option<&Actor>,
-    draft_id: i64,
+    draft_id: DraftId,
 ) -> DomainResult<Assessment> {
     let d = drafts::find_visible(conn, actor, draft_id).await?;
     let row = find(conn, draft_id)
         .await?
         .ok_or(DomainError::NotFound("impact assessment"))?;
-    if row.published_at.is_none() && !sees_unpublished(actor, d.agency_id) {
+    if row.published_at.is_none() && !sees_unpublished(actor, AgencyId(d.agency_id)) {
         return Err(DomainError::NotFound("impact assessment"));
     }
     parse(row)
@@ -56,7 +57,7 @@ pub async fn get<C: ConnectionTrait>(
 pub async fn save(
     db: &Db,
     actor: &Actor,
-    draft_id: i64,
+    draft_id: DraftId,
     fields: ImpactAssessment,
 ) -> DomainResult<Assessment> {
     let fields = crate::text::canonical_strings(fields).map_err(anyhow::Error::from)?;
@@ -86,7 +87,7 @@ pub async fn save(
         }
         None => {
             impact_assessment::Entity::insert(impact_assessment::ActiveModel {
-                draft_id: Set(draft_id),
+                draft_id: Set(draft_id.get()),
                 fields: Set(json),
                 body_html: Set(None),
                 content_hash: Set(None),
@@ -112,7 +113,7 @@ pub async fn save(
 }
 
 /// Publishes the saved assessment: renders it, stores the HTML and its hash, and freezes it.
-pub async fn publish(db: &Db, actor: &Actor, draft_id: i64) -> DomainResult<Assessment> {
+pub async fn publish(db: &Db, actor: &Actor, draft_id: DraftId) -> DomainResult<Assessment> {
     let tx = db.write().await?;
     let d = drafts::find_managed(&*tx, actor, draft_id).await?;
     let row = find(&*tx, draft_id)
@@ -154,10 +155,10 @@ pub async fn publish(db: &Db, actor: &Actor, draft_id: i64) -> DomainResult<Asse
 
 /// Moves a draft to `submitted` (for the Cabinet or Parliament). The law wants the hearing
 /// heard and reported first: every consultation's summary and the RIA must be published.
-pub async fn submit(db: &Db, actor: &Actor, draft_id: i64) -> DomainResult<drafts::DraftView> {
+pub async fn submit(db: &Db, actor: &Actor, draft_id: DraftId) -> DomainResult<drafts::DraftView> {
     let tx = db.write().await?;
     let d = drafts::find_managed(&*tx, actor, draft_id).await?;
-    if d.status != DraftStatus::Preparing.as_str() {
+    if d.status != DraftStatus::Preparing {
         return Err(DomainError::InvalidState(format!(
             "a draft that is {} cannot be submitted",
             d.status
@@ -186,7 +187,7 @@ pub async fn submit(db: &Db, actor: &Actor, draft_id: i64) -> DomainResult<draft
     }
     let updated = draft::Entity::update(draft::ActiveModel {
         id: Set(d.id),
-        status: Set(DraftStatus::Submitted.as_str().into()),
+        status: Set(DraftStatus::Submitted),
         updated_at: Set(now_ms()),
         ..Default::default()
     })

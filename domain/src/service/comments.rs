@@ -18,12 +18,11 @@ use rand::Rng;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    consultations::{self, Question},
-    drafts,
+    consultations, drafts,
     page::{Page, PageRequest},
     validate::Checks,
 };
@@ -32,37 +31,28 @@ use crate::{
     db::Db,
     entity::{account, comment, consultation, draft_version, idempotency_key},
     error::{DomainError, DomainResult},
+    ids::{AccountId, AgencyId, CommentId, ConsultationId, DraftId},
     search::indexing::IndexTarget,
     time::now_ms,
-    types::{Actor, Channel, ModerationStatus, Publication, QuestionKind, RespondentType, Stance},
+    types::{
+        Actor, Answer, Channel, ModerationStatus, Publication, Question, QuestionKind,
+        RespondentType, Stance,
+    },
 };
 
 pub const MAX_COMMENT_CHARS: usize = 20_000;
 const MAX_BATCH: usize = 512;
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct AnswerInput {
-    pub question_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub choice: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub choices: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scale: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct NewComment {
     pub body: String,
-    pub stance: String,
+    pub stance: Stance,
     pub provision_id: Option<String>,
-    pub answers: Vec<AnswerInput>,
-    pub respondent_type: Option<String>,
+    pub answers: Vec<Answer>,
+    pub respondent_type: Option<RespondentType>,
     pub organisation_name: Option<String>,
     pub province: Option<String>,
-    pub publication: Option<String>,
+    pub publication: Option<Publication>,
     /// Tell the author by e-mail when the hearing summary is published.
     pub notify: bool,
 }
@@ -70,7 +60,7 @@ pub struct NewComment {
 /// What the submitter gets back, and what a retry with the same key replays.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Receipt {
-    pub id: i64,
+    pub id: CommentId,
     pub tracking_number: String,
     pub received_at: i64,
 }
@@ -79,7 +69,7 @@ pub struct Receipt {
 #[derive(Debug, Clone)]
 struct Prepared {
     actor: Actor,
-    consultation_id: i64,
+    consultation_id: ConsultationId,
     channel: Channel,
     received_at: i64,
     idempotency_key: Option<String>,
@@ -89,7 +79,7 @@ struct Prepared {
     terms: String,
     stance: Stance,
     provision_id: Option<String>,
-    answers: Vec<AnswerInput>,
+    answers: Vec<Answer>,
     respondent_type: RespondentType,
     organisation_name: Option<String>,
     province: Option<String>,
@@ -99,7 +89,7 @@ struct Prepared {
 
 fn prepare(
     actor: &Actor,
-    consultation_id: i64,
+    consultation_id: ConsultationId,
     channel: Channel,
     key: Option<String>,
     input: NewComment,
@@ -116,36 +106,6 @@ fn prepare(
         );
     }
     let body = checks.text("body", &input.body, MAX_COMMENT_CHARS);
-    let stance = checks.one_of(
-        "stance",
-        &input.stance,
-        Stance::parse,
-        &["support", "oppose", "neutral"],
-    );
-    let respondent_type = match input.respondent_type.as_deref() {
-        None => Some(RespondentType::Individual),
-        Some(t) => checks.one_of(
-            "respondent_type",
-            t,
-            RespondentType::parse,
-            &[
-                "individual",
-                "organisation",
-                "business",
-                "government",
-                "academic",
-            ],
-        ),
-    };
-    let publication = match input.publication.as_deref() {
-        None => Some(Publication::Anonymous),
-        Some(p) => checks.one_of(
-            "publication",
-            p,
-            Publication::parse,
-            &["anonymous", "named", "private"],
-        ),
-    };
     let organisation_name =
         checks.optional_title("organisation_name", input.organisation_name.as_deref(), 300);
     let province = checks.optional_text("province", input.province.as_deref(), 100);
@@ -156,7 +116,7 @@ fn prepare(
     checks.finish()?;
     let request_hash = sha256_hex(
         serde_json::json!([
-            consultation_id,
+            consultation_id.get(),
             serde_json::to_value(&input).map_err(anyhow::Error::from)?
         ])
         .to_string()
@@ -171,22 +131,19 @@ fn prepare(
         request_hash,
         terms: crate::stats::comment_terms(&body),
         body,
-        stance: stance.unwrap_or(Stance::Neutral),
+        stance: input.stance,
         provision_id,
         answers: input.answers,
-        respondent_type: respondent_type.unwrap_or(RespondentType::Individual),
+        respondent_type: input.respondent_type.unwrap_or(RespondentType::Individual),
         organisation_name,
         province,
-        publication: publication.unwrap_or(Publication::Anonymous),
+        publication: input.publication.unwrap_or(Publication::Anonymous),
         notify: input.notify,
     })
 }
 
 /// Checks answers against the consultation's questions and returns them normalised.
-fn check_answers(
-    questions: &[Question],
-    answers: &[AnswerInput],
-) -> DomainResult<Vec<AnswerInput>> {
+fn check_answers(questions: &[Question], answers: &[Answer]) -> DomainResult<Vec<Answer>> {
     let mut checks = Checks::new();
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -208,12 +165,12 @@ fn check_answers(
             );
             continue;
         }
-        let mut normal = AnswerInput {
+        let mut normal = Answer {
             question_id: q.id.clone(),
             ..Default::default()
         };
-        match QuestionKind::parse(&q.kind) {
-            Some(QuestionKind::SingleChoice) => match &a.choice {
+        match q.kind {
+            QuestionKind::SingleChoice => match &a.choice {
                 Some(c) if q.options.contains(c) => normal.choice = Some(c.clone()),
                 _ => checks.push(
                     format!("{field}.choice"),
@@ -221,7 +178,7 @@ fn check_answers(
                     "choice must be one of the question's options",
                 ),
             },
-            Some(QuestionKind::MultipleChoice) => match &a.choices {
+            QuestionKind::MultipleChoice => match &a.choices {
                 Some(cs) if !cs.is_empty() && cs.iter().all(|c| q.options.contains(c)) => {
                     let mut cs = cs.clone();
                     cs.dedup();
@@ -233,7 +190,7 @@ fn check_answers(
                     "choices must be a non-empty list of the question's options",
                 ),
             },
-            Some(QuestionKind::Scale) => match a.scale {
+            QuestionKind::Scale => match a.scale {
                 Some(s @ 1..=5) => normal.scale = Some(s),
                 _ => checks.push(
                     format!("{field}.scale"),
@@ -241,7 +198,8 @@ fn check_answers(
                     "scale is a whole number from 1 to 5",
                 ),
             },
-            _ => match a.text.as_deref().map(|t| crate::text::canonical(t.trim())) {
+            QuestionKind::Text => match a.text.as_deref().map(|t| crate::text::canonical(t.trim()))
+            {
                 Some(t)
                     if crate::text::has_visible(&t)
                         && t.chars().count() <= 5000
@@ -313,7 +271,7 @@ impl CommentIngest {
     pub async fn submit(
         &self,
         actor: &Actor,
-        consultation_id: i64,
+        consultation_id: ConsultationId,
         channel: Channel,
         key: Option<String>,
         input: NewComment,
@@ -367,9 +325,13 @@ struct Target {
     questions: Vec<Question>,
 }
 
-async fn load_target<C: ConnectionTrait>(conn: &C, actor: &Actor, id: i64) -> DomainResult<Target> {
+async fn load_target<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: ConsultationId,
+) -> DomainResult<Target> {
     let c = consultations::find_visible(conn, Some(actor), id).await?;
-    let draft = drafts::find_visible(conn, Some(actor), c.draft_id).await?;
+    let draft = drafts::find_visible(conn, Some(actor), DraftId(c.draft_id)).await?;
     let version = draft_version::Entity::find()
         .filter(draft_version::Column::DraftId.eq(c.draft_id))
         .filter(draft_version::Column::Number.eq(c.version_number))
@@ -377,11 +339,8 @@ async fn load_target<C: ConnectionTrait>(conn: &C, actor: &Actor, id: i64) -> Do
         .await?
         .ok_or(DomainError::NotFound("version"))?;
     Ok(Target {
-        provision_ids: drafts::version_provisions(&version)
-            .into_iter()
-            .map(|p| p.id)
-            .collect(),
-        questions: consultations::questions_of(&c),
+        provision_ids: version.provisions.0.into_iter().map(|p| p.id).collect(),
+        questions: c.questions.0.clone(),
         public: draft.published_at.is_some(),
         agency_id: draft.agency_id,
         consultation: c,
@@ -407,7 +366,7 @@ const INSERT_ROWS: usize = 64;
 async fn write_batch(db: &Db, items: &[Prepared]) -> DomainResult<Vec<DomainResult<Receipt>>> {
     let tx = db.write().await?;
     let mut chain = AuditChain::lock(&*tx).await?;
-    let mut targets: HashMap<i64, Option<Target>> = HashMap::new();
+    let mut targets: HashMap<ConsultationId, Option<Target>> = HashMap::new();
     let mut outcomes = Vec::with_capacity(items.len());
     for item in items {
         match check_one(&*tx, &mut targets, item).await {
@@ -438,11 +397,11 @@ async fn write_batch(db: &Db, items: &[Prepared]) -> DomainResult<Vec<DomainResu
         }
         let mut jobs = Vec::new();
         for m in stored.values() {
-            if m.publication != Publication::Private.as_str() {
+            if m.publication != Publication::Private {
                 jobs.push(IndexTarget::Comment(m.id));
             }
             chain.push(AuditRecord {
-                actor: Some(m.account_id),
+                actor: Some(AccountId(m.account_id)),
                 action: "comment.create",
                 entity_type: "comment",
                 entity_id: m.id.to_string(),
@@ -476,14 +435,14 @@ async fn write_batch(db: &Db, items: &[Prepared]) -> DomainResult<Vec<DomainResu
                     .get(&tracking)
                     .ok_or_else(|| anyhow::anyhow!("an inserted comment was not returned"))?;
                 Ok(Receipt {
-                    id: c.id,
+                    id: CommentId(c.id),
                     tracking_number: tracking,
                     received_at: c.received_at,
                 })
             }
             Ok(Outcome::Replay(tracking)) => match stored.get(&tracking) {
                 Some(c) => Ok(Receipt {
-                    id: c.id,
+                    id: CommentId(c.id),
                     tracking_number: tracking,
                     received_at: c.received_at,
                 }),
@@ -498,7 +457,7 @@ async fn write_batch(db: &Db, items: &[Prepared]) -> DomainResult<Vec<DomainResu
 
 async fn check_one<C: ConnectionTrait>(
     conn: &C,
-    targets: &mut HashMap<i64, Option<Target>>,
+    targets: &mut HashMap<ConsultationId, Option<Target>>,
     item: &Prepared,
 ) -> DomainResult<Outcome> {
     if let Some(key) = &item.idempotency_key
@@ -519,7 +478,9 @@ async fn check_one<C: ConnectionTrait>(
     let target = targets
         .get(&item.consultation_id)
         .and_then(Option::as_ref)
-        .filter(|t| t.public || crate::types::sees_unpublished(Some(&item.actor), t.agency_id))
+        .filter(|t| {
+            t.public || crate::types::sees_unpublished(Some(&item.actor), AgencyId(t.agency_id))
+        })
         .ok_or(DomainError::NotFound("consultation"))?;
     let c = &target.consultation;
     if c.summary_published_at.is_some()
@@ -563,19 +524,19 @@ async fn check_one<C: ConnectionTrait>(
     }
     Ok(Outcome::Insert(
         Box::new(comment::ActiveModel {
-            consultation_id: Set(item.consultation_id),
-            account_id: Set(item.actor.account_id),
+            consultation_id: Set(item.consultation_id.get()),
+            account_id: Set(item.actor.account_id.get()),
             provision_id: Set(item.provision_id.clone()),
-            stance: Set(item.stance.as_str().into()),
+            stance: Set(item.stance),
             content_hash: Set(content_hash(&item.body)),
             body: Set(item.body.clone()),
-            answers: Set(serde_json::to_string(&answers).map_err(anyhow::Error::from)?),
-            respondent_type: Set(item.respondent_type.as_str().into()),
+            answers: Set(answers.into()),
+            respondent_type: Set(item.respondent_type),
             organisation_name: Set(item.organisation_name.clone()),
             province: Set(item.province.clone()),
-            publication: Set(item.publication.as_str().into()),
-            moderation_status: Set(ModerationStatus::Published.as_str().into()),
-            channel: Set(item.channel.as_str().into()),
+            publication: Set(item.publication),
+            moderation_status: Set(ModerationStatus::Published),
+            channel: Set(item.channel),
             tracking_number: Set(tracking.clone()),
             received_at: Set(item.received_at),
             cluster_id: Set(None),
@@ -590,7 +551,7 @@ async fn check_one<C: ConnectionTrait>(
 
 async fn find_key<C: ConnectionTrait>(
     conn: &C,
-    account_id: i64,
+    account_id: AccountId,
     key: &str,
 ) -> DomainResult<Option<idempotency_key::Model>> {
     Ok(idempotency_key::Entity::find()
@@ -614,7 +575,7 @@ async fn find_receipt<C: ConnectionTrait>(conn: &C, tracking: &str) -> DomainRes
         .await?
         .ok_or_else(|| anyhow::anyhow!("the comment of a stored idempotency key is missing"))?;
     Ok(Receipt {
-        id: c.id,
+        id: CommentId(c.id),
         tracking_number: c.tracking_number,
         received_at: c.received_at,
     })
@@ -625,21 +586,20 @@ async fn find_receipt<C: ConnectionTrait>(conn: &C, tracking: &str) -> DomainRes
 pub struct PublicComment {
     pub comment: comment::Model,
     pub author_name: Option<String>,
-    pub answers: Vec<AnswerInput>,
 }
 
 /// Published, non-private comments of a consultation the caller may see.
 pub async fn list_public_comments<C: ConnectionTrait>(
     conn: &C,
     actor: Option<&Actor>,
-    consultation_id: i64,
+    consultation_id: ConsultationId,
     page: PageRequest,
 ) -> DomainResult<Page<PublicComment>> {
     consultations::find_visible(conn, actor, consultation_id).await?;
     let mut query = comment::Entity::find()
         .filter(comment::Column::ConsultationId.eq(consultation_id))
-        .filter(comment::Column::ModerationStatus.eq(ModerationStatus::Published.as_str()))
-        .filter(comment::Column::Publication.ne(Publication::Private.as_str()))
+        .filter(comment::Column::ModerationStatus.eq(ModerationStatus::Published))
+        .filter(comment::Column::Publication.ne(Publication::Private))
         .order_by_asc(comment::Column::Id);
     if let Some(after) = page.after {
         query = query.filter(comment::Column::Id.gt(after));
@@ -649,7 +609,7 @@ pub async fn list_public_comments<C: ConnectionTrait>(
     let named: Vec<i64> = page
         .items
         .iter()
-        .filter(|c| c.publication == Publication::Named.as_str())
+        .filter(|c| c.publication == Publication::Named)
         .map(|c| c.account_id)
         .collect();
     let names: HashMap<i64, String> = if named.is_empty() {
@@ -664,10 +624,9 @@ pub async fn list_public_comments<C: ConnectionTrait>(
             .collect()
     };
     Ok(page.map(|c| PublicComment {
-        author_name: (c.publication == Publication::Named.as_str())
+        author_name: (c.publication == Publication::Named)
             .then(|| names.get(&c.account_id).cloned())
             .flatten(),
-        answers: serde_json::from_str(&c.answers).unwrap_or_default(),
         comment: c,
     }))
 }
@@ -675,7 +634,7 @@ pub async fn list_public_comments<C: ConnectionTrait>(
 /// Removes nothing; kept for symmetry with the public listing: comments by id for staff.
 pub async fn count_comments<C: ConnectionTrait>(
     conn: &C,
-    consultation_id: i64,
+    consultation_id: ConsultationId,
 ) -> DomainResult<u64> {
     use sea_orm::PaginatorTrait;
     Ok(comment::Entity::find()
@@ -691,43 +650,36 @@ pub async fn count_comments<C: ConnectionTrait>(
 pub async fn moderate(
     db: &Db,
     actor: &Actor,
-    consultation_id: i64,
-    comment_id: i64,
-    status: &str,
+    consultation_id: ConsultationId,
+    comment_id: CommentId,
+    status: ModerationStatus,
     reason: &str,
 ) -> DomainResult<comment::Model> {
     let mut checks = Checks::new();
-    let status = checks.one_of(
-        "status",
-        status,
-        ModerationStatus::parse,
-        &["published", "hidden"],
-    );
     let reason = checks.text("reason", reason, 2000);
     checks.finish()?;
-    let status = status.unwrap_or(ModerationStatus::Hidden);
     let tx = db.write().await?;
     let c = consultations::find_visible(&*tx, Some(actor), consultation_id).await?;
-    drafts::find_managed(&*tx, actor, c.draft_id)
+    drafts::find_managed(&*tx, actor, DraftId(c.draft_id))
         .await
         .map_err(|e| match e {
             DomainError::NotFound(_) => DomainError::NotFound("consultation"),
             other => other,
         })?;
-    let found = comment::Entity::find_by_id(comment_id)
+    let found = comment::Entity::find_by_id(comment_id.get())
         .one(&*tx)
         .await?
-        .filter(|m| m.consultation_id == consultation_id)
+        .filter(|m| m.consultation_id == consultation_id.get())
         .ok_or(DomainError::NotFound("comment"))?;
     let updated = comment::Entity::update(comment::ActiveModel {
         id: Set(found.id),
-        moderation_status: Set(status.as_str().into()),
+        moderation_status: Set(status),
         ..Default::default()
     })
     .exec(&*tx)
     .await?;
     crate::search::indexing::enqueue(&*tx, IndexTarget::Comment(found.id)).await?;
-    let recount = crate::jobs::AggregateJob::rebuild(consultation_id);
+    let recount = crate::jobs::AggregateJob::rebuild(consultation_id.get());
     crate::jobs::enqueue_unique(&*tx, &recount, &recount.dedupe_key()).await?;
     crate::audit::record(&*tx, AuditRecord {
         actor: Some(actor.account_id),

@@ -7,7 +7,6 @@ use sea_orm::{
     Set,
     sea_query::{Expr, Query},
 };
-use serde::{Deserialize, Serialize};
 
 use super::{
     agencies, drafts,
@@ -19,9 +18,10 @@ use crate::{
     db::Db,
     entity::{consultation, draft},
     error::{DomainError, DomainResult},
+    ids::{AgencyId, ConsultationId, DraftId},
     search::indexing::{self as index, IndexTarget},
     time::{DAY_MS, now_ms},
-    types::{Actor, ConsultationKind, ConsultationStatus, QuestionKind},
+    types::{Actor, ConsultationKind, ConsultationStatus, Question, QuestionKind},
 };
 
 pub const MIN_HEARING_MS: i64 = 15 * DAY_MS;
@@ -56,20 +56,9 @@ fn check_dates(checks: &mut Checks, opens_at: i64, closes_at: i64, now: i64) {
     }
 }
 
-/// A question as stored and shown.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Question {
-    pub id: String,
-    pub kind: String,
-    pub prompt_th: String,
-    pub prompt_en: Option<String>,
-    pub options: Vec<String>,
-    pub required: bool,
-}
-
 #[derive(Debug, Clone)]
 pub struct NewQuestion {
-    pub kind: String,
+    pub kind: QuestionKind,
     pub prompt_th: String,
     pub prompt_en: Option<String>,
     pub options: Vec<String>,
@@ -78,7 +67,7 @@ pub struct NewQuestion {
 
 #[derive(Debug, Clone)]
 pub struct NewConsultation {
-    pub kind: String,
+    pub kind: ConsultationKind,
     pub opens_at: i64,
     pub closes_at: i64,
     pub version: Option<i32>,
@@ -92,7 +81,7 @@ pub struct ConsultationFilter {
     pub status: Option<ConsultationStatus>,
     pub agency: Option<String>,
     pub kind: Option<ConsultationKind>,
-    pub draft_id: Option<i64>,
+    pub draft_id: Option<DraftId>,
 }
 
 /// A consultation as shown: the row, its derived status, and its draft's public facts.
@@ -100,8 +89,6 @@ pub struct ConsultationFilter {
 pub struct ConsultationView {
     pub consultation: consultation::Model,
     pub status: ConsultationStatus,
-    pub questions: Vec<Question>,
-    pub invited_stakeholders: Vec<String>,
     pub draft_title_th: String,
     pub draft_title_en: Option<String>,
     pub agency_slug: String,
@@ -119,23 +106,13 @@ pub fn status_at(c: &consultation::Model, now: i64) -> ConsultationStatus {
     }
 }
 
-pub fn questions_of(c: &consultation::Model) -> Vec<Question> {
-    serde_json::from_str(&c.questions).unwrap_or_default()
-}
-
 pub async fn create_consultation(
     db: &Db,
     actor: &Actor,
-    draft_id: i64,
+    draft_id: DraftId,
     input: NewConsultation,
 ) -> DomainResult<ConsultationView> {
     let mut checks = Checks::new();
-    let kind = checks.one_of(
-        "kind",
-        &input.kind,
-        ConsultationKind::parse,
-        &["principles", "draft", "evaluation"],
-    );
     let now = now_ms();
     check_dates(&mut checks, input.opens_at, input.closes_at, now);
     let reason = checks.optional_text(
@@ -149,12 +126,6 @@ pub async fn create_consultation(
     let mut questions = Vec::new();
     for (i, q) in input.questions.iter().enumerate() {
         let field = format!("questions[{i}]");
-        let kind = checks.one_of(
-            &format!("{field}.kind"),
-            &q.kind,
-            QuestionKind::parse,
-            &["single_choice", "multiple_choice", "scale", "text"],
-        );
         let prompt_th = checks.text(&format!("{field}.prompt_th"), &q.prompt_th, 1000);
         let prompt_en =
             checks.optional_text(&format!("{field}.prompt_en"), q.prompt_en.as_deref(), 1000);
@@ -162,8 +133,8 @@ pub async fn create_consultation(
         for (j, o) in q.options.iter().enumerate() {
             options.push(checks.text(&format!("{field}.options[{j}]"), o, 300));
         }
-        match kind {
-            Some(QuestionKind::SingleChoice | QuestionKind::MultipleChoice)
+        match q.kind {
+            QuestionKind::SingleChoice | QuestionKind::MultipleChoice
                 if options.len() < 2 || options.len() > 30 =>
             {
                 checks.push(
@@ -172,7 +143,7 @@ pub async fn create_consultation(
                     "a choice question has 2 to 30 options",
                 );
             }
-            Some(QuestionKind::Scale | QuestionKind::Text) if !options.is_empty() => {
+            QuestionKind::Scale | QuestionKind::Text if !options.is_empty() => {
                 checks.push(
                     format!("{field}.options"),
                     "invalid_value",
@@ -183,7 +154,7 @@ pub async fn create_consultation(
         }
         questions.push(Question {
             id: format!("q{}", i + 1),
-            kind: kind.map(|k| k.as_str()).unwrap_or_default().into(),
+            kind: q.kind,
             prompt_th,
             prompt_en,
             options,
@@ -217,14 +188,12 @@ pub async fn create_consultation(
     let model = consultation::Entity::insert(consultation::ActiveModel {
         draft_id: Set(draft.id),
         version_number: Set(version),
-        kind: Set(kind.map(|k| k.as_str()).unwrap_or_default().into()),
+        kind: Set(input.kind),
         opens_at: Set(input.opens_at),
         closes_at: Set(input.closes_at),
         short_period_reason: Set(reason),
-        questions: Set(serde_json::to_string(&questions).map_err(anyhow::Error::from)?),
-        invited_stakeholders: Set(
-            serde_json::to_string(&stakeholders).map_err(anyhow::Error::from)?
-        ),
+        questions: Set(questions.into()),
+        invited_stakeholders: Set(stakeholders.into()),
         summary_published_at: Set(None),
         created_at: Set(now),
         announced_at: Set(Some(now)),
@@ -270,7 +239,7 @@ pub struct NewDates {
 pub async fn reschedule_consultation(
     db: &Db,
     actor: &Actor,
-    id: i64,
+    id: ConsultationId,
     input: NewDates,
 ) -> DomainResult<ConsultationView> {
     let mut checks = Checks::new();
@@ -284,7 +253,7 @@ pub async fn reschedule_consultation(
     checks.finish()?;
     let tx = db.write().await?;
     let c = find_visible(&*tx, Some(actor), id).await?;
-    match drafts::find_managed(&*tx, actor, c.draft_id).await {
+    match drafts::find_managed(&*tx, actor, DraftId(c.draft_id)).await {
         Ok(_) => {}
         Err(DomainError::NotFound(_)) => return Err(DomainError::NotFound("consultation")),
         Err(e) => return Err(e),
@@ -365,13 +334,13 @@ async fn view_of<C: ConnectionTrait>(
 pub async fn find_visible<C: ConnectionTrait>(
     conn: &C,
     actor: Option<&Actor>,
-    id: i64,
+    id: ConsultationId,
 ) -> DomainResult<consultation::Model> {
-    let c = consultation::Entity::find_by_id(id)
+    let c = consultation::Entity::find_by_id(id.get())
         .one(conn)
         .await?
         .ok_or(DomainError::NotFound("consultation"))?;
-    match drafts::find_visible(conn, actor, c.draft_id).await {
+    match drafts::find_visible(conn, actor, DraftId(c.draft_id)).await {
         Ok(_) => Ok(c),
         Err(DomainError::NotFound(_)) => Err(DomainError::NotFound("consultation")),
         Err(e) => Err(e),
@@ -381,7 +350,7 @@ pub async fn find_visible<C: ConnectionTrait>(
 pub async fn get_consultation<C: ConnectionTrait>(
     conn: &C,
     actor: Option<&Actor>,
-    id: i64,
+    id: ConsultationId,
 ) -> DomainResult<ConsultationView> {
     let c = find_visible(conn, actor, id).await?;
     view_of(conn, c).await
@@ -411,9 +380,6 @@ pub async fn views<C: ConnectionTrait>(
             let draft = drafts.get(&c.draft_id);
             ConsultationView {
                 status: status_at(&c, now),
-                questions: questions_of(&c),
-                invited_stakeholders: serde_json::from_str(&c.invited_stakeholders)
-                    .unwrap_or_default(),
                 draft_title_th: draft.map(|d| d.title_th.clone()).unwrap_or_default(),
                 draft_title_en: draft.and_then(|d| d.title_en.clone()),
                 agency_slug: draft
@@ -444,7 +410,7 @@ pub async fn list_consultations<C: ConnectionTrait>(
             visible.cond_where(
                 draft::Column::PublishedAt
                     .is_not_null()
-                    .or(draft::Column::AgencyId.eq(a.agency_id.unwrap_or(-1))),
+                    .or(draft::Column::AgencyId.eq(a.agency_id.map_or(-1, AgencyId::get))),
             );
         }
         _ => {
@@ -461,7 +427,7 @@ pub async fn list_consultations<C: ConnectionTrait>(
         query = query.filter(consultation::Column::DraftId.eq(draft_id));
     }
     if let Some(kind) = filter.kind {
-        query = query.filter(consultation::Column::Kind.eq(kind.as_str()));
+        query = query.filter(consultation::Column::Kind.eq(kind));
     }
     if let Some(slug) = &filter.agency {
         let id = agencies::find_by_slug(conn, slug)

@@ -12,50 +12,33 @@ use crate::{
     db::Db,
     entity::{comment, disposition, draft_version},
     error::{DomainError, DomainResult},
+    ids::{ConsultationId, DraftId},
     time::now_ms,
     types::{Actor, Decision, DispositionTarget, ModerationStatus, Publication},
 };
 
 #[derive(Debug, Clone)]
 pub struct NewDisposition {
-    pub target_kind: String,
+    pub target_kind: DispositionTarget,
     pub target_id: String,
-    pub decision: String,
+    pub decision: Decision,
     pub reason: String,
 }
 
 pub async fn record_disposition(
     db: &Db,
     actor: &Actor,
-    consultation_id: i64,
+    consultation_id: ConsultationId,
     input: NewDisposition,
 ) -> DomainResult<disposition::Model> {
     let mut checks = Checks::new();
-    let kind = checks.one_of(
-        "target_kind",
-        &input.target_kind,
-        DispositionTarget::parse,
-        &["comment", "cluster", "provision"],
-    );
-    let decision = checks.one_of(
-        "decision",
-        &input.decision,
-        Decision::parse,
-        &["accepted", "partly_accepted", "not_accepted"],
-    );
+    let (kind, decision) = (input.target_kind, input.decision);
     let target_id = checks.text("target_id", &input.target_id, 64);
     let reason = checks.text("reason", &input.reason, 10_000);
     checks.finish()?;
-    let (Some(kind), Some(decision)) = (kind, decision) else {
-        return Err(DomainError::invalid(
-            "target_kind",
-            "invalid_value",
-            "unknown target kind or decision",
-        ));
-    };
     let tx = db.write().await?;
     let c = consultations::find_visible(&*tx, Some(actor), consultation_id).await?;
-    drafts::find_managed(&*tx, actor, c.draft_id)
+    drafts::find_managed(&*tx, actor, DraftId(c.draft_id))
         .await
         .map_err(|e| match e {
             DomainError::NotFound(_) => DomainError::NotFound("consultation"),
@@ -71,11 +54,11 @@ pub async fn record_disposition(
             Ok(id) => comment::Entity::find_by_id(id)
                 .one(&*tx)
                 .await?
-                .is_some_and(|m| m.consultation_id == consultation_id),
+                .is_some_and(|m| m.consultation_id == consultation_id.get()),
             Err(_) => false,
         },
         DispositionTarget::Cluster => match target_id.parse::<i64>() {
-            Ok(id) => crate::service::clusters::cluster_of(&*tx, consultation_id, id)
+            Ok(id) => crate::service::clusters::cluster_of(&*tx, consultation_id.get(), id)
                 .await?
                 .is_some(),
             Err(_) => false,
@@ -86,11 +69,7 @@ pub async fn record_disposition(
                 .filter(draft_version::Column::Number.eq(c.version_number))
                 .one(&*tx)
                 .await?;
-            version.is_some_and(|v| {
-                drafts::version_provisions(&v)
-                    .iter()
-                    .any(|p| p.id == target_id)
-            })
+            version.is_some_and(|v| v.provisions.iter().any(|p| p.id == target_id))
         }
     };
     if !exists {
@@ -102,12 +81,12 @@ pub async fn record_disposition(
     }
     let now = now_ms();
     disposition::Entity::insert(disposition::ActiveModel {
-        consultation_id: Set(consultation_id),
-        target_kind: Set(kind.as_str().into()),
+        consultation_id: Set(consultation_id.get()),
+        target_kind: Set(kind),
         target_id: Set(target_id.clone()),
-        decision: Set(decision.as_str().into()),
+        decision: Set(decision),
         reason: Set(reason),
-        decided_by: Set(actor.account_id),
+        decided_by: Set(actor.account_id.get()),
         decided_at: Set(now),
         ..Default::default()
     })
@@ -129,7 +108,7 @@ pub async fn record_disposition(
     .await?;
     let saved = disposition::Entity::find()
         .filter(disposition::Column::ConsultationId.eq(consultation_id))
-        .filter(disposition::Column::TargetKind.eq(kind.as_str()))
+        .filter(disposition::Column::TargetKind.eq(kind))
         .filter(disposition::Column::TargetId.eq(&target_id))
         .one(&*tx)
         .await?
@@ -151,7 +130,7 @@ pub async fn record_disposition(
 pub async fn list_dispositions<C: ConnectionTrait>(
     conn: &C,
     actor: Option<&Actor>,
-    consultation_id: i64,
+    consultation_id: ConsultationId,
 ) -> DomainResult<Vec<disposition::Model>> {
     consultations::find_visible(conn, actor, consultation_id).await?;
     let all = disposition::Entity::find()
@@ -161,7 +140,7 @@ pub async fn list_dispositions<C: ConnectionTrait>(
         .await?;
     let comment_ids: Vec<i64> = all
         .iter()
-        .filter(|d| d.target_kind == DispositionTarget::Comment.as_str())
+        .filter(|d| d.target_kind == DispositionTarget::Comment)
         .filter_map(|d| d.target_id.parse().ok())
         .collect();
     let public: std::collections::HashSet<i64> = if comment_ids.is_empty() {
@@ -169,8 +148,8 @@ pub async fn list_dispositions<C: ConnectionTrait>(
     } else {
         comment::Entity::find()
             .filter(comment::Column::Id.is_in(comment_ids))
-            .filter(comment::Column::ModerationStatus.eq(ModerationStatus::Published.as_str()))
-            .filter(comment::Column::Publication.ne(Publication::Private.as_str()))
+            .filter(comment::Column::ModerationStatus.eq(ModerationStatus::Published))
+            .filter(comment::Column::Publication.ne(Publication::Private))
             .all(conn)
             .await?
             .into_iter()
@@ -180,7 +159,7 @@ pub async fn list_dispositions<C: ConnectionTrait>(
     Ok(all
         .into_iter()
         .filter(|d| {
-            d.target_kind != DispositionTarget::Comment.as_str()
+            d.target_kind != DispositionTarget::Comment
                 || d.target_id
                     .parse()
                     .is_ok_and(|id: i64| public.contains(&id))

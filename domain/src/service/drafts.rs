@@ -21,6 +21,7 @@ use crate::{
     diff::{self, ProvisionDiff},
     entity::{consultation, draft, draft_version},
     error::{DomainError, DomainResult},
+    ids::{AgencyId, DraftId},
     markdown::MAX_BODY_BYTES,
     provisions::{self, Provision},
     search::indexing::{self as index, IndexTarget},
@@ -28,22 +29,13 @@ use crate::{
     types::{Actor, DraftStatus, LawType, sees_unpublished},
 };
 
-const LAW_TYPES: &[&str] = &[
-    "act",
-    "royal_decree",
-    "ministerial_regulation",
-    "rule",
-    "notification",
-    "plan",
-];
-
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct NewDraft {
     /// Agency slug; officers may leave it out to use their own.
     pub agency: Option<String>,
     pub title_th: String,
     pub title_en: Option<String>,
-    pub law_type: String,
+    pub law_type: LawType,
     pub summary_th: Option<String>,
     pub summary_en: Option<String>,
     pub topics: Vec<String>,
@@ -56,7 +48,7 @@ pub struct NewDraft {
 pub struct DraftPatch {
     pub title_th: Option<String>,
     pub title_en: Option<String>,
-    pub law_type: Option<String>,
+    pub law_type: Option<LawType>,
     pub summary_th: Option<String>,
     pub summary_en: Option<String>,
     pub topics: Option<Vec<String>>,
@@ -68,7 +60,6 @@ pub struct DraftView {
     pub draft: draft::Model,
     pub agency_slug: String,
     pub status: DraftStatus,
-    pub topics: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -126,7 +117,6 @@ pub async fn create_draft(db: &Db, actor: &Actor, input: NewDraft) -> DomainResu
     let mut checks = Checks::new();
     let title_th = checks.title("title_th", &input.title_th, 500);
     let title_en = checks.optional_title("title_en", input.title_en.as_deref(), 500);
-    let law_type = checks.one_of("law_type", &input.law_type, LawType::parse, LAW_TYPES);
     let summary_th = checks.optional_text("summary_th", input.summary_th.as_deref(), 5000);
     let summary_en = checks.optional_text("summary_en", input.summary_en.as_deref(), 5000);
     let topics = checks.topics("topics", &input.topics);
@@ -149,11 +139,11 @@ pub async fn create_draft(db: &Db, actor: &Actor, input: NewDraft) -> DomainResu
         Some(slug) => agencies::find_by_slug(&*tx, slug).await?.ok_or_else(|| {
             DomainError::invalid("agency", "not_found", format!("no agency {slug}"))
         })?,
-        None => agencies::find_by_id(&*tx, actor.agency_id.unwrap_or_default())
+        None => agencies::find_by_id(&*tx, actor.agency_id.map_or(0, AgencyId::get))
             .await?
             .ok_or(DomainError::NotFound("agency"))?,
     };
-    if !actor.can_manage(agency.id) {
+    if !actor.can_manage(AgencyId(agency.id)) {
         return Err(DomainError::Forbidden(
             "officers write drafts only for their own agency".into(),
         ));
@@ -163,11 +153,11 @@ pub async fn create_draft(db: &Db, actor: &Actor, input: NewDraft) -> DomainResu
         agency_id: Set(agency.id),
         title_th: Set(title_th),
         title_en: Set(title_en),
-        law_type: Set(law_type.map(LawType::as_str).unwrap_or_default().into()),
+        law_type: Set(input.law_type),
         summary_th: Set(summary_th),
         summary_en: Set(summary_en),
-        topics: Set(serde_json::to_string(&topics).unwrap_or_else(|_| "[]".into())),
-        status: Set(DraftStatus::Preparing.as_str().into()),
+        topics: Set(topics.into()),
+        status: Set(DraftStatus::Preparing),
         current_version: Set(None),
         published_at: Set(None),
         created_at: Set(now),
@@ -199,7 +189,6 @@ pub async fn create_draft(db: &Db, actor: &Actor, input: NewDraft) -> DomainResu
     Ok(DraftView {
         status: DraftStatus::Preparing,
         agency_slug: agency.slug,
-        topics,
         draft: model,
     })
 }
@@ -229,7 +218,7 @@ async fn insert_version<C: ConnectionTrait>(
         number: Set(number),
         body_markdown: Set(body.markdown),
         body_html: Set(body.html),
-        provisions: Set(serde_json::to_string(&body.provisions).map_err(anyhow::Error::from)?),
+        provisions: Set(body.provisions.into()),
         changelog: Set(changelog),
         published_at: Set(now),
         ..Default::default()
@@ -261,13 +250,13 @@ async fn insert_version<C: ConnectionTrait>(
 pub async fn find_visible<C: ConnectionTrait>(
     conn: &C,
     actor: Option<&Actor>,
-    id: i64,
+    id: DraftId,
 ) -> DomainResult<draft::Model> {
-    let draft = draft::Entity::find_by_id(id)
+    let draft = draft::Entity::find_by_id(id.get())
         .one(conn)
         .await?
         .ok_or(DomainError::NotFound("draft"))?;
-    if draft.published_at.is_none() && !sees_unpublished(actor, draft.agency_id) {
+    if draft.published_at.is_none() && !sees_unpublished(actor, AgencyId(draft.agency_id)) {
         return Err(DomainError::NotFound("draft"));
     }
     Ok(draft)
@@ -278,18 +267,18 @@ pub async fn find_visible<C: ConnectionTrait>(
 pub async fn find_managed<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
-    id: i64,
+    id: DraftId,
 ) -> DomainResult<draft::Model> {
     if !actor.is_staff() {
         return Err(DomainError::Forbidden(
             "only agency officers and administrators change drafts".into(),
         ));
     }
-    let draft = draft::Entity::find_by_id(id)
+    let draft = draft::Entity::find_by_id(id.get())
         .one(conn)
         .await?
         .ok_or(DomainError::NotFound("draft"))?;
-    if !actor.can_manage(draft.agency_id) {
+    if !actor.can_manage(AgencyId(draft.agency_id)) {
         return Err(DomainError::NotFound("draft"));
     }
     Ok(draft)
@@ -298,7 +287,7 @@ pub async fn find_managed<C: ConnectionTrait>(
 pub async fn get_draft<C: ConnectionTrait>(
     conn: &C,
     actor: Option<&Actor>,
-    id: i64,
+    id: DraftId,
 ) -> DomainResult<DraftView> {
     let draft = find_visible(conn, actor, id).await?;
     view_of(conn, draft).await
@@ -337,20 +326,22 @@ pub async fn views<C: ConnectionTrait>(
         .map(|d| {
             let cons = by_draft.get(&d.id).map(Vec::as_slice).unwrap_or(&[]);
             DraftView {
-                status: derive_status(&d.status, cons, now),
+                status: derive_status(d.status, cons, now),
                 agency_slug: agencies
                     .get(&d.agency_id)
                     .map(|a| a.slug.clone())
                     .unwrap_or_default(),
-                topics: serde_json::from_str(&d.topics).unwrap_or_default(),
                 draft: d,
             }
         })
         .collect())
 }
 
-fn derive_status(stored: &str, consultations: &[&consultation::Model], now: i64) -> DraftStatus {
-    let stored = DraftStatus::parse(stored).unwrap_or(DraftStatus::Preparing);
+fn derive_status(
+    stored: DraftStatus,
+    consultations: &[&consultation::Model],
+    now: i64,
+) -> DraftStatus {
     if stored != DraftStatus::Preparing {
         return stored;
     }
@@ -379,7 +370,7 @@ pub async fn list_drafts<C: ConnectionTrait>(
         Some(a) if a.role == crate::types::Role::Officer => query.filter(
             draft::Column::PublishedAt
                 .is_not_null()
-                .or(draft::Column::AgencyId.eq(a.agency_id.unwrap_or(-1))),
+                .or(draft::Column::AgencyId.eq(a.agency_id.map_or(-1, AgencyId::get))),
         ),
         _ => query.filter(draft::Column::PublishedAt.is_not_null()),
     };
@@ -394,7 +385,7 @@ pub async fn list_drafts<C: ConnectionTrait>(
         query = query.filter(draft::Column::AgencyId.eq(id));
     }
     if let Some(law_type) = filter.law_type {
-        query = query.filter(draft::Column::LawType.eq(law_type.as_str()));
+        query = query.filter(draft::Column::LawType.eq(law_type));
     }
     if let Some(topic) = &filter.topic {
         // Topics are validated slugs, so they hold no LIKE wildcards.
@@ -419,12 +410,12 @@ pub async fn list_drafts<C: ConnectionTrait>(
                 .to_owned(),
         );
         let any = Expr::exists(consultations_of_draft());
-        let preparing = draft::Column::Status.eq(DraftStatus::Preparing.as_str());
+        let preparing = draft::Column::Status.eq(DraftStatus::Preparing);
         query = match status {
             DraftStatus::InConsultation => query.filter(preparing).filter(running),
             DraftStatus::Consulted => query.filter(preparing).filter(any).filter(running.not()),
             DraftStatus::Preparing => query.filter(preparing).filter(any.not()),
-            other => query.filter(draft::Column::Status.eq(other.as_str())),
+            other => query.filter(draft::Column::Status.eq(other)),
         };
     }
     let rows = query.limit(page.fetch()).all(conn).await?;
@@ -439,7 +430,7 @@ pub async fn list_drafts<C: ConnectionTrait>(
 pub async fn update_draft(
     db: &Db,
     actor: &Actor,
-    id: i64,
+    id: DraftId,
     patch: DraftPatch,
 ) -> DomainResult<DraftView> {
     let mut checks = Checks::new();
@@ -451,10 +442,7 @@ pub async fn update_draft(
         .title_en
         .as_deref()
         .map(|t| checks.optional_title("title_en", Some(t), 500));
-    let law_type = patch
-        .law_type
-        .as_deref()
-        .and_then(|t| checks.one_of("law_type", t, LawType::parse, LAW_TYPES));
+    let law_type = patch.law_type;
     let summary_th = patch
         .summary_th
         .as_deref()
@@ -467,7 +455,7 @@ pub async fn update_draft(
     checks.finish()?;
     let tx = db.write().await?;
     let draft = find_managed(&*tx, actor, id).await?;
-    if draft.status == DraftStatus::Withdrawn.as_str() {
+    if draft.status == DraftStatus::Withdrawn {
         return Err(DomainError::InvalidState(
             "a withdrawn draft cannot be changed".into(),
         ));
@@ -484,7 +472,7 @@ pub async fn update_draft(
         change.title_en = Set(v);
     }
     if let Some(v) = law_type {
-        change.law_type = Set(v.as_str().into());
+        change.law_type = Set(v);
     }
     if let Some(v) = summary_th {
         change.summary_th = Set(v);
@@ -493,7 +481,7 @@ pub async fn update_draft(
         change.summary_en = Set(v);
     }
     if let Some(v) = &topics {
-        change.topics = Set(serde_json::to_string(v).map_err(anyhow::Error::from)?);
+        change.topics = Set(v.clone().into());
     }
     let updated = draft::Entity::update(change).exec(&*tx).await?;
     if updated.published_at.is_some() {
@@ -520,7 +508,7 @@ pub async fn update_draft(
 pub async fn add_version(
     db: &Db,
     actor: &Actor,
-    id: i64,
+    id: DraftId,
     body_markdown: String,
     changelog: Option<String>,
     idempotency_key: Option<String>,
@@ -553,7 +541,7 @@ pub async fn add_version(
             });
     }
     let draft = find_managed(&*tx, actor, id).await?;
-    if draft.status == DraftStatus::Withdrawn.as_str() {
+    if draft.status == DraftStatus::Withdrawn {
         return Err(DomainError::InvalidState(
             "a withdrawn draft takes no new versions".into(),
         ));
@@ -593,7 +581,7 @@ pub async fn add_version(
 pub async fn list_versions<C: ConnectionTrait>(
     conn: &C,
     actor: Option<&Actor>,
-    id: i64,
+    id: DraftId,
 ) -> DomainResult<Vec<draft_version::Model>> {
     let draft = find_visible(conn, actor, id).await?;
     Ok(draft_version::Entity::find()
@@ -606,7 +594,7 @@ pub async fn list_versions<C: ConnectionTrait>(
 pub async fn get_version<C: ConnectionTrait>(
     conn: &C,
     actor: Option<&Actor>,
-    id: i64,
+    id: DraftId,
     number: i32,
 ) -> DomainResult<draft_version::Model> {
     let draft = find_visible(conn, actor, id).await?;
@@ -618,15 +606,11 @@ pub async fn get_version<C: ConnectionTrait>(
         .ok_or(DomainError::NotFound("version"))
 }
 
-pub fn version_provisions(version: &draft_version::Model) -> Vec<Provision> {
-    serde_json::from_str(&version.provisions).unwrap_or_default()
-}
-
 /// Compares version `against` (older) with version `number`, provision by provision.
 pub async fn diff_versions<C: ConnectionTrait>(
     conn: &C,
     actor: Option<&Actor>,
-    id: i64,
+    id: DraftId,
     number: i32,
     against: i32,
 ) -> DomainResult<Vec<ProvisionDiff>> {
@@ -641,7 +625,7 @@ pub async fn diff_versions<C: ConnectionTrait>(
         }
         other => other?,
     };
-    let (old, new) = (version_provisions(&old), version_provisions(&new));
+    let (old, new) = (old.provisions.0, new.provisions.0);
     tokio::task::spawn_blocking(move || diff::diff_provisions(&old, &new))
         .await
         .map_err(|e| DomainError::Internal(anyhow::anyhow!("diff failed: {e}")))

@@ -41,7 +41,7 @@ pub fn request_hash(operation: &str, request: serde_json::Value) -> String {
 /// it was used for another one; `None` when it is new.
 pub async fn replay<C: ConnectionTrait>(
     conn: &C,
-    account_id: i64,
+    account_id: crate::ids::AccountId,
     key: &str,
     request_hash: &str,
 ) -> DomainResult<Option<String>> {
@@ -62,7 +62,7 @@ pub async fn replay<C: ConnectionTrait>(
 /// gets that transaction's answer).
 pub async fn store<C: ConnectionTrait>(
     conn: &C,
-    account_id: i64,
+    account_id: crate::ids::AccountId,
     key: &str,
     request_hash: &str,
     status: i32,
@@ -87,7 +87,7 @@ pub async fn store<C: ConnectionTrait>(
 
 /// A key with the answer it gets.
 pub struct SavedAnswer<'a> {
-    pub account_id: i64,
+    pub account_id: crate::ids::AccountId,
     pub key: &'a str,
     pub request_hash: &'a str,
     pub status: i32,
@@ -99,7 +99,7 @@ pub struct SavedAnswer<'a> {
 /// stored it between the caller's look-up and this insert).
 pub async fn insert<C: ConnectionTrait>(conn: &C, saved: SavedAnswer<'_>) -> DomainResult<bool> {
     let inserted = idempotency_key::Entity::insert(idempotency_key::ActiveModel {
-        account_id: Set(saved.account_id),
+        account_id: Set(saved.account_id.get()),
         key: Set(saved.key.into()),
         request_hash: Set(saved.request_hash.into()),
         response_status: Set(saved.status),

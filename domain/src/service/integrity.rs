@@ -542,7 +542,7 @@ pub async fn request_verification(db: &Db, actor: Option<&Actor>) -> DomainResul
     enqueue_once(
         db,
         VerifyIntegrityJob {
-            requested_by: Some(admin.account_id),
+            requested_by: Some(admin.account_id.get()),
         },
     )
     .await?;

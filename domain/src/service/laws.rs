@@ -17,6 +17,7 @@ use crate::{
     db::Db,
     entity::{account, evaluation_request, law_in_force},
     error::{DomainError, DomainResult},
+    ids::AgencyId,
     jobs::MailJob,
     time::{DAY_MS, now_ms},
     types::{Actor, LawType, Role},
@@ -39,7 +40,7 @@ pub fn evaluation_due_at(base: i64) -> i64 {
 pub struct NewLaw {
     pub title_th: String,
     pub title_en: Option<String>,
-    pub law_type: String,
+    pub law_type: LawType,
     pub in_force_since: i64,
     pub last_evaluated_at: Option<i64>,
 }
@@ -55,19 +56,6 @@ pub async fn register(db: &Db, actor: &Actor, input: NewLaw) -> DomainResult<law
     let mut checks = Checks::new();
     let title_th = checks.title("title_th", &input.title_th, 500);
     let title_en = checks.optional_title("title_en", input.title_en.as_deref(), 500);
-    let law_type = checks.one_of(
-        "law_type",
-        &input.law_type,
-        LawType::parse,
-        &[
-            "act",
-            "royal_decree",
-            "ministerial_regulation",
-            "rule",
-            "notification",
-            "plan",
-        ],
-    );
     if input
         .last_evaluated_at
         .is_some_and(|t| t < input.in_force_since)
@@ -86,7 +74,7 @@ pub async fn register(db: &Db, actor: &Actor, input: NewLaw) -> DomainResult<law
         );
     }
     checks.finish()?;
-    let agency_id = actor.agency_id.unwrap_or_default();
+    let agency_id = actor.agency_id.map_or(0, AgencyId::get);
     agencies::find_by_id(&db.conn, agency_id)
         .await?
         .ok_or(DomainError::NotFound("agency"))?;
@@ -97,7 +85,7 @@ pub async fn register(db: &Db, actor: &Actor, input: NewLaw) -> DomainResult<law
         draft_id: Set(None),
         title_th: Set(title_th),
         title_en: Set(title_en),
-        law_type: Set(law_type.map(LawType::as_str).unwrap_or_default().into()),
+        law_type: Set(input.law_type),
         in_force_since: Set(input.in_force_since),
         evaluation_due_at: Set(evaluation_due_at(base)),
         last_evaluated_at: Set(input.last_evaluated_at),
@@ -152,7 +140,7 @@ pub async fn request_evaluation(
     get(&*tx, law_id).await?;
     let inserted = evaluation_request::Entity::insert(evaluation_request::ActiveModel {
         law_id: Set(law_id),
-        account_id: Set(actor.account_id),
+        account_id: Set(actor.account_id.get()),
         reason: Set(reason),
         created_at: Set(now_ms()),
         ..Default::default()
@@ -286,7 +274,7 @@ pub async fn raise_due_reminders(db: &Db) -> DomainResult<usize> {
                 .select_only()
                 .column(account::Column::Id)
                 .filter(account::Column::AgencyId.eq(law.agency_id))
-                .filter(account::Column::Role.eq(Role::Officer.as_str()))
+                .filter(account::Column::Role.eq(Role::Officer))
                 .order_by_asc(account::Column::Id)
                 .into_tuple()
                 .all(&*tx)

@@ -18,10 +18,12 @@ use crate::{
     db::Db,
     entity::{comment, consultation, draft, report},
     error::{DomainError, DomainResult},
+    ids::{AgencyId, ConsultationId, DraftId},
     jobs::{self, JobPayload},
     stats::Statistics,
     time::{DAY_MS, now_ms, to_datetime},
     types::Actor,
+    types::DispositionTarget,
 };
 
 pub const KIND: &str = "hearing_summary";
@@ -29,7 +31,7 @@ pub const KIND: &str = "hearing_summary";
 /// `compile_report`: (re)compiles the hearing summary of a closed consultation.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CompileReportJob {
-    pub consultation_id: i64,
+    pub consultation_id: ConsultationId,
 }
 
 impl JobPayload for CompileReportJob {
@@ -143,9 +145,9 @@ pub fn chart(stats: &Statistics, name: &str) -> Option<String> {
 /// Compiles the summary's Markdown from the database.
 pub async fn compile_markdown(
     conn: &DatabaseConnection,
-    consultation_id: i64,
+    consultation_id: ConsultationId,
 ) -> DomainResult<(String, Statistics)> {
-    let c = consultation::Entity::find_by_id(consultation_id)
+    let c = consultation::Entity::find_by_id(consultation_id.get())
         .one(conn)
         .await?
         .ok_or(DomainError::NotFound("consultation"))?;
@@ -154,16 +156,13 @@ pub async fn compile_markdown(
         .await?
         .ok_or(DomainError::NotFound("draft"))?;
     let agency = agencies::find_by_id(conn, d.agency_id).await?;
-    let stats = super::counting::count_comments(conn, consultation_id, 0).await?;
-    let cl = clusters::clusters_of(conn, consultation_id).await?;
+    let stats = super::counting::count_comments(conn, consultation_id.get(), 0).await?;
+    let cl = clusters::clusters_of(conn, consultation_id.get()).await?;
     let disp = dispositions::list_dispositions(conn, None, consultation_id).await?;
-    let version = drafts::get_version(conn, None, d.id, c.version_number)
+    let version = drafts::get_version(conn, None, DraftId(d.id), c.version_number)
         .await
         .ok();
-    let provisions = version
-        .as_ref()
-        .map(drafts::version_provisions)
-        .unwrap_or_default();
+    let provisions = version.map(|v| v.provisions.0).unwrap_or_default();
 
     let mut out = String::new();
     let _ = writeln!(
@@ -185,7 +184,7 @@ pub async fn compile_markdown(
         "- ร่างฉบับที่รับฟัง (version consulted): {}",
         c.version_number
     );
-    let _ = writeln!(out, "- ประเภท (kind): {}", md(&c.kind));
+    let _ = writeln!(out, "- ประเภท (kind): {}", md(c.kind.as_str()));
     let _ = writeln!(
         out,
         "- ประกาศกำหนดการเมื่อ (dates announced on): {} (UTC+7)",
@@ -267,19 +266,24 @@ pub async fn compile_markdown(
         let count = stats.by_provision.get(&p.id).copied().unwrap_or(0);
         let on_p: Vec<_> = disp
             .iter()
-            .filter(|x| x.target_kind == "provision" && x.target_id == p.id)
+            .filter(|x| x.target_kind == DispositionTarget::Provision && x.target_id == p.id)
             .collect();
         if count == 0 && on_p.is_empty() {
             continue;
         }
         let _ = writeln!(out, "\n### {} — {} ความเห็น (comments)", md(&p.label), count);
         for x in on_p {
-            let _ = writeln!(out, "\n- **{}**: {}", md(&x.decision), md(&x.reason));
+            let _ = writeln!(
+                out,
+                "\n- **{}**: {}",
+                md(x.decision.as_str()),
+                md(&x.reason)
+            );
         }
     }
     let others: Vec<_> = disp
         .iter()
-        .filter(|x| x.target_kind != "provision")
+        .filter(|x| x.target_kind != DispositionTarget::Provision)
         .collect();
     if !others.is_empty() {
         let _ = writeln!(
@@ -290,9 +294,9 @@ pub async fn compile_markdown(
             let _ = writeln!(
                 out,
                 "| {} {} | {} | {} |",
-                md(&x.target_kind),
+                md(x.target_kind.as_str()),
                 md(&x.target_id),
-                md(&x.decision),
+                md(x.decision.as_str()),
                 md(&x.reason)
             );
         }
@@ -301,13 +305,13 @@ pub async fn compile_markdown(
 }
 
 /// Compiles (or recompiles) the unpublished summary of a closed consultation.
-pub async fn compile(db: &Db, consultation_id: i64) -> DomainResult<report::Model> {
+pub async fn compile(db: &Db, consultation_id: ConsultationId) -> DomainResult<report::Model> {
     let (markdown, stats) = compile_markdown(&db.conn, consultation_id).await?;
     let html = crate::markdown::render_html(&markdown);
     let tx = db.write().await?;
     let data = serde_json::to_string(&stats).map_err(anyhow::Error::from)?;
     let row = report::ActiveModel {
-        consultation_id: Set(consultation_id),
+        consultation_id: Set(consultation_id.get()),
         kind: Set(KIND.into()),
         statistics: Set(data),
         content_hash: Set(Some(sha256_hex(markdown.as_bytes()))),
@@ -353,7 +357,7 @@ pub async fn compile(db: &Db, consultation_id: i64) -> DomainResult<report::Mode
 
 async fn find<C: ConnectionTrait>(
     conn: &C,
-    consultation_id: i64,
+    consultation_id: ConsultationId,
 ) -> DomainResult<Option<report::Model>> {
     Ok(report::Entity::find()
         .filter(report::Column::ConsultationId.eq(consultation_id))
@@ -365,10 +369,10 @@ async fn find<C: ConnectionTrait>(
 async fn managed_closed<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
-    consultation_id: i64,
+    consultation_id: ConsultationId,
 ) -> DomainResult<consultation::Model> {
     let c = consultations::find_visible(conn, Some(actor), consultation_id).await?;
-    drafts::find_managed(conn, actor, c.draft_id)
+    drafts::find_managed(conn, actor, DraftId(c.draft_id))
         .await
         .map_err(|e| match e {
             DomainError::NotFound(_) => DomainError::NotFound("consultation"),
@@ -390,7 +394,7 @@ async fn managed_closed<C: ConnectionTrait>(
 pub async fn request_compile(
     db: &Db,
     actor: &Actor,
-    consultation_id: i64,
+    consultation_id: ConsultationId,
     idempotency_key: Option<String>,
 ) -> DomainResult<()> {
     let mut checks = super::validate::Checks::new();
@@ -432,7 +436,11 @@ pub async fn request_compile(
 
 /// Publishes the compiled summary: final, hashed; the consultation is concluded and the
 /// commenters who asked are told.
-pub async fn publish(db: &Db, actor: &Actor, consultation_id: i64) -> DomainResult<report::Model> {
+pub async fn publish(
+    db: &Db,
+    actor: &Actor,
+    consultation_id: ConsultationId,
+) -> DomainResult<report::Model> {
     let tx = db.write().await?;
     let c = managed_closed(&*tx, actor, consultation_id).await?;
     let r = find(&*tx, consultation_id).await?.ok_or_else(|| {
@@ -511,7 +519,7 @@ pub async fn publish(db: &Db, actor: &Actor, consultation_id: i64) -> DomainResu
 pub async fn get<C: ConnectionTrait>(
     conn: &C,
     actor: Option<&Actor>,
-    consultation_id: i64,
+    consultation_id: ConsultationId,
 ) -> DomainResult<report::Model> {
     let c = consultations::find_visible(conn, actor, consultation_id).await?;
     let r = find(conn, consultation_id)
@@ -522,7 +530,7 @@ pub async fn get<C: ConnectionTrait>(
             .one(conn)
             .await?
             .ok_or(DomainError::NotFound("report"))?;
-        if !actor.is_some_and(|a| a.can_manage(d.agency_id)) {
+        if !actor.is_some_and(|a| a.can_manage(AgencyId(d.agency_id))) {
             return Err(DomainError::NotFound("report"));
         }
     }

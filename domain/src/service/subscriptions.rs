@@ -16,8 +16,10 @@ use crate::{
     db::Db,
     entity::subscription,
     error::{DomainError, DomainResult},
+    ids::DraftId,
     jobs::{self, MailJob},
     time::now_ms,
+    types::SubscriptionTarget,
 };
 
 /// One address gets at most one confirmation mail in this interval; a request inside it stores
@@ -27,26 +29,26 @@ pub const CONFIRMATION_INTERVAL_MS: i64 = 10 * 60 * 1000;
 /// Subscribes `email` (unconfirmed) and queues the confirmation mail (see
 /// [`CONFIRMATION_INTERVAL_MS`]). Returns nothing the caller could use to learn about other
 /// people's subscriptions.
-pub async fn subscribe(db: &Db, email: &str, target_kind: &str, target: &str) -> DomainResult<()> {
+pub async fn subscribe(
+    db: &Db,
+    email: &str,
+    target_kind: SubscriptionTarget,
+    target: &str,
+) -> DomainResult<()> {
     let mut checks = Checks::new();
     let email = email.trim().to_lowercase();
     if !is_email(&email) {
         checks.push("email", "invalid_value", "not an e-mail address");
     }
-    if !["agency", "topic", "draft"].contains(&target_kind) {
-        checks.push(
-            "target_kind",
-            "invalid_value",
-            "target_kind is agency, topic or draft",
-        );
-    }
     checks.finish()?;
     let target = target.trim().to_string();
     let known = match target_kind {
-        "agency" => agencies::find_by_slug(&db.conn, &target).await?.is_some(),
-        "topic" => is_slug(&target),
-        _ => match target.parse::<i64>() {
-            Ok(id) => drafts::find_visible(&db.conn, None, id).await.is_ok(),
+        SubscriptionTarget::Agency => agencies::find_by_slug(&db.conn, &target).await?.is_some(),
+        SubscriptionTarget::Topic => is_slug(&target),
+        SubscriptionTarget::Draft => match target.parse::<i64>() {
+            Ok(id) => drafts::find_visible(&db.conn, None, DraftId(id))
+                .await
+                .is_ok(),
             Err(_) => false,
         },
     };
@@ -78,7 +80,7 @@ pub async fn subscribe(db: &Db, email: &str, target_kind: &str, target: &str) ->
         None => {
             subscription::Entity::insert(subscription::ActiveModel {
                 email: Set(email),
-                target_kind: Set(target_kind.into()),
+                target_kind: Set(target_kind),
                 target: Set(target),
                 // Replaced by the confirmation job; never a valid secret until then.
                 token_hash: Set(format!("unset-{}", new_secret())),

@@ -7,12 +7,13 @@ use super::{clusters, consultations};
 use crate::{
     entity::{comment_cluster, statistics},
     error::DomainResult,
+    ids::ConsultationId,
     stats::Statistics,
     types::Actor,
 };
 
 pub struct Summary {
-    pub consultation_id: i64,
+    pub consultation_id: ConsultationId,
     /// `None` until the worker has computed it once.
     pub computed_at: Option<i64>,
     pub statistics: Statistics,
@@ -29,10 +30,10 @@ impl Summary {
 pub async fn summary<C: ConnectionTrait>(
     conn: &C,
     actor: Option<&Actor>,
-    consultation_id: i64,
+    consultation_id: ConsultationId,
 ) -> DomainResult<Summary> {
     consultations::find_visible(conn, actor, consultation_id).await?;
-    let row = statistics::Entity::find_by_id(consultation_id)
+    let row = statistics::Entity::find_by_id(consultation_id.get())
         .one(conn)
         .await?;
     let (computed_at, statistics) = match row {
@@ -46,6 +47,6 @@ pub async fn summary<C: ConnectionTrait>(
         consultation_id,
         computed_at,
         statistics,
-        clusters: clusters::clusters_of(conn, consultation_id).await?,
+        clusters: clusters::clusters_of(conn, consultation_id.get()).await?,
     })
 }

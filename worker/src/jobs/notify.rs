@@ -40,8 +40,7 @@ pub async fn consultation_event(
         .await?
         .map(|a| a.slug)
         .unwrap_or_default();
-    let topics: Vec<String> = serde_json::from_str(&d.topics).unwrap_or_default();
-    let followers = subscriptions::followers(&ctx.db.conn, &agency, &topics, d.id).await?;
+    let followers = subscriptions::followers(&ctx.db.conn, &agency, &d.topics, d.id).await?;
     if followers.is_empty() {
         return Ok(());
     }
