@@ -2,6 +2,7 @@
 //! worker call. Nothing here knows about HTTP.
 
 pub mod audit;
+pub mod calendar;
 pub mod campaigns;
 pub mod context;
 pub mod db;
