@@ -50,13 +50,21 @@ pub fn app(ctx: Context) -> BoxEndpoint<'static> {
     let spec = service.spec_endpoint();
     let docs = service.swagger_ui();
     let limits = std::sync::Arc::new(limits::Limits::new(&ctx.settings));
-    let allow =
-        hardening::AllowTable::new(routes::api(), &[("/static/*", &[poem::http::Method::GET])]);
-    Route::new()
+    let pages = site::allowed();
+    let mut extra: Vec<(&str, &[poem::http::Method])> = pages
+        .iter()
+        .map(|(path, methods)| (path.as_str(), methods.as_slice()))
+        .collect();
+    extra.push(("/static/:file", &[poem::http::Method::GET]));
+    let allow = hardening::AllowTable::new(routes::api(), &extra);
+    let routes = Route::new()
         .at("/openapi.json", spec)
         .nest("/docs", docs)
-        .nest("/static", site::assets())
-        .nest("/", service)
+        .at("/static/:file", poem::get(site::assets::serve))
+        // poem's router keeps `/` for what is nested there, so the Thai home page is picked
+        // out in front of the API service.
+        .nest("/", service.around(site::home_first));
+    site::mount(routes)
         .with(limits::RateLimit(limits))
         .with(auth::Authenticate)
         .data(AppState { ctx })

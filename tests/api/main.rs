@@ -26,6 +26,7 @@ mod privacy;
 mod reports;
 mod search;
 mod search_contract;
+mod site;
 mod stored;
 mod subscriptions;
 mod text;

@@ -57,7 +57,6 @@ pub type Api = (
     laws::LawsApi,
     admin::AdminApi,
     health::HealthApi,
-    crate::site::SiteApi,
 );
 
 pub fn api() -> Api {
@@ -75,7 +74,6 @@ pub fn api() -> Api {
         laws::LawsApi,
         admin::AdminApi,
         health::HealthApi,
-        crate::site::SiteApi,
     )
 }
 

@@ -1,0 +1,155 @@
+//! The drafts list and a draft's page: its facts, its consultations, a table of contents by
+//! chapter (หมวด) and every provision with a stable anchor (`#s5`).
+
+use askama::Template;
+use domain::{
+    entity::{consultation, draft_version},
+    ids::DraftId,
+    provisions::Provision,
+    service::{
+        drafts::{self, DraftFilter, DraftView},
+        page::PageRequest,
+    },
+    types::{DraftStatus, LawType},
+};
+use poem::{
+    Request, Response, handler,
+    http::StatusCode,
+    web::{Data, Path, Query},
+};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::{
+    Chrome,
+    consultations::{Choice, choices},
+    given, render,
+};
+use crate::AppState;
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ListQuery {
+    status: Option<String>,
+    law_type: Option<String>,
+    cursor: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/drafts/list.html")]
+struct ListPage {
+    chrome: Chrome,
+    items: Vec<DraftView>,
+    statuses: Vec<Choice>,
+    law_types: Vec<Choice>,
+    next: Option<String>,
+}
+
+#[handler]
+pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<ListQuery>) -> Response {
+    let status = given(&q.status).and_then(|s| DraftStatus::parse(&s));
+    let law_type = given(&q.law_type).and_then(|s| LawType::parse(&s));
+    let Ok(page) = PageRequest::parse(Some(50), given(&q.cursor).as_deref()) else {
+        return super::not_found(req);
+    };
+    let filter = DraftFilter {
+        status,
+        law_type,
+        ..Default::default()
+    };
+    let found = match drafts::list_drafts(&state.ctx.db.conn, None, filter, page).await {
+        Ok(p) => p,
+        Err(e) => return super::error_page(req, e),
+    };
+    let chrome = Chrome::new(req, "nav-drafts");
+    let next = found.next_cursor.map(|c| {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        if let Some(s) = status {
+            query.append_pair("status", s.as_str());
+        }
+        if let Some(l) = law_type {
+            query.append_pair("law_type", l.as_str());
+        }
+        query.append_pair("cursor", &c);
+        format!("{}?{}", chrome.href("/drafts"), query.finish())
+    });
+    let page = ListPage {
+        statuses: choices(&chrome, "draft-status", DraftStatus::ALL, status),
+        law_types: choices(&chrome, "law-type", LawType::ALL, law_type),
+        chrome,
+        items: found.items,
+        next,
+    };
+    render(req, StatusCode::OK, page)
+}
+
+/// The provisions under one chapter heading (or none, before the first chapter).
+pub struct Section {
+    pub title: Option<String>,
+    pub anchor: String,
+    pub provisions: Vec<Provision>,
+}
+
+/// Groups provisions by their chapter, in order.
+fn sections(provisions: Vec<Provision>) -> Vec<Section> {
+    let mut out: Vec<Section> = Vec::new();
+    for p in provisions {
+        match out.last_mut() {
+            Some(s) if s.title == p.chapter => s.provisions.push(p),
+            _ => out.push(Section {
+                anchor: format!("part-{}", out.len() + 1),
+                title: p.chapter.clone(),
+                provisions: vec![p],
+            }),
+        }
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "pages/drafts/show.html")]
+struct ShowPage {
+    chrome: Chrome,
+    view: DraftView,
+    version: Option<draft_version::Model>,
+    sections: Vec<Section>,
+    consultations: Vec<consultation::Model>,
+}
+
+#[handler]
+pub async fn show(req: &Request, state: Data<&AppState>, Path(id): Path<String>) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return super::not_found(req);
+    };
+    let conn = &state.ctx.db.conn;
+    let loaded = async {
+        let view = drafts::get_draft(conn, None, DraftId(id)).await?;
+        let version = match view.draft.current_version {
+            Some(n) => Some(drafts::get_version(conn, None, DraftId(id), n).await?),
+            None => None,
+        };
+        let consultations = consultation::Entity::find()
+            .filter(consultation::Column::DraftId.eq(id))
+            .order_by_asc(consultation::Column::OpensAt)
+            .all(conn)
+            .await?;
+        Ok::<_, domain::DomainError>((view, version, consultations))
+    };
+    let (view, version, consultations) = match loaded.await {
+        Ok(x) => x,
+        Err(e) => return super::error_page(req, e),
+    };
+    let mut chrome = Chrome::new(req, "nav-drafts");
+    chrome.title = view.draft.title_th.clone();
+    let page = ShowPage {
+        chrome,
+        sections: sections(
+            version
+                .as_ref()
+                .map(|v| v.provisions.0.clone())
+                .unwrap_or_default(),
+        ),
+        version,
+        consultations,
+        view,
+    };
+    render(req, StatusCode::OK, page)
+}

@@ -1,0 +1,275 @@
+//! The server-rendered site: every page in Thai at `/...` and in English at `/en/...`, with a
+//! switch to the same page in the other language, links that lead to pages, text that stays
+//! text, and error pages that are pages.
+
+use std::collections::{BTreeSet, VecDeque};
+
+use reqwest::StatusCode;
+use serde_json::json;
+use tests::spawn_app;
+
+/// The `href`s of `<a>` elements in `html` that stay on the site.
+fn links(html: &str) -> Vec<String> {
+    html.split("<a ")
+        .skip(1)
+        .filter_map(|a| a.split("href=\"").nth(1)?.split('"').next())
+        .map(|h| h.replace("&amp;", "&").replace("&#x2f;", "/"))
+        .filter(|h| h.starts_with('/') && !h.starts_with("//"))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_page_reachable_from_home_answers_html_in_both_languages() {
+    let app = spawn_app().await;
+    let h = app.open_hearing("site").await;
+    let client = reqwest::Client::new();
+    let mut seen = BTreeSet::new();
+    let mut queue: VecDeque<String> = ["/", "/en"].map(String::from).into();
+    while let Some(path) = queue.pop_front() {
+        let page = path.split('#').next().unwrap_or_default().to_string();
+        if page == "/docs" || !seen.insert(page.clone()) {
+            continue;
+        }
+        let r = client.get(app.url(&page)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{page}");
+        let content_type = r.headers()["content-type"].to_str().unwrap().to_string();
+        let html = r.text().await.unwrap();
+        assert!(
+            content_type.starts_with("text/html"),
+            "{page} is a page, not {content_type}"
+        );
+        let english = page == "/en" || page.starts_with("/en/");
+        let lang = if english { "en" } else { "th" };
+        assert!(
+            html.contains(&format!("<html lang=\"{lang}\">")),
+            "{page} declares its language"
+        );
+        let other = if english {
+            "hreflang=\"th\""
+        } else {
+            "hreflang=\"en\""
+        };
+        assert!(html.contains(other), "{page} links to the other language");
+        assert!(!html.contains("/api/v1/"), "{page} links to JSON: {html}");
+        for link in links(&html) {
+            if !link.starts_with("/static/") {
+                queue.push_back(link);
+            }
+        }
+    }
+    for expected in [
+        format!("/consultations/{}", h.consultation_id),
+        format!("/en/drafts/{}", h.draft_id),
+        "/consultations".into(),
+        "/en/search".into(),
+    ] {
+        assert!(seen.contains(&expected), "{expected} is linked: {seen:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_language_switch_leads_to_the_same_page_in_the_other_language() {
+    let app = spawn_app().await;
+    let h = app.open_hearing("switch").await;
+    let client = reqwest::Client::new();
+    let th = format!("/drafts/{}", h.draft_id);
+    let html = client
+        .get(app.url(&th))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(&format!("href=\"/en{th}\"")), "{html}");
+    let html = client
+        .get(app.url(&format!("/en{th}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(&format!("href=\"{th}\"")), "{html}");
+    assert!(html.contains("Draft Test Act"), "English title shown");
+    assert!(html.contains("unofficial"), "marked unofficial: {html}");
+    let filtered = client
+        .get(app.url("/en/consultations?status=open"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        filtered.contains("href=\"/consultations?status=open\""),
+        "the query is kept: {filtered}"
+    );
+}
+
+#[tokio::test]
+async fn a_draft_page_has_every_provision_with_a_stable_anchor_and_buddhist_era_dates() {
+    let app = spawn_app().await;
+    let h = app.open_hearing("anchors").await;
+    let version = app
+        .get(&format!("/api/v1/drafts/{}/versions/1", h.draft_id), None)
+        .await;
+    let ids: Vec<String> = version.body["provisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!ids.is_empty());
+    let client = reqwest::Client::new();
+    let html = client
+        .get(app.url(&format!("/drafts/{}", h.draft_id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for id in &ids {
+        assert!(html.contains(&format!("id=\"{id}\"")), "anchor #{id}");
+        assert!(html.contains(&format!("href=\"#{id}\"")), "link to #{id}");
+    }
+    let be_year = (chrono::Utc::now() + chrono::Duration::hours(7))
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .unwrap()
+        + 543;
+    assert!(html.contains(&be_year.to_string()), "a Buddhist Era date");
+    assert!(
+        html.contains("<time datetime=\""),
+        "dates are machine-readable"
+    );
+}
+
+#[tokio::test]
+async fn hostile_titles_and_queries_render_as_text() {
+    let app = spawn_app().await;
+    app.agency("hostile").await;
+    let officer = app.user("officer", Some("hostile")).await;
+    let hostile = "ร่าง <script>alert(1)</script> \"><img src=x onerror=alert(2)>";
+    let r = app
+        .post(
+            "/api/v1/drafts",
+            Some(&officer),
+            &json!({"title_th": hostile, "title_en": hostile, "law_type": "rule", "body_markdown": "ข้อ ๑ <script>alert(3)</script> ทดสอบ"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let id = r.body["id"].as_i64().unwrap();
+    app.open_consultation(&officer, id).await;
+    let client = reqwest::Client::new();
+    for path in [
+        "/".to_string(),
+        "/en".to_string(),
+        format!("/drafts/{id}"),
+        format!("/en/drafts/{id}"),
+        "/drafts".to_string(),
+        "/consultations".to_string(),
+        "/search?q=%3Cscript%3Ealert(4)%3C%2Fscript%3E".to_string(),
+        "/en/search?q=%22%3E%3Cimg%20src%3Dx%3E".to_string(),
+    ] {
+        let html = client
+            .get(app.url(&path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!html.contains("<script"), "{path}: {html}");
+        assert!(!html.contains("<img src=x"), "{path}: {html}");
+    }
+}
+
+#[tokio::test]
+async fn missing_pages_are_pages_in_the_visitors_language() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::new();
+    for (path, lang, text) in [
+        ("/drafts/999999", "th", "ไม่พบหน้าที่ต้องการ"),
+        ("/en/drafts/999999", "en", "Page not found"),
+        ("/consultations/abc", "th", "ไม่พบหน้าที่ต้องการ"),
+        ("/en/consultations/999999", "en", "Page not found"),
+    ] {
+        let r = client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{path}");
+        assert!(html.contains(text), "{path}: {html}");
+    }
+}
+
+#[tokio::test]
+async fn unpublished_drafts_have_no_page() {
+    let app = spawn_app().await;
+    app.agency("unpub").await;
+    let officer = app.user("officer", Some("unpub")).await;
+    let r = app
+        .post(
+            "/api/v1/drafts",
+            Some(&officer),
+            &json!({"title_th": "ร่างลับยังไม่เผยแพร่", "law_type": "rule"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let id = r.body["id"].as_i64().unwrap();
+    let client = reqwest::Client::new();
+    let r = client
+        .get(app.url(&format!("/drafts/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let list = client
+        .get(app.url("/drafts"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!list.contains("ร่างลับยังไม่เผยแพร่"));
+}
+
+#[tokio::test]
+async fn assets_have_content_hashed_names_and_are_cached_for_a_year() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::new();
+    let html = client
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let css = html
+        .split("href=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|h| h.starts_with("/static/site.") && h.ends_with(".css"))
+        .expect("the stylesheet is linked")
+        .to_string();
+    assert_ne!(css, "/static/site.css", "a hashed name");
+    let r = client.get(app.url(&css)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no request leaves for another origin: {html}"
+    );
+}
