@@ -9,7 +9,7 @@ use domain::service::{
 use poem::{IntoResponse, web::Data};
 use poem_openapi::{OpenApi, payload::Html};
 
-use crate::{AppState, error::ApiResult};
+use crate::{AppState, error::{ApiResult, PublicRead}};
 
 struct OpenItem {
     id: i64,
@@ -33,7 +33,7 @@ pub struct SiteApi;
 #[OpenApi]
 impl SiteApi {
     #[oai(path = "/", method = "get", hidden)]
-    async fn index(&self, state: Data<&AppState>) -> ApiResult<Html<String>> {
+    async fn index(&self, state: Data<&AppState>) -> ApiResult<Html<String>, PublicRead> {
         let filter = ConsultationFilter {
             status: Some(domain::types::ConsultationStatus::Open),
             ..Default::default()

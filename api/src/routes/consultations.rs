@@ -17,7 +17,7 @@ use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
     body::JsonBody,
-    error::ApiResult,
+    error::{ApiResult, HearingChange, PublicList, PublicRead},
 };
 
 /// A question asked in a consultation.
@@ -29,6 +29,7 @@ pub struct Question {
     /// The question in Thai.
     pub prompt_th: String,
     /// The question in English.
+    #[oai(nullable)]
     pub prompt_en: Option<String>,
     /// The options of a choice question; empty for other kinds.
     pub options: Vec<String>,
@@ -46,6 +47,7 @@ pub struct CreateQuestion {
     pub prompt_th: String,
     /// The question in English.
     #[serde(default)]
+    #[oai(nullable)]
     pub prompt_en: Option<String>,
     /// 2 to 30 options for choice questions; leave out for `scale` and `text`.
     #[serde(default)]
@@ -67,6 +69,7 @@ pub struct Consultation {
     /// The draft's Thai title.
     pub draft_title_th: String,
     /// The draft's English title.
+    #[oai(nullable)]
     pub draft_title_en: Option<String>,
     /// Slug of the agency holding the hearing.
     pub agency: String,
@@ -81,6 +84,7 @@ pub struct Consultation {
     /// clock skew).
     pub announced_at: DateTime<Utc>,
     /// Why the hearing is shorter than the 15 days the law expects, when it is.
+    #[oai(nullable)]
     pub short_period_reason: Option<String>,
     /// The questionnaire.
     pub questions: Vec<Question>,
@@ -134,6 +138,7 @@ pub struct CreateConsultation {
     pub closes_at: DateTime<Utc>,
     /// The version consulted on; defaults to the current version.
     #[serde(default)]
+    #[oai(nullable)]
     pub version: Option<i32>,
     /// The questionnaire, up to 50 questions.
     #[serde(default)]
@@ -143,6 +148,7 @@ pub struct CreateConsultation {
     pub invited_stakeholders: Vec<String>,
     /// Required for a hearing shorter than 15 days; published with the consultation.
     #[serde(default)]
+    #[oai(nullable)]
     pub short_period_reason: Option<String>,
 }
 
@@ -158,6 +164,7 @@ pub struct RescheduleConsultation {
     pub closes_at: DateTime<Utc>,
     /// Replaces the stored reason for a period under 15 days; leave out to keep it.
     #[serde(default)]
+    #[oai(nullable)]
     pub short_period_reason: Option<String>,
 }
 
@@ -167,6 +174,7 @@ pub struct ConsultationPage {
     /// The consultations on this page, by id.
     pub items: Vec<Consultation>,
     /// Pass as `cursor` to get the next page; `null` on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 
@@ -193,7 +201,7 @@ impl ConsultationsApi {
         auth: SignedIn,
         id: Path<i64>,
         body: JsonBody<CreateConsultation>,
-    ) -> ApiResult<CreatedConsultation> {
+    ) -> ApiResult<CreatedConsultation, HearingChange> {
         let b = body.0;
         let input = NewConsultation {
             kind: b.kind.as_str().into(),
@@ -232,7 +240,7 @@ impl ConsultationsApi {
         auth: SignedIn,
         id: Path<i64>,
         body: JsonBody<RescheduleConsultation>,
-    ) -> ApiResult<Json<Consultation>> {
+    ) -> ApiResult<Json<Consultation>, HearingChange> {
         let b = body.0;
         let dates = NewDates {
             opens_at: from_datetime(b.opens_at),
@@ -267,7 +275,7 @@ impl ConsultationsApi {
         limit: Query<Option<i64>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
-    ) -> ApiResult<Json<ConsultationPage>> {
+    ) -> ApiResult<Json<ConsultationPage>, PublicList> {
         let filter = ConsultationFilter {
             status: status.0.map(Into::into),
             agency: agency.0,
@@ -298,7 +306,7 @@ impl ConsultationsApi {
         state: Data<&AppState>,
         auth: MaybeSignedIn,
         id: Path<i64>,
-    ) -> ApiResult<Json<Consultation>> {
+    ) -> ApiResult<Json<Consultation>, PublicRead> {
         Ok(Json(
             consultations::get_consultation(&state.ctx.db.conn, auth.actor(), id.0)
                 .await?

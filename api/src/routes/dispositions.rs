@@ -8,7 +8,7 @@ use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
     body::JsonBody,
-    error::ApiResult,
+    error::{ApiResult, Change, PublicRead},
 };
 
 /// What a disposition answers.
@@ -111,7 +111,7 @@ impl DispositionsApi {
         auth: SignedIn,
         id: Path<i64>,
         body: JsonBody<CreateDisposition>,
-    ) -> ApiResult<Json<Disposition>> {
+    ) -> ApiResult<Json<Disposition>, Change> {
         let b = body.0;
         let input = NewDisposition {
             target_kind: target_str(b.target_kind).into(),
@@ -138,7 +138,7 @@ impl DispositionsApi {
         state: Data<&AppState>,
         auth: MaybeSignedIn,
         id: Path<i64>,
-    ) -> ApiResult<Json<Vec<Disposition>>> {
+    ) -> ApiResult<Json<Vec<Disposition>>, PublicRead> {
         let list = dispositions::list_dispositions(&state.ctx.db.conn, auth.actor(), id.0).await?;
         Ok(Json(list.into_iter().map(Disposition::from).collect()))
     }

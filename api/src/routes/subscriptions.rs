@@ -7,7 +7,7 @@ use poem_openapi::{
 };
 
 use super::Tag;
-use crate::{AppState, body::JsonBody, error::ApiResult};
+use crate::{AppState, body::JsonBody, error::{ApiResult, PublicAction, PublicCreate, PublicReadQuery}};
 
 /// What a subscription follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Deserialize)]
@@ -65,7 +65,7 @@ impl SubscriptionsApi {
         &self,
         state: Data<&AppState>,
         body: JsonBody<CreateSubscription>,
-    ) -> ApiResult<Accepted> {
+    ) -> ApiResult<Accepted, PublicCreate> {
         let b = body.0;
         let kind = match b.target_kind {
             SubscriptionTarget::Agency => "agency",
@@ -87,7 +87,7 @@ impl SubscriptionsApi {
         state: Data<&AppState>,
         /// The token from the confirmation mail.
         token: Query<String>,
-    ) -> ApiResult<Json<SubscriptionStatus>> {
+    ) -> ApiResult<Json<SubscriptionStatus>, PublicReadQuery> {
         subscriptions::confirm(&state.ctx.db, &token.0).await?;
         Ok(status("confirmed"))
     }
@@ -104,7 +104,7 @@ impl SubscriptionsApi {
         state: Data<&AppState>,
         /// The token from the mail's unsubscribe link.
         token: Query<String>,
-    ) -> ApiResult<Json<SubscriptionStatus>> {
+    ) -> ApiResult<Json<SubscriptionStatus>, PublicAction> {
         subscriptions::unsubscribe(&state.ctx.db, &token.0).await?;
         Ok(status("unsubscribed"))
     }
