@@ -118,6 +118,8 @@ error_classes! {
     PublicRead = [Unauthenticated, NotFound, DbBusy, Internal];
     /// A public read of one object named in the path, with query parameters.
     PublicReadQuery = [ValidationFailed, Unauthenticated, NotFound, DbBusy, Internal];
+    /// A public page that needs a query parameter and reads nothing stored.
+    PublicPage = [ValidationFailed, Unauthenticated];
     /// An anonymous write with a JSON body (subscribing by e-mail).
     PublicCreate = [
         ValidationFailed, UnknownField, MalformedJson, Unauthenticated, UnsupportedMediaType,

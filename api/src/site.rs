@@ -9,7 +9,10 @@ use domain::service::{
 use poem::{IntoResponse, web::Data};
 use poem_openapi::{OpenApi, payload::Html};
 
-use crate::{AppState, error::{ApiResult, PublicRead}};
+use crate::{
+    AppState,
+    error::{ApiResult, PublicRead},
+};
 
 struct OpenItem {
     id: i64,

@@ -8,7 +8,11 @@ use poem_openapi::{
 };
 
 use super::{Tag, page, time};
-use crate::{AppState, auth::SignedIn, error::{ApiResult, Action, RestrictedAction, RestrictedList, RestrictedRead}};
+use crate::{
+    AppState,
+    auth::SignedIn,
+    error::{Action, ApiResult, RestrictedAction, RestrictedList, RestrictedRead},
+};
 
 /// A background job (indexing, statistics, mail...).
 #[derive(Debug, Object)]

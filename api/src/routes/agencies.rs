@@ -125,8 +125,7 @@ impl AgenciesApi {
                 parent_ministry_en: b.parent_ministry_en,
             },
         )
-        .await
-        ?;
+        .await?;
         Ok(CreatedAgency::Created(Json(model.into())))
     }
 }

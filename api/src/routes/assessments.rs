@@ -8,7 +8,7 @@ use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
     body::JsonBody,
-    error::{ApiResult, Action, Change, PublicRead},
+    error::{Action, ApiResult, Change, PublicRead},
 };
 
 /// A draft's regulatory impact assessment (RIA).

@@ -8,7 +8,12 @@ use poem_openapi::{
 };
 
 use super::{LawType, Tag, page, time};
-use crate::{AppState, auth::SignedIn, body::JsonBody, error::{ApiResult, Change, Create, PublicList, PublicRead, PublicReadQuery}};
+use crate::{
+    AppState,
+    auth::SignedIn,
+    body::JsonBody,
+    error::{ApiResult, Change, Create, PublicList, PublicRead, PublicReadQuery},
+};
 
 /// An enacted law, evaluated again at least every five years (s.34).
 #[derive(Debug, Object)]

@@ -11,7 +11,7 @@ use super::{Tag, time};
 use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
-    error::{ApiResult, Action, IdempotentAction, PublicRead},
+    error::{Action, ApiResult, IdempotentAction, PublicRead},
 };
 
 /// A consultation's hearing summary (สรุปผลการรับฟังความคิดเห็น).
@@ -183,8 +183,8 @@ impl ReportsApi {
         name: Path<String>,
     ) -> ApiResult<SvgChart, PublicRead> {
         let r = reports::get(&state.ctx.db.conn, auth.actor(), id.0).await?;
-        let stats: Statistics = serde_json::from_str(&r.statistics)
-            .map_err(|e| DomainError::Internal(e.into()))?;
+        let stats: Statistics =
+            serde_json::from_str(&r.statistics).map_err(|e| DomainError::Internal(e.into()))?;
         let svg = reports::chart(&stats, &name.0).ok_or(DomainError::NotFound("chart"))?;
         Ok(SvgChart::Svg(poem_openapi::payload::PlainText(svg)))
     }

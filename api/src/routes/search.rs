@@ -9,7 +9,10 @@ use poem::{Request, web::Data};
 use poem_openapi::{Enum, Object, OpenApi, param::Query, payload::Json};
 
 use super::{ConsultationStatus, DraftStatus, LawType, Stance, Tag};
-use crate::{AppState, error::{ApiResult, PublicSearch}};
+use crate::{
+    AppState,
+    error::{ApiResult, PublicSearch},
+};
 
 /// What a search hit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Deserialize)]

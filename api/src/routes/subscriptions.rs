@@ -7,7 +7,11 @@ use poem_openapi::{
 };
 
 use super::Tag;
-use crate::{AppState, body::JsonBody, error::{ApiResult, PublicAction, PublicCreate, PublicReadQuery}};
+use crate::{
+    AppState,
+    body::JsonBody,
+    error::{ApiResult, PublicAction, PublicCreate, PublicPage, PublicReadQuery},
+};
 
 /// What a subscription follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Deserialize)]
@@ -114,19 +118,22 @@ impl SubscriptionsApi {
     #[oai(
         path = "/subscriptions/unsubscribe",
         method = "get",
-        operation_id = "unsubscribe_page",
-        hidden
+        operation_id = "unsubscribe_page"
     )]
-    async fn unsubscribe_page(&self, token: Query<String>) -> Html<String> {
+    async fn unsubscribe_page(
+        &self,
+        /// The token from the mail's unsubscribe link.
+        token: Query<String>,
+    ) -> ApiResult<Html<String>, PublicPage> {
         let token: String = token
             .0
             .chars()
             .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
             .collect();
-        Html(format!(
+        Ok(Html(format!(
             "<!doctype html><html lang=\"th\"><meta charset=\"utf-8\"><title>ยกเลิกการรับข่าวสาร · Unsubscribe</title>\
              <form method=\"post\" action=\"/api/v1/subscriptions/unsubscribe?token={token}\">\
              <p>ยกเลิกการรับอีเมลแจ้งเตือนนี้ · Stop these e-mails</p><button type=\"submit\">ยกเลิก · Unsubscribe</button></form></html>"
-        ))
+        )))
     }
 }

@@ -6,7 +6,11 @@ use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 
 use super::{Tag, time};
-use crate::{AppState, auth::MaybeSignedIn, error::{ApiResult, PublicRead}};
+use crate::{
+    AppState,
+    auth::MaybeSignedIn,
+    error::{ApiResult, PublicRead},
+};
 
 /// A value and how many comments have it.
 #[derive(Debug, Object)]
