@@ -2,15 +2,18 @@
 //!
 //! Each code's status is declared with the code (`domain::error`); [`status_of`] reads it.
 //! Each operation returns [`ApiResult`] with an [`ErrorClass`] that names the codes it can
-//! answer, so its OpenAPI entry lists exactly those statuses. Errors raised
-//! by the framework before a handler runs (unknown route, bad path parameter, missing token,
-//! oversized body) are rewritten into the same shape by [`render_poem_error`]. Unexpected errors
-//! are logged with their cause chain and shown only as a generic 500.
+//! answer, so its OpenAPI entry lists exactly those statuses. A class must also name the codes
+//! raised before its handler runs: `unauthenticated` (any bad token), `validation_failed` (a
+//! query parameter that does not parse), `not_found` (a path parameter that does not), and for a
+//! JSON body `malformed_json`, `unknown_field`, `unsupported_media_type`, `payload_too_large`;
+//! `rate_limited` for every write. Errors raised by the framework are rewritten into the same
+//! shape by [`render_poem_error`]. Unexpected errors are logged with their cause chain and shown
+//! only as a generic 500.
+
+use std::{collections::BTreeSet, marker::PhantomData, sync::Mutex};
 
 use domain::{DomainError, ErrorCode, error::FieldError};
 use poem::{IntoResponse, Response, http::StatusCode};
-use std::{collections::BTreeSet, marker::PhantomData, sync::Mutex};
-
 use poem_openapi::{
     ApiResponse, Object,
     registry::{MetaHeader, MetaMediaType, MetaResponse, MetaResponses, Registry},
