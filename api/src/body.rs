@@ -10,7 +10,7 @@ use domain::{ErrorCode, error::FieldError};
 use poem::{Request, RequestBody};
 use poem_openapi::{
     ApiExtractor, ApiExtractorType, ExtractParamOptions,
-    registry::{MetaMediaType, MetaRequest, Registry},
+    registry::{MetaMediaType, MetaRequest, MetaSchemaRef, Registry},
     types::Type,
 };
 use serde::de::DeserializeOwned;
@@ -77,6 +77,23 @@ impl<'a, T: Type + DeserializeOwned + Send> ApiExtractor<'a> for JsonBody<T> {
                 poem::error::ReadBodyError::PayloadTooLarge => too_large(),
                 other => other.into(),
             })?;
+        // serde reads a struct from a JSON array too (`[null, null]` as the first fields); every
+        // body is an object, so an array is the wrong type, as the schema says.
+        let is_object = matches!(T::schema_ref(), MetaSchemaRef::Reference(_));
+        if is_object && bytes.trim_ascii_start().starts_with(b"[") {
+            return Err(ProblemError(
+                Problem::new(
+                    ErrorCode::ValidationFailed,
+                    "the request is not valid; see `errors`",
+                )
+                .with_errors(vec![FieldError::new(
+                    "body",
+                    "invalid_type",
+                    "invalid type: sequence, expected an object",
+                )]),
+            )
+            .into());
+        }
         parse(&bytes)
             .map(JsonBody)
             .map_err(|p| ProblemError(p).into())

@@ -1,13 +1,24 @@
 //! How errors reach clients: RFC 9457 `application/problem+json` bodies with a stable `code`.
 //!
-//! Domain errors map to a status in [`status_of`], the one place that decides it. Errors raised
-//! by the framework before a handler runs (unknown route, bad path parameter, missing token,
-//! oversized body) are rewritten into the same shape by [`render_poem_error`]. Unexpected errors
-//! are logged with their cause chain and shown only as a generic 500.
+//! Each code's status is declared with the code (`domain::error`); [`status_of`] reads it.
+//! Each operation returns [`ApiResult`] with an [`ErrorClass`] that names the codes it can
+//! answer, so its OpenAPI entry lists exactly those statuses. A class must also name the codes
+//! raised before its handler runs: `unauthenticated` (any bad token), `validation_failed` (a
+//! query parameter that does not parse), `not_found` (a path parameter that does not), and for a
+//! JSON body `malformed_json`, `unknown_field`, `unsupported_media_type`, `payload_too_large`;
+//! `rate_limited` for every write. Errors raised by the framework are rewritten into the same
+//! shape by [`render_poem_error`]. Unexpected errors are logged with their cause chain and shown
+//! only as a generic 500.
+
+use std::{collections::BTreeSet, marker::PhantomData, sync::Mutex};
 
 use domain::{DomainError, ErrorCode, error::FieldError};
 use poem::{IntoResponse, Response, http::StatusCode};
-use poem_openapi::{ApiResponse, Object, payload::Json};
+use poem_openapi::{
+    ApiResponse, Object,
+    registry::{MetaHeader, MetaMediaType, MetaResponse, MetaResponses, Registry},
+    types::Type,
+};
 
 /// A problem with one field of the request.
 #[derive(Debug, Clone, Object, serde::Serialize)]
@@ -37,19 +48,19 @@ pub struct Problem {
     pub code: String,
     /// Explanation of this occurrence of the problem.
     pub detail: String,
-    /// For `validation_failed` and `unknown_field`: every field that is wrong.
-    #[oai(skip_serializing_if_is_empty)]
+    /// For `validation_failed` and `unknown_field`: every field that is wrong. Left out when
+    /// there is none.
+    #[oai(default, skip_serializing_if_is_empty)]
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
 }
 
 impl Problem {
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Problem {
-        let status = status_of(code);
         Problem {
             problem_type: format!("urn:rabfang:problem:{code}"),
-            title: status.canonical_reason().unwrap_or("Error").to_string(),
-            status: status.as_u16(),
+            title: code.title().to_string(),
+            status: code.status(),
             code: code.as_str().to_string(),
             detail: detail.into(),
             errors: Vec::new(),
@@ -73,85 +84,229 @@ impl Problem {
     }
 }
 
-/// The HTTP status of each error code.
+/// The HTTP status of each error code (declared with the code in `domain::error`).
 pub fn status_of(code: ErrorCode) -> StatusCode {
-    match code {
-        ErrorCode::ValidationFailed
-        | ErrorCode::UnknownField
-        | ErrorCode::HearingTooShort
-        | ErrorCode::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorCode::MalformedJson | ErrorCode::MalformedRequest => StatusCode::BAD_REQUEST,
-        ErrorCode::UriTooLong => StatusCode::URI_TOO_LONG,
-        ErrorCode::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
-        ErrorCode::NotFound => StatusCode::NOT_FOUND,
-        ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-        ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        ErrorCode::ConsultationNotOpen
-        | ErrorCode::InvalidState
-        | ErrorCode::Conflict
-        | ErrorCode::NoChange => StatusCode::CONFLICT,
-        ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-        ErrorCode::SearchUnavailable | ErrorCode::DbBusy => StatusCode::SERVICE_UNAVAILABLE,
-        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// A class of operation, named by the error codes its answers can carry. The OpenAPI document
+/// of an operation lists exactly the statuses of its class's codes, each described by the
+/// codes it stands for. The codes every operation can answer (a bad token is refused before any
+/// operation runs; the database may be busy) are in each class.
+pub trait ErrorClass: Send + Sync + 'static {
+    /// The codes, in the order of [`ErrorCode::ALL`].
+    const CODES: &'static [ErrorCode];
+}
+
+/// Declares the classes of operation: a unit type per class and its codes.
+macro_rules! error_classes {
+    ($($(#[$meta:meta])* $class:ident = [$($code:ident),+ $(,)?];)+) => {
+        $(
+            $(#[$meta])*
+            pub struct $class;
+
+            impl ErrorClass for $class {
+                const CODES: &'static [ErrorCode] = &[$(ErrorCode::$code),+];
+            }
+        )+
+    };
+}
+
+error_classes! {
+    /// A public list or filter: query parameters that may not parse.
+    PublicList = [ValidationFailed, Unauthenticated, DbBusy, Internal];
+    /// Full-text search: a public list that also needs the search backend.
+    PublicSearch = [ValidationFailed, Unauthenticated, SearchUnavailable, DbBusy, Internal];
+    /// A public read of one object named in the path.
+    PublicRead = [Unauthenticated, NotFound, DbBusy, Internal];
+    /// A public read of one object named in the path, with query parameters.
+    PublicReadQuery = [ValidationFailed, Unauthenticated, NotFound, DbBusy, Internal];
+    /// A public page that needs a query parameter and reads nothing stored.
+    PublicPage = [ValidationFailed, Unauthenticated];
+    /// An anonymous write with a JSON body (subscribing by e-mail).
+    PublicCreate = [
+        ValidationFailed, UnknownField, MalformedJson, Unauthenticated, UnsupportedMediaType,
+        PayloadTooLarge, RateLimited, DbBusy, Internal,
+    ];
+    /// An anonymous write with a token in the query (unsubscribing).
+    PublicAction = [ValidationFailed, Unauthenticated, NotFound, RateLimited, DbBusy, Internal];
+    /// A signed-in write with a JSON body that creates an object not under another one.
+    Create = [
+        ValidationFailed, UnknownField, MalformedJson, Unauthenticated, Forbidden,
+        UnsupportedMediaType, Conflict, PayloadTooLarge, RateLimited, DbBusy, Internal,
+    ];
+    /// A signed-in write with a JSON body to an object named in the path.
+    Change = [
+        ValidationFailed, UnknownField, MalformedJson, Unauthenticated, Forbidden, NotFound,
+        UnsupportedMediaType, InvalidState, Conflict, PayloadTooLarge, RateLimited, DbBusy,
+        Internal,
+    ];
+    /// A hearing's dates: a [`Change`] that also checks the length of the hearing.
+    HearingChange = [
+        ValidationFailed, UnknownField, MalformedJson, Unauthenticated, Forbidden, NotFound,
+        UnsupportedMediaType, HearingTooShort, InvalidState, PayloadTooLarge, RateLimited,
+        DbBusy, Internal,
+    ];
+    /// Adding a version to a draft: a [`Change`] that takes an `Idempotency-Key` and refuses a
+    /// version identical to the latest.
+    VersionChange = [
+        ValidationFailed, UnknownField, MalformedJson, Unauthenticated, Forbidden, NotFound,
+        UnsupportedMediaType, InvalidState, Conflict, IdempotencyKeyReused, PayloadTooLarge,
+        RateLimited, DbBusy, Internal, NoChange,
+    ];
+    /// Commenting: a [`Change`] that takes an `Idempotency-Key` and only works while the hearing
+    /// is open.
+    CommentIntake = [
+        ValidationFailed, UnknownField, MalformedJson, Unauthenticated, Forbidden, NotFound,
+        UnsupportedMediaType, ConsultationNotOpen, Conflict, IdempotencyKeyReused,
+        PayloadTooLarge, RateLimited, DbBusy, Internal,
+    ];
+    /// A signed-in action without a body on an object named in the path (publish, submit,
+    /// retry...).
+    Action = [
+        Unauthenticated, Forbidden, NotFound, InvalidState, RateLimited, DbBusy, Internal,
+    ];
+    /// An [`Action`] that takes an `Idempotency-Key`.
+    IdempotentAction = [
+        ValidationFailed, Unauthenticated, Forbidden, NotFound, InvalidState, Conflict,
+        IdempotencyKeyReused, RateLimited, DbBusy, Internal,
+    ];
+    /// A signed-in read of something that only some roles see, with query parameters.
+    RestrictedList = [ValidationFailed, Unauthenticated, Forbidden, DbBusy, Internal];
+    /// A signed-in read of something that only some roles see.
+    RestrictedRead = [Unauthenticated, Forbidden, DbBusy, Internal];
+    /// A signed-in action without a body or path parameter that only some roles may take.
+    RestrictedAction = [Unauthenticated, Forbidden, RateLimited, DbBusy, Internal];
+}
+
+/// The error answer of an operation of class `C`: a [`Problem`] whose code is one of the
+/// class's codes. The OpenAPI document lists one response per status of those codes.
+pub struct ApiError<C> {
+    problem: Problem,
+    class: PhantomData<fn() -> C>,
+}
+
+impl<C> std::fmt::Debug for ApiError<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.problem.fmt(f)
     }
 }
 
-/// The error answer of every operation. Each variant is one status; the body is a [`Problem`].
-#[derive(Debug, ApiResponse)]
-pub enum ApiError {
-    /// `malformed_json`: the body is not JSON.
-    #[oai(status = 400, content_type = "application/problem+json")]
-    BadRequest(Json<Problem>),
-    /// `unauthenticated`: this operation needs `Authorization: Bearer <token>`, or the token is not valid.
-    #[oai(status = 401, content_type = "application/problem+json")]
-    Unauthorized(Json<Problem>),
-    /// `forbidden`: the account's role may not do this.
-    #[oai(status = 403, content_type = "application/problem+json")]
-    Forbidden(Json<Problem>),
-    /// `not_found`: no such object, or not one the caller may see.
-    #[oai(status = 404, content_type = "application/problem+json")]
-    NotFound(Json<Problem>),
-    /// `consultation_not_open`, `invalid_state` or `conflict`: the object's state does not allow this now; `no_change`: the request would store nothing new (a draft version identical to the latest).
-    #[oai(status = 409, content_type = "application/problem+json")]
-    Conflict(Json<Problem>),
-    /// `payload_too_large`: the body, or a text inside it, is over its size limit.
-    #[oai(status = 413, content_type = "application/problem+json")]
-    PayloadTooLarge(Json<Problem>),
-    /// `validation_failed`, `unknown_field`, `hearing_too_short` or `idempotency_key_reused`; `errors` lists each field.
-    #[oai(status = 422, content_type = "application/problem+json")]
-    Unprocessable(Json<Problem>),
-    /// `internal`: an unexpected error; it has been logged.
-    #[oai(status = 500, content_type = "application/problem+json")]
-    Internal(Json<Problem>),
-    /// `db_busy` (the database is busy or unreachable) or `search_unavailable` (the search backend is down; everything else works): retry after a short wait.
-    #[oai(status = 503, content_type = "application/problem+json")]
-    Unavailable(Json<Problem>),
+impl<C: ErrorClass> ApiError<C> {
+    pub fn problem(&self) -> &Problem {
+        &self.problem
+    }
 }
 
-impl From<Problem> for ApiError {
-    fn from(p: Problem) -> ApiError {
-        let body = Json(p);
-        match body.0.status {
-            400 => ApiError::BadRequest(body),
-            401 => ApiError::Unauthorized(body),
-            403 => ApiError::Forbidden(body),
-            404 => ApiError::NotFound(body),
-            409 => ApiError::Conflict(body),
-            413 => ApiError::PayloadTooLarge(body),
-            422 => ApiError::Unprocessable(body),
-            503 => ApiError::Unavailable(body),
-            _ => ApiError::Internal(body),
+impl<C: ErrorClass> From<Problem> for ApiError<C> {
+    fn from(problem: Problem) -> ApiError<C> {
+        // An answer the document does not list is a bug in the operation's class; the tests
+        // and Schemathesis run debug builds, so they catch it.
+        debug_assert!(
+            C::CODES.iter().any(|c| c.as_str() == problem.code),
+            "`{}` is not a code of {}",
+            problem.code,
+            std::any::type_name::<C>()
+        );
+        ApiError {
+            problem,
+            class: PhantomData,
         }
     }
 }
 
-impl From<DomainError> for ApiError {
-    fn from(err: DomainError) -> ApiError {
+impl<C: ErrorClass> From<DomainError> for ApiError<C> {
+    fn from(err: DomainError) -> ApiError<C> {
         problem_of(err).into()
     }
+}
+
+impl<C: ErrorClass> IntoResponse for ApiError<C> {
+    fn into_response(self) -> Response {
+        problem_response(&self.problem)
+    }
+}
+
+impl<C: ErrorClass> From<ApiError<C>> for poem::Error {
+    fn from(err: ApiError<C>) -> poem::Error {
+        poem::Error::from_response(err.into_response())
+    }
+}
+
+impl<C: ErrorClass> ApiResponse for ApiError<C> {
+    fn meta() -> MetaResponses {
+        let mut statuses: Vec<u16> = C::CODES.iter().map(|c| c.status()).collect();
+        statuses.sort_unstable();
+        statuses.dedup();
+        let responses = statuses
+            .into_iter()
+            .map(|status| MetaResponse {
+                description: describe(C::CODES, status),
+                status: Some(status),
+                status_range: None,
+                content: vec![MetaMediaType {
+                    content_type: PROBLEM_JSON,
+                    schema: Problem::schema_ref(),
+                }],
+                headers: retry_after(status),
+            })
+            .collect();
+        MetaResponses { responses }
+    }
+
+    fn register(registry: &mut Registry) {
+        Problem::register(registry);
+    }
+}
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// The description of one status of an operation: each of its codes with what it means.
+fn describe(codes: &[ErrorCode], status: u16) -> &'static str {
+    static TEXTS: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let text: Vec<String> = codes
+        .iter()
+        .filter(|c| c.status() == status)
+        .map(|c| format!("`{c}`: {}", c.description()))
+        .collect();
+    let text = text.join(" ");
+    // The registry wants `&'static str`; each distinct text is kept once.
+    let mut texts = TEXTS.lock().unwrap_or_else(|e| e.into_inner());
+    match texts.get(text.as_str()) {
+        Some(kept) => kept,
+        None => {
+            let kept: &'static str = Box::leak(text.into_boxed_str());
+            texts.insert(kept);
+            kept
+        }
+    }
+}
+
+/// `429` and `503` say in `Retry-After` how many seconds to wait.
+fn retry_after(status: u16) -> Vec<MetaHeader> {
+    if status != 429 && status != 503 {
+        return Vec::new();
+    }
+    vec![MetaHeader {
+        name: "Retry-After".into(),
+        description: Some("Seconds to wait before trying again.".into()),
+        required: true,
+        deprecated: false,
+        schema: u64::schema_ref(),
+    }]
+}
+
+/// The list of error codes for the API description: each code, its status and its meaning.
+pub fn codes_markdown() -> String {
+    let mut out = String::from("| code | status | meaning |\n|---|---|---|\n");
+    for code in ErrorCode::ALL {
+        out.push_str(&format!(
+            "| `{code}` | {} | {} |\n",
+            code.status(),
+            code.description()
+        ));
+    }
+    out
 }
 
 /// The problem body for a domain error; unexpected errors are logged here.
@@ -169,7 +324,8 @@ pub fn problem_of(err: DomainError) -> Problem {
     }
 }
 
-pub type ApiResult<T> = Result<T, ApiError>;
+/// The result of an operation of class `C`.
+pub type ApiResult<T, C> = Result<T, ApiError<C>>;
 
 /// A problem raised outside a handler (while extracting the request); rendered as itself.
 #[derive(Debug, thiserror::Error)]
@@ -190,7 +346,7 @@ pub fn problem_response(p: &Problem) -> Response {
     let body = serde_json::to_vec(p).unwrap_or_default();
     Response::builder()
         .status(p.status())
-        .content_type("application/problem+json")
+        .content_type(PROBLEM_JSON)
         .body(body)
 }
 

@@ -35,7 +35,11 @@ pub const API_TITLE: &str = "Rabfang API";
 
 fn api_service(public_url: &str) -> OpenApiService<routes::Api, ()> {
     OpenApiService::new(routes::api(), API_TITLE, env!("CARGO_PKG_VERSION"))
-        .description(include_str!("../../openapi/description.md"))
+        .description(format!(
+            "{}{}",
+            include_str!("../../openapi/description.md"),
+            error::codes_markdown()
+        ))
         .server(public_url.to_string())
 }
 

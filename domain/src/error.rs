@@ -5,89 +5,98 @@
 
 use std::fmt;
 
-/// Stable, machine-readable error codes. The string form is part of the public API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorCode {
-    ValidationFailed,
-    UnknownField,
-    MalformedJson,
-    Unauthenticated,
-    Forbidden,
-    NotFound,
-    MethodNotAllowed,
-    UnsupportedMediaType,
-    HearingTooShort,
-    ConsultationNotOpen,
-    InvalidState,
-    Conflict,
-    IdempotencyKeyReused,
-    PayloadTooLarge,
-    RateLimited,
-    SearchUnavailable,
-    DbBusy,
-    Internal,
-    NoChange,
-    /// The request line or headers could not be read as HTTP (answered below the router).
-    MalformedRequest,
-    /// The request target is longer than the server reads.
-    UriTooLong,
-    /// The request's headers are too many or too large.
-    HeadersTooLarge,
+/// Declares every error code once: its variant, its stable name, its HTTP status and the
+/// status's title, with a one-line doc comment that is also the code's description for API
+/// users. Everything else (the name lookup, the status map of the HTTP layer, the list of codes
+/// in the API document, the statuses each operation documents) is derived from this table.
+macro_rules! error_codes {
+    ($($(#[doc = $doc:literal])+ $variant:ident = $name:literal, $status:literal, $title:literal;)+) => {
+        /// Stable, machine-readable error codes. The string form is part of the public API.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $($(#[doc = $doc])+ $variant,)+
+        }
+
+        impl ErrorCode {
+            /// Every code, in a fixed order; a test pins this list so nothing is renamed by accident.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),+];
+
+            /// The stable snake_case name clients match on.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $name,)+
+                }
+            }
+
+            /// The HTTP status of every answer with this code.
+            pub const fn status(self) -> u16 {
+                match self {
+                    $(ErrorCode::$variant => $status,)+
+                }
+            }
+
+            /// The problem's `title`: the standard reason phrase of its status.
+            pub const fn title(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $title,)+
+                }
+            }
+
+            /// What the code means, for API users (the variant's doc comment).
+            pub const fn description(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => concat!($($doc),+).trim_ascii(),)+
+                }
+            }
+        }
+    };
 }
 
-impl ErrorCode {
-    /// Every code, in a fixed order; a test pins this list so nothing is renamed by accident.
-    pub const ALL: &'static [ErrorCode] = &[
-        ErrorCode::ValidationFailed,
-        ErrorCode::UnknownField,
-        ErrorCode::MalformedJson,
-        ErrorCode::Unauthenticated,
-        ErrorCode::Forbidden,
-        ErrorCode::NotFound,
-        ErrorCode::MethodNotAllowed,
-        ErrorCode::UnsupportedMediaType,
-        ErrorCode::HearingTooShort,
-        ErrorCode::ConsultationNotOpen,
-        ErrorCode::InvalidState,
-        ErrorCode::Conflict,
-        ErrorCode::IdempotencyKeyReused,
-        ErrorCode::PayloadTooLarge,
-        ErrorCode::RateLimited,
-        ErrorCode::SearchUnavailable,
-        ErrorCode::DbBusy,
-        ErrorCode::Internal,
-        ErrorCode::NoChange,
-        ErrorCode::MalformedRequest,
-        ErrorCode::UriTooLong,
-        ErrorCode::HeadersTooLarge,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::ValidationFailed => "validation_failed",
-            ErrorCode::UnknownField => "unknown_field",
-            ErrorCode::MalformedJson => "malformed_json",
-            ErrorCode::Unauthenticated => "unauthenticated",
-            ErrorCode::Forbidden => "forbidden",
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::MethodNotAllowed => "method_not_allowed",
-            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
-            ErrorCode::HearingTooShort => "hearing_too_short",
-            ErrorCode::ConsultationNotOpen => "consultation_not_open",
-            ErrorCode::InvalidState => "invalid_state",
-            ErrorCode::Conflict => "conflict",
-            ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
-            ErrorCode::PayloadTooLarge => "payload_too_large",
-            ErrorCode::RateLimited => "rate_limited",
-            ErrorCode::SearchUnavailable => "search_unavailable",
-            ErrorCode::DbBusy => "db_busy",
-            ErrorCode::Internal => "internal",
-            ErrorCode::NoChange => "no_change",
-            ErrorCode::MalformedRequest => "malformed_request",
-            ErrorCode::UriTooLong => "uri_too_long",
-            ErrorCode::HeadersTooLarge => "headers_too_large",
-        }
-    }
+error_codes! {
+    /// The request is not valid; `errors` names each field that is wrong.
+    ValidationFailed = "validation_failed", 422, "Unprocessable Entity";
+    /// The body has a field this request does not take; `errors` names each one.
+    UnknownField = "unknown_field", 422, "Unprocessable Entity";
+    /// The body is not JSON.
+    MalformedJson = "malformed_json", 400, "Bad Request";
+    /// The operation needs `Authorization: Bearer <token>`, or the token is not valid.
+    Unauthenticated = "unauthenticated", 401, "Unauthorized";
+    /// The account's role may not do this.
+    Forbidden = "forbidden", 403, "Forbidden";
+    /// No such object, or not one the caller may see.
+    NotFound = "not_found", 404, "Not Found";
+    /// The path does not take this method; `Allow` lists the methods it takes.
+    MethodNotAllowed = "method_not_allowed", 405, "Method Not Allowed";
+    /// The body is not sent as `application/json`.
+    UnsupportedMediaType = "unsupported_media_type", 415, "Unsupported Media Type";
+    /// An online hearing must last at least 15 days; a shorter one needs `short_period_reason`.
+    HearingTooShort = "hearing_too_short", 422, "Unprocessable Entity";
+    /// The consultation does not take comments now (not open yet, or closed).
+    ConsultationNotOpen = "consultation_not_open", 409, "Conflict";
+    /// The object's state does not allow this now.
+    InvalidState = "invalid_state", 409, "Conflict";
+    /// The request conflicts with an object that already exists.
+    Conflict = "conflict", 409, "Conflict";
+    /// This `Idempotency-Key` was already used with a different request.
+    IdempotencyKeyReused = "idempotency_key_reused", 422, "Unprocessable Entity";
+    /// The body, or a text inside it, is over its size limit.
+    PayloadTooLarge = "payload_too_large", 413, "Payload Too Large";
+    /// Too many writes from this account or address; `Retry-After` says when to try again.
+    RateLimited = "rate_limited", 429, "Too Many Requests";
+    /// The search backend is down (everything else works); retry after `Retry-After` seconds.
+    SearchUnavailable = "search_unavailable", 503, "Service Unavailable";
+    /// The database is busy or unreachable; retry after `Retry-After` seconds.
+    DbBusy = "db_busy", 503, "Service Unavailable";
+    /// An unexpected error; it has been logged.
+    Internal = "internal", 500, "Internal Server Error";
+    /// The request would store nothing new (a draft version identical to the latest).
+    NoChange = "no_change", 409, "Conflict";
+    /// The request line or a header is not HTTP (answered before any operation).
+    MalformedRequest = "malformed_request", 400, "Bad Request";
+    /// The request target is longer than the server reads (64 KiB).
+    UriTooLong = "uri_too_long", 414, "URI Too Long";
+    /// The request has over 100 headers, or a head over 400 KiB.
+    HeadersTooLarge = "headers_too_large", 431, "Request Header Fields Too Large";
 }
 
 impl fmt::Display for ErrorCode {

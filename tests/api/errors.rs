@@ -56,6 +56,51 @@ fn the_list_of_error_codes_is_stable() {
     }
 }
 
+#[test]
+fn every_code_has_the_status_and_title_it_always_had() {
+    let statuses: Vec<(&str, u16)> = ErrorCode::ALL
+        .iter()
+        .map(|c| (c.as_str(), c.status()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("validation_failed", 422),
+            ("unknown_field", 422),
+            ("malformed_json", 400),
+            ("unauthenticated", 401),
+            ("forbidden", 403),
+            ("not_found", 404),
+            ("method_not_allowed", 405),
+            ("unsupported_media_type", 415),
+            ("hearing_too_short", 422),
+            ("consultation_not_open", 409),
+            ("invalid_state", 409),
+            ("conflict", 409),
+            ("idempotency_key_reused", 422),
+            ("payload_too_large", 413),
+            ("rate_limited", 429),
+            ("search_unavailable", 503),
+            ("db_busy", 503),
+            ("internal", 500),
+            ("no_change", 409),
+            ("malformed_request", 400),
+            ("uri_too_long", 414),
+            ("headers_too_large", 431),
+        ]
+    );
+    for code in ErrorCode::ALL {
+        let status = StatusCode::from_u16(code.status()).unwrap();
+        assert_eq!(
+            Some(code.title()),
+            status.canonical_reason(),
+            "the title of {code} is the reason phrase of its status"
+        );
+        assert_eq!(api::error::status_of(*code), status);
+        assert!(!code.description().is_empty(), "{code} has no description");
+    }
+}
+
 #[tokio::test]
 async fn bad_bodies_get_problems_naming_the_field_and_change_nothing() {
     let app = spawn_app().await;

@@ -8,7 +8,11 @@ use poem_openapi::{
 };
 
 use super::{Tag, page, time};
-use crate::{AppState, auth::SignedIn, error::ApiResult};
+use crate::{
+    AppState,
+    auth::SignedIn,
+    error::{Action, ApiResult, RestrictedAction, RestrictedList, RestrictedRead},
+};
 
 /// A background job (indexing, statistics, mail...).
 #[derive(Debug, Object)]
@@ -28,6 +32,7 @@ pub struct Job {
     /// When the job runs next (for pending jobs).
     pub run_at: DateTime<Utc>,
     /// The error of the last failed attempt.
+    #[oai(nullable)]
     pub last_error: Option<String>,
     /// When the job was created.
     pub created_at: DateTime<Utc>,
@@ -58,9 +63,11 @@ pub struct JobPage {
     /// The jobs on this page, by id.
     pub items: Vec<Job>,
     /// Pass as `cursor` to get the next page; `null` on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
     /// The last verification of the audit trail and the published documents (the same as
     /// `get_integrity`); `null` if none has run yet.
+    #[oai(nullable)]
     pub last_integrity_check: Option<IntegrityCheck>,
 }
 
@@ -101,6 +108,7 @@ pub struct IntegrityCheck {
     pub documents_checked: i64,
     /// The first problem found, as a sentence (the first broken audit event, if any, comes
     /// first); `null` when `ok`.
+    #[oai(nullable)]
     pub first_problem: Option<String>,
     /// The problems found (at most 100), in the order found.
     pub problems: Vec<IntegrityProblem>,
@@ -135,6 +143,7 @@ impl From<domain::entity::integrity_check::Model> for IntegrityCheck {
 #[derive(Debug, Object)]
 pub struct IntegrityStatus {
     /// The latest run; `null` if none has run yet.
+    #[oai(nullable)]
     pub last_check: Option<IntegrityCheck>,
 }
 
@@ -163,7 +172,7 @@ impl AdminApi {
         limit: Query<Option<i64>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
-    ) -> ApiResult<Json<JobPage>> {
+    ) -> ApiResult<Json<JobPage>, RestrictedList> {
         let page = jobs::list_jobs(
             &state.ctx.db.conn,
             Some(&auth.0),
@@ -192,7 +201,7 @@ impl AdminApi {
         &self,
         state: Data<&AppState>,
         auth: SignedIn,
-    ) -> ApiResult<Json<IntegrityStatus>> {
+    ) -> ApiResult<Json<IntegrityStatus>, RestrictedRead> {
         let last = integrity::last_check(&state.ctx.db.conn, Some(&auth.0)).await?;
         Ok(Json(IntegrityStatus {
             last_check: last.map(IntegrityCheck::from),
@@ -210,7 +219,7 @@ impl AdminApi {
         state: Data<&AppState>,
         auth: SignedIn,
         id: Path<i64>,
-    ) -> ApiResult<Json<Job>> {
+    ) -> ApiResult<Json<Job>, Action> {
         Ok(Json(
             jobs::retry_job(&state.ctx.db, Some(&auth.0), id.0)
                 .await?
@@ -230,7 +239,7 @@ impl AdminApi {
         &self,
         state: Data<&AppState>,
         auth: SignedIn,
-    ) -> ApiResult<VerificationQueued> {
+    ) -> ApiResult<VerificationQueued, RestrictedAction> {
         integrity::request_verification(&state.ctx.db, Some(&auth.0)).await?;
         Ok(VerificationQueued::Accepted)
     }

@@ -7,7 +7,7 @@ use crate::{
     AppState,
     auth::SignedIn,
     body::JsonBody,
-    error::{ApiError, ApiResult},
+    error::{ApiResult, Create, PublicList},
 };
 
 /// A drafting agency.
@@ -20,10 +20,13 @@ pub struct Agency {
     /// Name in Thai.
     pub name_th: String,
     /// Name in English, when the agency has one.
+    #[oai(nullable)]
     pub name_en: Option<String>,
     /// The ministry the agency belongs to, in Thai.
+    #[oai(nullable)]
     pub parent_ministry_th: Option<String>,
     /// The ministry the agency belongs to, in English.
+    #[oai(nullable)]
     pub parent_ministry_en: Option<String>,
 }
 
@@ -51,12 +54,15 @@ pub struct CreateAgency {
     pub name_th: String,
     /// Name in English.
     #[serde(default)]
+    #[oai(nullable)]
     pub name_en: Option<String>,
     /// The parent ministry, in Thai.
     #[serde(default)]
+    #[oai(nullable)]
     pub parent_ministry_th: Option<String>,
     /// The parent ministry, in English.
     #[serde(default)]
+    #[oai(nullable)]
     pub parent_ministry_en: Option<String>,
 }
 
@@ -66,6 +72,7 @@ pub struct AgencyPage {
     /// The agencies on this page, by id.
     pub items: Vec<Agency>,
     /// Pass as `cursor` to get the next page; `null` on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 
@@ -89,7 +96,7 @@ impl AgenciesApi {
         limit: Query<Option<i64>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
-    ) -> ApiResult<Json<AgencyPage>> {
+    ) -> ApiResult<Json<AgencyPage>, PublicList> {
         let page = agencies::list_agencies(&state.ctx.db.conn, page(limit.0, cursor.0.as_deref())?)
             .await?;
         Ok(Json(AgencyPage {
@@ -105,7 +112,7 @@ impl AgenciesApi {
         state: Data<&AppState>,
         auth: SignedIn,
         body: JsonBody<CreateAgency>,
-    ) -> ApiResult<CreatedAgency> {
+    ) -> ApiResult<CreatedAgency, Create> {
         let b = body.0;
         let model = agencies::create_agency(
             &state.ctx.db,
@@ -118,8 +125,7 @@ impl AgenciesApi {
                 parent_ministry_en: b.parent_ministry_en,
             },
         )
-        .await
-        .map_err(ApiError::from)?;
+        .await?;
         Ok(CreatedAgency::Created(Json(model.into())))
     }
 }

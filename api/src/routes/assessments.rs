@@ -9,7 +9,7 @@ use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
     body::JsonBody,
-    error::{ApiError, ApiResult},
+    error::{Action, ApiResult, Change, PublicRead},
 };
 
 /// A draft's regulatory impact assessment (RIA).
@@ -24,23 +24,26 @@ pub struct ImpactAssessment {
     /// Cost and benefit totals per bearer (THB): `one_off_costs`, `annual_costs`, `annual_benefits`, `unmonetised_benefits`, `net_annual_thb`.
     pub totals: serde_json::Value,
     /// The published report as sanitised HTML; `null` until published.
+    #[oai(nullable)]
     pub html: Option<String>,
     /// SHA-256 of the published report's Markdown; `null` until published.
+    #[oai(nullable)]
     pub content_hash: Option<String>,
     /// When it was last saved.
     pub updated_at: DateTime<Utc>,
     /// When it was published.
+    #[oai(nullable)]
     pub published_at: Option<DateTime<Utc>>,
 }
 
 /// Between the API's schema type and the domain's (same JSON shape).
-fn convert<A: serde::Serialize, B: serde::de::DeserializeOwned>(a: &A) -> ApiResult<B> {
+fn convert<A: serde::Serialize, B: serde::de::DeserializeOwned>(a: &A) -> domain::DomainResult<B> {
     serde_json::to_value(a)
         .and_then(serde_json::from_value)
-        .map_err(|e| ApiError::from(domain::DomainError::Internal(e.into())))
+        .map_err(|e| domain::DomainError::Internal(e.into()))
 }
 
-fn out(a: assessments::Assessment) -> ApiResult<ImpactAssessment> {
+fn out(a: assessments::Assessment) -> domain::DomainResult<ImpactAssessment> {
     let r = a.row;
     Ok(ImpactAssessment {
         draft_id: r.draft_id,
@@ -52,7 +55,7 @@ fn out(a: assessments::Assessment) -> ApiResult<ImpactAssessment> {
         .into(),
         fields: convert(&a.fields)?,
         totals: serde_json::to_value(a.fields.totals())
-            .map_err(|e| ApiError::from(domain::DomainError::Internal(e.into())))?,
+            .map_err(|e| domain::DomainError::Internal(e.into()))?,
         html: r.body_html,
         content_hash: r.content_hash,
         updated_at: time(r.updated_at),
@@ -76,7 +79,7 @@ impl AssessmentsApi {
         state: Data<&AppState>,
         auth: MaybeSignedIn,
         id: Path<i64>,
-    ) -> ApiResult<Json<ImpactAssessment>> {
+    ) -> ApiResult<Json<ImpactAssessment>, PublicRead> {
         Ok(Json(out(assessments::get(
             &state.ctx.db.conn,
             auth.actor(),
@@ -98,7 +101,7 @@ impl AssessmentsApi {
         auth: SignedIn,
         id: Path<i64>,
         body: JsonBody<ImpactAssessmentFields>,
-    ) -> ApiResult<Json<ImpactAssessment>> {
+    ) -> ApiResult<Json<ImpactAssessment>, Change> {
         let fields: Fields = convert(&body.0)?;
         Ok(Json(out(assessments::save(
             &state.ctx.db,
@@ -120,7 +123,7 @@ impl AssessmentsApi {
         state: Data<&AppState>,
         auth: SignedIn,
         id: Path<i64>,
-    ) -> ApiResult<Json<ImpactAssessment>> {
+    ) -> ApiResult<Json<ImpactAssessment>, Action> {
         Ok(Json(out(assessments::publish(
             &state.ctx.db,
             &auth.0,
@@ -141,7 +144,7 @@ impl AssessmentsApi {
         state: Data<&AppState>,
         auth: SignedIn,
         id: Path<i64>,
-    ) -> ApiResult<Json<Draft>> {
+    ) -> ApiResult<Json<Draft>, Action> {
         Ok(Json(
             assessments::submit(&state.ctx.db, &auth.0, DraftId(id.0))
                 .await?

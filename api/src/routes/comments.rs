@@ -16,7 +16,7 @@ use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
     body::JsonBody,
-    error::ApiResult,
+    error::{ApiResult, Change, CommentIntake, PublicReadQuery},
 };
 
 /// An answer to one question of the consultation. Fill the field that matches the question's kind.
@@ -28,15 +28,19 @@ pub struct Answer {
     pub question_id: String,
     /// For `single_choice`: one of the options.
     #[serde(default)]
+    #[oai(nullable)]
     pub choice: Option<String>,
     /// For `multiple_choice`: one or more of the options.
     #[serde(default)]
+    #[oai(nullable)]
     pub choices: Option<Vec<String>>,
     /// For `scale`: 1 (strongly disagree) to 5 (strongly agree).
     #[serde(default)]
+    #[oai(nullable)]
     pub scale: Option<i32>,
     /// For `text`: up to 5000 characters.
     #[serde(default)]
+    #[oai(nullable)]
     pub text: Option<String>,
 }
 
@@ -74,21 +78,26 @@ pub struct CreateComment {
     pub stance: Stance,
     /// Comment on one provision (its id, such as `s5`) instead of the whole draft.
     #[serde(default)]
+    #[oai(nullable)]
     pub provision_id: Option<String>,
     /// Answers to the consultation's questions; required questions must be answered.
     #[serde(default)]
     pub answers: Vec<Answer>,
     /// Who the commenter speaks for (default `individual`).
     #[serde(default)]
+    #[oai(nullable)]
     pub respondent_type: Option<RespondentType>,
     /// The organisation's name, when speaking for one. Published only with `named` comments.
     #[serde(default)]
+    #[oai(nullable)]
     pub organisation_name: Option<String>,
     /// The commenter's province.
     #[serde(default)]
+    #[oai(nullable)]
     pub province: Option<String>,
     /// How the comment is published (default `anonymous`).
     #[serde(default)]
+    #[oai(nullable)]
     pub publication: Option<Publication>,
     /// E-mail me when the agency publishes the hearing summary (default false).
     #[serde(default)]
@@ -115,6 +124,7 @@ pub struct Comment {
     /// The consultation commented on.
     pub consultation_id: i64,
     /// The provision commented on; `null` for the whole draft.
+    #[oai(nullable)]
     pub provision_id: Option<String>,
     pub stance: Stance,
     /// The comment.
@@ -124,10 +134,13 @@ pub struct Comment {
     pub respondent_type: RespondentType,
     pub publication: Publication,
     /// The author's display name; only for `named` comments.
+    #[oai(nullable)]
     pub author_name: Option<String>,
     /// The organisation's name; only for `named` comments.
+    #[oai(nullable)]
     pub organisation_name: Option<String>,
     /// The commenter's province.
+    #[oai(nullable)]
     pub province: Option<String>,
     /// When the server received it.
     pub received_at: DateTime<Utc>,
@@ -179,6 +192,7 @@ pub struct CommentPage {
     /// The comments on this page, by id.
     pub items: Vec<Comment>,
     /// Pass as `cursor` to get the next page; `null` on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 
@@ -211,7 +225,7 @@ impl CommentsApi {
         #[oai(name = "Idempotency-Key")]
         idempotency_key: Header<Option<String>>,
         body: JsonBody<CreateComment>,
-    ) -> ApiResult<CreatedComment> {
+    ) -> ApiResult<CreatedComment, CommentIntake> {
         let b = body.0;
         let input = NewComment {
             body: b.body,
@@ -258,7 +272,7 @@ impl CommentsApi {
         limit: Query<Option<i64>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
-    ) -> ApiResult<Json<CommentPage>> {
+    ) -> ApiResult<Json<CommentPage>, PublicReadQuery> {
         let page = comments::list_public_comments(
             &state.ctx.db.conn,
             auth.actor(),
@@ -285,7 +299,7 @@ impl CommentsApi {
         id: Path<i64>,
         comment_id: Path<i64>,
         body: JsonBody<Moderation>,
-    ) -> ApiResult<Json<ModerationResult>> {
+    ) -> ApiResult<Json<ModerationResult>, Change> {
         let m = comments::moderate(
             &state.ctx.db,
             &auth.0,

@@ -18,7 +18,7 @@ use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
     body::JsonBody,
-    error::ApiResult,
+    error::{ApiResult, HearingChange, PublicList, PublicRead},
 };
 
 /// A question asked in a consultation.
@@ -30,6 +30,7 @@ pub struct Question {
     /// The question in Thai.
     pub prompt_th: String,
     /// The question in English.
+    #[oai(nullable)]
     pub prompt_en: Option<String>,
     /// The options of a choice question; empty for other kinds.
     pub options: Vec<String>,
@@ -47,6 +48,7 @@ pub struct CreateQuestion {
     pub prompt_th: String,
     /// The question in English.
     #[serde(default)]
+    #[oai(nullable)]
     pub prompt_en: Option<String>,
     /// 2 to 30 options for choice questions; leave out for `scale` and `text`.
     #[serde(default)]
@@ -68,6 +70,7 @@ pub struct Consultation {
     /// The draft's Thai title.
     pub draft_title_th: String,
     /// The draft's English title.
+    #[oai(nullable)]
     pub draft_title_en: Option<String>,
     /// Slug of the agency holding the hearing.
     pub agency: String,
@@ -82,6 +85,7 @@ pub struct Consultation {
     /// clock skew).
     pub announced_at: DateTime<Utc>,
     /// Why the hearing is shorter than the 15 days the law expects, when it is.
+    #[oai(nullable)]
     pub short_period_reason: Option<String>,
     /// The questionnaire.
     pub questions: Vec<Question>,
@@ -136,6 +140,7 @@ pub struct CreateConsultation {
     pub closes_at: DateTime<Utc>,
     /// The version consulted on; defaults to the current version.
     #[serde(default)]
+    #[oai(nullable)]
     pub version: Option<i32>,
     /// The questionnaire, up to 50 questions.
     #[serde(default)]
@@ -145,6 +150,7 @@ pub struct CreateConsultation {
     pub invited_stakeholders: Vec<String>,
     /// Required for a hearing shorter than 15 days; published with the consultation.
     #[serde(default)]
+    #[oai(nullable)]
     pub short_period_reason: Option<String>,
 }
 
@@ -160,6 +166,7 @@ pub struct RescheduleConsultation {
     pub closes_at: DateTime<Utc>,
     /// Replaces the stored reason for a period under 15 days; leave out to keep it.
     #[serde(default)]
+    #[oai(nullable)]
     pub short_period_reason: Option<String>,
 }
 
@@ -169,6 +176,7 @@ pub struct ConsultationPage {
     /// The consultations on this page, by id.
     pub items: Vec<Consultation>,
     /// Pass as `cursor` to get the next page; `null` on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 
@@ -195,7 +203,7 @@ impl ConsultationsApi {
         auth: SignedIn,
         id: Path<i64>,
         body: JsonBody<CreateConsultation>,
-    ) -> ApiResult<CreatedConsultation> {
+    ) -> ApiResult<CreatedConsultation, HearingChange> {
         let b = body.0;
         let input = NewConsultation {
             kind: b.kind.into(),
@@ -235,7 +243,7 @@ impl ConsultationsApi {
         auth: SignedIn,
         id: Path<i64>,
         body: JsonBody<RescheduleConsultation>,
-    ) -> ApiResult<Json<Consultation>> {
+    ) -> ApiResult<Json<Consultation>, HearingChange> {
         let b = body.0;
         let dates = NewDates {
             opens_at: from_datetime(b.opens_at),
@@ -275,7 +283,7 @@ impl ConsultationsApi {
         limit: Query<Option<i64>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
-    ) -> ApiResult<Json<ConsultationPage>> {
+    ) -> ApiResult<Json<ConsultationPage>, PublicList> {
         let filter = ConsultationFilter {
             status: status.0.map(Into::into),
             agency: agency.0,
@@ -306,7 +314,7 @@ impl ConsultationsApi {
         state: Data<&AppState>,
         auth: MaybeSignedIn,
         id: Path<i64>,
-    ) -> ApiResult<Json<Consultation>> {
+    ) -> ApiResult<Json<Consultation>, PublicRead> {
         Ok(Json(
             consultations::get_consultation(&state.ctx.db.conn, auth.actor(), ConsultationId(id.0))
                 .await?

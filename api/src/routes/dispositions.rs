@@ -11,7 +11,7 @@ use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
     body::JsonBody,
-    error::ApiResult,
+    error::{ApiResult, Change, PublicRead},
 };
 
 /// A disposition to record. Recording again for the same target replaces the earlier one,
@@ -76,7 +76,7 @@ impl DispositionsApi {
         auth: SignedIn,
         id: Path<i64>,
         body: JsonBody<CreateDisposition>,
-    ) -> ApiResult<Json<Disposition>> {
+    ) -> ApiResult<Json<Disposition>, Change> {
         let b = body.0;
         let input = NewDisposition {
             target_kind: b.target_kind.into(),
@@ -103,7 +103,7 @@ impl DispositionsApi {
         state: Data<&AppState>,
         auth: MaybeSignedIn,
         id: Path<i64>,
-    ) -> ApiResult<Json<Vec<Disposition>>> {
+    ) -> ApiResult<Json<Vec<Disposition>>, PublicRead> {
         let list =
             dispositions::list_dispositions(&state.ctx.db.conn, auth.actor(), ConsultationId(id.0))
                 .await?;

@@ -19,7 +19,7 @@ use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
     body::JsonBody,
-    error::ApiResult,
+    error::{ApiResult, Change, Create, PublicList, PublicRead, PublicReadQuery, VersionChange},
 };
 
 /// A draft law or regulation. Public once it has a published version.
@@ -32,18 +32,23 @@ pub struct Draft {
     /// Title in Thai, e.g. `ร่างพระราชบัญญัติ... พ.ศ. ....`.
     pub title_th: String,
     /// Title in English.
+    #[oai(nullable)]
     pub title_en: Option<String>,
     pub law_type: LawType,
     /// Plain-language summary in Thai.
+    #[oai(nullable)]
     pub summary_th: Option<String>,
     /// Plain-language summary in English.
+    #[oai(nullable)]
     pub summary_en: Option<String>,
     /// Topics, as lowercase slugs.
     pub topics: Vec<String>,
     pub status: DraftStatus,
     /// Number of the newest published version; `null` while the draft is in preparation.
+    #[oai(nullable)]
     pub current_version: Option<i32>,
     /// When the first version was published; `null` while the draft is in preparation.
+    #[oai(nullable)]
     pub published_at: Option<DateTime<Utc>>,
     /// When the draft was created.
     pub created_at: DateTime<Utc>,
@@ -78,6 +83,7 @@ pub struct DraftPage {
     /// The drafts on this page, by id.
     pub items: Vec<Draft>,
     /// Pass as `cursor` to get the next page; `null` on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 
@@ -89,18 +95,22 @@ pub struct DraftPage {
 pub struct CreateDraft {
     /// Slug of the agency. Officers may leave it out (their own agency is used); administrators must give it.
     #[serde(default)]
+    #[oai(nullable)]
     pub agency: Option<String>,
     /// Title in Thai (required, up to 500 characters).
     pub title_th: String,
     /// Title in English.
     #[serde(default)]
+    #[oai(nullable)]
     pub title_en: Option<String>,
     pub law_type: LawType,
     /// Plain-language summary in Thai.
     #[serde(default)]
+    #[oai(nullable)]
     pub summary_th: Option<String>,
     /// Plain-language summary in English.
     #[serde(default)]
+    #[oai(nullable)]
     pub summary_en: Option<String>,
     /// Up to 10 topics, each 1-40 lowercase letters, digits or hyphens.
     #[serde(default)]
@@ -108,9 +118,11 @@ pub struct CreateDraft {
     /// The text of version 1 in Markdown (at most 512 KiB). Provisions are paragraphs or headings
     /// starting with `มาตรา`, `ข้อ`, `Section` or `Article` and a number; `หมวด` starts a chapter.
     #[serde(default)]
+    #[oai(nullable)]
     pub body_markdown: Option<String>,
     /// What version 1 is, for the version history.
     #[serde(default)]
+    #[oai(nullable)]
     pub changelog: Option<String>,
 }
 
@@ -122,20 +134,26 @@ pub struct CreateDraft {
 pub struct UpdateDraft {
     /// New Thai title.
     #[serde(default)]
+    #[oai(nullable)]
     pub title_th: Option<String>,
     /// New English title.
     #[serde(default)]
+    #[oai(nullable)]
     pub title_en: Option<String>,
     #[serde(default)]
+    #[oai(nullable)]
     pub law_type: Option<LawType>,
     /// New Thai summary.
     #[serde(default)]
+    #[oai(nullable)]
     pub summary_th: Option<String>,
     /// New English summary.
     #[serde(default)]
+    #[oai(nullable)]
     pub summary_en: Option<String>,
     /// New list of topics (replaces the old one).
     #[serde(default)]
+    #[oai(nullable)]
     pub topics: Option<Vec<String>>,
 }
 
@@ -148,6 +166,7 @@ pub struct CreateVersion {
     pub body_markdown: String,
     /// What changed since the previous version.
     #[serde(default)]
+    #[oai(nullable)]
     pub changelog: Option<String>,
 }
 
@@ -160,8 +179,10 @@ pub struct Provision {
     /// The number as written, e.g. `มาตรา ๕/๑`.
     pub label: String,
     /// The chapter (หมวด) the provision is in, as written.
+    #[oai(nullable)]
     pub chapter: Option<String>,
     /// The provision's own heading, when it has one.
+    #[oai(nullable)]
     pub heading: Option<String>,
     /// The provision's Markdown source.
     pub text: String,
@@ -175,6 +196,7 @@ pub struct VersionSummary {
     /// 1 for the first version, then 2, 3...
     pub number: i32,
     /// What changed in this version.
+    #[oai(nullable)]
     pub changelog: Option<String>,
     /// When it was published. Published versions never change.
     pub published_at: DateTime<Utc>,
@@ -188,6 +210,7 @@ pub struct Version {
     /// 1 for the first version, then 2, 3...
     pub number: i32,
     /// What changed in this version.
+    #[oai(nullable)]
     pub changelog: Option<String>,
     /// When it was published.
     pub published_at: DateTime<Utc>,
@@ -353,7 +376,7 @@ impl DraftsApi {
         limit: Query<Option<i64>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
-    ) -> ApiResult<Json<DraftPage>> {
+    ) -> ApiResult<Json<DraftPage>, PublicList> {
         let filter = DraftFilter {
             agency: agency.0,
             status: status.0.map(Into::into),
@@ -380,7 +403,7 @@ impl DraftsApi {
         state: Data<&AppState>,
         auth: SignedIn,
         body: JsonBody<CreateDraft>,
-    ) -> ApiResult<CreatedDraft> {
+    ) -> ApiResult<CreatedDraft, Create> {
         let b = body.0;
         let view = drafts::create_draft(
             &state.ctx.db,
@@ -408,7 +431,7 @@ impl DraftsApi {
         state: Data<&AppState>,
         auth: MaybeSignedIn,
         id: Path<i64>,
-    ) -> ApiResult<Json<Draft>> {
+    ) -> ApiResult<Json<Draft>, PublicRead> {
         Ok(Json(
             drafts::get_draft(&state.ctx.db.conn, auth.actor(), DraftId(id.0))
                 .await?
@@ -424,7 +447,7 @@ impl DraftsApi {
         auth: SignedIn,
         id: Path<i64>,
         body: JsonBody<UpdateDraft>,
-    ) -> ApiResult<Json<Draft>> {
+    ) -> ApiResult<Json<Draft>, Change> {
         let b = body.0;
         let patch = DraftPatch {
             title_th: b.title_th,
@@ -452,7 +475,7 @@ impl DraftsApi {
         state: Data<&AppState>,
         auth: MaybeSignedIn,
         id: Path<i64>,
-    ) -> ApiResult<Json<Vec<VersionSummary>>> {
+    ) -> ApiResult<Json<Vec<VersionSummary>>, PublicRead> {
         let versions =
             drafts::list_versions(&state.ctx.db.conn, auth.actor(), DraftId(id.0)).await?;
         Ok(Json(
@@ -487,7 +510,7 @@ impl DraftsApi {
         #[oai(name = "Idempotency-Key")]
         idempotency_key: Header<Option<String>>,
         body: JsonBody<CreateVersion>,
-    ) -> ApiResult<CreatedVersion> {
+    ) -> ApiResult<CreatedVersion, VersionChange> {
         let b = body.0;
         let version = drafts::add_version(
             &state.ctx.db,
@@ -513,7 +536,7 @@ impl DraftsApi {
         auth: MaybeSignedIn,
         id: Path<i64>,
         number: Path<i32>,
-    ) -> ApiResult<Json<Version>> {
+    ) -> ApiResult<Json<Version>, PublicRead> {
         Ok(Json(
             drafts::get_version(&state.ctx.db.conn, auth.actor(), DraftId(id.0), number.0)
                 .await?
@@ -536,7 +559,7 @@ impl DraftsApi {
         number: Path<i32>,
         /// The version to compare with.
         against: Query<i32>,
-    ) -> ApiResult<Json<VersionDiff>> {
+    ) -> ApiResult<Json<VersionDiff>, PublicReadQuery> {
         let provisions = drafts::diff_versions(
             &state.ctx.db.conn,
             auth.actor(),
@@ -567,7 +590,7 @@ impl DraftsApi {
         id: Path<i64>,
         /// How many drafts, 1 to 50 (default 10).
         limit: Query<Option<i64>>,
-    ) -> ApiResult<Json<Vec<RelatedDraft>>> {
+    ) -> ApiResult<Json<Vec<RelatedDraft>>, PublicReadQuery> {
         let limit = limit.0.unwrap_or(10);
         if !(1..=50).contains(&limit) {
             return Err(DomainError::invalid(

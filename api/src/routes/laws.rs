@@ -8,7 +8,12 @@ use poem_openapi::{
 };
 
 use super::{LawType, Tag, page, time};
-use crate::{AppState, auth::SignedIn, body::JsonBody, error::ApiResult};
+use crate::{
+    AppState,
+    auth::SignedIn,
+    body::JsonBody,
+    error::{ApiResult, Change, Create, PublicList, PublicRead, PublicReadQuery},
+};
 
 /// An enacted law, evaluated again at least every five years (s.34).
 #[derive(Debug, Object)]
@@ -18,15 +23,18 @@ pub struct Law {
     /// Title in Thai.
     pub title_th: String,
     /// Title in English.
+    #[oai(nullable)]
     pub title_en: Option<String>,
     pub law_type: LawType,
     /// When it came into force.
     pub in_force_since: DateTime<Utc>,
     /// When it was last evaluated, if ever.
+    #[oai(nullable)]
     pub last_evaluated_at: Option<DateTime<Utc>>,
     /// When its next evaluation falls due: five calendar years after coming into force or the last evaluation, the same date and time in Bangkok (29 February gives 28 February).
     pub evaluation_due_at: DateTime<Utc>,
     /// When the worker raised the reminder (90 days before the due date); `null` before.
+    #[oai(nullable)]
     pub evaluation_reminded_at: Option<DateTime<Utc>>,
     /// How many people asked for this law to be evaluated before it falls due (s.34).
     pub evaluation_requests: u64,
@@ -89,6 +97,7 @@ pub struct EvaluationRequestPage {
     /// The requests on this page, oldest first.
     pub items: Vec<EvaluationRequest>,
     /// Pass as `cursor` to get the next page; `null` on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 
@@ -108,12 +117,14 @@ pub struct CreateLaw {
     pub title_th: String,
     /// Title in English.
     #[serde(default)]
+    #[oai(nullable)]
     pub title_en: Option<String>,
     pub law_type: LawType,
     /// When it came into force (RFC 3339).
     pub in_force_since: DateTime<Utc>,
     /// When it was last evaluated, if it was.
     #[serde(default)]
+    #[oai(nullable)]
     pub last_evaluated_at: Option<DateTime<Utc>>,
 }
 
@@ -123,6 +134,7 @@ pub struct LawPage {
     /// The laws on this page, by id.
     pub items: Vec<Law>,
     /// Pass as `cursor` to get the next page; `null` on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 
@@ -144,7 +156,7 @@ impl LawsApi {
         state: Data<&AppState>,
         auth: SignedIn,
         body: JsonBody<CreateLaw>,
-    ) -> ApiResult<CreatedLaw> {
+    ) -> ApiResult<CreatedLaw, Create> {
         let b = body.0;
         let law = laws::register(
             &state.ctx.db,
@@ -172,7 +184,7 @@ impl LawsApi {
         limit: Query<Option<i64>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
-    ) -> ApiResult<Json<LawPage>> {
+    ) -> ApiResult<Json<LawPage>, PublicList> {
         let p = laws::list(
             &state.ctx.db.conn,
             evaluation_due.0.unwrap_or(false),
@@ -196,7 +208,7 @@ impl LawsApi {
 
     /// Get one law in force.
     #[oai(path = "/laws/:id", method = "get", operation_id = "get_law")]
-    async fn get(&self, state: Data<&AppState>, id: Path<i64>) -> ApiResult<Json<Law>> {
+    async fn get(&self, state: Data<&AppState>, id: Path<i64>) -> ApiResult<Json<Law>, PublicRead> {
         let conn = &state.ctx.db.conn;
         let law = laws::get(conn, id.0).await?;
         let n = laws::request_counts(conn, &[law.id])
@@ -220,7 +232,7 @@ impl LawsApi {
         auth: SignedIn,
         id: Path<i64>,
         body: JsonBody<CreateEvaluationRequest>,
-    ) -> ApiResult<CreatedEvaluationRequest> {
+    ) -> ApiResult<CreatedEvaluationRequest, Change> {
         let request =
             laws::request_evaluation(&state.ctx.db, &auth.0, id.0, &body.0.reason).await?;
         Ok(CreatedEvaluationRequest::Created(Json(request.into())))
@@ -240,7 +252,7 @@ impl LawsApi {
         limit: Query<Option<i64>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
-    ) -> ApiResult<Json<EvaluationRequestPage>> {
+    ) -> ApiResult<Json<EvaluationRequestPage>, PublicReadQuery> {
         let p = laws::evaluation_requests(
             &state.ctx.db.conn,
             id.0,

@@ -1,10 +1,8 @@
 //! The JSON API, v1: one `#[OpenApi]` struct per resource, combined in [`api`].
 
 use chrono::{DateTime, Utc};
-use domain::{service::page::PageRequest, time::to_datetime};
+use domain::{DomainResult, service::page::PageRequest, time::to_datetime};
 use poem_openapi::{Enum, Tags};
-
-use crate::error::{ApiError, ApiResult};
 
 pub mod admin;
 pub mod agencies;
@@ -77,8 +75,8 @@ pub fn api() -> Api {
     )
 }
 
-pub fn page(limit: Option<i64>, cursor: Option<&str>) -> ApiResult<PageRequest> {
-    PageRequest::parse(limit, cursor).map_err(ApiError::from)
+pub fn page(limit: Option<i64>, cursor: Option<&str>) -> DomainResult<PageRequest> {
+    PageRequest::parse(limit, cursor)
 }
 
 pub fn time(ms: i64) -> DateTime<Utc> {

@@ -12,7 +12,7 @@ use super::{Tag, time};
 use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
-    error::{ApiError, ApiResult},
+    error::{Action, ApiResult, IdempotentAction, PublicRead},
 };
 
 /// A consultation's hearing summary (สรุปผลการรับฟังความคิดเห็น).
@@ -35,10 +35,11 @@ pub struct Report {
     /// When it was compiled.
     pub computed_at: DateTime<Utc>,
     /// When it was published.
+    #[oai(nullable)]
     pub published_at: Option<DateTime<Utc>>,
 }
 
-fn out(base: &str, r: domain::entity::report::Model) -> ApiResult<Report> {
+fn out(base: &str, r: domain::entity::report::Model) -> domain::DomainResult<Report> {
     Ok(Report {
         consultation_id: r.consultation_id,
         status: if r.published_at.is_some() {
@@ -51,7 +52,7 @@ fn out(base: &str, r: domain::entity::report::Model) -> ApiResult<Report> {
         html: r.body_html.unwrap_or_default(),
         content_hash: r.content_hash.unwrap_or_default(),
         statistics: serde_json::from_str(&r.statistics)
-            .map_err(|e| ApiError::from(DomainError::Internal(e.into())))?,
+            .map_err(|e| DomainError::Internal(e.into()))?,
         charts: reports::CHARTS
             .iter()
             .map(|c| {
@@ -102,7 +103,7 @@ impl ReportsApi {
         /// with `idempotency_key_reused`.
         #[oai(name = "Idempotency-Key")]
         idempotency_key: Header<Option<String>>,
-    ) -> ApiResult<CompileAccepted> {
+    ) -> ApiResult<CompileAccepted, IdempotentAction> {
         reports::request_compile(
             &state.ctx.db,
             &auth.0,
@@ -125,7 +126,7 @@ impl ReportsApi {
         state: Data<&AppState>,
         auth: SignedIn,
         id: Path<i64>,
-    ) -> ApiResult<Json<Report>> {
+    ) -> ApiResult<Json<Report>, Action> {
         let r = reports::publish(&state.ctx.db, &auth.0, ConsultationId(id.0)).await?;
         Ok(Json(out(&state.ctx.settings.public_url, r)?))
     }
@@ -142,7 +143,7 @@ impl ReportsApi {
         state: Data<&AppState>,
         auth: MaybeSignedIn,
         id: Path<i64>,
-    ) -> ApiResult<Json<Report>> {
+    ) -> ApiResult<Json<Report>, PublicRead> {
         let r = reports::get(&state.ctx.db.conn, auth.actor(), ConsultationId(id.0)).await?;
         Ok(Json(out(&state.ctx.settings.public_url, r)?))
     }
@@ -158,7 +159,7 @@ impl ReportsApi {
         state: Data<&AppState>,
         auth: MaybeSignedIn,
         id: Path<i64>,
-    ) -> ApiResult<Html<String>> {
+    ) -> ApiResult<Html<String>, PublicRead> {
         let r = reports::get(&state.ctx.db.conn, auth.actor(), ConsultationId(id.0)).await?;
         let body = r.body_html.unwrap_or_default();
         let charts: String = reports::CHARTS
@@ -187,10 +188,10 @@ impl ReportsApi {
         auth: MaybeSignedIn,
         id: Path<i64>,
         name: Path<String>,
-    ) -> ApiResult<SvgChart> {
+    ) -> ApiResult<SvgChart, PublicRead> {
         let r = reports::get(&state.ctx.db.conn, auth.actor(), ConsultationId(id.0)).await?;
-        let stats: Statistics = serde_json::from_str(&r.statistics)
-            .map_err(|e| ApiError::from(DomainError::Internal(e.into())))?;
+        let stats: Statistics =
+            serde_json::from_str(&r.statistics).map_err(|e| DomainError::Internal(e.into()))?;
         let svg = reports::chart(&stats, &name.0).ok_or(DomainError::NotFound("chart"))?;
         Ok(SvgChart::Svg(poem_openapi::payload::PlainText(svg)))
     }

@@ -63,6 +63,7 @@ pub struct AffectedGroup {
     pub kind: GroupKind,
     /// About how many, when known.
     #[serde(default)]
+    #[oai(nullable)]
     pub estimated_size: Option<u64>,
     /// How the draft affects them.
     pub how_affected: String,
@@ -92,6 +93,7 @@ pub struct BenefitItem {
     pub description: String,
     /// Yearly value, THB; `null` when not monetised.
     #[serde(default)]
+    #[oai(nullable)]
     pub annual_thb: Option<u64>,
 }
 
@@ -103,6 +105,7 @@ pub struct BenefitItem {
 pub struct Justified {
     /// The provision that creates it (such as `s12`).
     #[serde(default)]
+    #[oai(nullable)]
     pub provision_id: Option<String>,
     /// What it is.
     pub description: String,

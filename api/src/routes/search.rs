@@ -9,7 +9,10 @@ use poem::{Request, web::Data};
 use poem_openapi::{Enum, Object, OpenApi, param::Query, payload::Json};
 
 use super::{LawType, Stance, Tag};
-use crate::{AppState, error::ApiResult};
+use crate::{
+    AppState,
+    error::{ApiResult, PublicSearch},
+};
 
 /// What a search hit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Deserialize)]
@@ -52,8 +55,10 @@ pub struct SearchHit {
     /// The draft the hit belongs to.
     pub draft_id: i64,
     /// The consultation, for consultations and comments.
+    #[oai(nullable)]
     pub consultation_id: Option<i64>,
     /// The provision's stable id, for provision hits and comments on a provision.
+    #[oai(nullable)]
     pub provision_id: Option<String>,
     /// The hit's title (a draft title, a provision's label and heading).
     pub title: String,
@@ -91,6 +96,7 @@ pub struct SearchPage {
     /// The hits on this page.
     pub items: Vec<SearchHit>,
     /// Pass as `cursor` to get the next page; `null` on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
     /// Number of matching documents.
     pub total: u64,
@@ -193,7 +199,7 @@ impl SearchApi {
         limit: Query<Option<i64>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
-    ) -> ApiResult<Json<SearchPage>> {
+    ) -> ApiResult<Json<SearchPage>, PublicSearch> {
         reject_unknown_params(req)?;
         let limit = limit.0.unwrap_or(20);
         if !(1..=MAX_LIMIT).contains(&limit) {

@@ -7,7 +7,11 @@ use poem_openapi::{
 };
 
 use super::{SubscriptionTarget, Tag};
-use crate::{AppState, body::JsonBody, error::ApiResult};
+use crate::{
+    AppState,
+    body::JsonBody,
+    error::{ApiResult, PublicAction, PublicCreate, PublicPage, PublicReadQuery},
+};
 
 /// A request to follow an agency, a topic or a draft by e-mail.
 #[derive(Debug, Object, serde::Deserialize)]
@@ -55,7 +59,7 @@ impl SubscriptionsApi {
         &self,
         state: Data<&AppState>,
         body: JsonBody<CreateSubscription>,
-    ) -> ApiResult<Accepted> {
+    ) -> ApiResult<Accepted, PublicCreate> {
         let b = body.0;
         subscriptions::subscribe(&state.ctx.db, &b.email, b.target_kind.into(), &b.target).await?;
         Ok(Accepted::Accepted(status("pending_confirmation")))
@@ -72,7 +76,7 @@ impl SubscriptionsApi {
         state: Data<&AppState>,
         /// The token from the confirmation mail.
         token: Query<String>,
-    ) -> ApiResult<Json<SubscriptionStatus>> {
+    ) -> ApiResult<Json<SubscriptionStatus>, PublicReadQuery> {
         subscriptions::confirm(&state.ctx.db, &token.0).await?;
         Ok(status("confirmed"))
     }
@@ -89,7 +93,7 @@ impl SubscriptionsApi {
         state: Data<&AppState>,
         /// The token from the mail's unsubscribe link.
         token: Query<String>,
-    ) -> ApiResult<Json<SubscriptionStatus>> {
+    ) -> ApiResult<Json<SubscriptionStatus>, PublicAction> {
         subscriptions::unsubscribe(&state.ctx.db, &token.0).await?;
         Ok(status("unsubscribed"))
     }
@@ -99,19 +103,22 @@ impl SubscriptionsApi {
     #[oai(
         path = "/subscriptions/unsubscribe",
         method = "get",
-        operation_id = "unsubscribe_page",
-        hidden
+        operation_id = "unsubscribe_page"
     )]
-    async fn unsubscribe_page(&self, token: Query<String>) -> Html<String> {
+    async fn unsubscribe_page(
+        &self,
+        /// The token from the mail's unsubscribe link.
+        token: Query<String>,
+    ) -> ApiResult<Html<String>, PublicPage> {
         let token: String = token
             .0
             .chars()
             .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
             .collect();
-        Html(format!(
+        Ok(Html(format!(
             "<!doctype html><html lang=\"th\"><meta charset=\"utf-8\"><title>ยกเลิกการรับข่าวสาร · Unsubscribe</title>\
              <form method=\"post\" action=\"/api/v1/subscriptions/unsubscribe?token={token}\">\
              <p>ยกเลิกการรับอีเมลแจ้งเตือนนี้ · Stop these e-mails</p><button type=\"submit\">ยกเลิก · Unsubscribe</button></form></html>"
-        ))
+        )))
     }
 }

@@ -7,7 +7,11 @@ use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 
 use super::{Tag, time};
-use crate::{AppState, auth::MaybeSignedIn, error::ApiResult};
+use crate::{
+    AppState,
+    auth::MaybeSignedIn,
+    error::{ApiResult, PublicRead},
+};
 
 /// A value and how many comments have it.
 #[derive(Debug, Object)]
@@ -39,6 +43,7 @@ pub struct QuestionSummary {
     /// For scale questions: how many answered 1, 2, 3, 4 and 5.
     pub scale: Vec<u64>,
     /// For scale questions: the mean answer.
+    #[oai(nullable)]
     pub scale_mean: Option<f64>,
     /// For text questions: how many answered in words.
     pub texts: u64,
@@ -61,6 +66,7 @@ pub struct ConsultationSummary {
     /// The consultation.
     pub consultation_id: i64,
     /// When the statistics were computed; `null` if they have not been yet.
+    #[oai(nullable)]
     pub computed_at: Option<DateTime<Utc>>,
     /// Every comment received (private ones included; their words are not in `top_terms`).
     pub total: u64,
@@ -104,7 +110,7 @@ impl SummariesApi {
         state: Data<&AppState>,
         auth: MaybeSignedIn,
         id: Path<i64>,
-    ) -> ApiResult<Json<ConsultationSummary>> {
+    ) -> ApiResult<Json<ConsultationSummary>, PublicRead> {
         let s = summaries::summary(&state.ctx.db.conn, auth.actor(), ConsultationId(id.0)).await?;
         let clustered = s.clustered();
         let st = &s.statistics;
