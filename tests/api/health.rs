@@ -43,7 +43,7 @@ async fn the_home_page_lists_open_consultations_with_closing_dates() {
         r.text
             .contains(&format!("data-consultation-id=\"{}\"", h.consultation_id))
     );
-    assert!(r.text.contains("<time>"));
+    assert!(r.text.contains("<time datetime=\""), "{}", r.text);
     let css = app.get("/static/site.css", None).await;
     assert_eq!(css.status, StatusCode::OK);
 }
