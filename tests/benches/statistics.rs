@@ -501,7 +501,7 @@ async fn in_database(comments: &[CommentFacts], extra: &[CommentFacts]) {
     let mut recount = Duration::MAX;
     for _ in 0..2 {
         let t = Instant::now();
-        worker::jobs::aggregate::update(&app.ctx, h.consultation_id, true)
+        domain::service::statistics::update_snapshot(&app.ctx.db, h.consultation_id, true)
             .await
             .unwrap();
         recount = recount.min(t.elapsed());
@@ -534,7 +534,7 @@ async fn in_database(comments: &[CommentFacts], extra: &[CommentFacts]) {
         .collect();
     insert(&app, h.consultation_id, account_id, &new_comments, "NEW").await;
     let t = Instant::now();
-    worker::jobs::aggregate::update(&app.ctx, h.consultation_id, false)
+    domain::service::statistics::update_snapshot(&app.ctx.db, h.consultation_id, false)
         .await
         .unwrap();
     let incremental = t.elapsed();
@@ -551,7 +551,7 @@ async fn in_database(comments: &[CommentFacts], extra: &[CommentFacts]) {
         .await
         .unwrap();
     let t = Instant::now();
-    worker::jobs::aggregate::update(&app.ctx, h.consultation_id, true)
+    domain::service::statistics::update_snapshot(&app.ctx.db, h.consultation_id, true)
         .await
         .unwrap();
     let old_way = t.elapsed();

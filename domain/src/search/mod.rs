@@ -16,7 +16,6 @@ pub mod backend;
 pub mod contract;
 pub mod documents;
 pub mod embedded;
-pub mod indexing;
 pub mod meilisearch;
 pub mod text;
 

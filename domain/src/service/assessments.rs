@@ -204,7 +204,7 @@ pub async fn submit(db: &Db, actor: &Actor, draft_id: i64) -> DomainResult<draft
         },
     )
     .await?;
-    crate::search::indexing::enqueue(&*tx, crate::search::indexing::IndexTarget::Draft(d.id))
+    crate::jobs::enqueue(&*tx, &crate::jobs::IndexTarget::Draft(d.id))
         .await?;
     let view = drafts::view_of(&*tx, updated).await?;
     tx.commit().await?;

@@ -31,7 +31,7 @@ use crate::{
     db::Db,
     entity::{audit_event, draft, impact_assessment, integrity_check, job, report},
     error::{DomainError, DomainResult},
-    jobs::{JobPayload, STATE_PENDING, STATE_RUNNING},
+    jobs::{BackgroundJob, STATE_PENDING, STATE_RUNNING, VerifyIntegrityJob},
     ria::ImpactAssessment,
     time::{DAY_MS, now_ms},
     types::{Actor, Role},
@@ -43,20 +43,6 @@ const EVENT_PAGE: u64 = 1_000;
 const DOCUMENT_PAGE: u64 = 50;
 /// Problems kept in a stored result; the counts stay exact.
 const MAX_PROBLEMS: usize = 100;
-
-/// `verify_integrity`: the worker's daily verification, or one an administrator asked for.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct VerifyIntegrityJob {
-    /// The administrator who asked; `None` for the daily run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requested_by: Option<i64>,
-}
-
-impl JobPayload for VerifyIntegrityJob {
-    const KIND: &'static str = "verify_integrity";
-    const MAX_ATTEMPTS: i32 = 3;
-    const PRIORITY: i32 = -10;
-}
 
 /// What was found broken.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

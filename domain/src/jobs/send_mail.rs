@@ -8,32 +8,69 @@
 //! bad address) is recorded as `failed` and not retried; other failures retry with backoff.
 
 use anyhow::Context as _;
-use domain::{
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, sea_query::OnConflict};
+use serde::{Deserialize, Serialize};
+
+use super::BackgroundJob;
+use crate::{
     Context,
-    entity::{account, comment, consultation, delivery, draft, job, law_in_force, subscription},
-    jobs::{ConsultationEvent, MailJob},
+    entity::{account, comment, consultation, delivery, draft, law_in_force, subscription},
     mail::{MailError, Outgoing, messages},
     service::subscriptions,
     time::{now_ms, to_datetime},
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, sea_query::OnConflict};
 
-pub async fn run(ctx: &Context, batch: &[job::Model]) -> anyhow::Result<()> {
-    let mut transient = None;
-    for j in batch {
-        let payload: MailJob = serde_json::from_str(&j.payload)
-            .with_context(|| format!("job {} has a bad payload", j.id))?;
-        let Some((kind, mail)) = build(ctx, &payload).await? else {
-            continue;
-        };
-        if let Err(e) = deliver(ctx, kind, &mail).await {
-            transient = Some(e);
+/// A moment in a consultation's life that the worker acts on once (`consultation_event`), and
+/// that a notice to followers is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsultationEvent {
+    Opened,
+    ClosingSoon,
+    Closed,
+}
+
+/// `send_mail`: one message to one recipient. Deliveries are recorded by message key, so a
+/// message already sent is never sent again, however often the job runs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "message", rename_all = "snake_case")]
+pub enum MailJob {
+    /// The receipt of a comment, with its tracking number, to its author.
+    CommentReceipt { comment_id: i64 },
+    /// The link confirming a subscription. The job makes a new secret and stores its hash, so
+    /// the secret exists in clear only in the mail.
+    SubscriptionConfirm { subscription_id: i64 },
+    /// "A consultation you follow opened" or "closes in 3 days", to one subscription.
+    ConsultationNotice {
+        consultation_id: i64,
+        subscription_id: i64,
+        event: ConsultationEvent,
+    },
+    /// "The hearing summary is published", to the author of a comment who asked to be told.
+    SummaryPublished { comment_id: i64 },
+    /// "A law in force is due for its ex-post evaluation", to one officer of its agency.
+    EvaluationDue { law_id: i64, account_id: i64 },
+}
+
+impl BackgroundJob for MailJob {
+    const KIND: &'static str = "send_mail";
+    const MAX_ATTEMPTS: i32 = 10;
+
+    async fn run(ctx: &Context, batch: Vec<Self>) -> anyhow::Result<()> {
+        let mut transient = None;
+        for job in &batch {
+            let Some((kind, mail)) = build(ctx, job).await? else {
+                continue;
+            };
+            if let Err(e) = deliver(ctx, kind, &mail).await {
+                transient = Some(e);
+            }
         }
-    }
-    // The batch is retried as a whole; messages already sent are skipped on the retry.
-    match transient {
-        Some(e) => Err(e),
-        None => Ok(()),
+        // The batch is retried as a whole; messages already sent are skipped on the retry.
+        match transient {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 }
 
