@@ -204,8 +204,7 @@ pub async fn submit(db: &Db, actor: &Actor, draft_id: i64) -> DomainResult<draft
         },
     )
     .await?;
-    crate::jobs::enqueue(&*tx, &crate::jobs::IndexTarget::Draft(d.id))
-        .await?;
+    crate::jobs::enqueue(&*tx, &crate::jobs::IndexTarget::Draft(d.id)).await?;
     let view = drafts::view_of(&*tx, updated).await?;
     tx.commit().await?;
     Ok(view)

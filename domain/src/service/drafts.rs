@@ -21,9 +21,9 @@ use crate::{
     diff::{self, ProvisionDiff},
     entity::{consultation, draft, draft_version},
     error::{DomainError, DomainResult},
+    jobs::{self, IndexTarget},
     markdown::MAX_BODY_BYTES,
     provisions::{self, Provision},
-    jobs::{self, IndexTarget},
     time::now_ms,
     types::{Actor, DraftStatus, LawType, sees_unpublished},
 };

@@ -99,7 +99,10 @@ async fn comment_documents<C: ConnectionTrait>(
     conn: &C,
     comments: &[comment::Model],
 ) -> DomainResult<Vec<SearchDoc>> {
-    let public: Vec<&comment::Model> = comments.iter().filter(|c| documents::is_public(c)).collect();
+    let public: Vec<&comment::Model> = comments
+        .iter()
+        .filter(|c| documents::is_public(c))
+        .collect();
     let consultation_ids: Vec<i64> = public.iter().map(|c| c.consultation_id).collect();
     let cons: HashMap<i64, consultation::Model> = if consultation_ids.is_empty() {
         HashMap::new()
@@ -173,12 +176,10 @@ pub async fn apply<C: ConnectionTrait, I: SearchIndex>(
                     None => deletes.push(documents::draft_doc_id(id)),
                 }
             }
-            IndexTarget::Consultation(id) => {
-                match consultation_document(conn, id).await? {
-                    Some(doc) => upserts.push(doc),
-                    None => deletes.push(documents::consultation_doc_id(id)),
-                }
-            }
+            IndexTarget::Consultation(id) => match consultation_document(conn, id).await? {
+                Some(doc) => upserts.push(doc),
+                None => deletes.push(documents::consultation_doc_id(id)),
+            },
             IndexTarget::Comment(id) => comment_ids.push(id),
         }
     }
