@@ -7,8 +7,8 @@
 //! * (b) the reference: one plain pass counting the GROUP BY columns (stance, respondent type,
 //!   province, provision, channel, day, question answers) in hash maps, with no term extraction
 //!   (what one SQL `GROUP BY` over the rows computes);
-//! * (c) the reference plus content-word document frequencies, once with `search::text::words`
-//!   and a set per comment (the obvious way), once with `stats::TermExtractor`;
+//! * (c) the reference plus content-word document frequencies, once with `text::words::words`
+//!   and a set per comment (the obvious way), once with `text::terms::TermExtractor`;
 //! * (d) incremental: the mean time of `Statistics::add` for extra comments onto the snapshot;
 //! * (e) in a real database (the test database: SQLite, or PostgreSQL with `TEST_DATABASE_URL`)
 //!   holding the same rows: the reference, one SQL `GROUP BY` over the consultation's comments
@@ -29,10 +29,8 @@ use std::time::{Duration, Instant};
 use tests::bench::{ENGLISH_NOUNS, THAI_MORE_NOUNS, THAI_NOUNS, env_usize};
 
 use domain::entity::{account, comment, statistics};
-use domain::search::text::words;
-use domain::stats::{
-    AnswerFacts, CommentFacts, Statistics, TermExtractor, comment_terms, terms_version,
-};
+use domain::stats::{AnswerFacts, CommentFacts, Statistics, comment_terms, terms_version};
+use domain::text::{terms::TermExtractor, words::words};
 use rand::distr::{Distribution, weighted::WeightedIndex};
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::IndexedRandom};
 use sea_orm::{ConnectionTrait, EntityTrait, Set, Statement, sea_query::Expr};

@@ -208,6 +208,7 @@ impl EmbeddedIndex {
     }
 
     /// A fresh index in memory, for tests.
+    #[cfg(any(test, feature = "test-support"))]
     pub fn in_ram() -> anyhow::Result<EmbeddedIndex> {
         let (schema, fields) = schema();
         Self::from_index(Index::create_in_ram(schema), fields, ReloadPolicy::Manual)

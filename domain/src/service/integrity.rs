@@ -32,7 +32,6 @@ use crate::{
     entity::{audit_event, draft, impact_assessment, integrity_check, job, report},
     error::{DomainError, DomainResult},
     jobs::{BackgroundJob, STATE_PENDING, STATE_RUNNING, VerifyIntegrityJob},
-    ria::ImpactAssessment,
     time::{DAY_MS, now_ms},
     types::{Actor, Role},
 };
@@ -290,7 +289,7 @@ async fn check_assessment<C: ConnectionTrait>(
         .one(conn)
         .await?
         .map(|d| d.title_th);
-    let rendered = match (serde_json::from_str::<ImpactAssessment>(&a.fields), title) {
+    let rendered = match (a.assessment(), title) {
         (Ok(fields), Some(title)) => Some(
             tokio::task::spawn_blocking(move || fields.render(&title).0)
                 .await
@@ -305,7 +304,7 @@ async fn check_assessment<C: ConnectionTrait>(
         // The draft may have been retitled since; the fields themselves are what must hold.
         let saved = value_hash(&serde_json::json!({
             "draft_id": a.draft_id,
-            "fields_sha256": sha256_hex(a.fields.as_bytes()),
+            "fields_sha256": sha256_hex(a.fields.as_str().as_bytes()),
         }));
         let recorded =
             recorded_after_hash(conn, "impact_assessment.save", "impact_assessment", a.id).await?;
