@@ -15,6 +15,7 @@ pub mod idempotency;
 pub mod indexing;
 pub mod integrity;
 pub mod laws;
+pub mod mailings;
 pub mod notices;
 pub mod page;
 pub mod reports;

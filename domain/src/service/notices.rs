@@ -9,7 +9,8 @@ use crate::{
     db::Db,
     entity::{consultation, draft},
     error::DomainResult,
-    jobs::{self, ConsultationEvent, MailJob},
+    jobs::{self, MailJob},
+    service::mailings::ConsultationEvent,
     time::now_ms,
 };
 
