@@ -35,8 +35,18 @@ pub enum ConsultationEvent {
 /// A composed message and its kind (`comment_receipt`, ...), or `None` when it no longer applies.
 pub type Composed = Option<(&'static str, Outgoing)>;
 
-/// The receipt of a comment, with its tracking number, to its author.
-pub async fn comment_receipt(db: &Db, base_url: &str, comment_id: i64) -> DomainResult<Composed> {
+/// A comment with its author, its consultation and the draft, or `None` if one is gone.
+async fn comment_and_author(
+    db: &Db,
+    comment_id: i64,
+) -> DomainResult<
+    Option<(
+        comment::Model,
+        account::Model,
+        consultation::Model,
+        draft::Model,
+    )>,
+> {
     let conn = &db.conn;
     let Some(c) = comment::Entity::find_by_id(comment_id).one(conn).await? else {
         return Ok(None);
@@ -51,6 +61,14 @@ pub async fn comment_receipt(db: &Db, base_url: &str, comment_id: i64) -> Domain
         return Ok(None);
     };
     let Some(d) = draft::Entity::find_by_id(cons.draft_id).one(conn).await? else {
+        return Ok(None);
+    };
+    Ok(Some((c, author, cons, d)))
+}
+
+/// The receipt of a comment, with its tracking number, to its author.
+pub async fn comment_receipt(db: &Db, base_url: &str, comment_id: i64) -> DomainResult<Composed> {
+    let Some((c, author, cons, d)) = comment_and_author(db, comment_id).await? else {
         return Ok(None);
     };
     // Thailand time (UTC+7) for people reading the receipt.
@@ -199,20 +217,7 @@ pub async fn consultation_notice(
 
 /// "The hearing summary is published", to the author of a comment who asked to be told.
 pub async fn summary_published(db: &Db, base_url: &str, comment_id: i64) -> DomainResult<Composed> {
-    let conn = &db.conn;
-    let Some(c) = comment::Entity::find_by_id(comment_id).one(conn).await? else {
-        return Ok(None);
-    };
-    let Some(author) = account::Entity::find_by_id(c.account_id).one(conn).await? else {
-        return Ok(None);
-    };
-    let Some(cons) = consultation::Entity::find_by_id(c.consultation_id)
-        .one(conn)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let Some(d) = draft::Entity::find_by_id(cons.draft_id).one(conn).await? else {
+    let Some((_, author, cons, d)) = comment_and_author(db, comment_id).await? else {
         return Ok(None);
     };
     let url = format!("{}/api/v1/consultations/{}/report", base_url, cons.id);
