@@ -9,11 +9,14 @@
 //! Why here and not in the `worker` crate: services enqueue typed jobs inside their own
 //! transactions, so the payloads and their names must be in `domain`, and since the worker
 //! depends on `domain` (never the reverse), the trait that names them must be here too. The
-//! `run` bodies are thin: each decodes nothing (the registry decodes every payload once, in
-//! [`run`]) and calls a domain service, so the rules stay in the services and the job modules
-//! only say which service answers which job. The `worker` crate stays the runner: it claims
-//! rows with a lease, calls [`run`] with every claimed row of one kind, renews the lease, and
-//! records success or schedules a retry with backoff; it also runs the scheduler.
+//! `run` bodies are thin: they get their payloads already decoded (the registry decodes each
+//! stored payload once, in [`run`]) and call domain services, so the rules stay in the
+//! services and a job module only says which service answers which job. Services import the
+//! payload types to enqueue them and a job module imports the services it calls; the only
+//! pairs that name each other are services that queue work for their own later run (the
+//! hearing summary compile, the integrity check). The `worker` crate stays the runner: it claims rows with a
+//! lease, calls [`run`] with every claimed row of one kind, renews the lease, and records
+//! success or schedules a retry with backoff; it also runs the scheduler.
 
 use std::{future::Future, pin::Pin};
 

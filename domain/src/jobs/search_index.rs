@@ -19,7 +19,15 @@ impl BackgroundJob for IndexTarget {
     const KIND: &'static str = "search_index";
 
     async fn run(ctx: &Context, batch: Vec<Self>) -> anyhow::Result<()> {
-        indexing::apply(&ctx.db.conn, ctx.search.as_ref(), &batch).await?;
+        let mut refresh = indexing::Refresh::default();
+        for target in batch {
+            match target {
+                IndexTarget::Draft(id) => refresh.drafts.insert(id),
+                IndexTarget::Consultation(id) => refresh.consultations.insert(id),
+                IndexTarget::Comment(id) => refresh.comments.insert(id),
+            };
+        }
+        indexing::apply(&ctx.db.conn, ctx.search.as_ref(), &refresh).await?;
         Ok(())
     }
 }

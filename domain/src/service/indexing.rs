@@ -1,6 +1,6 @@
 //! Keeping the search index in step with the database. Services enqueue a `search_index` job
 //! (`jobs::IndexTarget`) in the same transaction as each change to public content; the worker
-//! applies them in batches ([`apply`]). `rabfang search reindex` rebuilds everything from the
+//! applies a batch of them as one [`Refresh`] ([`apply`]). `rabfang search reindex` rebuilds everything from the
 //! database ([`reindex`]). This module loads the rows; `search::documents` decides what of
 //! them is public and builds the documents.
 
@@ -12,7 +12,6 @@ use super::{agencies, consultations, drafts};
 use crate::{
     entity::{comment, consultation, draft, draft_version},
     error::DomainResult,
-    jobs::IndexTarget,
     search::{
         DocKind, SearchDoc, SearchError, SearchIndex,
         documents::{self, DraftFacts},
@@ -155,34 +154,49 @@ pub enum ApplyError {
     Search(#[from] SearchError),
 }
 
-/// Brings the index in line with the database for every target: public documents are
-/// upserted, everything else is removed. Safe to run twice.
+/// What [`apply`] brings in line with the database, by id: drafts (with the provisions of
+/// their current version), consultations and comments.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Refresh {
+    pub drafts: BTreeSet<i64>,
+    pub consultations: BTreeSet<i64>,
+    pub comments: BTreeSet<i64>,
+}
+
+impl Refresh {
+    pub fn len(&self) -> usize {
+        self.drafts.len() + self.consultations.len() + self.comments.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Brings the index in line with the database for everything in `refresh`: public documents
+/// are upserted, everything else is removed. Safe to run twice.
 pub async fn apply<C: ConnectionTrait, I: SearchIndex>(
     conn: &C,
     index: &I,
-    targets: &[IndexTarget],
+    refresh: &Refresh,
 ) -> Result<(), ApplyError> {
-    let targets: BTreeSet<IndexTarget> = targets.iter().copied().collect();
     let mut upserts = Vec::new();
     let mut deletes = Vec::new();
-    let mut comment_ids = Vec::new();
-    for target in &targets {
-        match *target {
-            IndexTarget::Draft(id) => {
-                // Provisions of an earlier version may be gone from the current one.
-                index.delete_draft_kind(id, DocKind::Provision).await?;
-                match draft_documents(conn, id).await? {
-                    Some(docs) => upserts.extend(docs),
-                    None => deletes.push(documents::draft_doc_id(id)),
-                }
-            }
-            IndexTarget::Consultation(id) => match consultation_document(conn, id).await? {
-                Some(doc) => upserts.push(doc),
-                None => deletes.push(documents::consultation_doc_id(id)),
-            },
-            IndexTarget::Comment(id) => comment_ids.push(id),
+    for &id in &refresh.drafts {
+        // Provisions of an earlier version may be gone from the current one.
+        index.delete_draft_kind(id, DocKind::Provision).await?;
+        match draft_documents(conn, id).await? {
+            Some(docs) => upserts.extend(docs),
+            None => deletes.push(documents::draft_doc_id(id)),
         }
     }
+    for &id in &refresh.consultations {
+        match consultation_document(conn, id).await? {
+            Some(doc) => upserts.push(doc),
+            None => deletes.push(documents::consultation_doc_id(id)),
+        }
+    }
+    let comment_ids: Vec<i64> = refresh.comments.iter().copied().collect();
     if !comment_ids.is_empty() {
         let rows = comment::Entity::find()
             .filter(comment::Column::Id.is_in(comment_ids.clone()))
@@ -247,7 +261,7 @@ pub async fn reindex<C: ConnectionTrait, I: SearchIndex>(
         index,
         draft::Column::Id,
         200,
-        IndexTarget::Draft,
+        |r| &mut r.drafts,
         &mut report,
     )
     .await?;
@@ -256,7 +270,7 @@ pub async fn reindex<C: ConnectionTrait, I: SearchIndex>(
         index,
         consultation::Column::Id,
         500,
-        IndexTarget::Consultation,
+        |r| &mut r.consultations,
         &mut report,
     )
     .await?;
@@ -280,13 +294,14 @@ pub async fn reindex<C: ConnectionTrait, I: SearchIndex>(
     Ok(())
 }
 
-/// Indexes every row of entity `E` by id, `batch` at a time, as `target(id)`; reports each batch.
+/// Indexes every row of entity `E` by id, `batch` at a time, as the ids of `kind` of a
+/// [`Refresh`]; reports each batch.
 async fn reindex_ids<E, C, I>(
     conn: &C,
     index: &I,
     id: E::Column,
     batch: u64,
-    target: fn(i64) -> IndexTarget,
+    kind: fn(&mut Refresh) -> &mut BTreeSet<i64>,
     report: &mut impl FnMut(usize),
 ) -> Result<(), ApplyError>
 where
@@ -310,9 +325,10 @@ where
             return Ok(());
         };
         after = last;
-        let targets: Vec<IndexTarget> = ids.into_iter().map(target).collect();
-        apply(conn, index, &targets).await?;
-        report(targets.len());
+        let mut refresh = Refresh::default();
+        kind(&mut refresh).extend(ids);
+        apply(conn, index, &refresh).await?;
+        report(refresh.len());
     }
 }
 
@@ -343,10 +359,11 @@ pub async fn apply_consultation<C: ConnectionTrait, I: SearchIndex>(
     apply(
         conn,
         index,
-        &[
-            IndexTarget::Consultation(c.id),
-            IndexTarget::Draft(c.draft_id),
-        ],
+        &Refresh {
+            drafts: [c.draft_id].into(),
+            consultations: [c.id].into(),
+            ..Default::default()
+        },
     )
     .await?;
     let mut after = 0;
@@ -366,8 +383,16 @@ pub async fn apply_consultation<C: ConnectionTrait, I: SearchIndex>(
             break;
         };
         after = last;
-        let targets: Vec<IndexTarget> = ids.into_iter().map(IndexTarget::Comment).collect();
-        apply(conn, index, &targets).await?;
+        let comments = ids.into_iter().collect();
+        apply(
+            conn,
+            index,
+            &Refresh {
+                comments,
+                ..Default::default()
+            },
+        )
+        .await?;
     }
     Ok(())
 }
