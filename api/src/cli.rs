@@ -301,10 +301,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Hands the rebuild to the process that holds the index and follows it until it is done.
 async fn reindex_in_server(ctx: &Context, bar: &indicatif::ProgressBar) -> anyhow::Result<()> {
-    use domain::{entity::job, jobs, search::indexing};
+    use domain::{entity::job, jobs, service::indexing};
     use sea_orm::EntityTrait;
     let tx = ctx.db.write().await?;
-    let id = jobs::enqueue(&*tx, &indexing::SearchReindexJob::default()).await?;
+    let id = jobs::enqueue(&*tx, &jobs::SearchReindexJob::default()).await?;
     tx.commit().await?;
     // Said once in plain text too: the bar is drawn only on a terminal.
     eprintln!(
@@ -400,7 +400,7 @@ async fn audit_verify(ctx: &Context) -> anyhow::Result<()> {
 /// another process holds the embedded index (a running `rabfang serve` or worker), the rebuild
 /// is handed to that process as a `search_reindex` job, and the bar follows the index filling.
 async fn reindex(ctx: &Context) -> anyhow::Result<()> {
-    use domain::search::indexing;
+    use domain::service::indexing;
     ctx.search
         .prepare()
         .await

@@ -52,7 +52,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::stats::for_each_word;
+use crate::text::terms::for_each_word;
 
 /// A comment to cluster.
 #[derive(Debug, Clone)]
@@ -373,11 +373,13 @@ enum Class {
 }
 
 fn classify(c: char) -> Class {
+    if let Some(d) = crate::text::thai::ascii_digit(c) {
+        return Class::Map(d);
+    }
     match c {
         'a'..='z' | '0'..='9' => Class::Keep,
         'A'..='Z' => Class::Map(c.to_ascii_lowercase()),
         _ if c.is_ascii() => Class::Space,
-        '\u{0E50}'..='\u{0E59}' => Class::Map(char::from(b'0' + (c as u32 - 0x0E50) as u8)),
         // Thai punctuation and the baht sign separate words.
         '\u{0E3F}' | '\u{0E4F}' | '\u{0E5A}' | '\u{0E5B}' => Class::Space,
         '\u{0E00}'..='\u{0E7F}' => Class::Keep,

@@ -153,11 +153,6 @@ pub fn provision_id(label: &str) -> Option<String> {
     match_provision(strip_leading_markers(label)).map(|m| m.id)
 }
 
-/// Replaces Thai digits ๐–๙ with ASCII 0–9, leaving everything else as is.
-pub fn thai_digits_to_ascii(s: &str) -> String {
-    s.chars().map(|c| thai_digit(c).unwrap_or(c)).collect()
-}
-
 // ---------------------------------------------------------------------------
 // Blocks
 
@@ -464,7 +459,7 @@ fn take_digits(s: &str) -> Option<(String, usize)> {
     let mut digits = String::new();
     let mut len = 0;
     for c in s.chars() {
-        let Some(d) = thai_digit(c).or(c.is_ascii_digit().then_some(c)) else {
+        let Some(d) = crate::text::thai::ascii_digit(c).or(c.is_ascii_digit().then_some(c)) else {
             break;
         };
         digits.push(d);
@@ -507,13 +502,6 @@ fn parse_roman(s: &str) -> Option<(String, usize)> {
     (total > 0).then(|| (total.to_string(), len))
 }
 
-fn thai_digit(c: char) -> Option<char> {
-    match c {
-        '๐'..='๙' => char::from_digit(u32::from(c) - u32::from('๐'), 10),
-        _ => None,
-    }
-}
-
 fn is_space(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}')
 }
@@ -543,13 +531,6 @@ fn collapse_ws(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thai_digits_convert() {
-        assert_eq!(thai_digits_to_ascii("มาตรา ๑๒๓/๔ 56"), "มาตรา 123/4 56");
-        assert_eq!(thai_digits_to_ascii("๐๙"), "09");
-        assert_eq!(thai_digits_to_ascii(""), "");
-    }
 
     #[test]
     fn provision_ids_table() {

@@ -175,7 +175,7 @@ async fn kill_mid_job(stage: &str, kind: &str) {
 
     // Index: every public document exactly once, and the comment is found.
     let index = EmbeddedIndex::open(&data.path().join("search")).unwrap();
-    let counts = domain::search::indexing::compare_counts(&app.ctx.db.conn, &index)
+    let counts = domain::service::indexing::compare_counts(&app.ctx.db.conn, &index)
         .await
         .unwrap();
     for (kind, in_db, in_index) in counts {

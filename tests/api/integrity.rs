@@ -295,7 +295,7 @@ async fn a_changed_published_impact_assessment_is_named() {
         .await
         .unwrap()
         .unwrap();
-    let mut fields: serde_json::Value = serde_json::from_str(&stored.fields).unwrap();
+    let mut fields: serde_json::Value = serde_json::from_str(stored.fields.as_str()).unwrap();
     fields["problem"] = json!("ไม่มีปัญหาใด ๆ");
     app.ctx
         .db

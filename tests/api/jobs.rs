@@ -1,20 +1,24 @@
 use std::collections::HashSet;
 
-use domain::{entity::job, jobs::JobPayload};
+use domain::{entity::job, jobs::BackgroundJob};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tests::spawn_app;
 
-/// A job no handler knows: every attempt fails.
-#[derive(Serialize)]
+/// A job of a kind that is not registered: every attempt fails.
+#[derive(Serialize, Deserialize)]
 struct Unknown {
     n: u32,
 }
 
-impl JobPayload for Unknown {
+impl BackgroundJob for Unknown {
     const KIND: &'static str = "test_unknown";
     const MAX_ATTEMPTS: i32 = 2;
+
+    async fn run(_: &domain::Context, _: Vec<Self>) -> anyhow::Result<()> {
+        unreachable!("not registered, so never run")
+    }
 }
 
 #[tokio::test]

@@ -1,4 +1,4 @@
-use domain::{entity::job, search::indexing};
+use domain::{entity::job, service::indexing};
 use reqwest::StatusCode;
 use sea_orm::EntityTrait;
 use serde_json::json;

@@ -623,13 +623,13 @@ async fn a_comment_committed_late_with_a_lower_id_is_counted() {
         .insert(&app.ctx.db.conn)
         .await
         .unwrap();
-    worker::jobs::aggregate::update(&app.ctx, h.consultation_id, false)
+    domain::service::statistics::update_snapshot(&app.ctx.db, h.consultation_id, false)
         .await
         .unwrap();
     // ...then one with a lower id commits, as happens on PostgreSQL when several API
     // processes insert at once.
     copy(first.id + 500).insert(&app.ctx.db.conn).await.unwrap();
-    worker::jobs::aggregate::update(&app.ctx, h.consultation_id, false)
+    domain::service::statistics::update_snapshot(&app.ctx.db, h.consultation_id, false)
         .await
         .unwrap();
     let total = async |app: &TestApp| stored_statistics(app, h.consultation_id).await.0.total;
@@ -719,7 +719,7 @@ async fn terms_kept_by_another_segmentation_are_not_counted_and_are_refreshed() 
         expected
     );
     // ...and an update with nothing new recounts the old snapshot instead of keeping it.
-    worker::jobs::aggregate::update(&app.ctx, h.consultation_id, false)
+    domain::service::statistics::update_snapshot(&app.ctx.db, h.consultation_id, false)
         .await
         .unwrap();
     assert_eq!(
@@ -729,7 +729,7 @@ async fn terms_kept_by_another_segmentation_are_not_counted_and_are_refreshed() 
 
     // More stale comments than one refresh job takes (stored before terms were kept).
     let first = comment::Entity::find().one(conn).await.unwrap().unwrap();
-    let copies: Vec<comment::ActiveModel> = (0..worker::jobs::refresh_terms::BATCH + 5)
+    let copies: Vec<comment::ActiveModel> = (0..domain::service::terms::BATCH + 5)
         .map(|i| {
             let mut row = first.clone().into_active_model();
             row.tracking_number = Set(format!("OLD-{i}"));
@@ -747,13 +747,13 @@ async fn terms_kept_by_another_segmentation_are_not_counted_and_are_refreshed() 
             .unwrap();
     }
     assert!(
-        worker::jobs::refresh_terms::enqueue_if_stale(&app.ctx)
+        domain::jobs::RefreshTermsJob::enqueue_if_stale(&app.ctx.db)
             .await
             .unwrap()
     );
     app.run_pending_jobs().await;
     let all = comment::Entity::find().all(conn).await.unwrap();
-    assert_eq!(all.len() as u64, worker::jobs::refresh_terms::BATCH + 8);
+    assert_eq!(all.len() as u64, domain::service::terms::BATCH + 8);
     for c in &all {
         assert_eq!(
             c.terms_version.as_deref(),
@@ -774,7 +774,7 @@ async fn terms_kept_by_another_segmentation_are_not_counted_and_are_refreshed() 
         "a second job carried on after the first batch"
     );
     assert!(
-        !worker::jobs::refresh_terms::enqueue_if_stale(&app.ctx)
+        !domain::jobs::RefreshTermsJob::enqueue_if_stale(&app.ctx.db)
             .await
             .unwrap()
     );

@@ -7,8 +7,8 @@
 //! * (b) the reference: one plain pass counting the GROUP BY columns (stance, respondent type,
 //!   province, provision, channel, day, question answers) in hash maps, with no term extraction
 //!   (what one SQL `GROUP BY` over the rows computes);
-//! * (c) the reference plus content-word document frequencies, once with `search::text::words`
-//!   and a set per comment (the obvious way), once with `stats::TermExtractor`;
+//! * (c) the reference plus content-word document frequencies, once with `text::words::words`
+//!   and a set per comment (the obvious way), once with `text::terms::TermExtractor`;
 //! * (d) incremental: the mean time of `Statistics::add` for extra comments onto the snapshot;
 //! * (e) in a real database (the test database: SQLite, or PostgreSQL with `TEST_DATABASE_URL`)
 //!   holding the same rows: the reference, one SQL `GROUP BY` over the consultation's comments
@@ -29,10 +29,8 @@ use std::time::{Duration, Instant};
 use tests::bench::{ENGLISH_NOUNS, THAI_MORE_NOUNS, THAI_NOUNS, env_usize};
 
 use domain::entity::{account, comment, statistics};
-use domain::search::text::words;
-use domain::stats::{
-    AnswerFacts, CommentFacts, Statistics, TermExtractor, comment_terms, terms_version,
-};
+use domain::stats::{AnswerFacts, CommentFacts, Statistics, comment_terms, terms_version};
+use domain::text::{terms::TermExtractor, words::words};
 use rand::distr::{Distribution, weighted::WeightedIndex};
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::IndexedRandom};
 use sea_orm::{ConnectionTrait, EntityTrait, Set, Statement, sea_query::Expr};
@@ -501,7 +499,7 @@ async fn in_database(comments: &[CommentFacts], extra: &[CommentFacts]) {
     let mut recount = Duration::MAX;
     for _ in 0..2 {
         let t = Instant::now();
-        worker::jobs::aggregate::update(&app.ctx, h.consultation_id, true)
+        domain::service::statistics::update_snapshot(&app.ctx.db, h.consultation_id, true)
             .await
             .unwrap();
         recount = recount.min(t.elapsed());
@@ -534,7 +532,7 @@ async fn in_database(comments: &[CommentFacts], extra: &[CommentFacts]) {
         .collect();
     insert(&app, h.consultation_id, account_id, &new_comments, "NEW").await;
     let t = Instant::now();
-    worker::jobs::aggregate::update(&app.ctx, h.consultation_id, false)
+    domain::service::statistics::update_snapshot(&app.ctx.db, h.consultation_id, false)
         .await
         .unwrap();
     let incremental = t.elapsed();
@@ -551,7 +549,7 @@ async fn in_database(comments: &[CommentFacts], extra: &[CommentFacts]) {
         .await
         .unwrap();
     let t = Instant::now();
-    worker::jobs::aggregate::update(&app.ctx, h.consultation_id, true)
+    domain::service::statistics::update_snapshot(&app.ctx.db, h.consultation_id, true)
         .await
         .unwrap();
     let old_way = t.elapsed();

@@ -1,5 +1,7 @@
 //! The job runner. Jobs are rows in `jobs`, written by services in the same transaction as
-//! the change that causes them.
+//! the change that causes them; the job types and what each does are in `domain::jobs`, all
+//! registered in `domain::jobs::JOBS`. This crate claims, leases, runs and retries them, and
+//! runs the scheduler.
 //!
 //! A worker claims one job at a time with a single conditional UPDATE: the sub-select picks the
 //! oldest job that is due (pending, or running with an expired lease) and the outer WHERE
@@ -17,7 +19,7 @@ use std::time::Duration;
 use domain::{
     Context,
     entity::job,
-    jobs::{STATE_DONE, STATE_FAILED, STATE_PENDING, STATE_RUNNING},
+    jobs::{self, RefreshTermsJob, STATE_DONE, STATE_FAILED, STATE_PENDING, STATE_RUNNING},
     time::now_ms,
 };
 use rand::Rng;
@@ -25,7 +27,6 @@ use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Set, Sta
 use tokio::sync::watch;
 
 pub mod failpoint;
-pub mod jobs;
 pub mod scheduler;
 
 /// How often a worker looks for consultations that opened, close soon or closed.
@@ -243,7 +244,7 @@ pub async fn run(ctx: Context, mut shutdown: watch::Receiver<bool>) {
         rand::rng().random::<u32>()
     );
     tracing::info!(worker = %owner, "worker started");
-    if let Err(err) = jobs::refresh_terms::enqueue_if_stale(&ctx).await {
+    if let Err(err) = RefreshTermsJob::enqueue_if_stale(&ctx.db).await {
         tracing::warn!(error = %format!("{err:#}"), "could not look for stale comment terms");
     }
     let mut last_tick: Option<std::time::Instant> = None;

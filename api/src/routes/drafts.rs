@@ -4,7 +4,6 @@ use domain::{
     DomainError,
     diff::{ChangeKind, ProvisionDiff, WordOp},
     entity::draft_version,
-    search::indexing,
     service::drafts::{self, DraftFilter, DraftPatch, DraftView, NewDraft},
 };
 use poem::web::Data;
@@ -600,11 +599,11 @@ impl DraftsApi {
             )
             .into());
         }
-        let related = indexing::related_drafts(
+        let related = drafts::related_drafts(
             &state.ctx.db.conn,
             state.ctx.search.as_ref(),
             auth.actor(),
-            id.0,
+            DraftId(id.0),
             limit as usize,
         )
         .await?;

@@ -6,7 +6,7 @@
 //! (it cuts at every combining mark and finds nothing). Two analyses are indexed instead:
 //!
 //! - `title` and `body` use a tokenizer built on charabia's dictionary segmentation
-//!   (`segment_str()`, longest match), after [`text::normalize`]: NFC with Thai sara am composed
+//!   (`segment_str()`, longest match), after [`words::normalize`]: NFC with Thai sara am composed
 //!   (documents and queries alike), lower-cased, Thai digits
 //!   mapped to ASCII (`มาตรา ๕` = `มาตรา 5`), Thai tone and vowel marks kept (charabia's own
 //!   `tokenize()` lemma strips them, which would make `เสือ` tiger and `เสื้อ` shirt the same
@@ -21,7 +21,7 @@
 //!   because it puts every gram at position 0, which rules out phrases.
 //!
 //! Queries are never given to tantivy's query parser: the words come from the same
-//! normalisation and segmentation ([`text::words`]), so characters such as `"` `:` `(` `-` are
+//! normalisation and segmentation ([`words::words`]), so characters such as `"` `:` `(` `-` are
 //! plain text. Every word must match (title, body, grams, or a fuzzy match for Latin words of
 //! five letters or more), and a word of one character must match a whole word, so short
 //! queries do not flood the results.
@@ -64,6 +64,7 @@ use crate::search::{
     DocKind, Facets, SearchDoc, SearchError, SearchFilter, SearchHit, SearchIndex, SearchQuery,
     SearchResult, SearchResults,
 };
+use crate::text::{subwords, thai, words};
 
 /// Name under which the word tokenizer is registered (title and body).
 const WORDS_TOKENIZER: &str = "rabfang_words";
@@ -207,6 +208,7 @@ impl EmbeddedIndex {
     }
 
     /// A fresh index in memory, for tests.
+    #[cfg(any(test, feature = "test-support"))]
     pub fn in_ram() -> anyhow::Result<EmbeddedIndex> {
         let (schema, fields) = schema();
         Self::from_index(Index::create_in_ram(schema), fields, ReloadPolicy::Manual)
@@ -321,7 +323,7 @@ impl Inner {
         doc.add_text(f.body, &d.body);
         doc.add_text(
             f.grams,
-            text::normalize(&format!("{}\n{}", d.title, d.body)),
+            words::normalize(&format!("{}\n{}", d.title, d.body)),
         );
         doc.add_text(f.agency, &d.agency);
         let mut seen = HashSet::new();
@@ -551,7 +553,7 @@ impl Inner {
         text: &str,
         limit: usize,
     ) -> anyhow::Result<Vec<(i64, f32)>> {
-        let terms = text::key_terms(text, 25);
+        let terms = words::key_terms(text, 25);
         if terms.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
@@ -703,10 +705,10 @@ struct QueryWord {
 impl QueryWord {
     fn new(text: &str) -> QueryWord {
         let chars: Vec<char> = text.chars().collect();
-        let thai = chars.iter().all(|&c| text::is_thai(c));
+        let thai = chars.iter().all(|&c| thai::is_thai(c));
         let latin = chars
             .iter()
-            .all(|&c| c.is_alphabetic() && !text::is_thai(c));
+            .all(|&c| c.is_alphabetic() && !thai::is_thai(c));
         let fuzzy_distance = match chars.len() {
             n if !latin || !(5..=MAX_EXPANDED_WORD_CHARS).contains(&n) => None,
             n if n >= 9 => Some(2),
@@ -736,7 +738,7 @@ impl QueryWord {
 /// The distinct words of a query, at most [`MAX_QUERY_WORDS`].
 fn query_words(q: &str) -> Vec<QueryWord> {
     let mut seen = HashSet::new();
-    text::words(q)
+    words::words(q)
         .into_iter()
         .filter(|w| seen.insert(w.clone()))
         .take(MAX_QUERY_WORDS)
@@ -851,7 +853,7 @@ fn escape_html(s: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // Tokenizers
 
-/// A word of a text: normalised as [`text::normalize`] does, with its byte range in the
+/// A word of a text: normalised as [`words::normalize`] does, with its byte range in the
 /// original text.
 struct Word {
     text: String,
@@ -859,7 +861,7 @@ struct Word {
     to: usize,
 }
 
-/// The same words as [`text::words`], with their byte ranges in `text` (needed by snippets).
+/// The same words as [`words::words`], with their byte ranges in `text` (needed by snippets).
 /// `text` is in canonical form: documents are brought to it before they are indexed
 /// ([`text::canonical_doc`]), and only their stored texts are analysed.
 fn analyze(text: &str) -> Vec<Word> {
@@ -872,7 +874,7 @@ fn analyze(text: &str) -> Vec<Word> {
         if c.is_ascii() {
             normal.push(c.to_ascii_lowercase());
         } else {
-            normal.push_str(&text::fold(c.encode_utf8(&mut buf)));
+            normal.push_str(&words::fold(c.encode_utf8(&mut buf)));
         }
     }
     // The original character whose normalised output contains byte `n`.
@@ -979,37 +981,16 @@ impl Tokenizer for ThaiGramTokenizer {
 }
 
 fn thai_grams(text: &str) -> Vec<Token> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let byte_at = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
-    let mut tokens = Vec::new();
-    let mut position = 0;
-    let mut i = 0;
-    while i < chars.len() {
-        if !text::is_thai(chars[i].1) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < chars.len() && text::is_thai(chars[i].1) {
-            i += 1;
-        }
-        for k in start..i {
-            for n in [2, 3] {
-                if k + n <= i {
-                    let (from, to) = (byte_at(k), byte_at(k + n));
-                    tokens.push(Token {
-                        offset_from: from,
-                        offset_to: to,
-                        position: position + (k - start),
-                        text: text[from..to].to_string(),
-                        position_length: 1,
-                    });
-                }
-            }
-        }
-        position += (i - start) + GRAM_RUN_GAP;
-    }
-    tokens
+    subwords::thai_char_grams(text, GRAM_RUN_GAP)
+        .into_iter()
+        .map(|g| Token {
+            offset_from: g.from,
+            offset_to: g.to,
+            position: g.position,
+            text: text[g.from..g.to].to_string(),
+            position_length: 1,
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1112,9 +1093,9 @@ mod tests {
         let text = "ร่างพระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล มาตรา ๕ (Data Regulation)";
         let words = analyze(text);
         let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
-        assert_eq!(texts, text::words(text));
+        assert_eq!(texts, words::words(text));
         for w in &words {
-            assert_eq!(text::normalize(&text[w.from..w.to]), w.text);
+            assert_eq!(words::normalize(&text[w.from..w.to]), w.text);
         }
     }
 

@@ -8,7 +8,7 @@
 //! ส่วนบุคคล`, and the queries `พระราชบัญญัติ` or `บุคคล` (words *inside* a longest-match token)
 //! find nothing. Each document therefore gets one more searchable field, `grams` (ranked last,
 //! after `title` and `body`), holding the **dictionary sub-words** of its Thai words. For every
-//! Thai word from [`text::words`] we take its splits into the fewest dictionary words ("maximal
+//! Thai word from [`words::words`] we take its splits into the fewest dictionary words ("maximal
 //! matching", the usual criterion among Thai segmentations) using charabia's own Thai dictionary,
 //! keep their pieces, split those pieces again the same way (three levels at most), and drop
 //! pieces of fewer than three letters: `ร่างพระราชบัญญัติ` gives `ร่าง`, `พระราชบัญญัติ`, `พระ`, `ราช`,
@@ -40,13 +40,12 @@
 //! else (bad API key, rejected settings, …) is [`SearchError::Internal`].
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context as _, anyhow};
-use charabia::segmenter::{Segmenter as _, ThaiSegmenter};
 use meilisearch_sdk::client::Client;
 use meilisearch_sdk::errors::{Error as MeiliError, ErrorCode, ErrorType, MeilisearchError};
 use meilisearch_sdk::indexes::Index;
@@ -63,6 +62,7 @@ use crate::search::{
     DocKind, Facets, SearchDoc, SearchError, SearchFilter, SearchHit, SearchIndex, SearchQuery,
     SearchResult, SearchResults, text,
 };
+use crate::text::{subwords, thai, words};
 
 /// Default bound on one read (search, count): a slow backend answers `Unavailable` quickly.
 const READ_TIMEOUT: Duration = Duration::from_secs(3);
@@ -428,12 +428,12 @@ struct MeiliDoc {
 
 impl MeiliDoc {
     fn new(mut doc: SearchDoc) -> MeiliDoc {
-        // The same canonical form as queries get (`text::normalize`), whatever Meilisearch's
+        // The same canonical form as queries get (`words::normalize`), whatever Meilisearch's
         // own normaliser does with it.
         text::canonical_doc(&mut doc);
         strip_marks(&mut doc.title);
         strip_marks(&mut doc.body);
-        let grams = grams(&[doc.title.as_str(), doc.body.as_str()]).join(" ");
+        let grams = subwords::grams(&[doc.title.as_str(), doc.body.as_str()]).join(" ");
         MeiliDoc { doc, grams }
     }
 }
@@ -462,186 +462,6 @@ struct HitDoc {
 #[derive(Debug, Deserialize)]
 struct DraftIdDoc {
     draft_id: i64,
-}
-
-// ---------------------------------------------------------------------------------------------
-// Thai sub-words
-
-/// At most this many distinct sub-words per document.
-const MAX_GRAMS: usize = 5_000;
-/// Longer "words" are runs the dictionary did not know: not split further.
-const MAX_WORD_CHARS: usize = 40;
-/// Longest sub-word tried.
-const MAX_SUBWORD_CHARS: usize = 24;
-/// Sub-words shorter than this many letters (marks not counted) are too ambiguous to index:
-/// `ข้อ` and `มูล` out of `ข้อมูล`, `กร` out of `กรรมการ`.
-const MIN_SUBWORD_LETTERS: usize = 3;
-/// Pieces of pieces are split again this many times at most.
-const MAX_SPLIT_DEPTH: usize = 3;
-/// Sub-words are cached per word; the cache is emptied when it grows past this.
-const SUBWORD_CACHE_MAX: usize = 100_000;
-
-static SUBWORD_CACHE: LazyLock<Mutex<HashMap<String, Arc<[String]>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-
-/// The distinct dictionary sub-words of the Thai words of `texts`, in order of first appearance
-/// (never a whole word itself: those are already in `title`/`body`).
-fn grams(texts: &[&str]) -> Vec<String> {
-    let mut seen_words = HashSet::new();
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    for text in texts {
-        for word in text::words(text) {
-            if !seen_words.insert(word.clone()) {
-                continue;
-            }
-            for sub in thai_subwords(&word).iter() {
-                if out.len() >= MAX_GRAMS {
-                    return out;
-                }
-                if seen.insert(sub.clone()) {
-                    out.push(sub.clone());
-                }
-            }
-        }
-    }
-    out
-}
-
-/// [`compute_subwords`], cached.
-fn thai_subwords(word: &str) -> Arc<[String]> {
-    if let Some(hit) = SUBWORD_CACHE
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(word)
-    {
-        return hit.clone();
-    }
-    let subs: Arc<[String]> = compute_subwords(word).into();
-    let mut cache = SUBWORD_CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    if cache.len() >= SUBWORD_CACHE_MAX {
-        cache.clear();
-    }
-    cache.insert(word.to_string(), subs.clone());
-    subs
-}
-
-/// The sub-words of the Thai word `word`: the pieces of its splits into the fewest dictionary
-/// words ("maximal matching", the usual way to choose among Thai segmentations), then the pieces
-/// of those pieces, down to [`MAX_SPLIT_DEPTH`] levels; only pieces of at least
-/// [`MIN_SUBWORD_LETTERS`] letters are kept.
-fn compute_subwords(word: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut level = vec![word.to_string()];
-    for _ in 0..MAX_SPLIT_DEPTH {
-        let mut next = Vec::new();
-        for w in &level {
-            for piece in fewest_pieces(w) {
-                if piece == word || out.contains(&piece) || next.contains(&piece) {
-                    continue;
-                }
-                next.push(piece);
-            }
-        }
-        if next.is_empty() {
-            break;
-        }
-        out.extend(
-            next.iter()
-                .filter(|p| letters(p) >= MIN_SUBWORD_LETTERS)
-                .cloned(),
-        );
-        level = next;
-    }
-    out
-}
-
-/// Letters of a Thai word, not counting combining marks (`ข้อ` has 2).
-fn letters(word: &str) -> usize {
-    word.chars().filter(|&c| !is_thai_mark(c)).count()
-}
-
-/// The distinct pieces of every split of `word` into two or more dictionary words that uses as
-/// few pieces as possible (empty when there is no such split).
-fn fewest_pieces(word: &str) -> Vec<String> {
-    let chars: Vec<(usize, char)> = word.char_indices().collect();
-    let n = chars.len();
-    if !(4..=MAX_WORD_CHARS).contains(&n) || !word.chars().all(text::is_thai) {
-        return Vec::new();
-    }
-    let byte_at = |i: usize| chars.get(i).map_or(word.len(), |&(b, _)| b);
-    let can_split = |i: usize| i == 0 || i == n || split_allowed(chars[i - 1].1, chars[i].1);
-
-    // is_word[i][j]: chars i..j form a dictionary word (of 2 characters or more).
-    let mut is_word = vec![vec![false; n + 1]; n + 1];
-    for i in (0..n).filter(|&i| can_split(i)) {
-        for j in (i + 2..=n.min(i + MAX_SUBWORD_CHARS)).filter(|&j| can_split(j)) {
-            is_word[i][j] = is_dictionary_word(&word[byte_at(i)..byte_at(j)]);
-        }
-    }
-    // to_end[i]: fewest dictionary words covering chars i..n.
-    let mut to_end: Vec<Option<usize>> = vec![None; n + 1];
-    to_end[n] = Some(0);
-    for i in (0..n).rev() {
-        to_end[i] = (i + 2..=n)
-            .filter(|&j| is_word[i][j])
-            .filter_map(|j| to_end[j].map(|k| k + 1))
-            .min();
-    }
-    // The whole word as one piece is not a split.
-    let is_piece = |i: usize, j: usize| is_word[i][j] && (i, j) != (0, n);
-    let Some(best) = (2..n)
-        .filter(|&j| is_piece(0, j))
-        .filter_map(|j| to_end[j].map(|k| k + 1))
-        .min()
-    else {
-        return Vec::new();
-    };
-    // Walk every optimal split: from a position on one, a piece (i, j) is on one when the
-    // fewest pieces after j are exactly one less than what remains at i.
-    let mut on_path = vec![false; n + 1];
-    on_path[0] = true;
-    let mut pieces: Vec<String> = Vec::new();
-    for i in 0..n {
-        if !on_path[i] {
-            continue;
-        }
-        let remaining = if i == 0 { Some(best) } else { to_end[i] };
-        for j in i + 2..=n {
-            if is_piece(i, j) && to_end[j].map(|k| k + 1) == remaining {
-                on_path[j] = true;
-                let piece = &word[byte_at(i)..byte_at(j)];
-                if !pieces.iter().any(|p| p == piece) {
-                    pieces.push(piece.to_string());
-                }
-            }
-        }
-    }
-    pieces
-}
-
-/// True when charabia's Thai dictionary holds exactly `s`. Its segmenter takes the longest
-/// dictionary match and emits unknown characters one by one, so a segment of two characters or
-/// more covering the whole of `s` is a dictionary entry.
-fn is_dictionary_word(s: &str) -> bool {
-    let mut segments = ThaiSegmenter.segment_str(s);
-    matches!((segments.next(), segments.next()), (Some(first), None) if first == s)
-}
-
-/// Thai combining marks (above/below vowels, tone marks, …): never the start of a word.
-fn is_thai_mark(c: char) -> bool {
-    matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
-}
-
-/// Whether a word boundary may fall between `before` and `after`: not before a combining mark
-/// or a following vowel/sign (ะ า ำ ๅ ๆ ฯ), not after a leading vowel (เ แ โ ใ ไ).
-fn split_allowed(before: char, after: char) -> bool {
-    !(is_thai_mark(after)
-        || matches!(
-            after,
-            '\u{0E30}' | '\u{0E32}' | '\u{0E33}' | '\u{0E45}' | '\u{0E46}' | '\u{0E2F}'
-        )
-        || matches!(before, '\u{0E40}'..='\u{0E44}'))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -751,7 +571,7 @@ fn mark_words(text: &str, words: &[String]) -> String {
             .iter()
             .filter(|w| {
                 rest.starts_with(w.as_str())
-                    && !rest[w.len()..].chars().next().is_some_and(is_thai_mark)
+                    && !rest[w.len()..].chars().next().is_some_and(thai::is_mark)
             })
             .max_by_key(|w| w.len());
         match found {
@@ -881,11 +701,11 @@ impl SearchIndex for MeiliIndex {
     }
 
     async fn search(&self, query: &SearchQuery) -> SearchResult<SearchResults> {
-        let normalized = text::normalize(query.q.trim());
-        let query_words = text::words(&normalized);
+        let normalized = words::normalize(query.q.trim());
+        let query_words = words::words(&normalized);
         let thai_words: Vec<String> = query_words
             .iter()
-            .filter(|w| w.chars().count() >= 2 && w.chars().all(text::is_thai))
+            .filter(|w| w.chars().count() >= 2 && w.chars().all(thai::is_thai))
             .cloned()
             .collect();
         let filter = filter_expression(&query.filter);
@@ -962,7 +782,7 @@ impl SearchIndex for MeiliIndex {
         limit: usize,
     ) -> SearchResult<Vec<(i64, f32)>> {
         // Query syntax characters (phrase quotes, a leading `-` for negation) are dropped.
-        let terms: Vec<String> = text::key_terms(text, 12)
+        let terms: Vec<String> = words::key_terms(text, 12)
             .into_iter()
             .map(|t| t.replace('"', "").trim_start_matches('-').to_string())
             .filter(|t| !t.is_empty())
@@ -1163,48 +983,6 @@ mod tests {
     }
 
     #[test]
-    fn grams_hold_the_dictionary_words_inside_compounds() {
-        let g = grams(&[
-            "ร่างพระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคลฉบับแก้ไขเพิ่มเติม",
-            "มาตรา ๕ Personal Data",
-        ]);
-        for expected in ["พระราชบัญญัติ", "ร่าง", "บุคคล", "ส่วน"]
-        {
-            assert!(
-                g.iter().any(|w| w == expected),
-                "{expected} missing from {g:?}"
-            );
-        }
-        // Whole words are already indexed; nothing outside a complete split; no Latin.
-        for unexpected in [
-            "ร่างพระราชบัญญัติ",
-            "ส่วนบุคคล",
-            "วน",
-            "ข้อ",
-            "มูล",
-            "personal",
-            "5",
-        ] {
-            assert!(!g.iter().any(|w| w == unexpected), "{unexpected} in {g:?}");
-        }
-        // Each gram is one dictionary entry, so Meilisearch's segmenter keeps it whole.
-        for w in &g {
-            assert_eq!(
-                ThaiSegmenter.segment_str(w).collect::<Vec<_>>(),
-                vec![w.as_str()]
-            );
-        }
-        let mut unique = g.clone();
-        unique.sort();
-        unique.dedup();
-        assert_eq!(unique.len(), g.len());
-        assert!(grams(&["Personal Data Protection Act"]).is_empty());
-        assert!(compute_subwords("ข้อมูล").is_empty());
-        let committee = compute_subwords("คณะกรรมการ");
-        assert_eq!(committee, ["คณะ", "กรรมการ", "กรรม", "การ"]);
-    }
-
-    #[test]
     fn documents_carry_grams_and_no_markers() {
         let doc = SearchDoc {
             id: "draft-1".into(),
@@ -1229,21 +1007,6 @@ mod tests {
         assert_eq!(json["topics"], serde_json::json!(["privacy"]));
         let grams = json["grams"].as_str().unwrap_or_default();
         assert!(grams.split(' ').any(|w| w == "บุคคล"), "{grams}");
-    }
-
-    #[test]
-    fn grams_are_fast_enough() {
-        let text = "ร่างพระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคลฉบับแก้ไขเพิ่มเติม ผู้ควบคุมข้อมูลส่วนบุคคลต้องแจ้งวัตถุประสงค์ของการเก็บรวบรวม \
-                    ใช้ หรือเปิดเผยข้อมูลส่วนบุคคลแก่เจ้าของข้อมูลส่วนบุคคล คณะกรรมการกำกับสำนักงานคณะกรรมการคุ้มครองข้อมูลส่วนบุคคล "
-            .repeat(200);
-        let started = Instant::now();
-        let g = grams(&[&text]);
-        assert!(!g.is_empty());
-        assert!(
-            started.elapsed() < Duration::from_secs(5),
-            "{:?}",
-            started.elapsed()
-        );
     }
 
     #[test]

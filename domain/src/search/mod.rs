@@ -1,7 +1,7 @@
 //! Full-text search over public content, behind one trait with two real backends: an embedded
 //! tantivy index with charabia's Thai segmentation (the default, in `$RABFANG_DATA_DIR/search`)
 //! and Meilisearch (production, chosen by `RABFANG_MEILISEARCH_URL`). Both pass the same
-//! contract tests (`contract.rs`).
+//! contract tests (`contract.rs`, compiled only for tests: the `test-support` feature).
 //!
 //! Only public content reaches an index: published drafts and their provisions, consultations of
 //! published drafts, and published, non-private comments (body, stance, provision, respondent
@@ -13,10 +13,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub mod backend;
+#[cfg(any(test, feature = "test-support"))]
 pub mod contract;
 pub mod documents;
 pub mod embedded;
-pub mod indexing;
 pub mod meilisearch;
 pub mod text;
 

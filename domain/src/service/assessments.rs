@@ -23,7 +23,7 @@ pub struct Assessment {
 }
 
 fn parse(row: impact_assessment::Model) -> DomainResult<Assessment> {
-    let fields = serde_json::from_str(&row.fields).map_err(anyhow::Error::from)?;
+    let fields = row.assessment()?;
     Ok(Assessment { row, fields })
 }
 
@@ -67,7 +67,7 @@ pub async fn save(
     }
     let tx = db.write().await?;
     drafts::find_managed(&*tx, actor, draft_id).await?;
-    let json = serde_json::to_string(&fields).map_err(anyhow::Error::from)?;
+    let json = impact_assessment::FieldsJson::encode(&fields)?;
     let now = now_ms();
     let row = match find(&*tx, draft_id).await? {
         Some(existing) if existing.published_at.is_some() => {
@@ -105,7 +105,7 @@ pub async fn save(
         entity_type: "impact_assessment",
         entity_id: row.id.to_string(),
         before: None,
-        after: Some(serde_json::json!({"draft_id": draft_id, "fields_sha256": sha256_hex(row.fields.as_bytes())})),
+        after: Some(serde_json::json!({"draft_id": draft_id, "fields_sha256": sha256_hex(row.fields.as_str().as_bytes())})),
     })
     .await?;
     tx.commit().await?;
@@ -124,8 +124,7 @@ pub async fn publish(db: &Db, actor: &Actor, draft_id: DraftId) -> DomainResult<
             "the impact assessment is already published".into(),
         ));
     }
-    let fields: ImpactAssessment =
-        serde_json::from_str(&row.fields).map_err(anyhow::Error::from)?;
+    let fields = row.assessment()?;
     let (markdown, html) = fields.render(&d.title_th);
     let hash = sha256_hex(markdown.as_bytes());
     let row = impact_assessment::Entity::update(impact_assessment::ActiveModel {
@@ -205,8 +204,7 @@ pub async fn submit(db: &Db, actor: &Actor, draft_id: DraftId) -> DomainResult<d
         },
     )
     .await?;
-    crate::search::indexing::enqueue(&*tx, crate::search::indexing::IndexTarget::Draft(d.id))
-        .await?;
+    crate::jobs::enqueue(&*tx, &crate::jobs::IndexTarget::Draft(d.id)).await?;
     let view = drafts::view_of(&*tx, updated).await?;
     tx.commit().await?;
     Ok(view)

@@ -32,7 +32,7 @@ use crate::{
     entity::{account, comment, consultation, draft_version, idempotency_key},
     error::{DomainError, DomainResult},
     ids::{AccountId, AgencyId, CommentId, ConsultationId, DraftId},
-    search::indexing::IndexTarget,
+    jobs::IndexTarget,
     time::now_ms,
     types::{
         Actor, Answer, Channel, ModerationStatus, Publication, Question, QuestionKind,
@@ -423,7 +423,7 @@ async fn write_batch(db: &Db, items: &[Prepared]) -> DomainResult<Vec<DomainResu
         consultations.dedup();
         for consultation_id in consultations {
             let job = crate::jobs::AggregateJob::update(consultation_id);
-            crate::jobs::enqueue_unique(&*tx, &job, &job.dedupe_key()).await?;
+            crate::jobs::enqueue(&*tx, &job).await?;
         }
     }
     let mut results = Vec::with_capacity(outcomes.len());
@@ -678,9 +678,9 @@ pub async fn moderate(
     })
     .exec(&*tx)
     .await?;
-    crate::search::indexing::enqueue(&*tx, IndexTarget::Comment(found.id)).await?;
+    crate::jobs::enqueue(&*tx, &IndexTarget::Comment(found.id)).await?;
     let recount = crate::jobs::AggregateJob::rebuild(consultation_id.get());
-    crate::jobs::enqueue_unique(&*tx, &recount, &recount.dedupe_key()).await?;
+    crate::jobs::enqueue(&*tx, &recount).await?;
     crate::audit::record(&*tx, AuditRecord {
         actor: Some(actor.account_id),
         action: "comment.moderate",

@@ -19,7 +19,7 @@ use crate::{
     entity::{consultation, draft},
     error::{DomainError, DomainResult},
     ids::{AgencyId, ConsultationId, DraftId},
-    search::indexing::{self as index, IndexTarget},
+    jobs::{self, IndexTarget},
     time::{DAY_MS, now_ms},
     types::{Actor, ConsultationKind, ConsultationStatus, Question, QuestionKind},
 };
@@ -218,8 +218,8 @@ pub async fn create_consultation(
     )
     .await?;
     // The draft's status changes with its consultations, so both are refreshed.
-    index::enqueue(&*tx, IndexTarget::Consultation(model.id)).await?;
-    index::enqueue(&*tx, IndexTarget::Draft(model.draft_id)).await?;
+    jobs::enqueue(&*tx, &IndexTarget::Consultation(model.id)).await?;
+    jobs::enqueue(&*tx, &IndexTarget::Draft(model.draft_id)).await?;
     let view = view_of(&*tx, model).await?;
     tx.commit().await?;
     Ok(view)
@@ -308,8 +308,8 @@ pub async fn reschedule_consultation(
         },
     )
     .await?;
-    index::enqueue(&*tx, IndexTarget::Consultation(c.id)).await?;
-    index::enqueue(&*tx, IndexTarget::Draft(c.draft_id)).await?;
+    jobs::enqueue(&*tx, &IndexTarget::Consultation(c.id)).await?;
+    jobs::enqueue(&*tx, &IndexTarget::Draft(c.draft_id)).await?;
     let model = consultation::Entity::find_by_id(c.id)
         .one(&*tx)
         .await?

@@ -22,9 +22,9 @@ use crate::{
     entity::{consultation, draft, draft_version},
     error::{DomainError, DomainResult},
     ids::{AgencyId, DraftId},
+    jobs::{self, IndexTarget},
     markdown::MAX_BODY_BYTES,
     provisions::{self, Provision},
-    search::indexing::{self as index, IndexTarget},
     time::now_ms,
     types::{Actor, DraftStatus, LawType, sees_unpublished},
 };
@@ -177,7 +177,7 @@ pub async fn create_draft(db: &Db, actor: &Actor, input: NewDraft) -> DomainResu
     });
     let model = match body {
         Some(body) => {
-            index::enqueue(&*tx, IndexTarget::Draft(model.id)).await?;
+            jobs::enqueue(&*tx, &IndexTarget::Draft(model.id)).await?;
             insert_version(&*tx, &mut chain, actor, model, body, changelog)
                 .await?
                 .0
@@ -485,7 +485,7 @@ pub async fn update_draft(
     }
     let updated = draft::Entity::update(change).exec(&*tx).await?;
     if updated.published_at.is_some() {
-        index::enqueue(&*tx, IndexTarget::Draft(updated.id)).await?;
+        jobs::enqueue(&*tx, &IndexTarget::Draft(updated.id)).await?;
     }
     let mut chain = AuditChain::lock(&*tx).await?;
     chain.push(AuditRecord {
@@ -572,7 +572,7 @@ pub async fn add_version(
         )
         .await?;
     }
-    index::enqueue(&*tx, IndexTarget::Draft(draft_id)).await?;
+    jobs::enqueue(&*tx, &IndexTarget::Draft(draft_id)).await?;
     chain.finish(&*tx).await?;
     tx.commit().await?;
     Ok(version)
@@ -629,4 +629,48 @@ pub async fn diff_versions<C: ConnectionTrait>(
     tokio::task::spawn_blocking(move || diff::diff_provisions(&old, &new))
         .await
         .map_err(|e| DomainError::Internal(anyhow::anyhow!("diff failed: {e}")))
+}
+
+/// Published drafts whose text overlaps most with draft `id` (which `actor` must be able to
+/// see), best first.
+pub async fn related_drafts<C: ConnectionTrait, I: crate::search::SearchIndex>(
+    conn: &C,
+    index: &I,
+    actor: Option<&Actor>,
+    id: DraftId,
+    limit: usize,
+) -> DomainResult<Vec<(DraftView, f32)>> {
+    let d = find_visible(conn, actor, id).await?;
+    let mut text = [
+        Some(d.title_th.clone()),
+        d.title_en.clone(),
+        d.summary_th.clone(),
+        d.summary_en.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join("\n");
+    if let Some(number) = d.current_version {
+        let v = get_version(conn, actor, id, number).await?;
+        text.push('\n');
+        text.push_str(&v.body_markdown);
+    }
+    let found = index.similar_drafts(id.get(), &text, limit).await?;
+    let ids: Vec<i64> = found.iter().map(|(i, _)| *i).collect();
+    let rows = draft::Entity::find()
+        .filter(draft::Column::Id.is_in(ids))
+        .filter(draft::Column::PublishedAt.is_not_null())
+        .all(conn)
+        .await?;
+    let views = views(conn, rows).await?;
+    Ok(found
+        .into_iter()
+        .filter_map(|(i, score)| {
+            views
+                .iter()
+                .find(|v| v.draft.id == i)
+                .map(|v| (v.clone(), score))
+        })
+        .collect())
 }

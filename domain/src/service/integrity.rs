@@ -31,8 +31,7 @@ use crate::{
     db::Db,
     entity::{audit_event, draft, impact_assessment, integrity_check, job, report},
     error::{DomainError, DomainResult},
-    jobs::{JobPayload, STATE_PENDING, STATE_RUNNING},
-    ria::ImpactAssessment,
+    jobs::{BackgroundJob, STATE_PENDING, STATE_RUNNING, VerifyIntegrityJob},
     time::{DAY_MS, now_ms},
     types::{Actor, Role},
 };
@@ -43,20 +42,6 @@ const EVENT_PAGE: u64 = 1_000;
 const DOCUMENT_PAGE: u64 = 50;
 /// Problems kept in a stored result; the counts stay exact.
 const MAX_PROBLEMS: usize = 100;
-
-/// `verify_integrity`: the worker's daily verification, or one an administrator asked for.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct VerifyIntegrityJob {
-    /// The administrator who asked; `None` for the daily run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requested_by: Option<i64>,
-}
-
-impl JobPayload for VerifyIntegrityJob {
-    const KIND: &'static str = "verify_integrity";
-    const MAX_ATTEMPTS: i32 = 3;
-    const PRIORITY: i32 = -10;
-}
 
 /// What was found broken.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -304,7 +289,7 @@ async fn check_assessment<C: ConnectionTrait>(
         .one(conn)
         .await?
         .map(|d| d.title_th);
-    let rendered = match (serde_json::from_str::<ImpactAssessment>(&a.fields), title) {
+    let rendered = match (a.assessment(), title) {
         (Ok(fields), Some(title)) => Some(
             tokio::task::spawn_blocking(move || fields.render(&title).0)
                 .await
@@ -319,7 +304,7 @@ async fn check_assessment<C: ConnectionTrait>(
         // The draft may have been retitled since; the fields themselves are what must hold.
         let saved = value_hash(&serde_json::json!({
             "draft_id": a.draft_id,
-            "fields_sha256": sha256_hex(a.fields.as_bytes()),
+            "fields_sha256": sha256_hex(a.fields.as_str().as_bytes()),
         }));
         let recorded =
             recorded_after_hash(conn, "impact_assessment.save", "impact_assessment", a.id).await?;

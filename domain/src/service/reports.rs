@@ -19,7 +19,7 @@ use crate::{
     entity::{comment, consultation, draft, report},
     error::{DomainError, DomainResult},
     ids::{AgencyId, ConsultationId, DraftId},
-    jobs::{self, JobPayload},
+    jobs::{self, CompileReportJob},
     stats::Statistics,
     time::{DAY_MS, now_ms, to_datetime},
     types::Actor,
@@ -27,23 +27,6 @@ use crate::{
 };
 
 pub const KIND: &str = "hearing_summary";
-
-/// `compile_report`: (re)compiles the hearing summary of a closed consultation.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct CompileReportJob {
-    pub consultation_id: ConsultationId,
-}
-
-impl JobPayload for CompileReportJob {
-    const KIND: &'static str = "compile_report";
-}
-
-impl CompileReportJob {
-    /// One waiting compile per consultation.
-    pub fn dedupe_key(&self) -> String {
-        format!("compile_report:{}", self.consultation_id)
-    }
-}
 
 fn thai_time(ms: i64) -> String {
     to_datetime(ms + 7 * 3_600_000)
@@ -425,8 +408,10 @@ pub async fn request_compile(
             "the hearing summary is already published".into(),
         ));
     }
-    let job = CompileReportJob { consultation_id };
-    jobs::enqueue_unique(&*tx, &job, &job.dedupe_key()).await?;
+    let job = CompileReportJob {
+        consultation_id: consultation_id.get(),
+    };
+    jobs::enqueue(&*tx, &job).await?;
     if let Some(key) = &idempotency_key {
         idempotency::store(&*tx, actor.account_id, key, &request_hash, 202, "").await?;
     }
@@ -489,16 +474,8 @@ pub async fn publish(
         .map(|comment_id| jobs::MailJob::SummaryPublished { comment_id })
         .collect();
     jobs::enqueue_many(&*tx, &mails).await?;
-    crate::search::indexing::enqueue(
-        &*tx,
-        crate::search::indexing::IndexTarget::Consultation(c.id),
-    )
-    .await?;
-    crate::search::indexing::enqueue(
-        &*tx,
-        crate::search::indexing::IndexTarget::Draft(c.draft_id),
-    )
-    .await?;
+    jobs::enqueue(&*tx, &jobs::IndexTarget::Consultation(c.id)).await?;
+    jobs::enqueue(&*tx, &jobs::IndexTarget::Draft(c.draft_id)).await?;
     audit::record(
         &*tx,
         AuditRecord {

@@ -134,6 +134,11 @@ impl Checks {
         out
     }
 
+    /// Every problem found, in the order found.
+    pub fn into_errors(self) -> Vec<FieldError> {
+        self.0
+    }
+
     pub fn finish(self) -> DomainResult<()> {
         if self.0.is_empty() {
             Ok(())

@@ -2,20 +2,26 @@
 //! about to close: one `send_mail` job per confirmed subscriber (one per address), written in
 //! one transaction.
 
-use domain::{
-    Context,
-    entity::{consultation, draft},
-    jobs::{self, ConsultationEvent, MailJob},
-    service::{agencies, subscriptions},
-    time::now_ms,
-};
 use sea_orm::EntityTrait;
 
-pub async fn consultation_event(
-    ctx: &Context,
+use super::{agencies, subscriptions};
+use crate::{
+    db::Db,
+    entity::{consultation, draft},
+    error::DomainResult,
+    jobs::{self, MailJob},
+    service::mailings::ConsultationEvent,
+    time::now_ms,
+};
+
+/// Queues the notice of `event` to every follower of consultation `c`, if the news is still
+/// true. Running twice queues the notices twice; each message is still sent once (deliveries
+/// are recorded by message key).
+pub async fn notify_followers(
+    db: &Db,
     c: &consultation::Model,
     event: ConsultationEvent,
-) -> anyhow::Result<()> {
+) -> DomainResult<()> {
     let now = now_ms();
     // Only news that is still true: no "opened" mail for a hearing that has already closed.
     let still_true = match event {
@@ -27,20 +33,17 @@ pub async fn consultation_event(
     if !still_true {
         return Ok(());
     }
-    let Some(d) = draft::Entity::find_by_id(c.draft_id)
-        .one(&ctx.db.conn)
-        .await?
-    else {
+    let Some(d) = draft::Entity::find_by_id(c.draft_id).one(&db.conn).await? else {
         return Ok(());
     };
     if d.published_at.is_none() {
         return Ok(());
     }
-    let agency = agencies::find_by_id(&ctx.db.conn, d.agency_id)
+    let agency = agencies::find_by_id(&db.conn, d.agency_id)
         .await?
         .map(|a| a.slug)
         .unwrap_or_default();
-    let followers = subscriptions::followers(&ctx.db.conn, &agency, &d.topics, d.id).await?;
+    let followers = subscriptions::followers(&db.conn, &agency, &d.topics, d.id).await?;
     if followers.is_empty() {
         return Ok(());
     }
@@ -52,7 +55,7 @@ pub async fn consultation_event(
             event,
         })
         .collect();
-    let tx = ctx.db.write().await?;
+    let tx = db.write().await?;
     jobs::enqueue_many(&*tx, &notices).await?;
     tx.commit().await?;
     Ok(())

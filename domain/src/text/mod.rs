@@ -12,7 +12,15 @@
 //!   compatibility decomposition, and NFKC would go the other way and split every `ำ`).
 //!
 //! Also here: which characters are invisible (a required text must contain something else), and
-//! the bidirectional controls refused in titles.
+//! the bidirectional controls refused in titles. The submodules hold the rest of what the
+//! platform does with text: Thai characters and digits ([`thai`]), the normal form and words
+//! that search, statistics and campaign detection share ([`words`]), the content words of a
+//! comment ([`terms`]) and the sub-words of Thai compounds ([`subwords`]).
+
+pub mod subwords;
+pub mod terms;
+pub mod thai;
+pub mod words;
 
 use std::borrow::Cow;
 

@@ -1,47 +1,34 @@
-//! `aggregate_consultation`: brings a consultation's statistics snapshot up to date by adding
-//! the comments received since the snapshot's high-water mark (`last_comment_id`). Adding is
-//! exact, so the result equals a recomputation from scratch (property-tested in `domain::stats`).
-//! Running twice is harmless: the second run finds nothing new. On PostgreSQL a comment can
-//! commit after one with a higher id; the update then sees that the snapshot's total is short
-//! of the rows below its mark and recounts. A `rebuild` job recounts every
-//! comment (after moderation changed what a counted comment contributes); since comments keep
-//! their segmented words (`comments.terms`), a recount only counts.
+//! The statistics snapshot of a consultation (`statistics`), kept up to date by the
+//! `aggregate_consultation` job. Adding the comments received since the snapshot's high-water
+//! mark (`last_comment_id`) is exact, so the result equals a recomputation from scratch
+//! (property-tested in `crate::stats`). Running twice is harmless: the second run finds nothing
+//! new. On PostgreSQL a comment can commit after one with a higher id; the update then sees that
+//! the snapshot's total is short of the rows below its mark and recounts. A rebuild recounts
+//! every comment (after moderation changed what a counted comment contributes); since comments
+//! keep their segmented words (`comments.terms`), a recount only counts.
 
 use anyhow::Context as _;
-use domain::{
-    Context,
-    entity::{job, statistics},
-    jobs::AggregateJob,
-    service::counting,
-    stats::Statistics,
-    time::now_ms,
-};
 use sea_orm::{
     EntityTrait, ExprTrait, Set,
     sea_query::{Expr, OnConflict},
 };
 
-pub async fn run(ctx: &Context, batch: &[job::Model]) -> anyhow::Result<()> {
-    // Consultation id -> whether any of its jobs asks for a rebuild.
-    let mut work: std::collections::BTreeMap<i64, bool> = Default::default();
-    for j in batch {
-        let payload: AggregateJob = serde_json::from_str(&j.payload)
-            .with_context(|| format!("job {} has a bad payload", j.id))?;
-        *work.entry(payload.consultation_id).or_default() |= payload.rebuild;
-    }
-    for (id, rebuild) in work {
-        update(ctx, id, rebuild).await?;
-    }
-    Ok(())
-}
+use super::{clusters, counting};
+use crate::{
+    db::Db,
+    entity::{consultation, statistics},
+    error::DomainResult,
+    stats::Statistics,
+    time::now_ms,
+};
 
 /// Brings the snapshot of one consultation up to date, or recounts it when `rebuild`.
-pub async fn update(ctx: &Context, consultation_id: i64, rebuild: bool) -> anyhow::Result<()> {
-    let conn = &ctx.db.conn;
+pub async fn update_snapshot(db: &Db, consultation_id: i64, rebuild: bool) -> DomainResult<()> {
+    let conn = &db.conn;
     let existing = statistics::Entity::find_by_id(consultation_id)
         .one(conn)
         .await?;
-    let version = domain::stats::terms_version();
+    let version = crate::stats::terms_version();
     // A snapshot whose terms another segmentation counted is recounted, never added to.
     let rebuild = rebuild
         || existing
@@ -68,14 +55,14 @@ pub async fn update(ctx: &Context, consultation_id: i64, rebuild: bool) -> anyho
     if existing.is_some()
         && !rebuild
         && stats.last_comment_id == before
-        && !is_closed(ctx, consultation_id).await?
+        && !is_closed(db, consultation_id).await?
     {
         return Ok(());
     }
-    let tx = ctx.db.write().await?;
+    let tx = db.write().await?;
     statistics::Entity::insert(statistics::ActiveModel {
         consultation_id: Set(consultation_id),
-        data: Set(serde_json::to_string(&stats)?),
+        data: Set(serde_json::to_string(&stats).map_err(anyhow::Error::from)?),
         last_comment_id: Set(stats.last_comment_id),
         computed_at: Set(now_ms()),
         terms_version: Set(Some(version.to_string())),
@@ -102,17 +89,15 @@ pub async fn update(ctx: &Context, consultation_id: i64, rebuild: bool) -> anyho
     .exec_without_returning(&*tx)
     .await?;
     tx.commit().await?;
-    if stats.total <= crate::jobs::clusters::LIVE_LIMIT || is_closed(ctx, consultation_id).await? {
-        crate::jobs::clusters::update(ctx, consultation_id).await?;
+    if stats.total <= clusters::LIVE_LIMIT || is_closed(db, consultation_id).await? {
+        clusters::recompute(db, consultation_id).await?;
     }
     Ok(())
 }
 
-async fn is_closed(ctx: &Context, consultation_id: i64) -> anyhow::Result<bool> {
-    Ok(
-        domain::entity::consultation::Entity::find_by_id(consultation_id)
-            .one(&ctx.db.conn)
-            .await?
-            .is_some_and(|c| c.closes_at <= now_ms()),
-    )
+async fn is_closed(db: &Db, consultation_id: i64) -> DomainResult<bool> {
+    Ok(consultation::Entity::find_by_id(consultation_id)
+        .one(&db.conn)
+        .await?
+        .is_some_and(|c| c.closes_at <= now_ms()))
 }
