@@ -312,8 +312,12 @@ impl TestApp {
 
     /// Confirms with the token of the confirmation mail.
     pub async fn confirm_subscription(&self, confirmation: &str) -> Reply {
-        self.get_op("/api/v1/subscriptions/confirm", None, &[("token", confirmation)])
-            .await
+        self.get_op(
+            "/api/v1/subscriptions/confirm",
+            None,
+            &[("token", confirmation)],
+        )
+        .await
     }
 
     /// Unsubscribes with the token of a notice's link.
@@ -341,7 +345,8 @@ impl TestApp {
     }
 
     pub async fn get_law(&self, law: i64, token: Option<&str>) -> Reply {
-        self.get_op(&format!("/api/v1/laws/{law}"), token, &[]).await
+        self.get_op(&format!("/api/v1/laws/{law}"), token, &[])
+            .await
     }
 
     pub async fn create_evaluation_request(
