@@ -383,7 +383,11 @@ async fn two_worker_processes_never_run_the_same_job() {
 
 #[tokio::test]
 async fn jobs_list_and_retry_from_the_command_line() {
-    let app = tests::spawn_app().await;
+    // A failed job is made up for the commands to list and retry.
+    let app = tests::TestApp::builder()
+        .expecting_failed_jobs()
+        .spawn()
+        .await;
     let id = domain::jobs::enqueue(&app.ctx.db.conn, &domain::jobs::AggregateJob::update(1))
         .await
         .unwrap();

@@ -111,6 +111,18 @@ async fn failing_jobs_back_off_then_fail_and_an_admin_can_retry_them() {
     assert_eq!(app.run_pending_jobs().await, 1);
 }
 
+/// The harness's own check: a test that leaves a failed job behind without building its app
+/// `.expecting_failed_jobs()` fails when the app is dropped, naming the job and its error.
+#[tokio::test]
+#[should_panic(expected = "job 1 test_unknown")]
+async fn a_test_that_leaves_a_failed_job_behind_fails() {
+    let app = spawn_app().await;
+    domain::jobs::enqueue(&app.ctx.db.conn, &Unknown { n: 1 })
+        .await
+        .unwrap();
+    assert_eq!(app.run_pending_jobs().await, 1);
+}
+
 /// A worker that dies holding jobs (claimed, never finished) loses nothing: once the lease
 /// expires another worker takes them, and the result equals a run without the crash.
 #[tokio::test]
