@@ -1,5 +1,5 @@
 use domain::entity::consultation;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde_json::json;
 use tests::spawn_app;
@@ -8,15 +8,11 @@ use tests::spawn_app;
 async fn an_impact_assessment_is_validated_saved_published_and_required_for_submission() {
     let app = spawn_app().await;
     let h = app.open_hearing("ria").await;
-    let path = format!("/api/v1/drafts/{}/impact-assessment", h.draft_id);
+    let draft = h.draft_id;
     let example = serde_json::to_value(domain::ria::example()).unwrap();
     let put = |body: serde_json::Value, token: String| {
         let app = &app;
-        let path = path.clone();
-        async move {
-            app.request(Method::PUT, &path, Some(&token), Some(&body), &[])
-                .await
-        }
+        async move { app.save_impact_assessment(draft, Some(&token), &body).await }
     };
 
     let mut no_do_nothing = example.clone();
@@ -73,17 +69,19 @@ async fn an_impact_assessment_is_validated_saved_published_and_required_for_subm
             > 0
     );
     assert_eq!(
-        app.get(&path, None).await.status,
+        app.get_impact_assessment(draft, None).await.status,
         StatusCode::NOT_FOUND,
         "a saved draft is not public"
     );
     assert_eq!(
-        app.get(&path, Some(&h.officer)).await.status,
+        app.get_impact_assessment(draft, Some(&h.officer))
+            .await
+            .status,
         StatusCode::OK
     );
 
-    let submit = format!("/api/v1/drafts/{}/submit", h.draft_id);
-    let r = app.post(&submit, Some(&h.officer), &json!({})).await;
+    let submit = || app.submit_draft(draft, Some(&h.officer));
+    let r = submit().await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(r.code(), "invalid_state");
     // A published hearing summary is not enough while the assessment is unpublished.
@@ -96,15 +94,13 @@ async fn an_impact_assessment_is_validated_saved_published_and_required_for_subm
     summary_published(Some(domain::time::now_ms()))
         .await
         .unwrap();
-    let r = app.post(&submit, Some(&h.officer), &json!({})).await;
+    let r = submit().await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(r.code(), "invalid_state");
     assert!(r.text.contains("impact assessment"), "{}", r.text);
     summary_published(None).await.unwrap();
 
-    let r = app
-        .post(&format!("{path}/publish"), Some(&h.officer), &json!({}))
-        .await;
+    let r = app.publish_impact_assessment(draft, Some(&h.officer)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.body["status"], "published");
     assert_eq!(r.body["content_hash"].as_str().unwrap().len(), 64);
@@ -118,18 +114,18 @@ async fn an_impact_assessment_is_validated_saved_published_and_required_for_subm
         "invalid_state",
         "published assessments are final"
     );
-    let public = app.get(&path, None).await;
+    let public = app.get_impact_assessment(draft, None).await;
     assert_eq!(public.status, StatusCode::OK);
     assert_eq!(public.body["fields"], example);
 
     // The hearing summary is still missing.
-    let r = app.post(&submit, Some(&h.officer), &json!({})).await;
+    let r = submit().await;
     assert_eq!(r.code(), "invalid_state");
     assert!(r.text.contains("summary"), "{}", r.text);
     summary_published(Some(domain::time::now_ms()))
         .await
         .unwrap();
-    let r = app.post(&submit, Some(&h.officer), &json!({})).await;
+    let r = submit().await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.body["status"], "submitted");
 }

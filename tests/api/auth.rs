@@ -8,33 +8,41 @@ async fn anonymous_callers_get_401_on_anything_that_needs_an_account() {
     let h = app.open_hearing("anon").await;
     let cases = [
         (
-            "/api/v1/agencies".to_string(),
-            json!({"slug": "x", "name_th": "x"}),
+            "create_agency",
+            app.create_agency(None, &json!({"slug": "x", "name_th": "x"}))
+                .await,
         ),
         (
-            "/api/v1/drafts".to_string(),
-            json!({"title_th": "x", "law_type": "act"}),
+            "create_draft",
+            app.create_draft(None, &json!({"title_th": "x", "law_type": "act"}))
+                .await,
         ),
         (
-            format!("/api/v1/drafts/{}/versions", h.draft_id),
-            json!({"body_markdown": "มาตรา ๑ x"}),
+            "create_version",
+            app.create_version(h.draft_id, None, &json!({"body_markdown": "มาตรา ๑ x"}))
+                .await,
         ),
         (
-            format!("/api/v1/consultations/{}/comments", h.consultation_id),
-            json!({"body": "x", "stance": "support"}),
+            "create_comment",
+            app.create_comment(
+                h.consultation_id,
+                None,
+                &json!({"body": "x", "stance": "support"}),
+            )
+            .await,
         ),
     ];
-    for (path, body) in cases {
-        let r = app.post(&path, None, &body).await;
-        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{path}: {}", r.text);
+    for (operation, r) in cases {
+        assert_eq!(
+            r.status,
+            StatusCode::UNAUTHORIZED,
+            "{operation}: {}",
+            r.text
+        );
         assert_eq!(r.code(), "unauthenticated");
     }
     let r = app
-        .patch(
-            &format!("/api/v1/drafts/{}", h.draft_id),
-            None,
-            &json!({"title_en": "x"}),
-        )
+        .update_draft(h.draft_id, None, &json!({"title_en": "x"}))
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
@@ -42,7 +50,7 @@ async fn anonymous_callers_get_401_on_anything_that_needs_an_account() {
 #[tokio::test]
 async fn an_invalid_token_is_refused_even_on_public_routes() {
     let app = spawn_app().await;
-    let r = app.get("/api/v1/drafts", Some("rf_not-a-real-token")).await;
+    let r = app.list_drafts(Some("rf_not-a-real-token"), &[]).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert_eq!(r.code(), "unauthenticated");
 }
@@ -54,8 +62,7 @@ async fn citizens_and_researchers_get_403_on_staff_routes() {
     for role in ["citizen", "researcher"] {
         let token = app.user(role, None).await;
         let r = app
-            .post(
-                "/api/v1/drafts",
+            .create_draft(
                 Some(&token),
                 &json!({"agency": "staff", "title_th": "x", "law_type": "act"}),
             )
@@ -63,24 +70,16 @@ async fn citizens_and_researchers_get_403_on_staff_routes() {
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{role}: {}", r.text);
         assert_eq!(r.code(), "forbidden");
         let r = app
-            .post(
-                "/api/v1/agencies",
-                Some(&token),
-                &json!({"slug": "x", "name_th": "x"}),
-            )
+            .create_agency(Some(&token), &json!({"slug": "x", "name_th": "x"}))
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         let r = app
-            .patch(
-                &format!("/api/v1/drafts/{}", h.draft_id),
-                Some(&token),
-                &json!({"title_en": "x"}),
-            )
+            .update_draft(h.draft_id, Some(&token), &json!({"title_en": "x"}))
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         let r = app
-            .post(
-                &format!("/api/v1/drafts/{}/versions", h.draft_id),
+            .create_version(
+                h.draft_id,
                 Some(&token),
                 &json!({"body_markdown": "มาตรา ๑ x"}),
             )
@@ -89,11 +88,7 @@ async fn citizens_and_researchers_get_403_on_staff_routes() {
     }
     // Officers may not create agencies either.
     let r = app
-        .post(
-            "/api/v1/agencies",
-            Some(&h.officer),
-            &json!({"slug": "x", "name_th": "x"}),
-        )
+        .create_agency(Some(&h.officer), &json!({"slug": "x", "name_th": "x"}))
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
@@ -106,16 +101,12 @@ async fn officers_act_only_inside_their_own_agency() {
     let other = app.user("officer", Some("other-agency")).await;
     // A published draft of another agency: readable, but not changeable (answered as not found).
     let r = app
-        .patch(
-            &format!("/api/v1/drafts/{}", h.draft_id),
-            Some(&other),
-            &json!({"title_en": "taken over"}),
-        )
+        .update_draft(h.draft_id, Some(&other), &json!({"title_en": "taken over"}))
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
     let r = app
-        .post(
-            &format!("/api/v1/drafts/{}/versions", h.draft_id),
+        .create_version(
+            h.draft_id,
             Some(&other),
             &json!({"body_markdown": "มาตรา ๑ x"}),
         )
@@ -123,8 +114,8 @@ async fn officers_act_only_inside_their_own_agency() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let now = chrono::Utc::now();
     let r = app
-        .post(
-            &format!("/api/v1/drafts/{}/consultations", h.draft_id),
+        .create_consultation(
+            h.draft_id,
             Some(&other),
             &json!({"kind": "draft", "opens_at": now.to_rfc3339(), "closes_at": (now + chrono::Duration::days(20)).to_rfc3339()}),
         )
@@ -132,17 +123,14 @@ async fn officers_act_only_inside_their_own_agency() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // Officers cannot create drafts for another agency.
     let r = app
-        .post(
-            "/api/v1/drafts",
+        .create_draft(
             Some(&other),
             &json!({"agency": "home-agency", "title_th": "x", "law_type": "act"}),
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // Nothing changed.
-    let d = app
-        .get(&format!("/api/v1/drafts/{}", h.draft_id), None)
-        .await;
+    let d = app.get_draft(h.draft_id, None).await;
     assert_eq!(d.body["title_en"], "Draft Test Act");
     assert_eq!(d.body["current_version"], 1);
 }

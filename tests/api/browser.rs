@@ -54,7 +54,7 @@ async fn the_home_page_shows_open_consultations_in_a_browser_and_escapes_titles(
     app.agency("web").await;
     let officer = app.user("officer", Some("web")).await;
     let hostile = "ร่างประกาศ <img src=x onerror=\"document.title='pwned'\"> ทดสอบ";
-    let r = app.post("/api/v1/drafts", Some(&officer), &json!({"title_th": hostile, "law_type": "notification", "body_markdown": "ข้อ ๑ ทดสอบ"})).await;
+    let r = app.create_draft(Some(&officer), &json!({"title_th": hostile, "law_type": "notification", "body_markdown": "ข้อ ๑ ทดสอบ"})).await;
     assert_eq!(r.status, StatusCode::CREATED);
     let draft = r.body["id"].as_i64().unwrap();
     app.open_consultation(&officer, draft).await;

@@ -12,13 +12,14 @@ async fn public_reads_carry_an_etag_and_answer_304_until_they_change() {
     let draft = app.published_draft(&officer).await;
     let now = chrono::Utc::now();
     let r = app
-        .post(
-            &format!("/api/v1/drafts/{draft}/consultations"),
+        .create_consultation(
+            draft,
             Some(&officer),
             &json!({"kind": "draft", "opens_at": (now + chrono::Duration::days(1)).to_rfc3339(), "closes_at": (now + chrono::Duration::days(30)).to_rfc3339()}),
         )
         .await;
     let id = r.body["id"].as_i64().unwrap();
+    // Read raw, for the caching headers.
     let url = app.url(&format!("/api/v1/consultations/{id}"));
     let first = app.client.get(&url).send().await.unwrap();
     assert_eq!(first.status(), StatusCode::OK);
@@ -46,8 +47,8 @@ async fn public_reads_carry_an_etag_and_answer_304_until_they_change() {
     let same = app.client.get(&url).send().await.unwrap();
     assert_eq!(same.headers()["etag"].to_str().unwrap(), etag);
     let r = app
-        .patch(
-            &format!("/api/v1/consultations/{id}"),
+        .reschedule_consultation(
+            id,
             Some(&officer),
             &json!({"opens_at": (now + chrono::Duration::days(2)).to_rfc3339(), "closes_at": (now + chrono::Duration::days(30)).to_rfc3339()}),
         )

@@ -258,8 +258,8 @@ async fn the_worker_process_runs_jobs_and_stops_cleanly_on_sigterm() {
     let h = app.open_hearing("proc").await;
     let citizen = app.user("citizen", None).await;
     let r = app
-        .post(
-            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+        .create_comment(
+            h.consultation_id,
             Some(&citizen),
             &serde_json::json!({"body": "ความเห็นจากกระบวนการแยก", "stance": "support"}),
         )
@@ -322,11 +322,10 @@ async fn two_worker_processes_never_run_the_same_job() {
     let app = tests::spawn_app().await;
     let h = app.open_hearing("twins").await;
     let citizen = app.user("citizen", None).await;
-    let path = format!("/api/v1/consultations/{}/comments", h.consultation_id);
     for i in 0..60 {
         let r = app
-            .post(
-                &path,
+            .create_comment(
+                h.consultation_id,
                 Some(&citizen),
                 &serde_json::json!({"body": format!("ความเห็นที่ {i}"), "stance": "neutral"}),
             )
@@ -384,7 +383,11 @@ async fn two_worker_processes_never_run_the_same_job() {
 
 #[tokio::test]
 async fn jobs_list_and_retry_from_the_command_line() {
-    let app = tests::spawn_app().await;
+    // A failed job is made up for the commands to list and retry.
+    let app = tests::TestApp::builder()
+        .expecting_failed_jobs()
+        .spawn()
+        .await;
     let id = domain::jobs::enqueue(&app.ctx.db.conn, &domain::jobs::AggregateJob::update(1))
         .await
         .unwrap();

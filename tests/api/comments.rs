@@ -1,5 +1,6 @@
 use domain::entity::{comment, consultation};
-use reqwest::{Method, StatusCode};
+use futures_util::future::join_all;
+use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
 use serde_json::json;
 use tests::spawn_app;
@@ -32,8 +33,9 @@ async fn a_comment_in_the_window_gets_a_receipt_and_is_listed() {
     let app = spawn_app().await;
     let h = app.open_hearing("cmt").await;
     let citizen = app.user("citizen", None).await;
-    let path = format!("/api/v1/consultations/{}/comments", h.consultation_id);
-    let r = app.post(&path, Some(&citizen), &comment_body()).await;
+    let r = app
+        .create_comment(h.consultation_id, Some(&citizen), &comment_body())
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     assert!(r.body["id"].as_i64().unwrap() > 0);
     let tracking = r.body["tracking_number"].as_str().unwrap();
@@ -42,7 +44,7 @@ async fn a_comment_in_the_window_gets_a_receipt_and_is_listed() {
         "{tracking}"
     );
     assert!(r.body["received_at"].is_string());
-    let list = app.get(&path, None).await;
+    let list = app.list_comments(h.consultation_id, None, &[]).await;
     assert_eq!(list.status, StatusCode::OK);
     let item = &list.body["items"][0];
     assert_eq!(item["provision_id"], "s3");
@@ -57,7 +59,8 @@ async fn comments_outside_the_window_are_refused_by_receipt_time() {
     let app = spawn_app().await;
     let h = app.open_hearing("window").await;
     let citizen = app.user("citizen", None).await;
-    let path = format!("/api/v1/consultations/{}/comments", h.consultation_id);
+    let body = comment_body();
+    let send = || app.create_comment(h.consultation_id, Some(&citizen), &body);
     let now = domain::time::now_ms();
     let set_window = |opens: i64, closes: i64| {
         let conn = app.ctx.db.conn.clone();
@@ -74,22 +77,17 @@ async fn comments_outside_the_window_are_refused_by_receipt_time() {
     };
     // Not open yet.
     set_window(now + 60_000, now + 30 * 86_400_000).await;
-    let r = app.post(&path, Some(&citizen), &comment_body()).await;
+    let r = send().await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
     assert_eq!(r.code(), "consultation_not_open");
     // Closed a moment ago: closes_at is exclusive.
     set_window(now - 30 * 86_400_000, domain::time::now_ms()).await;
-    let r = app.post(&path, Some(&citizen), &comment_body()).await;
+    let r = send().await;
     assert_eq!(r.code(), "consultation_not_open");
     assert_eq!(comment_count(&app).await, 0);
     // Open again: accepted.
     set_window(now - 86_400_000, now + 86_400_000).await;
-    assert_eq!(
-        app.post(&path, Some(&citizen), &comment_body())
-            .await
-            .status,
-        StatusCode::CREATED
-    );
+    assert_eq!(send().await.status, StatusCode::CREATED);
 }
 
 #[tokio::test]
@@ -97,15 +95,21 @@ async fn bad_comments_are_refused_and_nothing_is_stored() {
     let app = spawn_app().await;
     let h = app.open_hearing("badc").await;
     let citizen = app.user("citizen", None).await;
-    let path = format!("/api/v1/consultations/{}/comments", h.consultation_id);
+    let send = |body: serde_json::Value| {
+        let (app, citizen) = (&app, &citizen);
+        async move {
+            app.create_comment(h.consultation_id, Some(citizen), &body)
+                .await
+        }
+    };
     let mut unknown_provision = comment_body();
     unknown_provision["provision_id"] = json!("s99");
-    let r = app.post(&path, Some(&citizen), &unknown_provision).await;
+    let r = send(unknown_provision).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.body["errors"][0]["field"], "provision_id");
     let mut bad_answers = comment_body();
     bad_answers["answers"] = json!([{"question_id": "q1", "choice": "maybe"}, {"question_id": "q3", "scale": 9}, {"question_id": "q9", "text": "x"}]);
-    let r = app.post(&path, Some(&citizen), &bad_answers).await;
+    let r = send(bad_answers).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let fields: Vec<&str> = r.body["errors"]
         .as_array()
@@ -123,15 +127,12 @@ async fn bad_comments_are_refused_and_nothing_is_stored() {
     );
     let mut empty = comment_body();
     empty["body"] = json!("  ");
-    assert_eq!(
-        app.post(&path, Some(&citizen), &empty).await.status,
-        StatusCode::UNPROCESSABLE_ENTITY
-    );
+    assert_eq!(send(empty).await.status, StatusCode::UNPROCESSABLE_ENTITY);
     // Control characters (other than tabs and line breaks) are refused, in any text field.
     let mut control = comment_body();
     control["body"] = json!("ความเห็น\u{0}ที่มี\u{1f}อักขระควบคุม");
     control["province"] = json!("เชียง\u{1b}ใหม่");
-    let r = app.post(&path, Some(&citizen), &control).await;
+    let r = send(control).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     let codes: Vec<(&str, &str)> = r.body["errors"]
         .as_array()
@@ -148,16 +149,9 @@ async fn bad_comments_are_refused_and_nothing_is_stored() {
     );
     let mut sneaky = comment_body();
     sneaky["moderation_status"] = json!("published");
-    assert_eq!(
-        app.post(&path, Some(&citizen), &sneaky).await.code(),
-        "unknown_field"
-    );
+    assert_eq!(send(sneaky).await.code(), "unknown_field");
     let r = app
-        .post(
-            "/api/v1/consultations/424242/comments",
-            Some(&citizen),
-            &comment_body(),
-        )
+        .create_comment(424242, Some(&citizen), &comment_body())
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(comment_count(&app).await, 0);
@@ -168,20 +162,11 @@ async fn an_idempotency_key_replays_the_first_answer_and_refuses_another_body() 
     let app = spawn_app().await;
     let h = app.open_hearing("idem").await;
     let citizen = app.user("citizen", None).await;
-    let path = format!("/api/v1/consultations/{}/comments", h.consultation_id);
     let send = |body: serde_json::Value, key: &'static str| {
-        let app = &app;
-        let path = path.clone();
-        let citizen = citizen.clone();
+        let (app, citizen) = (&app, &citizen);
         async move {
-            app.request(
-                Method::POST,
-                &path,
-                Some(&citizen),
-                Some(&body),
-                &[("Idempotency-Key", key)],
-            )
-            .await
+            app.create_comment_with_key(h.consultation_id, Some(citizen), key, &body)
+                .await
         }
     };
     let first = send(comment_body(), "key-1").await;
@@ -198,13 +183,7 @@ async fn an_idempotency_key_replays_the_first_answer_and_refuses_another_body() 
     // Another account may use the same key for its own comment.
     let someone = app.user("citizen", None).await;
     let r = app
-        .request(
-            Method::POST,
-            &path,
-            Some(&someone),
-            Some(&comment_body()),
-            &[("Idempotency-Key", "key-1")],
-        )
+        .create_comment_with_key(h.consultation_id, Some(&someone), "key-1", &comment_body())
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
     assert_ne!(r.body["id"], first.body["id"]);
@@ -216,31 +195,16 @@ async fn concurrent_retries_with_one_key_store_one_comment() {
     let app = spawn_app().await;
     let h = app.open_hearing("race").await;
     let citizen = app.user("citizen", None).await;
-    let path = format!("/api/v1/consultations/{}/comments", h.consultation_id);
-    let mut tasks = Vec::new();
-    for _ in 0..24 {
-        let client = app.client.clone();
-        let url = app.url(&path);
-        let token = citizen.clone();
-        tasks.push(tokio::spawn(async move {
-            let r = client
-                .post(url)
-                .bearer_auth(token)
-                .header("Idempotency-Key", "same")
-                .json(&comment_body())
-                .send()
-                .await
-                .unwrap();
-            let status = r.status();
-            let body: serde_json::Value = r.json().await.unwrap();
-            (status, body["id"].clone())
-        }));
-    }
+    let body = comment_body();
+    let answers =
+        join_all((0..24).map(|_| {
+            app.create_comment_with_key(h.consultation_id, Some(&citizen), "same", &body)
+        }))
+        .await;
     let mut ids = Vec::new();
-    for t in tasks {
-        let (status, id) = t.await.unwrap();
-        assert_eq!(status, StatusCode::CREATED);
-        ids.push(id);
+    for r in answers {
+        assert_eq!(r.status, StatusCode::CREATED);
+        ids.push(r.body["id"].clone());
     }
     ids.dedup();
     assert_eq!(ids.len(), 1, "{ids:?}");
@@ -252,25 +216,17 @@ async fn many_concurrent_comments_are_all_stored() {
     let app = spawn_app().await;
     let h = app.open_hearing("burst").await;
     let citizen = app.user("citizen", None).await;
-    let path = format!("/api/v1/consultations/{}/comments", h.consultation_id);
-    let mut tasks = Vec::new();
-    for i in 0..200 {
-        let client = app.client.clone();
-        let url = app.url(&path);
-        let token = citizen.clone();
-        tasks.push(tokio::spawn(async move {
-            let r = client
-                .post(url)
-                .bearer_auth(token)
-                .json(&json!({"body": format!("ความเห็นที่ {i}"), "stance": "neutral"}))
-                .send()
-                .await
-                .unwrap();
-            r.status()
-        }));
-    }
-    for t in tasks {
-        assert_eq!(t.await.unwrap(), StatusCode::CREATED);
+    let bodies: Vec<_> = (0..200)
+        .map(|i| json!({"body": format!("ความเห็นที่ {i}"), "stance": "neutral"}))
+        .collect();
+    let answers = join_all(
+        bodies
+            .iter()
+            .map(|body| app.create_comment(h.consultation_id, Some(&citizen), body)),
+    )
+    .await;
+    for r in answers {
+        assert_eq!(r.status, StatusCode::CREATED);
     }
     assert_eq!(comment_count(&app).await, 200);
     let stored = comment::Entity::find()

@@ -95,8 +95,8 @@ async fn kill_mid_job(stage: &str, kind: &str) {
     let h = app.open_hearing(&format!("crash-{stage}")).await;
     let citizen = app.user("citizen", None).await;
     let r = app
-        .post(
-            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+        .create_comment(
+            h.consultation_id,
             Some(&citizen),
             &json!({"body": BODY, "stance": "oppose", "province": "น่าน"}),
         )
@@ -223,8 +223,8 @@ async fn sigterm_in_the_middle_of_a_job_finishes_it_then_exits() {
     let h = app.open_hearing("sigterm").await;
     let citizen = app.user("citizen", None).await;
     let r = app
-        .post(
-            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+        .create_comment(
+            h.consultation_id,
             Some(&citizen),
             &json!({"body": BODY, "stance": "support"}),
         )
@@ -260,8 +260,8 @@ async fn a_job_running_longer_than_its_lease_is_not_taken_over() {
     let h = app.open_hearing("lease").await;
     let citizen = app.user("citizen", None).await;
     let r = app
-        .post(
-            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+        .create_comment(
+            h.consultation_id,
             Some(&citizen),
             &json!({"body": BODY, "stance": "support"}),
         )

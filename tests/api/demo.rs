@@ -16,7 +16,7 @@ async fn the_demo_data_covers_every_status_and_loads_only_once() {
     assert_eq!((again.drafts, again.comments), (0, 0));
 
     let conn = &app.ctx.db.conn;
-    let agencies = app.get("/api/v1/agencies", None).await;
+    let agencies = app.list_agencies(None, &[]).await;
     assert!(agencies.body["items"].as_array().unwrap().len() >= 3);
     assert_eq!(draft::Entity::find().count(conn).await.unwrap(), 6);
     let versions = draft_version::Entity::find().all(conn).await.unwrap();
@@ -35,13 +35,13 @@ async fn the_demo_data_covers_every_status_and_loads_only_once() {
         );
         assert!(v.body_markdown.contains("หมวด") || v.body_markdown.contains("ข้อ ๑"));
     }
-    let drafts = app.get("/api/v1/drafts", None).await;
+    let drafts = app.list_drafts(None, &[]).await;
     for d in drafts.body["items"].as_array().unwrap() {
         assert!(d["title_th"].as_str().unwrap().starts_with("ร่าง"));
         assert!(!d["title_en"].as_str().unwrap_or("").is_empty());
         assert!(!d["summary_en"].as_str().unwrap_or("").is_empty());
     }
-    let list = app.get("/api/v1/consultations", None).await;
+    let list = app.list_consultations(None, &[]).await;
     let statuses: HashSet<&str> = list.body["items"]
         .as_array()
         .unwrap()

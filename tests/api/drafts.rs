@@ -11,8 +11,7 @@ async fn a_draft_in_preparation_is_seen_only_by_its_own_agency() {
     let outsider = app.user("officer", Some("elsewhere")).await;
     let citizen = app.user("citizen", None).await;
     let r = app
-        .post(
-            "/api/v1/drafts",
+        .create_draft(
             Some(&officer),
             &json!({"title_th": "ร่างที่ยังไม่เผยแพร่", "law_type": "rule"}),
         )
@@ -22,46 +21,48 @@ async fn a_draft_in_preparation_is_seen_only_by_its_own_agency() {
     assert!(r.body["published_at"].is_null());
     assert_eq!(r.body["agency"], "prep");
     let id = r.body["id"].as_i64().unwrap();
-    let path = format!("/api/v1/drafts/{id}");
 
-    assert_eq!(app.get(&path, Some(&officer)).await.status, StatusCode::OK);
     assert_eq!(
-        app.get(&path, Some(&app.admin)).await.status,
+        app.get_draft(id, Some(&officer)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get_draft(id, Some(&app.admin)).await.status,
         StatusCode::OK
     );
     for token in [None, Some(citizen.as_str()), Some(outsider.as_str())] {
-        let r = app.get(&path, token).await;
+        let r = app.get_draft(id, token).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{token:?}");
-        let list = app.get("/api/v1/drafts", token).await;
+        let list = app.list_drafts(token, &[]).await;
         assert!(
             list.body["items"].as_array().unwrap().is_empty(),
             "{token:?} sees {}",
             list.text
         );
         assert_eq!(
-            app.get(&format!("{path}/versions"), token).await.status,
+            app.list_versions(id, token).await.status,
             StatusCode::NOT_FOUND
         );
     }
-    let own = app.get("/api/v1/drafts", Some(&officer)).await;
+    let own = app.list_drafts(Some(&officer), &[]).await;
     assert_eq!(own.body["items"].as_array().unwrap().len(), 1);
 
     // The first version publishes it.
     let v = app
-        .post(
-            &format!("{path}/versions"),
+        .create_version(
+            id,
             Some(&officer),
             &json!({"body_markdown": SAMPLE_BODY, "changelog": "ฉบับแรก"}),
         )
         .await;
     assert_eq!(v.status, StatusCode::CREATED, "{}", v.text);
     assert_eq!(v.body["number"], 1);
-    let public = app.get(&path, None).await;
+    let public = app.get_draft(id, None).await;
     assert_eq!(public.status, StatusCode::OK);
     assert_eq!(public.body["current_version"], 1);
     assert!(public.body["published_at"].is_string());
     assert_eq!(
-        app.get("/api/v1/drafts", None).await.body["items"]
+        app.list_drafts(None, &[]).await.body["items"]
             .as_array()
             .unwrap()
             .len(),
@@ -75,9 +76,7 @@ async fn versions_are_parsed_into_provisions_with_stable_ids() {
     app.agency("prov").await;
     let officer = app.user("officer", Some("prov")).await;
     let id = app.published_draft(&officer).await;
-    let v = app
-        .get(&format!("/api/v1/drafts/{id}/versions/1"), None)
-        .await;
+    let v = app.get_version(id, 1, None).await;
     assert_eq!(v.status, StatusCode::OK, "{}", v.text);
     let ids: Vec<&str> = v.body["provisions"]
         .as_array()
@@ -118,8 +117,8 @@ async fn new_versions_get_the_next_number_and_diffs_are_per_provision() {
         .replace("มาตรา ๓/๑ ผู้ประกอบการขนาดย่อมได้รับยกเว้น\n\n", "")
         + "\nมาตรา ๕ ให้รัฐมนตรีรักษาการตามพระราชบัญญัตินี้\n";
     let r = app
-        .post(
-            &format!("/api/v1/drafts/{id}/versions"),
+        .create_version(
+            id,
             Some(&officer),
             &json!({"body_markdown": v2, "changelog": "เพิ่มโทษ"}),
         )
@@ -127,26 +126,14 @@ async fn new_versions_get_the_next_number_and_diffs_are_per_provision() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     assert_eq!(r.body["number"], 2);
     // Version 1 is unchanged.
-    let v1 = app
-        .get(&format!("/api/v1/drafts/{id}/versions/1"), None)
-        .await;
+    let v1 = app.get_version(id, 1, None).await;
     assert_eq!(v1.body["body_markdown"], SAMPLE_BODY);
-    let list = app
-        .get(&format!("/api/v1/drafts/{id}/versions"), None)
-        .await;
+    let list = app.list_versions(id, None).await;
     assert_eq!(list.body.as_array().unwrap().len(), 2);
     assert_eq!(list.body[1]["changelog"], "เพิ่มโทษ");
-    assert_eq!(
-        app.get(&format!("/api/v1/drafts/{id}"), None).await.body["current_version"],
-        2
-    );
+    assert_eq!(app.get_draft(id, None).await.body["current_version"], 2);
 
-    let diff = app
-        .get(
-            &format!("/api/v1/drafts/{id}/versions/2/diff?against=1"),
-            None,
-        )
-        .await;
+    let diff = app.diff_versions(id, 2, 1, None).await;
     assert_eq!(diff.status, StatusCode::OK, "{}", diff.text);
     let changes: Vec<(String, String)> = diff.body["provisions"]
         .as_array()
@@ -198,17 +185,10 @@ async fn new_versions_get_the_next_number_and_diffs_are_per_provision() {
         "inserted {inserted:?}"
     );
 
-    let r = app
-        .get(
-            &format!("/api/v1/drafts/{id}/versions/2/diff?against=7"),
-            None,
-        )
-        .await;
+    let r = app.diff_versions(id, 2, 7, None).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
-        app.get(&format!("/api/v1/drafts/{id}/versions/9"), None)
-            .await
-            .status,
+        app.get_version(id, 9, None).await.status,
         StatusCode::NOT_FOUND
     );
 }
@@ -220,17 +200,14 @@ async fn rendered_html_never_carries_scripts_handlers_or_javascript_urls() {
     let officer = app.user("officer", Some("xss")).await;
     let hostile = "มาตรา ๑ <script>alert(1)</script> ข้อความ\n\nมาตรา ๒ <img src=x onerror=alert(2)> [click](javascript:alert(3)) <a href=\"JaVaScRiPt:alert(4)\">x</a>\n\nมาตรา ๓ <iframe src=\"https://evil.example\"></iframe><svg onload=alert(5)></svg><p style=\"x\" onclick=\"alert(6)\">y</p>\n";
     let r = app
-        .post(
-            "/api/v1/drafts",
+        .create_draft(
             Some(&officer),
             &json!({"title_th": "ร่าง", "law_type": "act", "body_markdown": hostile}),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     let id = r.body["id"].as_i64().unwrap();
-    let v = app
-        .get(&format!("/api/v1/drafts/{id}/versions/1"), None)
-        .await;
+    let v = app.get_version(id, 1, None).await;
     let mut html = v.body["html"].as_str().unwrap().to_lowercase();
     for p in v.body["provisions"].as_array().unwrap() {
         html.push_str(&p["html"].as_str().unwrap().to_lowercase());
@@ -263,8 +240,7 @@ async fn hostile_markdown_cannot_stall_the_server() {
     ];
     for body in bodies {
         let r = app
-            .post(
-                "/api/v1/drafts",
+            .create_draft(
                 Some(&officer),
                 &json!({"title_th": "ร่าง", "law_type": "act", "body_markdown": body}),
             )
@@ -276,7 +252,7 @@ async fn hostile_markdown_cannot_stall_the_server() {
             &r.text[..r.text.len().min(300)]
         );
     }
-    assert_eq!(app.get("/healthz", None).await.status, StatusCode::OK);
+    assert_eq!(app.health().await.status, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -293,35 +269,37 @@ async fn drafts_can_be_updated_filtered_and_paged() {
         (&b, "notification", "privacy"),
         (&b, "plan", "transport"),
     ] {
-        let r = app.post("/api/v1/drafts", Some(token), &json!({"title_th": "ร่าง", "law_type": law_type, "topics": [topic], "body_markdown": "มาตรา ๑ ข้อความ"})).await;
+        let r = app.create_draft(Some(token), &json!({"title_th": "ร่าง", "law_type": law_type, "topics": [topic], "body_markdown": "มาตรา ๑ ข้อความ"})).await;
         assert_eq!(r.status, StatusCode::CREATED);
     }
-    let count = |q: &'static str| {
+    let count = |q: &'static [(&'static str, &'static str)]| {
         let app = &app;
         async move {
-            app.get(&format!("/api/v1/drafts?{q}"), None).await.body["items"]
+            app.list_drafts(None, q).await.body["items"]
                 .as_array()
                 .unwrap()
                 .len()
         }
     };
-    assert_eq!(count("agency=flt-a").await, 2);
-    assert_eq!(count("law_type=act").await, 2);
-    assert_eq!(count("topic=privacy").await, 2);
-    assert_eq!(count("agency=flt-b&topic=privacy").await, 1);
-    assert_eq!(count("status=preparing").await, 5);
-    assert_eq!(count("status=in_consultation").await, 0);
-    assert_eq!(count("agency=nobody").await, 0);
+    assert_eq!(count(&[("agency", "flt-a")]).await, 2);
+    assert_eq!(count(&[("law_type", "act")]).await, 2);
+    assert_eq!(count(&[("topic", "privacy")]).await, 2);
+    assert_eq!(count(&[("agency", "flt-b"), ("topic", "privacy")]).await, 1);
+    assert_eq!(count(&[("status", "preparing")]).await, 5);
+    assert_eq!(count(&[("status", "in_consultation")]).await, 0);
+    assert_eq!(count(&[("agency", "nobody")]).await, 0);
 
     // Paging: 2 per page, no item twice, none missing.
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let q = match &cursor {
-            Some(c) => format!("/api/v1/drafts?limit=2&cursor={c}"),
-            None => "/api/v1/drafts?limit=2".into(),
+        let page = match &cursor {
+            Some(c) => {
+                app.list_drafts(None, &[("limit", "2"), ("cursor", c.as_str())])
+                    .await
+            }
+            None => app.list_drafts(None, &[("limit", "2")]).await,
         };
-        let page = app.get(&q, None).await;
         for item in page.body["items"].as_array().unwrap() {
             seen.push(item["id"].as_i64().unwrap());
         }
@@ -338,8 +316,8 @@ async fn drafts_can_be_updated_filtered_and_paged() {
 
     let first = seen[0];
     let r = app
-        .patch(
-            &format!("/api/v1/drafts/{first}"),
+        .update_draft(
+            first,
             Some(&a),
             &json!({"title_en": "Draft Privacy Act", "topics": ["privacy", "digital"]}),
         )

@@ -118,11 +118,7 @@ async fn bad_bodies_get_problems_naming_the_field_and_change_nothing() {
     assert_problem(&malformed, StatusCode::BAD_REQUEST, "malformed_json");
 
     let wrong_type = app
-        .post(
-            "/api/v1/drafts",
-            Some(&officer),
-            &json!({"title_th": 5, "law_type": "act"}),
-        )
+        .create_draft(Some(&officer), &json!({"title_th": 5, "law_type": "act"}))
         .await;
     assert_problem(
         &wrong_type,
@@ -133,11 +129,7 @@ async fn bad_bodies_get_problems_naming_the_field_and_change_nothing() {
     assert_eq!(wrong_type.body["errors"][0]["code"], "invalid_type");
 
     let missing = app
-        .post(
-            "/api/v1/drafts",
-            Some(&officer),
-            &json!({"law_type": "act"}),
-        )
+        .create_draft(Some(&officer), &json!({"law_type": "act"}))
         .await;
     assert_problem(
         &missing,
@@ -148,8 +140,7 @@ async fn bad_bodies_get_problems_naming_the_field_and_change_nothing() {
     assert_eq!(missing.body["errors"][0]["code"], "required");
 
     let bad_enum = app
-        .post(
-            "/api/v1/drafts",
+        .create_draft(
             Some(&officer),
             &json!({"title_th": "ร่าง", "law_type": "decree"}),
         )
@@ -164,14 +155,13 @@ async fn bad_bodies_get_problems_naming_the_field_and_change_nothing() {
     for field in ["status", "agency_id", "id", "published_at"] {
         let mut body = json!({"title_th": "ร่าง", "law_type": "act"});
         body[field] = json!("enacted");
-        let r = app.post("/api/v1/drafts", Some(&officer), &body).await;
+        let r = app.create_draft(Some(&officer), &body).await;
         assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "unknown_field");
         assert_eq!(r.body["errors"][0]["field"], field);
     }
 
     let empty_title = app
-        .post(
-            "/api/v1/drafts",
+        .create_draft(
             Some(&officer),
             &json!({"title_th": "   ", "law_type": "act", "topics": ["Not A Slug"]}),
         )
@@ -205,7 +195,7 @@ async fn bad_bodies_get_problems_naming_the_field_and_change_nothing() {
     );
 
     // Nothing was written by any of the above.
-    let list = app.get("/api/v1/drafts", Some(&officer)).await;
+    let list = app.list_drafts(Some(&officer), &[]).await;
     assert_eq!(list.body["items"].as_array().unwrap().len(), 0);
 }
 
@@ -218,7 +208,7 @@ async fn unknown_routes_methods_and_parameters_get_problems() {
         "not_found",
     );
     assert_problem(
-        &app.get("/api/v1/drafts/999999", None).await,
+        &app.get_draft(999999, None).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
@@ -231,13 +221,13 @@ async fn unknown_routes_methods_and_parameters_get_problems() {
         StatusCode::NOT_FOUND,
         "not_found",
     );
-    let r = app.get("/api/v1/drafts?limit=0", None).await;
+    let r = app.list_drafts(None, &[("limit", "0")]).await;
     assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(r.body["errors"][0]["field"], "limit");
-    let r = app.get("/api/v1/drafts?cursor=bogus", None).await;
+    let r = app.list_drafts(None, &[("cursor", "bogus")]).await;
     assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(r.body["errors"][0]["field"], "cursor");
-    let r = app.get("/api/v1/drafts?status=flying", None).await;
+    let r = app.list_drafts(None, &[("status", "flying")]).await;
     assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(r.body["errors"][0]["field"], "status");
 }
@@ -250,8 +240,7 @@ async fn oversized_bodies_are_refused_with_413() {
     // Over the 512 KiB limit for a draft's text, under the request limit.
     let body = "มาตรา ๑ ".to_string() + &"ก".repeat(200_000);
     let r = app
-        .post(
-            "/api/v1/drafts",
+        .create_draft(
             Some(&officer),
             &json!({"title_th": "ร่างใหญ่", "law_type": "act", "body_markdown": body}),
         )
@@ -269,7 +258,7 @@ async fn oversized_bodies_are_refused_with_413() {
         )
         .await;
     assert_problem(&r, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
-    let list = app.get("/api/v1/drafts", Some(&officer)).await;
+    let list = app.list_drafts(Some(&officer), &[]).await;
     assert_eq!(list.body["items"].as_array().unwrap().len(), 0);
 }
 
@@ -279,8 +268,7 @@ async fn every_unknown_field_of_a_body_is_named() {
     app.agency("unk").await;
     let officer = app.user("officer", Some("unk")).await;
     let r = app
-        .post(
-            "/api/v1/drafts",
+        .create_draft(
             Some(&officer),
             &json!({"title_th": "ร่าง", "law_type": "act", "status": "enacted", "agency_id": 7}),
         )
@@ -299,7 +287,7 @@ async fn every_unknown_field_of_a_body_is_named() {
         "{}",
         r.text
     );
-    let list = app.get("/api/v1/drafts", Some(&officer)).await;
+    let list = app.list_drafts(Some(&officer), &[]).await;
     assert_eq!(list.body["items"].as_array().unwrap().len(), 0);
 }
 

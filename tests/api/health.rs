@@ -4,10 +4,10 @@ use tests::spawn_app;
 #[tokio::test]
 async fn health_and_readiness_answer_ok() {
     let app = spawn_app().await;
-    let r = app.get("/healthz", None).await;
+    let r = app.health().await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body["status"], "ok");
-    let r = app.get("/readyz", None).await;
+    let r = app.ready().await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body["status"], "ok");
 }
@@ -22,11 +22,11 @@ async fn readiness_fails_when_the_database_is_gone() {
         .close()
         .await
         .expect("closing the pool");
-    let r = app.get("/readyz", None).await;
+    let r = app.ready().await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(r.body["status"], "unavailable");
     // Any other request answers 503 db_busy rather than failing with a 500 or a panic.
-    let r = app.get("/api/v1/drafts", None).await;
+    let r = app.list_drafts(None, &[]).await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text);
     assert_eq!(r.code(), "db_busy");
 }

@@ -6,35 +6,18 @@ use domain::entity::{draft_version, job, report};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
-use tests::{SAMPLE_BODY, TestApp, spawn_app};
+use tests::{Reply, SAMPLE_BODY, TestApp, spawn_app};
 
-/// Sends `n` identical POSTs at once; answers their statuses and bodies.
-async fn parallel_posts(
-    app: &TestApp,
+/// Sends `n` copies of one request at once; answers their statuses and bodies.
+async fn in_parallel<F: Future<Output = Reply>>(
     n: usize,
-    path: &str,
-    token: &str,
-    body: &Value,
-    key: Option<&str>,
+    send: impl Fn() -> F,
 ) -> Vec<(StatusCode, Value)> {
-    let mut set = tokio::task::JoinSet::new();
-    for _ in 0..n {
-        let mut req = app.client.post(app.url(path)).bearer_auth(token).json(body);
-        if let Some(k) = key {
-            req = req.header("Idempotency-Key", k);
-        }
-        set.spawn(async move {
-            let resp = req.send().await.expect("the request is sent");
-            let status = resp.status();
-            let body: Value = resp.json().await.unwrap_or(Value::Null);
-            (status, body)
-        });
-    }
-    let mut answers = Vec::new();
-    while let Some(answer) = set.join_next().await {
-        answers.push(answer.unwrap());
-    }
-    answers
+    futures_util::future::join_all((0..n).map(|_| send()))
+        .await
+        .into_iter()
+        .map(|r| (r.status, r.body))
+        .collect()
 }
 
 async fn versions_of(app: &TestApp, draft_id: i64) -> u64 {
@@ -55,10 +38,9 @@ async fn fifty_parallel_identical_versions_store_one_and_the_rest_are_no_change(
     app.agency("repeat").await;
     let officer = app.user("officer", Some("repeat")).await;
     let draft_id = app.published_draft(&officer).await;
-    let path = format!("/api/v1/drafts/{draft_id}/versions");
     let body = json!({"body_markdown": second_text(), "changelog": "เพิ่มมาตรา ๕"});
 
-    let answers = parallel_posts(&app, 50, &path, &officer, &body, None).await;
+    let answers = in_parallel(50, || app.create_version(draft_id, Some(&officer), &body)).await;
     let created: Vec<_> = answers
         .iter()
         .filter(|(s, _)| *s == StatusCode::CREATED)
@@ -73,8 +55,8 @@ async fn fifty_parallel_identical_versions_store_one_and_the_rest_are_no_change(
 
     // A new changelog alone is no new text.
     let r = app
-        .post(
-            &path,
+        .create_version(
+            draft_id,
             Some(&officer),
             &json!({"body_markdown": second_text(), "changelog": "อีกครั้ง"}),
         )
@@ -85,8 +67,8 @@ async fn fifty_parallel_identical_versions_store_one_and_the_rest_are_no_change(
     assert!(r.body["detail"].as_str().unwrap().contains("version 2"));
     // Going back to the first text is a change.
     let r = app
-        .post(
-            &path,
+        .create_version(
+            draft_id,
             Some(&officer),
             &json!({"body_markdown": SAMPLE_BODY}),
         )
@@ -101,32 +83,27 @@ async fn fifty_parallel_versions_with_one_idempotency_key_store_one_and_replay_i
     app.agency("replay").await;
     let officer = app.user("officer", Some("replay")).await;
     let draft_id = app.published_draft(&officer).await;
-    let path = format!("/api/v1/drafts/{draft_id}/versions");
     let body = json!({"body_markdown": second_text()});
 
-    let answers = parallel_posts(&app, 50, &path, &officer, &body, Some("v2-once")).await;
+    let answers = in_parallel(50, || {
+        app.create_version_with_key(draft_id, Some(&officer), "v2-once", &body)
+    })
+    .await;
     for (status, version) in &answers {
         assert_eq!(*status, StatusCode::CREATED, "{version}");
         assert_eq!(version["number"], 2, "every answer is the one version");
     }
     assert_eq!(versions_of(&app, draft_id).await, 2);
 
-    let headers = [("Idempotency-Key", "v2-once")];
     let other = json!({"body_markdown": format!("{}\nมาตรา ๖ บทเฉพาะกาล\n", second_text())});
     let r = app
-        .request(
-            reqwest::Method::POST,
-            &path,
-            Some(&officer),
-            Some(&other),
-            &headers,
-        )
+        .create_version_with_key(draft_id, Some(&officer), "v2-once", &other)
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert_eq!(r.code(), "idempotency_key_reused");
     assert_eq!(versions_of(&app, draft_id).await, 2);
     // Without the key, the same text is no change.
-    let r = app.post(&path, Some(&officer), &body).await;
+    let r = app.create_version(draft_id, Some(&officer), &body).await;
     assert_eq!(r.code(), "no_change", "{}", r.text);
 }
 
@@ -138,7 +115,6 @@ async fn fifty_parallel_compile_requests_queue_one_job_and_leave_one_report() {
     for id in [h.consultation_id, other] {
         consultation_closes_now(&app, id).await;
     }
-    let path = format!("/api/v1/consultations/{}/report/compile", h.consultation_id);
     let compile_jobs = || async {
         job::Entity::find()
             .filter(job::Column::Kind.eq("compile_report"))
@@ -148,7 +124,8 @@ async fn fifty_parallel_compile_requests_queue_one_job_and_leave_one_report() {
             .unwrap()
     };
 
-    let answers = parallel_posts(&app, 50, &path, &h.officer, &json!({}), None).await;
+    let compile = || app.compile_report(h.consultation_id, Some(&h.officer));
+    let answers = in_parallel(50, compile).await;
     for (status, body) in &answers {
         assert_eq!(*status, StatusCode::ACCEPTED, "{body}");
     }
@@ -166,20 +143,17 @@ async fn fifty_parallel_compile_requests_queue_one_job_and_leave_one_report() {
     assert_eq!(reports, 1);
 
     // With a key: a retry replays the answer, the key for another consultation is refused.
-    let answers = parallel_posts(&app, 50, &path, &h.officer, &json!({}), Some("compile-1")).await;
+    let answers = in_parallel(50, || {
+        app.compile_report_with_key(h.consultation_id, Some(&h.officer), "compile-1")
+    })
+    .await;
     assert!(
         answers.iter().all(|(s, _)| *s == StatusCode::ACCEPTED),
         "{answers:?}"
     );
     assert_eq!(compile_jobs().await.len(), 1);
     let r = app
-        .request(
-            reqwest::Method::POST,
-            &format!("/api/v1/consultations/{other}/report/compile"),
-            Some(&h.officer),
-            Some(&json!({})),
-            &[("Idempotency-Key", "compile-1")],
-        )
+        .compile_report_with_key(other, Some(&h.officer), "compile-1")
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert_eq!(r.code(), "idempotency_key_reused");

@@ -4,7 +4,7 @@
 
 use std::{path::PathBuf, process::Command};
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 use serde_json::json;
 use tests::{TestApp, spawn_app};
@@ -37,8 +37,8 @@ async fn published_documents(app: &TestApp) -> Published {
     let h = app.open_hearing("integrity").await;
     let citizen = app.user("citizen", None).await;
     let r = app
-        .post(
-            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+        .create_comment(
+            h.consultation_id,
             Some(&citizen),
             &json!({"body": "ควรลดโทษปรับในมาตรา ๔", "stance": "oppose", "provision_id": "s4"}),
         )
@@ -54,24 +54,22 @@ async fn published_documents(app: &TestApp) -> Published {
         ))
         .await
         .unwrap();
-    let base = format!("/api/v1/consultations/{}/report", h.consultation_id);
     let r = app
-        .post(&format!("{base}/compile"), Some(&h.officer), &json!({}))
+        .compile_report(h.consultation_id, Some(&h.officer))
         .await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
     app.run_pending_jobs().await;
     let report = app
-        .post(&format!("{base}/publish"), Some(&h.officer), &json!({}))
+        .publish_report(h.consultation_id, Some(&h.officer))
         .await;
     assert_eq!(report.status, StatusCode::OK, "{}", report.text);
-    let ria = format!("/api/v1/drafts/{}/impact-assessment", h.draft_id);
     let example = serde_json::to_value(domain::ria::example()).unwrap();
     let r = app
-        .request(Method::PUT, &ria, Some(&h.officer), Some(&example), &[])
+        .save_impact_assessment(h.draft_id, Some(&h.officer), &example)
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let r = app
-        .post(&format!("{ria}/publish"), Some(&h.officer), &json!({}))
+        .publish_impact_assessment(h.draft_id, Some(&h.officer))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let report_id = domain::entity::report::Entity::find()
@@ -101,14 +99,14 @@ async fn a_clean_record_verifies_with_status_0_and_administrators_see_the_result
     // Retitling the draft after its assessment was published changes the assessment's
     // rendering, but not what was published: that is not tampering.
     let r = app
-        .patch(
-            &format!("/api/v1/drafts/{}", p.draft_id),
+        .update_draft(
+            p.draft_id,
             Some(&p.officer),
             &json!({"title_th": "ร่างพระราชบัญญัติทดสอบ (ฉบับแก้ไขชื่อ) พ.ศ. ...."}),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let before = app.get("/api/v1/admin/integrity", Some(&app.admin)).await;
+    let before = app.get_integrity(Some(&app.admin)).await;
     assert_eq!(before.status, StatusCode::OK, "{}", before.text);
     assert_eq!(before.body["last_check"], serde_json::Value::Null);
 
@@ -131,7 +129,7 @@ async fn a_clean_record_verifies_with_status_0_and_administrators_see_the_result
         "{text}"
     );
 
-    let jobs = app.get("/api/v1/admin/jobs", Some(&app.admin)).await;
+    let jobs = app.list_jobs(Some(&app.admin), &[]).await;
     assert_eq!(jobs.status, StatusCode::OK, "{}", jobs.text);
     let last = &jobs.body["last_integrity_check"];
     assert_eq!(last["ok"], true, "{last}");
@@ -140,12 +138,10 @@ async fn a_clean_record_verifies_with_status_0_and_administrators_see_the_result
     assert_eq!(last["documents_checked"], 2);
     assert_eq!(last["first_problem"], serde_json::Value::Null);
     assert!(last["finished_at"].as_str().is_some());
-    let status = app.get("/api/v1/admin/integrity", Some(&app.admin)).await;
+    let status = app.get_integrity(Some(&app.admin)).await;
     assert_eq!(&status.body["last_check"], last);
     assert_eq!(
-        app.get("/api/v1/admin/integrity", Some(&p.officer))
-            .await
-            .status,
+        app.get_integrity(Some(&p.officer)).await.status,
         StatusCode::FORBIDDEN
     );
 }
@@ -155,8 +151,8 @@ async fn a_changed_audit_event_is_named_and_the_command_fails() {
     let app = spawn_app().await;
     let h = app.open_hearing("tamper").await;
     let r = app
-        .patch(
-            &format!("/api/v1/drafts/{}", h.draft_id),
+        .update_draft(
+            h.draft_id,
             Some(&h.officer),
             &json!({"title_en": "Draft Test Act, renamed"}),
         )
@@ -193,7 +189,7 @@ async fn a_changed_audit_event_is_named_and_the_command_fails() {
         String::from_utf8_lossy(&out.stderr).contains(&named),
         "the error names the first broken event too"
     );
-    let last = app.get("/api/v1/admin/integrity", Some(&app.admin)).await;
+    let last = app.get_integrity(Some(&app.admin)).await;
     let last = &last.body["last_check"];
     assert_eq!(last["ok"], false);
     assert_eq!(last["broken_events"], 1, "only the changed event is broken");
@@ -279,7 +275,7 @@ async fn a_changed_published_hearing_summary_is_named() {
         "{}",
         stdout(&out)
     );
-    let last = app.get("/api/v1/admin/jobs", Some(&app.admin)).await;
+    let last = app.list_jobs(Some(&app.admin), &[]).await;
     assert_eq!(
         last.body["last_integrity_check"]["problems"][0]["kind"],
         "hearing_summary"
@@ -355,7 +351,7 @@ async fn the_worker_verifies_once_a_day() {
         "one run, however often the scheduler ticks"
     );
     app.run_pending_jobs().await;
-    let last = app.get("/api/v1/admin/integrity", Some(&app.admin)).await;
+    let last = app.get_integrity(Some(&app.admin)).await;
     assert_eq!(last.body["last_check"]["checked_by"], "worker (daily)");
     assert_eq!(last.body["last_check"]["ok"], true);
     worker::scheduler::tick(&app.ctx).await.unwrap();
@@ -366,13 +362,12 @@ async fn the_worker_verifies_once_a_day() {
 async fn an_administrator_can_have_the_worker_verify_now() {
     let app = spawn_app().await;
     let h = app.open_hearing("asked").await;
-    let path = "/api/v1/admin/integrity/verify";
     assert_eq!(
-        app.post(path, Some(&h.officer), &json!({})).await.status,
+        app.verify_integrity(Some(&h.officer)).await.status,
         StatusCode::FORBIDDEN
     );
     for _ in 0..3 {
-        let r = app.post(path, Some(&app.admin), &json!({})).await;
+        let r = app.verify_integrity(Some(&app.admin)).await;
         assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
     }
     let queued = domain::entity::job::Entity::find()
@@ -384,7 +379,7 @@ async fn an_administrator_can_have_the_worker_verify_now() {
         .count();
     assert_eq!(queued, 1, "one waiting verification answers every request");
     app.run_pending_jobs().await;
-    let last = app.get("/api/v1/admin/integrity", Some(&app.admin)).await;
+    let last = app.get_integrity(Some(&app.admin)).await;
     let last = &last.body["last_check"];
     assert_eq!(last["ok"], true, "{last}");
     assert!(

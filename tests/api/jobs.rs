@@ -4,7 +4,7 @@ use domain::{entity::job, jobs::BackgroundJob};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde::{Deserialize, Serialize};
-use tests::spawn_app;
+use tests::{TestApp, spawn_app};
 
 /// A job of a kind that is not registered: every attempt fails.
 #[derive(Serialize, Deserialize)]
@@ -54,7 +54,7 @@ async fn concurrent_workers_never_claim_the_same_job() {
 
 #[tokio::test]
 async fn failing_jobs_back_off_then_fail_and_an_admin_can_retry_them() {
-    let app = spawn_app().await;
+    let app = TestApp::builder().expecting_failed_jobs().spawn().await;
     let id = domain::jobs::enqueue(&app.ctx.db.conn, &Unknown { n: 1 })
         .await
         .unwrap();
@@ -91,39 +91,39 @@ async fn failing_jobs_back_off_then_fail_and_an_admin_can_retry_them() {
     );
 
     let failed = app
-        .get("/api/v1/admin/jobs?state=failed", Some(&app.admin))
+        .list_jobs(Some(&app.admin), &[("state", "failed")])
         .await;
     assert_eq!(failed.status, StatusCode::OK, "{}", failed.text);
     assert_eq!(failed.body["items"][0]["id"], id);
     assert_eq!(failed.body["items"][0]["kind"], "test_unknown");
     let officer = app.user("researcher", None).await;
     assert_eq!(
-        app.get("/api/v1/admin/jobs", Some(&officer)).await.status,
+        app.list_jobs(Some(&officer), &[]).await.status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        app.get("/api/v1/admin/jobs", None).await.status,
+        app.list_jobs(None, &[]).await.status,
         StatusCode::UNAUTHORIZED
     );
-    let r = app
-        .post(
-            &format!("/api/v1/admin/jobs/{id}/retry"),
-            Some(&app.admin),
-            &serde_json::json!({}),
-        )
-        .await;
+    let r = app.retry_job(id, Some(&app.admin)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.body["state"], "pending");
     assert_eq!(r.body["attempts"], 0);
-    let again = app
-        .post(
-            &format!("/api/v1/admin/jobs/{id}/retry"),
-            Some(&app.admin),
-            &serde_json::json!({}),
-        )
-        .await;
+    let again = app.retry_job(id, Some(&app.admin)).await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert_eq!(again.code(), "invalid_state");
+    assert_eq!(app.run_pending_jobs().await, 1);
+}
+
+/// The harness's own check: a test that leaves a failed job behind without building its app
+/// `.expecting_failed_jobs()` fails when the app is dropped, naming the job and its error.
+#[tokio::test]
+#[should_panic(expected = "job 1 test_unknown")]
+async fn a_test_that_leaves_a_failed_job_behind_fails() {
+    let app = spawn_app().await;
+    domain::jobs::enqueue(&app.ctx.db.conn, &Unknown { n: 1 })
+        .await
+        .unwrap();
     assert_eq!(app.run_pending_jobs().await, 1);
 }
 
@@ -135,8 +135,8 @@ async fn jobs_abandoned_by_a_dead_worker_are_finished_by_another_after_the_lease
     let h = app.open_hearing("lease").await;
     let citizen = app.user("citizen", None).await;
     let r = app
-        .post(
-            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+        .create_comment(
+            h.consultation_id,
             Some(&citizen),
             &serde_json::json!({"body": "ความเห็นเรื่องสัญญาเช่า", "stance": "oppose"}),
         )
@@ -167,14 +167,11 @@ async fn jobs_abandoned_by_a_dead_worker_are_finished_by_another_after_the_lease
         .unwrap();
     assert!(left.is_empty(), "{left:?}");
     // Same end state as without the crash: indexed, counted, one receipt.
-    let found = app.get("/api/v1/search?q=สัญญาเช่า&kind=comment", None).await;
-    assert_eq!(found.body["total"], 1, "{}", found.text);
-    let summary = app
-        .get(
-            &format!("/api/v1/consultations/{}/summary", h.consultation_id),
-            None,
-        )
+    let found = app
+        .search(None, &[("q", "สัญญาเช่า"), ("kind", "comment")])
         .await;
+    assert_eq!(found.body["total"], 1, "{}", found.text);
+    let summary = app.consultation_summary(h.consultation_id, None).await;
     assert_eq!(summary.body["total"], 1);
     let mail = std::fs::read_dir(app.ctx.settings.data_dir.join("mail"))
         .unwrap()
@@ -194,12 +191,12 @@ async fn jobs_abandoned_by_a_dead_worker_are_finished_by_another_after_the_lease
 async fn one_bad_job_does_not_fail_the_others_of_its_batch() {
     use domain::{entity::statistics, jobs::AggregateJob};
     use sea_orm::{ActiveModelTrait, Set};
-    let app = spawn_app().await;
+    let app = TestApp::builder().expecting_failed_jobs().spawn().await;
     let h = app.open_hearing("poison").await;
     let citizen = app.user("citizen", None).await;
     let r = app
-        .post(
-            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+        .create_comment(
+            h.consultation_id,
             Some(&citizen),
             &serde_json::json!({"body": "ขอให้ทบทวนค่าธรรมเนียม", "stance": "oppose"}),
         )

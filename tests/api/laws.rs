@@ -13,8 +13,7 @@ async fn anyone_signed_in_may_ask_once_for_an_early_evaluation_with_a_reason() {
     app.agency("laws").await;
     let officer = app.user("officer", Some("laws")).await;
     let law = app
-        .post(
-            "/api/v1/laws",
+        .create_law(
             Some(&officer),
             &json!({"title_th": "พระราชบัญญัติทดสอบ", "law_type": "act", "in_force_since": "2024-01-01T00:00:00Z"}),
         )
@@ -22,54 +21,48 @@ async fn anyone_signed_in_may_ask_once_for_an_early_evaluation_with_a_reason() {
     assert_eq!(law.status, StatusCode::CREATED, "{}", law.text);
     assert_eq!(law.body["evaluation_requests"], 0);
     let id = law.body["id"].as_i64().unwrap();
-    let path = format!("/api/v1/laws/{id}/evaluation-requests");
     let citizen = app.user("citizen", None).await;
 
     // Bad requests change nothing.
-    let anonymous = app.post(&path, None, &json!({"reason": REASON})).await;
+    let anonymous = app
+        .create_evaluation_request(id, None, &json!({"reason": REASON}))
+        .await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     let short = app
-        .post(&path, Some(&citizen), &json!({"reason": "ไม่ดี"}))
+        .create_evaluation_request(id, Some(&citizen), &json!({"reason": "ไม่ดี"}))
         .await;
     assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(short.body["errors"][0]["field"], "reason");
     assert_eq!(short.body["errors"][0]["code"], "too_short");
     let unknown = app
-        .post(
-            &path,
+        .create_evaluation_request(
+            id,
             Some(&citizen),
             &json!({"reason": REASON, "email": "x@y.example"}),
         )
         .await;
     assert_eq!(unknown.code(), "unknown_field");
     let missing = app
-        .post(
-            "/api/v1/laws/999999/evaluation-requests",
-            Some(&citizen),
-            &json!({"reason": REASON}),
-        )
+        .create_evaluation_request(999999, Some(&citizen), &json!({"reason": REASON}))
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
-    assert_eq!(
-        app.get(&format!("/api/v1/laws/{id}"), None).await.body["evaluation_requests"],
-        0
-    );
+    assert_eq!(app.get_law(id, None).await.body["evaluation_requests"], 0);
 
     // One request per person.
     let first = app
-        .post(&path, Some(&citizen), &json!({"reason": REASON}))
+        .create_evaluation_request(id, Some(&citizen), &json!({"reason": REASON}))
         .await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
     assert_eq!(first.body["reason"], REASON);
     let again = app
-        .post(&path, Some(&citizen), &json!({"reason": REASON}))
+        .create_evaluation_request(id, Some(&citizen), &json!({"reason": REASON}))
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert_eq!(again.code(), "conflict");
     let other = app.user("citizen", None).await;
     let second = app
-        .post(
-            &path,
+        .create_evaluation_request(
+            id,
             Some(&other),
             &json!({"reason": "ค่าธรรมเนียมตามกฎหมายนี้สูงเกินไปสำหรับผู้ประกอบการรายย่อย"}),
         )
@@ -77,11 +70,11 @@ async fn anyone_signed_in_may_ask_once_for_an_early_evaluation_with_a_reason() {
     assert_eq!(second.status, StatusCode::CREATED);
 
     // Public: the reasons and the count, never who asked.
-    let law = app.get(&format!("/api/v1/laws/{id}"), None).await;
+    let law = app.get_law(id, None).await;
     assert_eq!(law.body["evaluation_requests"], 2);
-    let listed = app.get("/api/v1/laws", None).await;
+    let listed = app.list_laws(None, &[]).await;
     assert_eq!(listed.body["items"][0]["evaluation_requests"], 2);
-    let requests = app.get(&path, None).await;
+    let requests = app.list_evaluation_requests(id, None, &[]).await;
     assert_eq!(requests.status, StatusCode::OK);
     let items = requests.body["items"].as_array().unwrap();
     assert_eq!(items.len(), 2);
@@ -89,7 +82,9 @@ async fn anyone_signed_in_may_ask_once_for_an_early_evaluation_with_a_reason() {
     assert!(!requests.text.contains("citizen-"), "{}", requests.text);
     assert!(!requests.text.contains("account"), "{}", requests.text);
     assert!(!requests.text.contains("ผู้ทดสอบ"), "{}", requests.text);
-    let page = app.get(&format!("{path}?limit=1"), None).await;
+    let page = app
+        .list_evaluation_requests(id, None, &[("limit", "1")])
+        .await;
     assert_eq!(page.body["items"].as_array().unwrap().len(), 1);
     assert!(page.body["next_cursor"].is_string());
 }

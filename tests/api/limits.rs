@@ -7,7 +7,7 @@ use domain::entity::comment;
 use reqwest::{Method, StatusCode};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::json;
-use tests::{smtp::TestSmtp, spawn_app_with};
+use tests::{TestApp, smtp::TestSmtp};
 
 async fn stored_comments(app: &tests::TestApp) -> u64 {
     comment::Entity::find()
@@ -18,16 +18,23 @@ async fn stored_comments(app: &tests::TestApp) -> u64 {
 
 #[tokio::test]
 async fn an_account_over_its_write_limit_gets_429_with_retry_after_and_nothing_is_stored() {
-    let app = spawn_app_with(&[("RABFANG_RATE_LIMIT_ACCOUNT", "3")]).await;
-    let h = app.open_hearing("limited").await;
-    let citizen = app.user("citizen", None).await;
-    let other = app.user("citizen", None).await;
-    let path = format!("/api/v1/consultations/{}/comments", h.consultation_id);
+    let app = TestApp::builder()
+        .with_settings(&[("RABFANG_RATE_LIMIT_ACCOUNT", "3")])
+        .with_hearing("limited")
+        .with_user("citizen", "citizen", None)
+        .with_user("other", "citizen", None)
+        .spawn()
+        .await;
+    let (h, citizen, other) = (app.hearing(), app.token("citizen"), app.token("other"));
     let body = json!({"body": "ความเห็นต่อร่าง", "stance": "support"});
     for _ in 0..3 {
-        let r = app.post(&path, Some(&citizen), &body).await;
+        let r = app
+            .create_comment(h.consultation_id, Some(&citizen), &body)
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     }
+    // Read raw, for its headers.
+    let path = format!("/api/v1/consultations/{}/comments", h.consultation_id);
     let r = app
         .client
         .post(app.url(&path))
@@ -51,8 +58,15 @@ async fn an_account_over_its_write_limit_gets_429_with_retry_after_and_nothing_i
     assert_eq!(problem["code"], "rate_limited");
     assert_eq!(stored_comments(&app).await, 3);
     // Reads are not limited, and another account is not held back by the first.
-    assert_eq!(app.get(&path, Some(&citizen)).await.status, StatusCode::OK);
-    let r = app.post(&path, Some(&other), &body).await;
+    assert_eq!(
+        app.list_comments(h.consultation_id, Some(&citizen), &[])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let r = app
+        .create_comment(h.consultation_id, Some(&other), &body)
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     assert_eq!(stored_comments(&app).await, 4);
 }
@@ -60,8 +74,11 @@ async fn an_account_over_its_write_limit_gets_429_with_retry_after_and_nothing_i
 #[tokio::test]
 async fn a_forged_x_forwarded_for_does_not_escape_the_address_limit() {
     // Three writes a minute from one address; creating the agency is the first.
-    let app = spawn_app_with(&[("RABFANG_RATE_LIMIT_ADDRESS", "3")]).await;
-    app.agency("subs-limit").await;
+    let app = TestApp::builder()
+        .with_settings(&[("RABFANG_RATE_LIMIT_ADDRESS", "3")])
+        .with_agency("subs-limit")
+        .spawn()
+        .await;
     let subscribe = |n: usize| json!({"email": format!("person{n}@example.org"), "target_kind": "agency", "target": "subs-limit"});
     let mut statuses = Vec::new();
     for n in 0..4 {
@@ -82,12 +99,14 @@ async fn a_forged_x_forwarded_for_does_not_escape_the_address_limit() {
 
 #[tokio::test]
 async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
-    let app = spawn_app_with(&[
-        ("RABFANG_RATE_LIMIT_ADDRESS", "1"),
-        ("RABFANG_TRUSTED_PROXIES", "127.0.0.0/8"),
-    ])
-    .await;
-    app.agency("proxied").await;
+    let app = TestApp::builder()
+        .with_settings(&[
+            ("RABFANG_RATE_LIMIT_ADDRESS", "1"),
+            ("RABFANG_TRUSTED_PROXIES", "127.0.0.0/8"),
+        ])
+        .with_agency("proxied")
+        .spawn()
+        .await;
     let send = |client: &'static str, n: usize| {
         let app = &app;
         async move {
@@ -112,14 +131,16 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
 #[tokio::test]
 async fn twenty_identical_subscriptions_send_one_confirmation_mail() {
     let smtp = TestSmtp::start().await;
-    let app = spawn_app_with(&[("RABFANG_SMTP_URL", smtp.url.as_str())]).await;
-    app.agency("mailbomb").await;
-    app.agency("mailbomb-2").await;
+    let app = TestApp::builder()
+        .with_smtp(&smtp)
+        .with_agency("mailbomb")
+        .with_agency("mailbomb-2")
+        .spawn()
+        .await;
     for n in 0..20 {
         let target = if n % 2 == 0 { "mailbomb" } else { "mailbomb-2" };
         let r = app
-            .post(
-                "/api/v1/subscriptions",
+            .create_subscription(
                 None,
                 &json!({"email": "victim@example.org", "target_kind": "agency", "target": target}),
             )

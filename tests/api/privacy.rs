@@ -11,13 +11,11 @@ async fn public_answers_carry_no_email_token_private_comment_or_anonymous_name()
     let named = app.user("citizen", None).await;
     let anon = app.user("citizen", None).await;
     let private = app.user("citizen", None).await;
-    let path = format!("/api/v1/consultations/{}/comments", h.consultation_id);
     let post = |token: String, publication: &'static str, body: &'static str| {
         let app = &app;
-        let path = path.clone();
         async move {
             let r = app
-                .post(&path, Some(&token), &json!({"body": body, "stance": "support", "publication": publication, "organisation_name": "สมาคมทดสอบ", "respondent_type": "organisation"}))
+                .create_comment(h.consultation_id, Some(&token), &json!({"body": body, "stance": "support", "publication": publication, "organisation_name": "สมาคมทดสอบ", "respondent_type": "organisation"}))
                 .await;
             assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         }
@@ -26,7 +24,7 @@ async fn public_answers_carry_no_email_token_private_comment_or_anonymous_name()
     post(anon.clone(), "anonymous", "ความเห็นแบบไม่ระบุชื่อ").await;
     post(private.clone(), "private", "ความเห็นลับเฉพาะหน่วยงาน").await;
 
-    let list = app.get(&path, None).await;
+    let list = app.list_comments(h.consultation_id, None, &[]).await;
     let items = list.body["items"].as_array().unwrap();
     assert_eq!(items.len(), 2, "the private comment is not listed");
     assert!(!list.text.contains("ความเห็นลับเฉพาะหน่วยงาน"));
@@ -41,19 +39,27 @@ async fn public_answers_carry_no_email_token_private_comment_or_anonymous_name()
     assert!(anon_item["organisation_name"].is_null());
 
     // No public answer anywhere holds an e-mail address or a token.
-    let public_paths = [
-        "/api/v1/agencies".to_string(),
-        "/api/v1/drafts".to_string(),
-        format!("/api/v1/drafts/{}", h.draft_id),
-        format!("/api/v1/drafts/{}/versions/1", h.draft_id),
-        "/api/v1/consultations".to_string(),
-        format!("/api/v1/consultations/{}", h.consultation_id),
-        path.clone(),
-        "/".to_string(),
-    ];
-    for p in public_paths {
-        for token in [None, Some(named.as_str())] {
-            let r = app.get(&p, token).await;
+    for token in [None, Some(named.as_str())] {
+        let public = [
+            ("list_agencies", app.list_agencies(token, &[]).await),
+            ("list_drafts", app.list_drafts(token, &[]).await),
+            ("get_draft", app.get_draft(h.draft_id, token).await),
+            ("get_version", app.get_version(h.draft_id, 1, token).await),
+            (
+                "list_consultations",
+                app.list_consultations(token, &[]).await,
+            ),
+            (
+                "get_consultation",
+                app.get_consultation(h.consultation_id, token).await,
+            ),
+            (
+                "list_comments",
+                app.list_comments(h.consultation_id, token, &[]).await,
+            ),
+            ("the home page", app.get("/", token).await),
+        ];
+        for (p, r) in public {
             assert_eq!(r.status, StatusCode::OK, "{p}");
             assert!(
                 !r.text.contains("@test.rabfang.localhost"),
@@ -78,19 +84,15 @@ async fn every_state_change_writes_a_chained_audit_event() {
     let h = app.open_hearing("audit").await; // agency, officer, draft + version 1, consultation
     let citizen = app.user("citizen", None).await;
     let r = app
-        .post(
-            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+        .create_comment(
+            h.consultation_id,
             Some(&citizen),
             &json!({"body": "เห็นด้วย", "stance": "support"}),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
-    app.patch(
-        &format!("/api/v1/drafts/{}", h.draft_id),
-        Some(&h.officer),
-        &json!({"title_en": "x"}),
-    )
-    .await;
+    app.update_draft(h.draft_id, Some(&h.officer), &json!({"title_en": "x"}))
+        .await;
     let events = audit_event::Entity::find()
         .all(&app.ctx.db.conn)
         .await

@@ -12,22 +12,18 @@ async fn the_hearing_summary_is_compiled_published_hashed_and_announced() {
     let citizen = app.user("citizen", None).await;
     // Only the first commenter asks to be told when the summary is published.
     let other = app.user("citizen", None).await;
-    let comments = format!("/api/v1/consultations/{}/comments", h.consultation_id);
     for (who, body, provision, notify) in [
         (&citizen, "ควรลดโทษปรับในมาตรา ๔", "s4", true),
         (&other, "เห็นด้วยกับมาตรา ๓", "s3", false),
         (&other, "ขอให้ชี้แจงบทนิยาม", "s1", false),
     ] {
-        let r = app.post(&comments, Some(who), &json!({"body": body, "stance": "neutral", "provision_id": provision, "notify": notify})).await;
+        let r = app.create_comment(h.consultation_id, Some(who), &json!({"body": body, "stance": "neutral", "provision_id": provision, "notify": notify})).await;
         assert_eq!(r.status, StatusCode::CREATED);
     }
-    let disp = format!("/api/v1/consultations/{}/dispositions", h.consultation_id);
-    let r = app.post(&disp, Some(&h.officer), &json!({"target_kind": "provision", "target_id": "s4", "decision": "partly_accepted", "reason": "ลดเพดานโทษปรับลงครึ่งหนึ่ง"})).await;
+    let r = app.record_disposition(h.consultation_id, Some(&h.officer), &json!({"target_kind": "provision", "target_id": "s4", "decision": "partly_accepted", "reason": "ลดเพดานโทษปรับลงครึ่งหนึ่ง"})).await;
     assert_eq!(r.status, StatusCode::OK);
-    let base = format!("/api/v1/consultations/{}/report", h.consultation_id);
-    let r = app
-        .post(&format!("{base}/compile"), Some(&h.officer), &json!({}))
-        .await;
+    let id = h.consultation_id;
+    let r = app.compile_report(id, Some(&h.officer)).await;
     assert_eq!(r.code(), "invalid_state", "not while the hearing is open");
 
     consultation::Entity::update_many()
@@ -40,24 +36,20 @@ async fn the_hearing_summary_is_compiled_published_hashed_and_announced() {
         .await
         .unwrap();
     assert_eq!(
-        app.post(&format!("{base}/compile"), Some(&citizen), &json!({}))
-            .await
-            .status,
+        app.compile_report(id, Some(&citizen)).await.status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        app.post(&format!("{base}/compile"), Some(&h.officer), &json!({}))
-            .await
-            .status,
+        app.compile_report(id, Some(&h.officer)).await.status,
         StatusCode::ACCEPTED
     );
     app.run_pending_jobs().await;
     assert_eq!(
-        app.get(&base, None).await.status,
+        app.get_report(id, None).await.status,
         StatusCode::NOT_FOUND,
         "a compiled summary is not public yet"
     );
-    let compiled = app.get(&base, Some(&h.officer)).await;
+    let compiled = app.get_report(id, Some(&h.officer)).await;
     assert_eq!(compiled.status, StatusCode::OK, "{}", compiled.text);
     assert_eq!(compiled.body["status"], "compiled");
     let markdown = compiled.body["markdown"].as_str().unwrap();
@@ -72,38 +64,27 @@ async fn the_hearing_summary_is_compiled_published_hashed_and_announced() {
     );
     assert!(compiled.body["html"].as_str().unwrap().contains("<table>"));
 
-    let published = app
-        .post(&format!("{base}/publish"), Some(&h.officer), &json!({}))
-        .await;
+    let published = app.publish_report(id, Some(&h.officer)).await;
     assert_eq!(published.status, StatusCode::OK, "{}", published.text);
     assert_eq!(published.body["status"], "published");
-    let public = app.get(&base, None).await;
+    let public = app.get_report(id, None).await;
     assert_eq!(public.status, StatusCode::OK);
     let hash = domain::audit::sha256_hex(public.body["markdown"].as_str().unwrap().as_bytes());
     assert_eq!(public.body["content_hash"], hash);
     assert_eq!(
-        app.get(
-            &format!("/api/v1/consultations/{}", h.consultation_id),
-            None
-        )
-        .await
-        .body["status"],
+        app.get_consultation(id, None).await.body["status"],
         "concluded"
     );
     assert_eq!(
-        app.post(&format!("{base}/publish"), Some(&h.officer), &json!({}))
-            .await
-            .code(),
+        app.publish_report(id, Some(&h.officer)).await.code(),
         "invalid_state"
     );
     assert_eq!(
-        app.post(&format!("{base}/compile"), Some(&h.officer), &json!({}))
-            .await
-            .code(),
+        app.compile_report(id, Some(&h.officer)).await.code(),
         "invalid_state"
     );
 
-    let chart = app.get(&format!("{base}/charts/stance"), None).await;
+    let chart = app.get_report_chart(id, "stance", None).await;
     assert_eq!(chart.status, StatusCode::OK);
     assert!(
         chart.content_type.starts_with("image/svg+xml"),
@@ -111,7 +92,7 @@ async fn the_hearing_summary_is_compiled_published_hashed_and_announced() {
         chart.content_type
     );
     assert!(chart.text.starts_with("<svg") && chart.text.contains("neutral"));
-    let page = app.get(&format!("{base}/html"), None).await;
+    let page = app.get_report_html(id, None).await;
     assert!(page.content_type.starts_with("text/html") && page.text.contains("<img"));
 
     // The commenter who asked is told, and only they (mail written to files: no SMTP here).
@@ -137,8 +118,8 @@ async fn two_compiles_at_once_keep_one_summary_and_a_published_one_never_changes
     let h = app.open_hearing("race").await;
     let citizen = app.user("citizen", None).await;
     let r = app
-        .post(
-            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+        .create_comment(
+            h.consultation_id,
             Some(&citizen),
             &json!({"body": "ขอให้ทบทวนอัตราค่าธรรมเนียม", "stance": "oppose"}),
         )
@@ -168,9 +149,8 @@ async fn two_compiles_at_once_keep_one_summary_and_a_published_one_never_changes
     };
     assert_eq!(rows().await.len(), 1);
 
-    let base = format!("/api/v1/consultations/{}/report", h.consultation_id);
     let published = app
-        .post(&format!("{base}/publish"), Some(&h.officer), &json!({}))
+        .publish_report(h.consultation_id, Some(&h.officer))
         .await;
     assert_eq!(published.status, StatusCode::OK, "{}", published.text);
     let before = rows().await;

@@ -2,15 +2,14 @@ use domain::{entity::job, service::indexing};
 use reqwest::StatusCode;
 use sea_orm::EntityTrait;
 use serde_json::json;
-use tests::{TestApp, spawn_app, spawn_app_with};
+use tests::{TestApp, spawn_app};
 
 const PDPA_TITLE: &str = "ร่างพระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล (ฉบับที่ ..) พ.ศ. ....";
 const PDPA_BODY: &str = "# ร่างพระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล\n\nมาตรา 5 ผู้ควบคุมข้อมูลส่วนบุคคลต้องแจ้งเหตุการละเมิดภายในเจ็ดสิบสองชั่วโมง\n\nมาตรา ๖ Data controllers shall keep a record of processing activities under this Regulation.\n\nมาตรา ๗ เจ้าของข้อมูลมีสิทธิขอให้บุคคลทบทวนการตัดสินใจโดยอัตโนมัติ\n";
 
 async fn pdpa_draft(app: &TestApp, officer: &str) -> i64 {
     let r = app
-        .post(
-            "/api/v1/drafts",
+        .create_draft(
             Some(officer),
             &json!({"title_th": PDPA_TITLE, "title_en": "Draft Personal Data Protection Act", "law_type": "act", "topics": ["privacy"], "summary_en": "Automated decisions and data breaches.", "body_markdown": PDPA_BODY}),
         )
@@ -44,7 +43,7 @@ async fn thai_and_english_queries_find_drafts_and_provisions() {
         "personal data",
         "regulaton",
     ] {
-        let r = app.get(&format!("/api/v1/search?q={q}"), None).await;
+        let r = app.search(None, &[("q", q)]).await;
         assert_eq!(r.status, StatusCode::OK, "{q}: {}", r.text);
         assert!(
             ids(&r).iter().any(|i| i.contains(&id.to_string())),
@@ -53,7 +52,7 @@ async fn thai_and_english_queries_find_drafts_and_provisions() {
         );
     }
     let r = app
-        .get("/api/v1/search?q=ข้อมูลส่วนบุคคล&kind=draft", None)
+        .search(None, &[("q", "ข้อมูลส่วนบุคคล"), ("kind", "draft")])
         .await;
     assert_eq!(ids(&r)[0], draft_doc);
     assert!(
@@ -66,15 +65,15 @@ async fn thai_and_english_queries_find_drafts_and_provisions() {
     );
     // Thai digits find Arabic ones and the other way round; provision hits carry their id.
     let r = app
-        .get("/api/v1/search?q=มาตรา ๕&kind=provision", None)
+        .search(None, &[("q", "มาตรา ๕"), ("kind", "provision")])
         .await;
     assert_eq!(r.body["items"][0]["provision_id"], "s5", "{}", r.text);
     let r = app
-        .get("/api/v1/search?q=มาตรา 6&kind=provision", None)
+        .search(None, &[("q", "มาตรา 6"), ("kind", "provision")])
         .await;
     assert_eq!(r.body["items"][0]["provision_id"], "s6", "{}", r.text);
     // Facets count every match.
-    let r = app.get("/api/v1/search?kind=draft", None).await;
+    let r = app.search(None, &[("kind", "draft")]).await;
     assert_eq!(r.body["total"], 2);
     assert_eq!(
         r.body["facets"]["agency"][0],
@@ -94,14 +93,12 @@ async fn search_honours_visibility_and_never_indexes_private_things() {
     let app = spawn_app().await;
     let h = app.open_hearing("vis").await;
     let r = app
-        .post(
-            "/api/v1/drafts",
+        .create_draft(
             Some(&h.officer),
             &json!({"title_th": "ร่างลับเฉพาะหน่วยงาน", "law_type": "rule"}),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
-    let path = format!("/api/v1/consultations/{}/comments", h.consultation_id);
     let citizen = app.user("citizen", None).await;
     for (publication, body) in [
         ("private", "ความเห็นลับสุดยอดเรื่องภาษี"),
@@ -109,8 +106,8 @@ async fn search_honours_visibility_and_never_indexes_private_things() {
         ("named", "ความเห็นมีชื่อเรื่องภาษี"),
     ] {
         let r = app
-            .post(
-                &path,
+            .create_comment(
+                h.consultation_id,
                 Some(&citizen),
                 &json!({"body": body, "stance": "oppose", "publication": publication}),
             )
@@ -119,24 +116,24 @@ async fn search_honours_visibility_and_never_indexes_private_things() {
     }
     app.run_pending_jobs().await;
     for token in [None, Some(h.officer.as_str())] {
-        let r = app.get("/api/v1/search?q=ร่างลับเฉพาะหน่วยงาน", token).await;
+        let r = app.search(token, &[("q", "ร่างลับเฉพาะหน่วยงาน")]).await;
         assert_eq!(r.body["total"], 0, "{}", r.text);
     }
-    let r = app.get("/api/v1/search?q=ภาษี&kind=comment", None).await;
+    let r = app.search(None, &[("q", "ภาษี"), ("kind", "comment")]).await;
     assert_eq!(r.body["total"], 2, "{}", r.text);
     assert!(!r.text.contains("ลับสุดยอด"));
     assert!(!r.text.contains("ผู้ทดสอบ"), "no author names in the index");
-    let r = app
-        .get("/api/v1/search?q=test.rabfang.localhost", None)
-        .await;
+    let r = app.search(None, &[("q", "test.rabfang.localhost")]).await;
     assert_eq!(r.body["total"], 0);
+    let consultation = h.consultation_id.to_string();
     let r = app
-        .get(
-            &format!(
-                "/api/v1/search?consultation_id={}&kind=comment&stance=oppose",
-                h.consultation_id
-            ),
+        .search(
             None,
+            &[
+                ("consultation_id", consultation.as_str()),
+                ("kind", "comment"),
+                ("stance", "oppose"),
+            ],
         )
         .await;
     assert_eq!(r.body["total"], 2);
@@ -145,24 +142,25 @@ async fn search_honours_visibility_and_never_indexes_private_things() {
 #[tokio::test]
 async fn unknown_or_bad_search_parameters_are_refused() {
     let app = spawn_app().await;
-    for (q, field) in [
-        ("q=x&sort=date", "sort"),
-        ("q=x&agencyy=a", "agencyy"),
-        ("kind=law", "kind"),
-        ("limit=500", "limit"),
-        ("status=sleeping", "status"),
-        ("cursor=zz", "cursor"),
-    ] {
-        let r = app.get(&format!("/api/v1/search?{q}"), None).await;
+    let queries: [(&[(&str, &str)], &str); 6] = [
+        (&[("q", "x"), ("sort", "date")], "sort"),
+        (&[("q", "x"), ("agencyy", "a")], "agencyy"),
+        (&[("kind", "law")], "kind"),
+        (&[("limit", "500")], "limit"),
+        (&[("status", "sleeping")], "status"),
+        (&[("cursor", "zz")], "cursor"),
+    ];
+    for (q, field) in queries {
+        let r = app.search(None, q).await;
         assert_eq!(
             r.status,
             StatusCode::UNPROCESSABLE_ENTITY,
-            "{q}: {}",
+            "{q:?}: {}",
             r.text
         );
-        assert_eq!(r.body["errors"][0]["field"], field, "{q}");
+        assert_eq!(r.body["errors"][0]["field"], field, "{q:?}");
     }
-    let r = app.get("/api/v1/search?q=\"(มาตรา:*-", None).await;
+    let r = app.search(None, &[("q", "\"(มาตรา:*-")]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
 }
 
@@ -173,8 +171,8 @@ async fn search_pages_are_disjoint_and_complete() {
     let citizen = app.user("citizen", None).await;
     for i in 0..23 {
         let r = app
-            .post(
-                &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+            .create_comment(
+                h.consultation_id,
                 Some(&citizen),
                 &json!({"body": format!("ความเห็นเรื่องค่าธรรมเนียม {i}"), "stance": "neutral"}),
             )
@@ -186,9 +184,14 @@ async fn search_pages_are_disjoint_and_complete() {
     let mut cursor = String::new();
     loop {
         let r = app
-            .get(
-                &format!("/api/v1/search?q=ค่าธรรมเนียม&kind=comment&limit=10&cursor={cursor}"),
+            .search(
                 None,
+                &[
+                    ("q", "ค่าธรรมเนียม"),
+                    ("kind", "comment"),
+                    ("limit", "10"),
+                    ("cursor", cursor.as_str()),
+                ],
             )
             .await;
         assert_eq!(r.body["total"], 23);
@@ -211,12 +214,12 @@ async fn new_versions_replace_provisions_in_the_index_and_related_drafts_are_fou
     let officer = app.user("officer", Some("rel")).await;
     let a = pdpa_draft(&app, &officer).await;
     let r = app
-        .post("/api/v1/drafts", Some(&officer), &json!({"title_th": "ร่างพระราชกฤษฎีกาว่าด้วยการแจ้งเหตุละเมิดข้อมูลส่วนบุคคล", "law_type": "royal_decree", "body_markdown": "มาตรา ๑ ผู้ควบคุมข้อมูลส่วนบุคคลต้องแจ้งเหตุการละเมิดข้อมูลส่วนบุคคล\n\nมาตรา ๒ การแจ้งเหตุละเมิดข้อมูลส่วนบุคคลให้ทำภายในเจ็ดสิบสองชั่วโมง\n"}))
+        .create_draft(Some(&officer), &json!({"title_th": "ร่างพระราชกฤษฎีกาว่าด้วยการแจ้งเหตุละเมิดข้อมูลส่วนบุคคล", "law_type": "royal_decree", "body_markdown": "มาตรา ๑ ผู้ควบคุมข้อมูลส่วนบุคคลต้องแจ้งเหตุการละเมิดข้อมูลส่วนบุคคล\n\nมาตรา ๒ การแจ้งเหตุละเมิดข้อมูลส่วนบุคคลให้ทำภายในเจ็ดสิบสองชั่วโมง\n"}))
         .await;
     let b = r.body["id"].as_i64().unwrap();
     let c = app.published_draft(&officer).await;
     app.run_pending_jobs().await;
-    let r = app.get(&format!("/api/v1/drafts/{a}/related"), None).await;
+    let r = app.related_drafts(a, None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let related: Vec<i64> = r
         .body
@@ -234,18 +237,19 @@ async fn new_versions_replace_provisions_in_the_index_and_related_drafts_are_fou
         "",
     );
     let r = app
-        .post(
-            &format!("/api/v1/drafts/{a}/versions"),
-            Some(&officer),
-            &json!({"body_markdown": v2}),
-        )
+        .create_version(a, Some(&officer), &json!({"body_markdown": v2}))
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
     app.run_pending_jobs().await;
+    let draft_id = a.to_string();
     let r = app
-        .get(
-            &format!("/api/v1/search?q=ทบทวน&kind=provision&draft_id={a}"),
+        .search(
             None,
+            &[
+                ("q", "ทบทวน"),
+                ("kind", "provision"),
+                ("draft_id", draft_id.as_str()),
+            ],
         )
         .await;
     assert_eq!(r.body["total"], 0, "{}", r.text);
@@ -254,8 +258,12 @@ async fn new_versions_replace_provisions_in_the_index_and_related_drafts_are_fou
 #[tokio::test]
 async fn when_the_search_backend_is_down_everything_else_works_and_jobs_retry() {
     // Nothing listens on port 9: Meilisearch is "down".
-    let app = spawn_app_with(&[("RABFANG_MEILISEARCH_URL", "http://127.0.0.1:9")]).await;
-    let r = app.get("/api/v1/search?q=ข้อมูล", None).await;
+    let app = TestApp::builder()
+        .with_settings(&[("RABFANG_MEILISEARCH_URL", "http://127.0.0.1:9")])
+        .expecting_failed_jobs()
+        .spawn()
+        .await;
+    let r = app.search(None, &[("q", "ข้อมูล")]).await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text);
     assert_eq!(r.code(), "search_unavailable");
     let raw = app
@@ -274,8 +282,8 @@ async fn when_the_search_backend_is_down_everything_else_works_and_jobs_retry() 
     let h = app.open_hearing("down").await;
     let citizen = app.user("citizen", None).await;
     let r = app
-        .post(
-            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+        .create_comment(
+            h.consultation_id,
             Some(&citizen),
             &json!({"body": "ยังส่งความเห็นได้", "stance": "support"}),
         )
@@ -333,8 +341,8 @@ async fn hiding_a_comment_removes_it_from_the_listing_the_index_and_the_term_lis
     let h = app.open_hearing("hide").await;
     let citizen = app.user("citizen", None).await;
     let r = app
-        .post(
-            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+        .create_comment(
+            h.consultation_id,
             Some(&citizen),
             &json!({"body": "ข้อความหยาบคายที่ต้องซ่อน", "stance": "oppose"}),
         )
@@ -342,18 +350,15 @@ async fn hiding_a_comment_removes_it_from_the_listing_the_index_and_the_term_lis
     let id = r.body["id"].as_i64().unwrap();
     app.run_pending_jobs().await;
     assert_eq!(
-        app.get("/api/v1/search?q=หยาบคาย&kind=comment", None)
+        app.search(None, &[("q", "หยาบคาย"), ("kind", "comment")])
             .await
             .body["total"],
         1
     );
-    let path = format!(
-        "/api/v1/consultations/{}/comments/{id}/moderation",
-        h.consultation_id
-    );
     assert_eq!(
-        app.post(
-            &path,
+        app.moderate_comment(
+            h.consultation_id,
+            id,
             Some(&citizen),
             &json!({"status": "hidden", "reason": "x"})
         )
@@ -362,8 +367,9 @@ async fn hiding_a_comment_removes_it_from_the_listing_the_index_and_the_term_lis
         StatusCode::FORBIDDEN
     );
     let r = app
-        .post(
-            &path,
+        .moderate_comment(
+            h.consultation_id,
+            id,
             Some(&h.officer),
             &json!({"status": "hidden", "reason": "ถ้อยคำไม่สุภาพ"}),
         )
@@ -371,32 +377,27 @@ async fn hiding_a_comment_removes_it_from_the_listing_the_index_and_the_term_lis
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     app.run_pending_jobs().await;
     assert_eq!(
-        app.get("/api/v1/search?q=หยาบคาย&kind=comment", None)
+        app.search(None, &[("q", "หยาบคาย"), ("kind", "comment")])
             .await
             .body["total"],
         0
     );
-    let list = app
-        .get(
-            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
-            None,
-        )
-        .await;
+    let list = app.list_comments(h.consultation_id, None, &[]).await;
     assert!(list.body["items"].as_array().unwrap().is_empty());
     // Still counted, but its words left the public term list (the statistics were recounted).
-    let summary_path = format!("/api/v1/consultations/{}/summary", h.consultation_id);
-    let summary = app.get(&summary_path, None).await;
+    let summary = app.consultation_summary(h.consultation_id, None).await;
     assert_eq!(summary.body["total"], 1, "{}", summary.text);
     assert_eq!(summary.body["top_terms"], json!([]), "{}", summary.text);
     // Published again: back in both.
-    app.post(
-        &path,
+    app.moderate_comment(
+        h.consultation_id,
+        id,
         Some(&h.officer),
         &json!({"status": "published", "reason": "ทบทวนแล้ว"}),
     )
     .await;
     app.run_pending_jobs().await;
-    let summary = app.get(&summary_path, None).await;
+    let summary = app.consultation_summary(h.consultation_id, None).await;
     assert!(
         summary.body["top_terms"]
             .as_array()
@@ -407,7 +408,7 @@ async fn hiding_a_comment_removes_it_from_the_listing_the_index_and_the_term_lis
         summary.text
     );
     assert_eq!(
-        app.get("/api/v1/search?q=หยาบคาย&kind=comment", None)
+        app.search(None, &[("q", "หยาบคาย"), ("kind", "comment")])
             .await
             .body["total"],
         1

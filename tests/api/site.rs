@@ -111,9 +111,7 @@ async fn the_language_switch_leads_to_the_same_page_in_the_other_language() {
 async fn a_draft_page_has_every_provision_with_a_stable_anchor_and_buddhist_era_dates() {
     let app = spawn_app().await;
     let h = app.open_hearing("anchors").await;
-    let version = app
-        .get(&format!("/api/v1/drafts/{}/versions/1", h.draft_id), None)
-        .await;
+    let version = app.get_version(h.draft_id, 1, None).await;
     let ids: Vec<String> = version.body["provisions"]
         .as_array()
         .unwrap()
@@ -154,8 +152,7 @@ async fn hostile_titles_and_queries_render_as_text() {
     let officer = app.user("officer", Some("hostile")).await;
     let hostile = "ร่าง <script>alert(1)</script> \"><img src=x onerror=alert(2)>";
     let r = app
-        .post(
-            "/api/v1/drafts",
+        .create_draft(
             Some(&officer),
             &json!({"title_th": hostile, "title_en": hostile, "law_type": "rule", "body_markdown": "ข้อ ๑ <script>alert(3)</script> ทดสอบ"}),
         )
@@ -211,8 +208,7 @@ async fn unpublished_drafts_have_no_page() {
     app.agency("unpub").await;
     let officer = app.user("officer", Some("unpub")).await;
     let r = app
-        .post(
-            "/api/v1/drafts",
+        .create_draft(
             Some(&officer),
             &json!({"title_th": "ร่างลับยังไม่เผยแพร่", "law_type": "rule"}),
         )

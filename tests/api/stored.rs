@@ -27,15 +27,15 @@ async fn an_unknown_stored_stance_is_an_error_naming_the_table_and_the_value() {
     let h = app.open_hearing("strict-enum").await;
     let citizen = app.user("citizen", None).await;
     let r = app
-        .post(
-            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+        .create_comment(
+            h.consultation_id,
             Some(&citizen),
             &json!({"body": "เห็นด้วยกับร่างนี้", "stance": "support"}),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-    let listing = format!("/api/v1/consultations/{}/comments", h.consultation_id);
-    assert_eq!(app.get(&listing, None).await.status, StatusCode::OK);
+    let listing = || app.list_comments(h.consultation_id, None, &[]);
+    assert_eq!(listing().await.status, StatusCode::OK);
 
     exec(&app, "UPDATE comments SET stance = 'enthusiastic'".into()).await;
     let err = comments::list_public_comments(
@@ -51,7 +51,7 @@ async fn an_unknown_stored_stance_is_an_error_naming_the_table_and_the_value() {
         message.contains("comments.stance") && message.contains("enthusiastic"),
         "the error names the table, the column and the value: {message}"
     );
-    let r = app.get(&listing, None).await;
+    let r = listing().await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", r.text);
     assert_eq!(r.code(), "internal");
     assert!(
@@ -95,8 +95,6 @@ async fn corrupt_json_columns_are_errors_not_empty_values() {
         .await
         .expect_err("topics that do not parse are not an empty list");
     assert!(format!("{err:#}").contains("drafts.topics"), "{err:#}");
-    let r = app
-        .get(&format!("/api/v1/drafts/{}", h.draft_id), None)
-        .await;
+    let r = app.get_draft(h.draft_id, None).await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", r.text);
 }

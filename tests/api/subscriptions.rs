@@ -4,7 +4,7 @@ use domain::entity::consultation;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde_json::json;
-use tests::{smtp::TestSmtp, spawn_app_with};
+use tests::{TestApp, smtp::TestSmtp};
 
 fn link(text: &str, path: &str) -> String {
     let start = text
@@ -20,18 +20,21 @@ fn link(text: &str, path: &str) -> String {
 #[tokio::test]
 async fn subscribers_confirm_get_notices_once_and_can_unsubscribe_in_one_click() {
     let smtp = TestSmtp::start().await;
-    let app = spawn_app_with(&[("RABFANG_SMTP_URL", smtp.url.as_str())]).await;
-    app.agency("subs").await;
+    let app = TestApp::builder()
+        .with_smtp(&smtp)
+        .with_agency("subs")
+        .with_officer("officer", "subs")
+        .spawn()
+        .await;
     for bad in [
         json!({"email": "not-an-address", "target_kind": "agency", "target": "subs"}),
         json!({"email": "a@example.org", "target_kind": "agency", "target": "nobody"}),
     ] {
-        let r = app.post("/api/v1/subscriptions", None, &bad).await;
+        let r = app.create_subscription(None, &bad).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     }
     let r = app
-        .post(
-            "/api/v1/subscriptions",
+        .create_subscription(
             None,
             &json!({"email": "Follower@Example.org", "target_kind": "agency", "target": "subs"}),
         )
@@ -42,16 +45,18 @@ async fn subscribers_confirm_get_notices_once_and_can_unsubscribe_in_one_click()
     assert_eq!(confirm_mail.len(), 1);
     let text = confirm_mail[0].text_body().unwrap_or_default();
     let confirm = link(&text, "/api/v1/subscriptions/confirm?token=");
-    assert_eq!(app.get(&confirm, None).await.status, StatusCode::OK);
+    let confirmation = confirm.split_once("?token=").unwrap().1;
     assert_eq!(
-        app.get("/api/v1/subscriptions/confirm?token=wrong", None)
-            .await
-            .status,
+        app.confirm_subscription(confirmation).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.confirm_subscription("wrong").await.status,
         StatusCode::NOT_FOUND
     );
 
     // A consultation of the agency opens: one notice, with a one-click unsubscribe.
-    let officer = app.user("officer", Some("subs")).await;
+    let officer = app.token("officer");
     let draft = app.published_draft(&officer).await;
     let c = app.open_consultation(&officer, draft).await;
     worker::scheduler::tick(&app.ctx).await.unwrap();

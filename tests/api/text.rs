@@ -49,28 +49,24 @@ async fn decomposed_and_two_part_spellings_are_stored_composed_and_found_both_wa
     let officer = app.user("officer", Some("nfc")).await;
     let body = format!("# ร่างประกาศ\n\nข้อ 1 ให้{KAMNOT_TWO_PART}อัตราค่าธรรมเนียมร้าน Cafe\u{301}\n");
     let r = app
-        .post(
-            "/api/v1/drafts",
+        .create_draft(
             Some(&officer),
             &json!({"title_th": format!("ร่างประกาศ{KAMNOT_TWO_PART}ค่าธรรมเนียม"), "title_en": "Cafe\u{301} Fees Notification", "law_type": "notification", "body_markdown": body}),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     let id = r.body["id"].as_i64().unwrap();
-    let r = app.get(&format!("/api/v1/drafts/{id}"), None).await;
+    let r = app.get_draft(id, None).await;
     assert_eq!(r.body["title_en"], "Café Fees Notification", "{}", r.text);
     assert_eq!(r.body["title_th"], format!("ร่างประกาศ{KAMNOT}ค่าธรรมเนียม"));
-    let r = app
-        .get(&format!("/api/v1/drafts/{id}/versions/1"), None)
-        .await;
+    let r = app.get_version(id, 1, None).await;
     let stored = r.body["body_markdown"].as_str().unwrap();
     assert!(stored.contains(&format!("ให้{KAMNOT}อัตรา")), "{stored}");
     assert!(stored.contains("Café"), "{stored}");
 
     // A draft typed the other way round: composed in the text.
     let r = app
-        .post(
-            "/api/v1/drafts",
+        .create_draft(
             Some(&officer),
             &json!({"title_th": "ร่างระเบียบการกำหนดเวลา", "title_en": "Café Opening Hours Rule", "law_type": "rule", "body_markdown": format!("ข้อ 1 {KAMNOT}เวลาเปิดร้าน Café")}),
         )
@@ -80,9 +76,7 @@ async fn decomposed_and_two_part_spellings_are_stored_composed_and_found_both_wa
     app.run_pending_jobs().await;
 
     for q in ["Café", "Cafe\u{301}", KAMNOT, KAMNOT_TWO_PART] {
-        let r = app
-            .get(&format!("/api/v1/search?q={q}&kind=draft"), None)
-            .await;
+        let r = app.search(None, &[("q", q), ("kind", "draft")]).await;
         assert_eq!(r.status, StatusCode::OK, "{q:?}: {}", r.text);
         let found = search_ids(&r);
         for d in [id, other] {
@@ -102,8 +96,7 @@ async fn texts_of_only_invisible_characters_are_refused_and_nothing_is_stored() 
     let drafts_before = count!(app, draft::Entity);
     for blank in ["\u{200B}", "\u{202E}", "\u{FEFF}\u{2060} \u{200D}"] {
         let r = app
-            .post(
-                "/api/v1/drafts",
+            .create_draft(
                 Some(&h.officer),
                 &json!({"title_th": blank, "law_type": "act"}),
             )
@@ -112,8 +105,8 @@ async fn texts_of_only_invisible_characters_are_refused_and_nothing_is_stored() 
 
         let citizen = app.user("citizen", None).await;
         let r = app
-            .post(
-                &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+            .create_comment(
+                h.consultation_id,
                 Some(&citizen),
                 &json!({"body": blank, "stance": "support"}),
             )
@@ -122,8 +115,8 @@ async fn texts_of_only_invisible_characters_are_refused_and_nothing_is_stored() 
 
         let now = Utc::now();
         let r = app
-            .post(
-                &format!("/api/v1/drafts/{}/consultations", h.draft_id),
+            .create_consultation(
+                h.draft_id,
                 Some(&h.officer),
                 &json!({"kind": "principles", "opens_at": (now + Duration::minutes(5)).to_rfc3339(), "closes_at": (now + Duration::days(10)).to_rfc3339(), "short_period_reason": blank}),
             )
@@ -142,16 +135,14 @@ async fn bidirectional_overrides_in_titles_are_refused() {
     let officer = app.user("officer", Some("bidi")).await;
     let before = count!(app, draft::Entity);
     let r = app
-        .post(
-            "/api/v1/drafts",
+        .create_draft(
             Some(&officer),
             &json!({"title_th": "ร่างประกาศ\u{202E}ฉบับปลอม", "law_type": "act"}),
         )
         .await;
     assert_field_error(&r, "title_th", "bidi_control");
     let r = app
-        .post(
-            "/api/v1/drafts",
+        .create_draft(
             Some(&officer),
             &json!({"title_th": "ร่างประกาศ", "title_en": "Notice \u{2066}x\u{2069}", "law_type": "act"}),
         )
@@ -161,13 +152,9 @@ async fn bidirectional_overrides_in_titles_are_refused() {
 
     let id = app.published_draft(&officer).await;
     let r = app
-        .patch(
-            &format!("/api/v1/drafts/{id}"),
-            Some(&officer),
-            &json!({"title_th": "\u{202D}ร่างใหม่"}),
-        )
+        .update_draft(id, Some(&officer), &json!({"title_th": "\u{202D}ร่างใหม่"}))
         .await;
     assert_field_error(&r, "title_th", "bidi_control");
-    let r = app.get(&format!("/api/v1/drafts/{id}"), None).await;
+    let r = app.get_draft(id, None).await;
     assert_eq!(r.body["title_th"], "ร่างพระราชบัญญัติทดสอบ พ.ศ. ....");
 }

@@ -30,8 +30,8 @@ async fn comment(
     publication: &str,
 ) {
     let r = app
-        .post(
-            &format!("/api/v1/consultations/{consultation}/comments"),
+        .create_comment(
+            consultation,
             Some(token),
             &json!({"body": body, "stance": stance, "publication": publication, "province": "เชียงใหม่", "answers": [{"question_id": "q3", "scale": 4}]}),
         )
@@ -88,12 +88,7 @@ async fn the_summary_counts_every_comment_and_groups_campaigns() {
         "private",
     )
     .await;
-    let r = app
-        .get(
-            &format!("/api/v1/consultations/{}/summary", h.consultation_id),
-            None,
-        )
-        .await;
+    let r = app.consultation_summary(h.consultation_id, None).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
         r.body["computed_at"].is_null(),
@@ -101,12 +96,7 @@ async fn the_summary_counts_every_comment_and_groups_campaigns() {
     );
     app.run_pending_jobs().await;
 
-    let r = app
-        .get(
-            &format!("/api/v1/consultations/{}/summary", h.consultation_id),
-            None,
-        )
-        .await;
+    let r = app.consultation_summary(h.consultation_id, None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let s = &r.body;
     assert!(s["computed_at"].is_string());
@@ -268,12 +258,16 @@ async fn the_scheduler_acts_on_each_moment_of_a_consultation_once() {
 #[tokio::test]
 async fn each_comment_gets_one_receipt_by_mail_with_its_tracking_number() {
     let smtp = tests::smtp::TestSmtp::start().await;
-    let app = tests::spawn_app_with(&[("RABFANG_SMTP_URL", smtp.url.as_str())]).await;
-    let h = app.open_hearing("mail").await;
+    let app = TestApp::builder()
+        .with_smtp(&smtp)
+        .with_hearing("mail")
+        .spawn()
+        .await;
+    let h = app.hearing();
     let citizen = app.user("citizen", None).await;
     let r = app
-        .post(
-            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+        .create_comment(
+            h.consultation_id,
             Some(&citizen),
             &json!({"body": "ขอบคุณที่รับฟัง", "stance": "support"}),
         )
@@ -304,8 +298,8 @@ async fn without_smtp_mail_is_written_as_eml_files() {
     let h = app.open_hearing("eml").await;
     let citizen = app.user("citizen", None).await;
     let r = app
-        .post(
-            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+        .create_comment(
+            h.consultation_id,
             Some(&citizen),
             &json!({"body": "ความเห็น", "stance": "neutral"}),
         )
@@ -325,8 +319,12 @@ async fn without_smtp_mail_is_written_as_eml_files() {
 async fn a_permanent_smtp_refusal_is_recorded_and_not_retried() {
     let smtp =
         tests::smtp::TestSmtp::start_refusing(&["refused@test.rabfang.localhost"], &[]).await;
-    let app = tests::spawn_app_with(&[("RABFANG_SMTP_URL", smtp.url.as_str())]).await;
-    let h = app.open_hearing("refuse").await;
+    let app = TestApp::builder()
+        .with_smtp(&smtp)
+        .with_hearing("refuse")
+        .spawn()
+        .await;
+    let h = app.hearing();
     let (_, citizen) = domain::service::accounts::create_account(
         &app.ctx.db,
         None,
@@ -340,8 +338,8 @@ async fn a_permanent_smtp_refusal_is_recorded_and_not_retried() {
     .await
     .unwrap();
     let r = app
-        .post(
-            &format!("/api/v1/consultations/{}/comments", h.consultation_id),
+        .create_comment(
+            h.consultation_id,
             Some(&citizen),
             &json!({"body": "ความเห็น", "stance": "support"}),
         )
@@ -369,31 +367,33 @@ async fn a_permanent_smtp_refusal_is_recorded_and_not_retried() {
 #[tokio::test]
 async fn the_scheduler_raises_each_evaluation_reminder_once_when_a_law_falls_due() {
     let smtp = tests::smtp::TestSmtp::start().await;
-    let app = tests::spawn_app_with(&[("RABFANG_SMTP_URL", smtp.url.as_str())]).await;
-    app.agency("laws").await;
-    let officer = app.user("officer", Some("laws")).await;
-    let _colleague = app.user("officer", Some("laws")).await;
-    app.agency("other").await;
-    let _elsewhere = app.user("officer", Some("other")).await;
+    let app = TestApp::builder()
+        .with_smtp(&smtp)
+        .with_agency("laws")
+        .with_officer("officer", "laws")
+        .with_officer("colleague", "laws")
+        .with_agency("other")
+        .with_officer("elsewhere", "other")
+        .spawn()
+        .await;
+    let officer = app.token("officer");
     let now = chrono::Utc::now();
     let years = |y: i64| (now - chrono::Duration::days(y * 365)).to_rfc3339();
     // In force 4 years 10 months ago: due in about 2 months. In force a year ago: not due.
-    let due = app.post("/api/v1/laws", Some(&officer), &json!({"title_th": "พระราชบัญญัติเก่า", "law_type": "act", "in_force_since": (now - chrono::Duration::days(5 * 365 - 60)).to_rfc3339()})).await;
+    let due = app.create_law(Some(&officer), &json!({"title_th": "พระราชบัญญัติเก่า", "law_type": "act", "in_force_since": (now - chrono::Duration::days(5 * 365 - 60)).to_rfc3339()})).await;
     assert_eq!(due.status, StatusCode::CREATED, "{}", due.text);
     let recent = app
-        .post(
-            "/api/v1/laws",
+        .create_law(
             Some(&officer),
             &json!({"title_th": "พระราชบัญญัติใหม่", "law_type": "act", "in_force_since": years(1)}),
         )
         .await;
     assert_eq!(recent.status, StatusCode::CREATED);
-    let bad = app.post("/api/v1/laws", Some(&officer), &json!({"title_th": "x", "law_type": "act", "in_force_since": years(1), "last_evaluated_at": years(2)})).await;
+    let bad = app.create_law(Some(&officer), &json!({"title_th": "x", "law_type": "act", "in_force_since": years(1), "last_evaluated_at": years(2)})).await;
     assert_eq!(bad.body["errors"][0]["field"], "last_evaluated_at");
     let citizen = app.user("citizen", None).await;
     assert_eq!(
-        app.post(
-            "/api/v1/laws",
+        app.create_law(
             Some(&citizen),
             &json!({"title_th": "x", "law_type": "act", "in_force_since": years(1)})
         )
@@ -403,7 +403,9 @@ async fn the_scheduler_raises_each_evaluation_reminder_once_when_a_law_falls_due
     );
 
     assert_eq!(
-        app.get("/api/v1/laws?evaluation_due=true", None).await.body["items"]
+        app.list_laws(None, &[("evaluation_due", "true")])
+            .await
+            .body["items"]
             .as_array()
             .unwrap()
             .len(),
@@ -411,13 +413,13 @@ async fn the_scheduler_raises_each_evaluation_reminder_once_when_a_law_falls_due
     );
     assert_eq!(worker::scheduler::tick(&app.ctx).await.unwrap(), 1);
     assert_eq!(worker::scheduler::tick(&app.ctx).await.unwrap(), 0, "once");
-    let listed = app.get("/api/v1/laws?evaluation_due=true", None).await;
+    let listed = app.list_laws(None, &[("evaluation_due", "true")]).await;
     let items = listed.body["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["id"], due.body["id"]);
     assert!(items[0]["evaluation_reminded_at"].is_string());
     assert_eq!(
-        app.get("/api/v1/laws", None).await.body["items"]
+        app.list_laws(None, &[]).await.body["items"]
             .as_array()
             .unwrap()
             .len(),
@@ -503,22 +505,16 @@ async fn statistics_read_from_the_database_equal_counting_the_rows_in_memory() {
             body["provision_id"] = json!(provision);
         }
         let r = app
-            .post(
-                &format!("/api/v1/consultations/{}/comments", h.consultation_id),
-                Some(&citizen),
-                &body,
-            )
+            .create_comment(h.consultation_id, Some(&citizen), &body)
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         ids.push(r.body["id"].as_i64().unwrap());
     }
     // One comment hidden by moderation, two stored before terms were kept.
     let r = app
-        .post(
-            &format!(
-                "/api/v1/consultations/{}/comments/{}/moderation",
-                h.consultation_id, ids[4]
-            ),
+        .moderate_comment(
+            h.consultation_id,
+            ids[4],
             Some(&h.officer),
             &json!({"status": "hidden", "reason": "ทดสอบ"}),
         )

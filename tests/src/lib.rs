@@ -1,11 +1,13 @@
-//! The black-box test harness: [`spawn_app`] starts the real server on `127.0.0.1:0` with its
-//! own database (a SQLite file in a temporary folder, or a fresh PostgreSQL database when
-//! `TEST_DATABASE_URL` is set, dropped afterwards) and answers with a [`TestApp`] that has a
-//! helper per endpoint.
+//! The black-box test harness: [`TestApp::builder`] (or [`spawn_app`] for an empty app) starts
+//! the real server on `127.0.0.1:0` with its own database (a SQLite file in a temporary folder,
+//! or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set, dropped afterwards) and
+//! answers with a [`TestApp`] that has a helper per endpoint (`endpoints.rs`) and fails the
+//! test if background jobs failed.
 
 use std::collections::HashMap;
 
 pub mod bench;
+mod endpoints;
 pub mod serve;
 pub mod smtp;
 
@@ -27,6 +29,9 @@ pub struct TestApp {
     pub ctx: Context,
     /// A token of an administrator account.
     pub admin: String,
+    tokens: HashMap<String, String>,
+    hearing: Option<Hearing>,
+    expect_failed_jobs: bool,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     _dir: tempfile::TempDir,
@@ -112,86 +117,220 @@ pub async fn test_database(dir: &std::path::Path) -> (String, Option<(String, St
     }
 }
 
+/// The test app with nothing in it but its administrator: `TestApp::builder().spawn()`.
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(&[]).await
+    TestApp::builder().spawn().await
 }
 
-/// Like [`spawn_app`], with extra settings (e.g. a Meilisearch URL).
-pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let (database_url, postgres) = test_database(dir.path()).await;
-    let prefix = format!("t{}_", random_suffix());
-    let mut vars: HashMap<String, String> = [
-        ("DATABASE_URL", database_url.as_str()),
-        ("RABFANG_DATA_DIR", dir.path().to_str().unwrap_or(".")),
-        ("RABFANG_LISTEN", "127.0.0.1:0"),
-        ("RABFANG_WORKER", "off"),
-        ("RABFANG_MEILISEARCH_PREFIX", prefix.as_str()),
-        // Tests write fast from one address; the rate-limit tests set their own limits.
-        ("RABFANG_RATE_LIMIT_ACCOUNT", "1000000"),
-        ("RABFANG_RATE_LIMIT_ADDRESS", "1000000"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    if let Ok(url) = std::env::var("TEST_MEILISEARCH_URL") {
-        vars.insert("RABFANG_MEILISEARCH_URL".into(), url);
+/// What a test needs before it starts, said in one expression:
+///
+/// ```ignore
+/// let app = TestApp::builder()
+///     .with_settings(&[("RABFANG_RATE_LIMIT_ACCOUNT", "3")])
+///     .with_hearing("limited")
+///     .with_user("citizen", "citizen", None)
+///     .spawn()
+///     .await;
+/// let (h, citizen) = (app.hearing(), app.token("citizen"));
+/// ```
+///
+/// When the app is dropped, the test fails if a background job failed (gave up, or waits
+/// for a retry after an error), unless the builder was told [`expecting_failed_jobs`].
+///
+/// [`expecting_failed_jobs`]: TestAppBuilder::expecting_failed_jobs
+#[derive(Default)]
+#[must_use = "a builder does nothing until `.spawn().await`"]
+pub struct TestAppBuilder {
+    settings: Vec<(String, String)>,
+    agencies: Vec<String>,
+    users: Vec<(String, String, Option<String>)>,
+    hearing: Option<String>,
+    expect_failed_jobs: bool,
+}
+
+impl TestAppBuilder {
+    /// Extra settings, as environment variables (`RABFANG_…`); later ones win.
+    pub fn with_settings(mut self, settings: &[(&str, &str)]) -> Self {
+        self.settings
+            .extend(settings.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        self
     }
-    for (k, v) in extra {
-        vars.insert(k.to_string(), v.to_string());
+
+    /// Mail goes to this SMTP server instead of `.eml` files.
+    pub fn with_smtp(self, smtp: &smtp::TestSmtp) -> Self {
+        self.with_settings(&[("RABFANG_SMTP_URL", smtp.url.as_str())])
     }
-    let settings = Settings::from_vars(vars).expect("test settings");
-    let ctx = Context::build(
-        settings,
-        PoolOptions {
-            max_connections: 5,
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("connecting to the test database");
-    ctx.db.migrate().await.expect("migrating the test database");
-    if ctx.settings.meilisearch_url.is_some() && extra.is_empty() {
-        ctx.search
-            .prepare()
-            .await
-            .expect("TEST_MEILISEARCH_URL is set but Meilisearch is not usable");
+
+    /// An agency, created through the API by the administrator.
+    pub fn with_agency(mut self, slug: &str) -> Self {
+        self.agencies.push(slug.to_string());
+        self
     }
-    let app = api::Application::bind(ctx.clone())
+
+    /// An account of `role` (in `agency`, created first), whose token is `app.token(name)`.
+    pub fn with_user(mut self, name: &str, role: &str, agency: Option<&str>) -> Self {
+        self.users
+            .push((name.to_string(), role.to_string(), agency.map(Into::into)));
+        self
+    }
+
+    /// An officer of `agency`, whose token is `app.token(name)`.
+    pub fn with_officer(self, name: &str, agency: &str) -> Self {
+        self.with_user(name, "officer", Some(agency))
+    }
+
+    /// [`TestApp::open_hearing`] of `slug` (after the agencies and users), as `app.hearing()`.
+    pub fn with_hearing(mut self, slug: &str) -> Self {
+        self.hearing = Some(slug.to_string());
+        self
+    }
+
+    /// The test makes jobs fail on purpose: do not fail it for the failed jobs it leaves.
+    pub fn expecting_failed_jobs(mut self) -> Self {
+        self.expect_failed_jobs = true;
+        self
+    }
+
+    /// Starts the real server on `127.0.0.1:0` with its own database, search index and mail
+    /// folder, then creates what the builder was told.
+    pub async fn spawn(self) -> TestApp {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let (database_url, postgres) = test_database(dir.path()).await;
+        let prefix = format!("t{}_", random_suffix());
+        let mut vars: HashMap<String, String> = [
+            ("DATABASE_URL", database_url.as_str()),
+            ("RABFANG_DATA_DIR", dir.path().to_str().unwrap_or(".")),
+            ("RABFANG_LISTEN", "127.0.0.1:0"),
+            ("RABFANG_WORKER", "off"),
+            ("RABFANG_MEILISEARCH_PREFIX", prefix.as_str()),
+            // Tests write fast from one address; the rate-limit tests set their own limits.
+            ("RABFANG_RATE_LIMIT_ACCOUNT", "1000000"),
+            ("RABFANG_RATE_LIMIT_ADDRESS", "1000000"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        if let Ok(url) = std::env::var("TEST_MEILISEARCH_URL") {
+            vars.insert("RABFANG_MEILISEARCH_URL".into(), url);
+        }
+        // A test that names its own Meilisearch (one that is down, say) gets it unprepared.
+        let own_search = self
+            .settings
+            .iter()
+            .any(|(k, _)| k == "RABFANG_MEILISEARCH_URL");
+        vars.extend(self.settings);
+        let settings = Settings::from_vars(vars).expect("test settings");
+        let ctx = Context::build(
+            settings,
+            PoolOptions {
+                max_connections: 5,
+                ..Default::default()
+            },
+        )
         .await
-        .expect("binding a port");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        let _ = app
-            .run_until(async move {
-                let _ = stopped.await;
-            })
-            .await;
-    });
-    let (_, admin) = accounts::create_account(
-        &ctx.db,
-        None,
-        NewAccount {
-            email: "admin@test.rabfang.localhost".into(),
-            display_name: Some("Admin".into()),
-            role: domain::types::Role::Admin,
-            agency_slug: None,
-        },
-    )
-    .await
-    .expect("creating the admin");
-    TestApp {
-        database_url,
-        address,
-        client: reqwest::Client::new(),
-        ctx,
-        admin,
-        stop: Some(stop),
-        server: Some(server),
-        _dir: dir,
-        postgres,
+        .expect("connecting to the test database");
+        ctx.db.migrate().await.expect("migrating the test database");
+        if ctx.settings.meilisearch_url.is_some() && !own_search {
+            ctx.search
+                .prepare()
+                .await
+                .expect("TEST_MEILISEARCH_URL is set but Meilisearch is not usable");
+        }
+        let app = api::Application::bind(ctx.clone())
+            .await
+            .expect("binding a port");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            let _ = app
+                .run_until(async move {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        let (_, admin) = accounts::create_account(
+            &ctx.db,
+            None,
+            NewAccount {
+                email: "admin@test.rabfang.localhost".into(),
+                display_name: Some("Admin".into()),
+                role: domain::types::Role::Admin,
+                agency_slug: None,
+            },
+        )
+        .await
+        .expect("creating the admin");
+        let mut app = TestApp {
+            database_url,
+            address,
+            client: reqwest::Client::new(),
+            ctx,
+            admin,
+            tokens: HashMap::new(),
+            hearing: None,
+            expect_failed_jobs: self.expect_failed_jobs,
+            stop: Some(stop),
+            server: Some(server),
+            _dir: dir,
+            postgres,
+        };
+        for slug in &self.agencies {
+            app.agency(slug).await;
+        }
+        for (name, role, agency) in &self.users {
+            let token = app.user(role, agency.as_deref()).await;
+            app.tokens.insert(name.clone(), token);
+        }
+        if let Some(slug) = &self.hearing {
+            app.hearing = Some(app.open_hearing(slug).await);
+        }
+        app
     }
+}
+
+/// Background jobs that failed: given up (`failed`), or waiting for another attempt after an
+/// error. Read on a thread of its own with its own runtime and connection, because it runs
+/// from `Drop`, possibly inside the test's runtime.
+fn failed_jobs(database_url: String) -> Result<Vec<String>, String> {
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("a runtime: {e}"))?;
+        rt.block_on(async move {
+            use sea_orm::{ConnectionTrait, Statement};
+            let conn = sea_orm::Database::connect(&database_url)
+                .await
+                .map_err(|e| format!("connecting: {e}"))?;
+            let rows = conn
+                .query_all_raw(Statement::from_string(
+                    conn.get_database_backend(),
+                    "SELECT id, kind, state, attempts, last_error FROM jobs \
+                     WHERE state = 'failed' OR (state <> 'done' AND last_error IS NOT NULL) \
+                     ORDER BY id",
+                ))
+                .await
+                .map_err(|e| format!("reading jobs: {e}"));
+            let _ = conn.close().await;
+            rows?
+                .iter()
+                .map(|row| {
+                    let id: i64 = row.try_get("", "id")?;
+                    let kind: String = row.try_get("", "kind")?;
+                    let state: String = row.try_get("", "state")?;
+                    let attempts: i32 = row.try_get("", "attempts")?;
+                    let error: Option<String> = row.try_get("", "last_error")?;
+                    Ok(format!(
+                        "job {id} {kind} ({state}, {attempts} attempts): {}",
+                        error.as_deref().unwrap_or("no error recorded")
+                    ))
+                })
+                .collect::<Result<Vec<_>, sea_orm::DbErr>>()
+                .map_err(|e| format!("reading a job: {e}"))
+        })
+    })
+    .join()
+    .map_err(|_| "the thread reading the jobs panicked".to_string())?
 }
 
 impl Drop for TestApp {
@@ -202,8 +341,21 @@ impl Drop for TestApp {
         if let Some(server) = self.server.take() {
             server.abort();
         }
+        // Read before the database goes; judge after, so that a failing check still drops it.
+        let check = (!self.expect_failed_jobs && !std::thread::panicking())
+            .then(|| failed_jobs(self.database_url.clone()));
         if let Some((base, name)) = self.postgres.take() {
             drop_pg_database(base, name);
+        }
+        match check {
+            None => {}
+            Some(Ok(failed)) if failed.is_empty() => {}
+            Some(Ok(failed)) => panic!(
+                "background jobs failed during this test (if the test means them to, build it \
+                 with `.expecting_failed_jobs()`):\n  {}",
+                failed.join("\n  ")
+            ),
+            Some(Err(e)) => panic!("could not check the test's jobs for failures: {e}"),
         }
     }
 }
@@ -212,6 +364,25 @@ impl Drop for TestApp {
 pub const SAMPLE_BODY: &str = "# ร่างพระราชบัญญัติทดสอบ พ.ศ. ....\n\nโดยที่เป็นการสมควรมีกฎหมายว่าด้วยการทดสอบ\n\n## หมวด ๑ บททั่วไป\n\nมาตรา ๑ พระราชบัญญัตินี้เรียกว่า \"พระราชบัญญัติทดสอบ พ.ศ. ....\"\n\nมาตรา ๒ พระราชบัญญัตินี้ให้ใช้บังคับเมื่อพ้นกำหนดหนึ่งร้อยแปดสิบวัน\n\n## หมวด ๒ หน้าที่\n\nมาตรา 3 ผู้ประกอบการต้องแจ้งข้อมูลต่อพนักงานเจ้าหน้าที่\n\nมาตรา ๓/๑ ผู้ประกอบการขนาดย่อมได้รับยกเว้น\n\nมาตรา ๔ ผู้ใดฝ่าฝืนมาตรา ๓ ต้องระวางโทษปรับไม่เกินหนึ่งแสนบาท\n";
 
 impl TestApp {
+    pub fn builder() -> TestAppBuilder {
+        TestAppBuilder::default()
+    }
+
+    /// The token of the account the builder made as `name` ([`TestAppBuilder::with_user`]).
+    pub fn token(&self, name: &str) -> String {
+        self.tokens
+            .get(name)
+            .unwrap_or_else(|| panic!("no user {name:?} was built; add `.with_user({name:?}, …)`"))
+            .clone()
+    }
+
+    /// The hearing the builder opened ([`TestAppBuilder::with_hearing`]).
+    pub fn hearing(&self) -> &Hearing {
+        self.hearing
+            .as_ref()
+            .expect("no hearing was built; add `.with_hearing(slug)`")
+    }
+
     /// The statistics of a consultation recomputed from all its comments, to compare with the
     /// stored snapshot.
     pub async fn statistics_from_scratch(&self, consultation: i64) -> domain::stats::Statistics {
@@ -289,7 +460,7 @@ impl TestApp {
 
     /// Creates an agency through the API and returns its slug.
     pub async fn agency(&self, slug: &str) -> String {
-        let r = self.post("/api/v1/agencies", Some(&self.admin), &json!({"slug": slug, "name_th": format!("สำนักงาน {slug}"), "name_en": format!("Office {slug}")})).await;
+        let r = self.create_agency(Some(&self.admin), &json!({"slug": slug, "name_th": format!("สำนักงาน {slug}"), "name_en": format!("Office {slug}")})).await;
         assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
         slug.to_string()
     }
@@ -315,8 +486,7 @@ impl TestApp {
     /// Creates a published draft (with SAMPLE_BODY as version 1) and returns its id.
     pub async fn published_draft(&self, officer: &str) -> i64 {
         let r = self
-            .post(
-                "/api/v1/drafts",
+            .create_draft(
                 Some(officer),
                 &json!({"title_th": "ร่างพระราชบัญญัติทดสอบ พ.ศ. ....", "title_en": "Draft Test Act", "law_type": "act", "topics": ["privacy"], "body_markdown": SAMPLE_BODY}),
             )
@@ -329,8 +499,8 @@ impl TestApp {
     pub async fn open_consultation(&self, officer: &str, draft_id: i64) -> i64 {
         let now = chrono::Utc::now();
         let r = self
-            .post(
-                &format!("/api/v1/drafts/{draft_id}/consultations"),
+            .create_consultation(
+                draft_id,
                 Some(officer),
                 &json!({
                     "kind": "draft",
