@@ -74,8 +74,8 @@ pub enum JobsCommand {
     /// List jobs, oldest first (one line each).
     List {
         /// Only jobs in this state: pending, running, done or failed.
-        #[arg(long)]
-        state: Option<String>,
+        #[arg(long, value_parser = parse_job_state)]
+        state: Option<domain::types::JobState>,
     },
     /// Put a failed job back in the queue.
     Retry { id: i64 },
@@ -173,14 +173,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                         after: None,
                     };
                     loop {
-                        let jobs = domain::jobs::list_jobs(
-                            &ctx.db.conn,
-                            Some(&admin),
-                            state.as_deref(),
-                            page,
-                        )
-                        .await
-                        .map_err(describe)?;
+                        let jobs = domain::jobs::list_jobs(&ctx.db.conn, Some(&admin), state, page)
+                            .await
+                            .map_err(describe)?;
                         for j in &jobs.items {
                             println!(
                                 "{}\t{}\t{}\tattempts {}/{}\t{}",
@@ -320,16 +315,16 @@ async fn reindex_in_server(ctx: &Context, bar: &indicatif::ProgressBar) -> anyho
             .await?
             .context("the reindex job disappeared")?;
         // The bar follows the documents reaching the index, once the rebuild has begun.
-        started |= job.state != jobs::STATE_PENDING;
+        started |= job.state != domain::types::JobState::Pending;
         if started
             && let Ok(counts) = indexing::compare_counts(&ctx.db.conn, ctx.search.as_ref()).await
         {
             bar.set_length(counts.iter().map(|(_, db, _)| db).sum());
             bar.set_position(counts.iter().map(|(_, db, index)| db.min(index)).sum());
         }
-        match job.state.as_str() {
-            jobs::STATE_DONE => break,
-            jobs::STATE_FAILED => anyhow::bail!(
+        match job.state {
+            domain::types::JobState::Done => break,
+            domain::types::JobState::Failed => anyhow::bail!(
                 "the reindex failed in the server: {}",
                 job.last_error.unwrap_or_default()
             ),
@@ -448,4 +443,10 @@ fn parse_role(text: &str) -> Result<domain::types::Role, String> {
             .collect();
         format!("the role is one of: {}", names.join(", "))
     })
+}
+
+/// A job state named on the command line.
+fn parse_job_state(text: &str) -> Result<domain::types::JobState, String> {
+    domain::types::JobState::parse(text)
+        .ok_or_else(|| "the state is one of: pending, running, done, failed".to_string())
 }

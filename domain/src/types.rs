@@ -44,18 +44,25 @@ macro_rules! string_enum {
             }
         }
 
-        $( $crate::types::stored_vocabulary!($name, $stored); )?
+        $( $crate::types::text_column!(
+            $name,
+            $stored,
+            |text: &str| $name::parse(text).ok_or_else(|| format!("{text:?}")),
+            |v: &$name| v.as_str().to_string()
+        ); )?
     };
 }
 
-/// The sea-orm side of [`string_enum!`]: a text column holding the vocabulary.
+/// Makes `$name` the type of a text column `$stored` ("table.column"): written as
+/// `$render(&value)`, read back through `$parse(&text)`, which answers `Err(why)` for a stored
+/// text that is not a `$name`; that error names the table, the column and why.
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __stored_vocabulary {
-    ($name:ident, $stored:literal) => {
+macro_rules! __text_column {
+    ($name:ty, $stored:literal, $parse:expr, $render:expr) => {
         impl From<$name> for sea_orm::Value {
             fn from(v: $name) -> sea_orm::Value {
-                sea_orm::Value::String(Some(v.as_str().to_string()))
+                sea_orm::Value::String(Some($render(&v)))
             }
         }
 
@@ -65,12 +72,11 @@ macro_rules! __stored_vocabulary {
                 idx: I,
             ) -> Result<$name, sea_orm::TryGetError> {
                 let text = <String as sea_orm::TryGetable>::try_get_by(res, idx)?;
-                $name::parse(&text).ok_or_else(|| {
+                $parse(&text).map_err(|why: String| {
                     sea_orm::TryGetError::DbErr(sea_orm::DbErr::Type(format!(
-                        "{} (column {:?}) holds {:?}, which is not a {}",
+                        "{} (column {:?}) holds a value that is not a {}: {why}",
                         $stored,
                         idx,
-                        text,
                         stringify!($name)
                     )))
                 })
@@ -81,7 +87,7 @@ macro_rules! __stored_vocabulary {
             fn try_from(v: sea_orm::Value) -> Result<$name, sea_orm::sea_query::ValueTypeErr> {
                 match v {
                     sea_orm::Value::String(Some(text)) => {
-                        $name::parse(&text).ok_or(sea_orm::sea_query::ValueTypeErr)
+                        $parse(&text).map_err(|_: String| sea_orm::sea_query::ValueTypeErr)
                     }
                     _ => Err(sea_orm::sea_query::ValueTypeErr),
                 }
@@ -109,7 +115,7 @@ macro_rules! __stored_vocabulary {
 }
 
 #[doc(hidden)]
-pub use __stored_vocabulary as stored_vocabulary;
+pub use __text_column as text_column;
 
 string_enum!(Role stored in "accounts.role" {
     Admin => "admin",
@@ -253,6 +259,27 @@ string_enum!(
         Agency => "agency",
         Topic => "topic",
         Draft => "draft",
+    }
+);
+
+string_enum!(
+    /// Where a background job is: waiting (`pending`, also between retries), claimed by a
+    /// worker (`running`), finished (`done`), or out of attempts (`failed`).
+    JobState stored in "jobs.state" {
+        Pending => "pending",
+        Running => "running",
+        Done => "done",
+        Failed => "failed",
+    }
+);
+
+string_enum!(
+    /// A mail message's delivery: claimed by a worker (`sending`), accepted by the mail
+    /// server (`sent`), or refused for good (`failed`).
+    DeliveryState stored in "deliveries.state" {
+        Sending => "sending",
+        Sent => "sent",
+        Failed => "failed",
     }
 );
 

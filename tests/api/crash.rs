@@ -161,7 +161,7 @@ async fn kill_mid_job(stage: &str, kind: &str) {
         .await
         .unwrap();
     assert_eq!(deliveries.len(), 1);
-    assert_eq!(deliveries[0].state, "sent");
+    assert_eq!(deliveries[0].state, domain::types::DeliveryState::Sent);
 
     // Statistics: the snapshot equals a recomputation from scratch.
     let row = statistics::Entity::find_by_id(h.consultation_id)
@@ -248,7 +248,12 @@ async fn sigterm_in_the_middle_of_a_job_finishes_it_then_exits() {
         .all(&app.ctx.db.conn)
         .await
         .unwrap();
-    assert!(mail_jobs.iter().all(|j| j.state == "done"), "{mail_jobs:?}");
+    assert!(
+        mail_jobs
+            .iter()
+            .all(|j| j.state == domain::types::JobState::Done),
+        "{mail_jobs:?}"
+    );
 }
 
 /// A job that runs for several leases is not taken over while its worker lives: the worker
@@ -286,7 +291,7 @@ async fn a_job_running_longer_than_its_lease_is_not_taken_over() {
             .expect("the receipt's job")
     };
     let held = mail_job().await;
-    assert_eq!(held.state, "running");
+    assert_eq!(held.state, domain::types::JobState::Running);
     // Two and a half leases pass while the job is paused; another worker keeps trying.
     for _ in 0..5 {
         tokio::time::sleep(Duration::from_millis(1000)).await;
@@ -305,7 +310,7 @@ async fn a_job_running_longer_than_its_lease_is_not_taken_over() {
         );
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while mail_job().await.state != "done" {
+    while mail_job().await.state != domain::types::JobState::Done {
         assert!(
             tokio::time::Instant::now() < deadline,
             "the job never finished"

@@ -326,7 +326,7 @@ async fn the_worker_verifies_once_a_day() {
             .await
             .unwrap()
             .into_iter()
-            .filter(|j| j.kind == "verify_integrity" && j.state == "pending")
+            .filter(|j| j.kind == "verify_integrity" && j.state == domain::types::JobState::Pending)
             .count()
     };
     worker::scheduler::tick(&app.ctx).await.unwrap();

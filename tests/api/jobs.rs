@@ -181,7 +181,7 @@ async fn jobs_abandoned_by_a_dead_worker_are_finished_by_another_after_the_lease
     let done = job::Entity::find().all(&app.ctx.db.conn).await.unwrap();
     assert!(
         done.iter()
-            .all(|j| j.state == "done" && j.lease_owner.is_none())
+            .all(|j| j.state == domain::types::JobState::Done && j.lease_owner.is_none())
     );
 }
 
@@ -208,7 +208,7 @@ async fn one_bad_job_does_not_fail_the_others_of_its_batch() {
         kind: Set(AggregateJob::KIND.into()),
         payload: Set("{\"consultation\": \"x\"}".into()),
         priority: Set(0),
-        state: Set("pending".into()),
+        state: Set(domain::types::JobState::Pending),
         run_at: Set(0),
         attempts: Set(0),
         max_attempts: Set(3),
@@ -236,7 +236,7 @@ async fn one_bad_job_does_not_fail_the_others_of_its_batch() {
                     .contains("bad payload")
             );
         } else {
-            assert_eq!(j.state, "done", "{j:?}");
+            assert_eq!(j.state, domain::types::JobState::Done, "{j:?}");
             assert_eq!(j.last_error, None, "{j:?}");
         }
     }

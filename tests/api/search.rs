@@ -300,7 +300,7 @@ async fn when_the_search_backend_is_down_everything_else_works_and_jobs_retry() 
     assert!(!jobs.is_empty());
     let now = domain::time::now_ms();
     for j in &jobs {
-        assert_eq!(j.state, "pending", "{j:?}");
+        assert_eq!(j.state, domain::types::JobState::Pending, "{j:?}");
         assert_eq!(j.attempts, 1);
         assert!(
             j.last_error

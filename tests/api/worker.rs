@@ -351,7 +351,11 @@ async fn a_permanent_smtp_refusal_is_recorded_and_not_retried() {
         .await
         .unwrap();
     assert_eq!(deliveries.len(), 1);
-    assert_eq!(deliveries[0].state, "failed", "{deliveries:?}");
+    assert_eq!(
+        deliveries[0].state,
+        domain::types::DeliveryState::Failed,
+        "{deliveries:?}"
+    );
     assert!(deliveries[0].last_error.is_some());
     let mail_jobs = job::Entity::find()
         .filter(job::Column::Kind.eq("send_mail"))
@@ -359,7 +363,9 @@ async fn a_permanent_smtp_refusal_is_recorded_and_not_retried() {
         .await
         .unwrap();
     assert!(
-        mail_jobs.iter().all(|j| j.state == "done"),
+        mail_jobs
+            .iter()
+            .all(|j| j.state == domain::types::JobState::Done),
         "a permanent refusal is final, not retried: {mail_jobs:?}"
     );
 }
@@ -576,10 +582,13 @@ async fn statistics_read_from_the_database_equal_counting_the_rows_in_memory() {
     );
     assert!(from_db.by_province.contains_key("กรุงเทพ \"มหานคร\""));
     // From a high-water mark, only the comments after it are counted.
-    let newer =
-        domain::service::counting::count_comments(&app.ctx.db.conn, h.consultation_id, ids[9])
-            .await
-            .unwrap();
+    let newer = domain::service::counting::count_comments(
+        &app.ctx.db.conn,
+        domain::ids::ConsultationId(h.consultation_id),
+        ids[9],
+    )
+    .await
+    .unwrap();
     assert_eq!(newer.total, 20);
 }
 
@@ -619,15 +628,23 @@ async fn a_comment_committed_late_with_a_lower_id_is_counted() {
         .insert(&app.ctx.db.conn)
         .await
         .unwrap();
-    domain::service::statistics::update_snapshot(&app.ctx.db, h.consultation_id, false)
-        .await
-        .unwrap();
+    domain::service::statistics::update_snapshot(
+        &app.ctx.db,
+        domain::ids::ConsultationId(h.consultation_id),
+        false,
+    )
+    .await
+    .unwrap();
     // ...then one with a lower id commits, as happens on PostgreSQL when several API
     // processes insert at once.
     copy(first.id + 500).insert(&app.ctx.db.conn).await.unwrap();
-    domain::service::statistics::update_snapshot(&app.ctx.db, h.consultation_id, false)
-        .await
-        .unwrap();
+    domain::service::statistics::update_snapshot(
+        &app.ctx.db,
+        domain::ids::ConsultationId(h.consultation_id),
+        false,
+    )
+    .await
+    .unwrap();
     let total = async |app: &TestApp| stored_statistics(app, h.consultation_id).await.0.total;
     let postgres = app.ctx.db.conn.get_database_backend() == sea_orm::DbBackend::Postgres;
     if postgres {
@@ -715,9 +732,13 @@ async fn terms_kept_by_another_segmentation_are_not_counted_and_are_refreshed() 
         expected
     );
     // ...and an update with nothing new recounts the old snapshot instead of keeping it.
-    domain::service::statistics::update_snapshot(&app.ctx.db, h.consultation_id, false)
-        .await
-        .unwrap();
+    domain::service::statistics::update_snapshot(
+        &app.ctx.db,
+        domain::ids::ConsultationId(h.consultation_id),
+        false,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         stored(&app).await,
         (expected.clone(), Some(terms_version().to_string()))

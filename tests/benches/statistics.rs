@@ -499,9 +499,13 @@ async fn in_database(comments: &[CommentFacts], extra: &[CommentFacts]) {
     let mut recount = Duration::MAX;
     for _ in 0..2 {
         let t = Instant::now();
-        domain::service::statistics::update_snapshot(&app.ctx.db, h.consultation_id, true)
-            .await
-            .unwrap();
+        domain::service::statistics::update_snapshot(
+            &app.ctx.db,
+            domain::ids::ConsultationId(h.consultation_id),
+            true,
+        )
+        .await
+        .unwrap();
         recount = recount.min(t.elapsed());
     }
     let row = statistics::Entity::find_by_id(h.consultation_id)
@@ -532,9 +536,13 @@ async fn in_database(comments: &[CommentFacts], extra: &[CommentFacts]) {
         .collect();
     insert(&app, h.consultation_id, account_id, &new_comments, "NEW").await;
     let t = Instant::now();
-    domain::service::statistics::update_snapshot(&app.ctx.db, h.consultation_id, false)
-        .await
-        .unwrap();
+    domain::service::statistics::update_snapshot(
+        &app.ctx.db,
+        domain::ids::ConsultationId(h.consultation_id),
+        false,
+    )
+    .await
+    .unwrap();
     let incremental = t.elapsed();
     println!(
         "(e) worker update with {} new comments:         {:>7.3} s ({:.0} µs per new comment)",
@@ -549,9 +557,13 @@ async fn in_database(comments: &[CommentFacts], extra: &[CommentFacts]) {
         .await
         .unwrap();
     let t = Instant::now();
-    domain::service::statistics::update_snapshot(&app.ctx.db, h.consultation_id, true)
-        .await
-        .unwrap();
+    domain::service::statistics::update_snapshot(
+        &app.ctx.db,
+        domain::ids::ConsultationId(h.consultation_id),
+        true,
+    )
+    .await
+    .unwrap();
     let old_way = t.elapsed();
     println!(
         "(e) worker recount, segmenting every body again:   {:>7.3} s = {:.1}x the GROUP BY",

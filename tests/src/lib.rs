@@ -386,9 +386,13 @@ impl TestApp {
     /// The statistics of a consultation recomputed from all its comments, to compare with the
     /// stored snapshot.
     pub async fn statistics_from_scratch(&self, consultation: i64) -> domain::stats::Statistics {
-        domain::service::counting::count_comments(&self.ctx.db.conn, consultation, 0)
-            .await
-            .expect("reading comments")
+        domain::service::counting::count_comments(
+            &self.ctx.db.conn,
+            domain::ids::ConsultationId(consultation),
+            0,
+        )
+        .await
+        .expect("reading comments")
     }
 
     /// Runs every due background job now, as the worker would (tests run no worker of their own).

@@ -19,8 +19,9 @@ use std::time::Duration;
 use domain::{
     Context,
     entity::job,
-    jobs::{self, RefreshTermsJob, STATE_DONE, STATE_FAILED, STATE_PENDING, STATE_RUNNING},
+    jobs::{self, RefreshTermsJob},
     time::now_ms,
+    types::JobState,
 };
 use rand::Rng;
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Set, Statement};
@@ -103,15 +104,15 @@ async fn finish(
         ..Default::default()
     };
     match result {
-        Ok(()) => change.state = Set(STATE_DONE.into()),
+        Ok(()) => change.state = Set(JobState::Done),
         Err(err) => {
             let message = format!("{err:#}");
             tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, error = %message, "job failed");
             change.last_error = Set(Some(message));
             if job.attempts >= job.max_attempts {
-                change.state = Set(STATE_FAILED.into());
+                change.state = Set(JobState::Failed);
             } else {
-                change.state = Set(STATE_PENDING.into());
+                change.state = Set(JobState::Pending);
                 change.run_at = Set(now + backoff_ms(job.attempts));
             }
         }
@@ -122,7 +123,7 @@ async fn finish(
         .set(change)
         .filter(job::Column::Id.eq(job.id))
         .filter(job::Column::LeaseOwner.eq(owner))
-        .filter(job::Column::State.eq(STATE_RUNNING))
+        .filter(job::Column::State.eq(JobState::Running))
         .exec(&*tx)
         .await?;
     tx.commit().await?;
@@ -148,7 +149,7 @@ impl LeaseRenewal {
                         .col_expr(job::Column::LeaseExpiresAt, Expr::value(now_ms() + lease))
                         .filter(job::Column::Id.is_in(ids.clone()))
                         .filter(job::Column::LeaseOwner.eq(owner.as_str()))
-                        .filter(job::Column::State.eq(STATE_RUNNING))
+                        .filter(job::Column::State.eq(JobState::Running))
                         .exec(&*tx)
                         .await?;
                     tx.commit().await

@@ -46,7 +46,7 @@ impl From<domain::entity::job::Model> for Job {
             id: j.id,
             kind: j.kind,
             payload: j.payload,
-            state: j.state,
+            state: j.state.to_string(),
             attempts: j.attempts,
             max_attempts: j.max_attempts,
             run_at: time(j.run_at),
@@ -116,7 +116,9 @@ pub struct IntegrityCheck {
 
 impl From<domain::entity::integrity_check::Model> for IntegrityCheck {
     fn from(c: domain::entity::integrity_check::Model) -> Self {
-        let problems = integrity::problems_of(&c)
+        let problems = c
+            .problems
+            .0
             .into_iter()
             .map(|p| IntegrityProblem {
                 kind: p.kind,
@@ -176,7 +178,19 @@ impl AdminApi {
         let page = jobs::list_jobs(
             &state.ctx.db.conn,
             Some(&auth.0),
-            job_state.0.as_deref(),
+            job_state
+                .0
+                .as_deref()
+                .map(|s| {
+                    domain::types::JobState::parse(s).ok_or_else(|| {
+                        domain::DomainError::invalid(
+                            "state",
+                            "invalid_value",
+                            "state is one of pending, running, done, failed",
+                        )
+                    })
+                })
+                .transpose()?,
             page(limit.0, cursor.0.as_deref())?,
         )
         .await?;

@@ -16,7 +16,7 @@ use poem::{
     web::{Data, Path, Query},
 };
 
-use super::{Chrome, given, render};
+use super::{Chrome, given, link, render};
 use crate::AppState;
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -83,15 +83,12 @@ pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<ListQue
     };
     let chrome = Chrome::new(req, "consultations-title");
     let next = found.next_cursor.map(|c| {
-        let mut query = url::form_urlencoded::Serializer::new(String::new());
-        if let Some(s) = status {
-            query.append_pair("status", s.as_str());
-        }
-        if let Some(k) = kind {
-            query.append_pair("kind", k.as_str());
-        }
-        query.append_pair("cursor", &c);
-        format!("{}?{}", chrome.href("/consultations"), query.finish())
+        let filters = [
+            ("status", status.map(ConsultationStatus::as_str)),
+            ("kind", kind.map(ConsultationKind::as_str)),
+            ("cursor", Some(c.as_str())),
+        ];
+        link(&chrome, "/consultations", &filters)
     });
     let page = ListPage {
         statuses: choices(&chrome, "status", ConsultationStatus::ALL, status),

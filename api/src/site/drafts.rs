@@ -22,7 +22,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use super::{
     Chrome,
     consultations::{Choice, choices},
-    given, render,
+    given, link, render,
 };
 use crate::AppState;
 
@@ -61,15 +61,12 @@ pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<ListQue
     };
     let chrome = Chrome::new(req, "nav-drafts");
     let next = found.next_cursor.map(|c| {
-        let mut query = url::form_urlencoded::Serializer::new(String::new());
-        if let Some(s) = status {
-            query.append_pair("status", s.as_str());
-        }
-        if let Some(l) = law_type {
-            query.append_pair("law_type", l.as_str());
-        }
-        query.append_pair("cursor", &c);
-        format!("{}?{}", chrome.href("/drafts"), query.finish())
+        let filters = [
+            ("status", status.map(DraftStatus::as_str)),
+            ("law_type", law_type.map(LawType::as_str)),
+            ("cursor", Some(c.as_str())),
+        ];
+        link(&chrome, "/drafts", &filters)
     });
     let page = ListPage {
         statuses: choices(&chrome, "draft-status", DraftStatus::ALL, status),

@@ -217,6 +217,17 @@ pub fn mount(route: Route) -> Route {
     })
 }
 
+/// The link to `path` in the page's language with the query `pairs` (those with a value).
+pub(crate) fn link(chrome: &Chrome, path: &str, pairs: &[(&str, Option<&str>)]) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in pairs {
+        if let Some(value) = value {
+            query.append_pair(name, value);
+        }
+    }
+    format!("{}?{}", chrome.href(path), query.finish())
+}
+
 /// A form or query value that is absent or blank is `None`.
 pub(crate) fn given(value: &Option<String>) -> Option<String> {
     value

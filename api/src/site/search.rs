@@ -9,7 +9,7 @@ use poem::{
     web::{Data, Query},
 };
 
-use super::{Chrome, given, render};
+use super::{Chrome, given, link, render};
 use crate::AppState;
 
 const PAGE_SIZE: usize = 20;
@@ -107,11 +107,12 @@ pub async fn search(
     let next =
         (results.hits.len() == PAGE_SIZE && (shown as u64) < results.total && shown <= MAX_OFFSET)
             .then(|| {
-                let query = url::form_urlencoded::Serializer::new(String::new())
-                    .append_pair("q", &q)
-                    .append_pair("offset", &shown.to_string())
-                    .finish();
-                format!("{}?{query}", chrome.href("/search"))
+                let offset = shown.to_string();
+                link(
+                    &chrome,
+                    "/search",
+                    &[("q", Some(&q)), ("offset", Some(&offset))],
+                )
             });
     let hits = results.hits.into_iter().map(|h| hit(&chrome, h)).collect();
     let page = SearchPage {

@@ -11,7 +11,7 @@ pub struct Model {
     pub message_key: String,
     pub kind: String,
     pub recipient: String,
-    pub state: String,
+    pub state: crate::types::DeliveryState,
     pub last_error: Option<String>,
     pub created_at: i64,
     pub sent_at: Option<i64>,

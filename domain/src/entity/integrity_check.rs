@@ -19,7 +19,7 @@ pub struct Model {
     /// The first thing found broken, as a sentence.
     pub first_problem: Option<String>,
     /// Every problem found (up to a limit), as a JSON array of `integrity::Problem`.
-    pub problems: String,
+    pub problems: super::json::Problems,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,7 +11,7 @@ pub struct Model {
     pub payload: String,
     pub dedupe_key: Option<String>,
     pub priority: i32,
-    pub state: String,
+    pub state: crate::types::JobState,
     pub run_at: i64,
     pub attempts: i32,
     pub max_attempts: i32,

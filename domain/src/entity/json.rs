@@ -24,60 +24,13 @@ macro_rules! json_column {
             }
         }
 
-        impl From<$name> for sea_orm::Value {
-            fn from(v: $name) -> sea_orm::Value {
-                // Serialising plain data (strings, numbers, vectors) cannot fail.
-                sea_orm::Value::String(Some(
-                    serde_json::to_string(&v.0).unwrap_or_else(|_| "null".into()),
-                ))
-            }
-        }
-
-        impl sea_orm::TryGetable for $name {
-            fn try_get_by<I: sea_orm::ColIdx>(
-                res: &sea_orm::QueryResult,
-                idx: I,
-            ) -> Result<$name, sea_orm::TryGetError> {
-                let text = <String as sea_orm::TryGetable>::try_get_by(res, idx)?;
-                serde_json::from_str(&text).map($name).map_err(|e| {
-                    sea_orm::TryGetError::DbErr(sea_orm::DbErr::Type(format!(
-                        "{} (column {:?}) holds a value that is not a valid {}: {e}",
-                        $stored,
-                        idx,
-                        stringify!($name)
-                    )))
-                })
-            }
-        }
-
-        impl sea_orm::sea_query::ValueType for $name {
-            fn try_from(v: sea_orm::Value) -> Result<$name, sea_orm::sea_query::ValueTypeErr> {
-                match v {
-                    sea_orm::Value::String(Some(text)) => serde_json::from_str(&text)
-                        .map($name)
-                        .map_err(|_| sea_orm::sea_query::ValueTypeErr),
-                    _ => Err(sea_orm::sea_query::ValueTypeErr),
-                }
-            }
-
-            fn type_name() -> String {
-                stringify!($name).to_string()
-            }
-
-            fn array_type() -> sea_orm::sea_query::ArrayType {
-                sea_orm::sea_query::ArrayType::String
-            }
-
-            fn column_type() -> sea_orm::sea_query::ColumnType {
-                sea_orm::sea_query::ColumnType::Text
-            }
-        }
-
-        impl sea_orm::sea_query::Nullable for $name {
-            fn null() -> sea_orm::Value {
-                sea_orm::Value::String(None)
-            }
-        }
+        $crate::types::text_column!(
+            $name,
+            $stored,
+            |text: &str| serde_json::from_str(text).map($name).map_err(|e| e.to_string()),
+            // Serialising plain data (strings, numbers, vectors) cannot fail.
+            |v: &$name| serde_json::to_string(&v.0).unwrap_or_else(|_| "null".into())
+        );
     };
 }
 
@@ -102,4 +55,8 @@ json_column!(
 json_column!(
     /// A version's provisions, parsed from its body when the version was stored.
     Provisions(Vec<crate::provisions::Provision>) stored in "draft_versions.provisions"
+);
+json_column!(
+    /// The problems an integrity check found, in the order found.
+    Problems(Vec<crate::service::integrity::Problem>) stored in "integrity_checks.problems"
 );

@@ -38,7 +38,7 @@ impl BackgroundJob for AggregateJob {
             *work.entry(job.consultation_id).or_default() |= job.rebuild;
         }
         for (id, rebuild) in work {
-            statistics::update_snapshot(&ctx.db, id, rebuild).await?;
+            statistics::update_snapshot(&ctx.db, crate::ids::ConsultationId(id), rebuild).await?;
         }
         Ok(())
     }

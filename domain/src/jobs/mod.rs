@@ -38,10 +38,7 @@ mod verify_integrity;
 pub use aggregate::AggregateJob;
 pub use compile_report::CompileReportJob;
 pub use consultation_event::ConsultationEventJob;
-pub use queue::{
-    STATE_DONE, STATE_FAILED, STATE_PENDING, STATE_RUNNING, enqueue, enqueue_many, list_jobs,
-    retry_job,
-};
+pub use queue::{enqueue, enqueue_many, list_jobs, retry_job};
 pub use refresh_terms::RefreshTermsJob;
 pub use search_index::IndexTarget;
 pub use search_reindex::SearchReindexJob;

@@ -5,12 +5,7 @@
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
 
 use super::BackgroundJob;
-use crate::{entity::job, error::DomainResult, time::now_ms};
-
-pub const STATE_PENDING: &str = "pending";
-pub const STATE_RUNNING: &str = "running";
-pub const STATE_DONE: &str = "done";
-pub const STATE_FAILED: &str = "failed";
+use crate::{entity::job, error::DomainResult, time::now_ms, types::JobState};
 
 /// A new job row for `job`, due now.
 fn new_row<J: BackgroundJob>(job: &J, now: i64) -> DomainResult<job::ActiveModel> {
@@ -19,7 +14,7 @@ fn new_row<J: BackgroundJob>(job: &J, now: i64) -> DomainResult<job::ActiveModel
         payload: Set(serde_json::to_string(job).map_err(anyhow::Error::from)?),
         dedupe_key: Set(J::DEDUPLICATED.then(|| job.dedupe_key())),
         priority: Set(J::PRIORITY),
-        state: Set(STATE_PENDING.into()),
+        state: Set(JobState::Pending),
         run_at: Set(now),
         attempts: Set(0),
         max_attempts: Set(J::MAX_ATTEMPTS),
@@ -66,7 +61,7 @@ pub async fn enqueue<C: ConnectionTrait, J: BackgroundJob>(conn: &C, job: &J) ->
         use sea_orm::{ColumnTrait, QueryFilter};
         let waiting = job::Entity::find()
             .filter(job::Column::DedupeKey.eq(job.dedupe_key()))
-            .filter(job::Column::State.eq(STATE_PENDING))
+            .filter(job::Column::State.eq(JobState::Pending))
             .one(conn)
             .await?;
         if let Some(w) = waiting {
@@ -83,20 +78,11 @@ pub async fn enqueue<C: ConnectionTrait, J: BackgroundJob>(conn: &C, job: &J) ->
 pub async fn list_jobs<C: ConnectionTrait>(
     conn: &C,
     actor: Option<&crate::types::Actor>,
-    state: Option<&str>,
+    state: Option<JobState>,
     page: crate::service::page::PageRequest,
 ) -> DomainResult<crate::service::page::Page<job::Model>> {
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
     require_admin(actor)?;
-    if let Some(s) = state
-        && ![STATE_PENDING, STATE_RUNNING, STATE_DONE, STATE_FAILED].contains(&s)
-    {
-        return Err(crate::DomainError::invalid(
-            "state",
-            "invalid_value",
-            "state is one of pending, running, done, failed",
-        ));
-    }
     let mut query = job::Entity::find().order_by_asc(job::Column::Id);
     if let Some(s) = state {
         query = query.filter(job::Column::State.eq(s));
@@ -129,7 +115,7 @@ pub async fn retry_job(
     let Some(found) = job::Entity::find_by_id(id).one(&*tx).await? else {
         return Err(crate::DomainError::NotFound("job"));
     };
-    if found.state != STATE_FAILED {
+    if found.state != JobState::Failed {
         return Err(crate::DomainError::InvalidState(format!(
             "only failed jobs are retried; this one is {}",
             found.state
@@ -138,7 +124,7 @@ pub async fn retry_job(
     let now = now_ms();
     let updated = job::Entity::update(job::ActiveModel {
         id: Set(id),
-        state: Set(STATE_PENDING.into()),
+        state: Set(JobState::Pending),
         attempts: Set(0),
         run_at: Set(now),
         updated_at: Set(now),

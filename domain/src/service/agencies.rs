@@ -134,15 +134,5 @@ pub async fn by_ids<C: ConnectionTrait>(
     conn: &C,
     ids: impl IntoIterator<Item = i64>,
 ) -> DomainResult<std::collections::HashMap<i64, agency::Model>> {
-    let ids: Vec<i64> = ids.into_iter().collect();
-    if ids.is_empty() {
-        return Ok(Default::default());
-    }
-    Ok(agency::Entity::find()
-        .filter(agency::Column::Id.is_in(ids))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect())
+    super::by_ids::<agency::Entity, _>(conn, agency::Column::Id, ids, |a| a.id).await
 }

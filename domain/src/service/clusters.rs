@@ -13,25 +13,26 @@ use crate::{
     db::Db,
     entity::{comment, comment_cluster},
     error::DomainResult,
+    ids::ConsultationId,
     time::now_ms,
     types::{ModerationStatus, Publication},
 };
 
 pub async fn cluster_of<C: ConnectionTrait>(
     conn: &C,
-    consultation_id: i64,
+    consultation_id: ConsultationId,
     id: i64,
 ) -> DomainResult<Option<comment_cluster::Model>> {
     Ok(comment_cluster::Entity::find_by_id(id)
         .one(conn)
         .await?
-        .filter(|c| c.consultation_id == consultation_id))
+        .filter(|c| c.consultation_id == consultation_id.get()))
 }
 
 /// Clusters of a consultation, largest first.
 pub async fn clusters_of<C: ConnectionTrait>(
     conn: &C,
-    consultation_id: i64,
+    consultation_id: ConsultationId,
 ) -> DomainResult<Vec<comment_cluster::Model>> {
     Ok(comment_cluster::Entity::find()
         .filter(comment_cluster::Column::ConsultationId.eq(consultation_id))
@@ -49,7 +50,7 @@ pub const LIVE_LIMIT: u64 = 20_000;
 /// every consultation when it closes. The clusters are replaced in one transaction, so readers
 /// see the old set or the new one, never a mix; running twice gives the same result. Returns
 /// how many clusters were found.
-pub async fn recompute(db: &Db, consultation_id: i64) -> DomainResult<usize> {
+pub async fn recompute(db: &Db, consultation_id: ConsultationId) -> DomainResult<usize> {
     let conn = &db.conn;
     let mut inputs = Vec::new();
     let mut public: HashMap<i64, bool> = HashMap::new();
@@ -117,7 +118,7 @@ pub async fn recompute(db: &Db, consultation_id: i64) -> DomainResult<usize> {
             .unwrap_or_default();
         comment_cluster::Entity::insert(comment_cluster::ActiveModel {
             id: Set(id),
-            consultation_id: Set(consultation_id),
+            consultation_id: Set(consultation_id.get()),
             size: Set(cluster.member_ids.len() as i32),
             representative_text: Set(representative),
             computed_at: Set(now),

@@ -606,26 +606,16 @@ pub async fn list_public_comments<C: ConnectionTrait>(
     }
     let rows = query.limit(page.fetch()).all(conn).await?;
     let page = Page::from_rows(rows, page, |c| c.id);
-    let named: Vec<i64> = page
+    let named = page
         .items
         .iter()
         .filter(|c| c.publication == Publication::Named)
-        .map(|c| c.account_id)
-        .collect();
-    let names: HashMap<i64, String> = if named.is_empty() {
-        HashMap::new()
-    } else {
-        account::Entity::find()
-            .filter(account::Column::Id.is_in(named))
-            .all(conn)
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a.display_name))
-            .collect()
-    };
+        .map(|c| c.account_id);
+    let authors =
+        super::by_ids::<account::Entity, _>(conn, account::Column::Id, named, |a| a.id).await?;
     Ok(page.map(|c| PublicComment {
         author_name: (c.publication == Publication::Named)
-            .then(|| names.get(&c.account_id).cloned())
+            .then(|| authors.get(&c.account_id).map(|a| a.display_name.clone()))
             .flatten(),
         comment: c,
     }))

@@ -360,18 +360,13 @@ pub async fn views<C: ConnectionTrait>(
     conn: &C,
     rows: Vec<consultation::Model>,
 ) -> DomainResult<Vec<ConsultationView>> {
-    let draft_ids: Vec<i64> = rows.iter().map(|c| c.draft_id).collect();
-    let drafts: std::collections::HashMap<i64, draft::Model> = if draft_ids.is_empty() {
-        Default::default()
-    } else {
-        draft::Entity::find()
-            .filter(draft::Column::Id.is_in(draft_ids))
-            .all(conn)
-            .await?
-            .into_iter()
-            .map(|d| (d.id, d))
-            .collect()
-    };
+    let drafts = super::by_ids::<draft::Entity, _>(
+        conn,
+        draft::Column::Id,
+        rows.iter().map(|c| c.draft_id),
+        |d| d.id,
+    )
+    .await?;
     let agencies = agencies::by_ids(conn, drafts.values().map(|d| d.agency_id)).await?;
     let now = now_ms();
     Ok(rows

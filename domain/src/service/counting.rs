@@ -28,6 +28,7 @@ use sea_orm::{
 use crate::{
     entity::comment,
     error::DomainResult,
+    ids::ConsultationId,
     stats::{Accumulator, AnswerView, CommentView, Statistics},
     types::{ModerationStatus, Publication},
 };
@@ -46,7 +47,7 @@ const SPLIT_ABOVE: i64 = 2 * PAGE;
 /// Adding the result to a snapshot whose high-water mark is `after_id` brings it up to date.
 pub async fn count_comments(
     conn: &DatabaseConnection,
-    consultation_id: i64,
+    consultation_id: ConsultationId,
     after_id: i64,
 ) -> DomainResult<Statistics> {
     use comment::Column as Col;
@@ -65,14 +66,14 @@ pub async fn count_comments(
         DbBackend::Postgres => {
             let pool = conn.get_postgres_connection_pool();
             in_halves(after_id, last, |after, up_to| {
-                count_postgres(pool.clone(), consultation_id, after, up_to)
+                count_postgres(pool.clone(), consultation_id.get(), after, up_to)
             })
             .await
         }
         DbBackend::Sqlite => {
             let pool = conn.get_sqlite_connection_pool();
             in_halves(after_id, last, |after, up_to| {
-                count_sqlite(pool, consultation_id, after, up_to)
+                count_sqlite(pool, consultation_id.get(), after, up_to)
             })
             .await
         }
@@ -88,7 +89,7 @@ pub async fn count_comments(
 /// visible in order and nothing is missed.
 pub async fn missed_comments(
     conn: &DatabaseConnection,
-    consultation_id: i64,
+    consultation_id: ConsultationId,
     stats: &Statistics,
 ) -> DomainResult<bool> {
     if conn.get_database_backend() == DbBackend::Sqlite {

@@ -58,7 +58,7 @@ pub async fn record_disposition(
             Err(_) => false,
         },
         DispositionTarget::Cluster => match target_id.parse::<i64>() {
-            Ok(id) => crate::service::clusters::cluster_of(&*tx, consultation_id.get(), id)
+            Ok(id) => crate::service::clusters::cluster_of(&*tx, consultation_id, id)
                 .await?
                 .is_some(),
             Err(_) => false,

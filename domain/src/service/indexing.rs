@@ -91,30 +91,20 @@ async fn comment_documents<C: ConnectionTrait>(
         .iter()
         .filter(|c| documents::is_public(c))
         .collect();
-    let consultation_ids: Vec<i64> = public.iter().map(|c| c.consultation_id).collect();
-    let cons: HashMap<i64, consultation::Model> = if consultation_ids.is_empty() {
-        HashMap::new()
-    } else {
-        consultation::Entity::find()
-            .filter(consultation::Column::Id.is_in(consultation_ids))
-            .all(conn)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect()
-    };
-    let draft_ids: Vec<i64> = cons.values().map(|c| c.draft_id).collect();
-    let drafts: HashMap<i64, draft::Model> = if draft_ids.is_empty() {
-        HashMap::new()
-    } else {
-        draft::Entity::find()
-            .filter(draft::Column::Id.is_in(draft_ids))
-            .all(conn)
-            .await?
-            .into_iter()
-            .map(|d| (d.id, d))
-            .collect()
-    };
+    let cons = super::by_ids::<consultation::Entity, _>(
+        conn,
+        consultation::Column::Id,
+        public.iter().map(|c| c.consultation_id),
+        |c| c.id,
+    )
+    .await?;
+    let drafts = super::by_ids::<draft::Entity, _>(
+        conn,
+        draft::Column::Id,
+        cons.values().map(|c| c.draft_id),
+        |d| d.id,
+    )
+    .await?;
     let agencies = agency_slugs(conn, drafts.values().map(|d| d.agency_id)).await?;
     let now = now_ms();
     Ok(public

@@ -31,9 +31,9 @@ use crate::{
     db::Db,
     entity::{audit_event, draft, impact_assessment, integrity_check, job, report},
     error::{DomainError, DomainResult},
-    jobs::{BackgroundJob, STATE_PENDING, STATE_RUNNING, VerifyIntegrityJob},
+    jobs::{BackgroundJob, VerifyIntegrityJob},
     time::{DAY_MS, now_ms},
-    types::{Actor, Role},
+    types::{Actor, JobState, Role},
 };
 
 /// Events read per query.
@@ -438,7 +438,6 @@ pub async fn record(
     checked_by: &str,
     v: &Verification,
 ) -> DomainResult<integrity_check::Model> {
-    let problems = serde_json::to_string(&v.problems).map_err(anyhow::Error::from)?;
     let tx = db.write().await?;
     let row = integrity_check::Entity::insert(integrity_check::ActiveModel {
         started_at: Set(v.started_at),
@@ -449,7 +448,7 @@ pub async fn record(
         broken_events: Set(v.broken_events as i64),
         documents_checked: Set(v.documents_checked as i64),
         first_problem: Set(v.problems.first().map(ToString::to_string)),
-        problems: Set(problems),
+        problems: Set(v.problems.clone().into()),
         ..Default::default()
     })
     .exec_with_returning(&*tx)
@@ -467,11 +466,6 @@ pub async fn verify_and_record(
     let v = verify(&db.conn, progress).await?;
     let row = record(db, checked_by, &v).await?;
     Ok((v, row))
-}
-
-/// The stored problems of a run.
-pub fn problems_of(row: &integrity_check::Model) -> Vec<Problem> {
-    serde_json::from_str(&row.problems).unwrap_or_default()
 }
 
 /// The latest verification (administrators).
@@ -545,7 +539,7 @@ async fn enqueue_once(db: &Db, job: VerifyIntegrityJob) -> DomainResult<bool> {
     // A run in progress has not stored its result yet, so it counts as well as a pending one.
     let waiting = job::Entity::find()
         .filter(job::Column::Kind.eq(VerifyIntegrityJob::KIND))
-        .filter(job::Column::State.is_in([STATE_PENDING, STATE_RUNNING]))
+        .filter(job::Column::State.is_in([JobState::Pending, JobState::Running]))
         .count(&*tx)
         .await?;
     if waiting > 0 {

@@ -20,6 +20,7 @@ use crate::{
     error::DomainResult,
     mail::{MailError, Mailer, Outgoing, messages},
     time::{now_ms, to_datetime},
+    types::DeliveryState,
 };
 
 /// A moment in a consultation's life that the worker acts on once (`consultation_event`), and
@@ -250,7 +251,7 @@ pub async fn deliver(db: &Db, mailer: &Mailer, kind: &str, mail: &Outgoing) -> D
             message_key: Set(mail.message_key.clone()),
             kind: Set(kind.into()),
             recipient: Set(mail.to.clone()),
-            state: Set("sending".into()),
+            state: Set(DeliveryState::Sending),
             last_error: Set(None),
             created_at: Set(now_ms()),
             sent_at: Set(None),
@@ -270,12 +271,12 @@ pub async fn deliver(db: &Db, mailer: &Mailer, kind: &str, mail: &Outgoing) -> D
         .one(conn)
         .await?
         .context("a claimed delivery is missing")?;
-    if row.state != "sending" {
+    if row.state != DeliveryState::Sending {
         return Ok(()); // sent, or permanently refused, before
     }
     let (state, error, sent_at) = match mailer.send(mail).await {
-        Ok(()) => ("sent", None, Some(now_ms())),
-        Err(MailError::Permanent(e)) => ("failed", Some(e), None),
+        Ok(()) => (DeliveryState::Sent, None, Some(now_ms())),
+        Err(MailError::Permanent(e)) => (DeliveryState::Failed, Some(e), None),
         Err(MailError::Transient(e)) => {
             let tx = db.write().await?;
             delivery::Entity::update_many()
@@ -293,7 +294,7 @@ pub async fn deliver(db: &Db, mailer: &Mailer, kind: &str, mail: &Outgoing) -> D
     let tx = db.write().await?;
     delivery::Entity::update(delivery::ActiveModel {
         id: Set(row.id),
-        state: Set(state.into()),
+        state: Set(state),
         last_error: Set(error),
         sent_at: Set(sent_at),
         ..Default::default()

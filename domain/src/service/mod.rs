@@ -24,3 +24,31 @@ pub mod subscriptions;
 pub mod summaries;
 pub mod terms;
 pub mod validate;
+
+/// Rows of `E` whose `id` column is one of `ids`, by id, in one query (none for no ids): how
+/// a page of rows gets the rows it refers to (drafts of consultations, authors of comments...).
+pub async fn by_ids<E, C>(
+    conn: &C,
+    id: E::Column,
+    ids: impl IntoIterator<Item = i64>,
+    id_of: impl Fn(&E::Model) -> i64,
+) -> crate::DomainResult<std::collections::HashMap<i64, E::Model>>
+where
+    E: sea_orm::EntityTrait,
+    C: sea_orm::ConnectionTrait,
+{
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(E::find()
+        .filter(id.is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|row| (id_of(&row), row))
+        .collect())
+}

@@ -139,8 +139,8 @@ pub async fn compile_markdown(
         .await?
         .ok_or(DomainError::NotFound("draft"))?;
     let agency = agencies::find_by_id(conn, d.agency_id).await?;
-    let stats = super::counting::count_comments(conn, consultation_id.get(), 0).await?;
-    let cl = clusters::clusters_of(conn, consultation_id.get()).await?;
+    let stats = super::counting::count_comments(conn, consultation_id, 0).await?;
+    let cl = clusters::clusters_of(conn, consultation_id).await?;
     let disp = dispositions::list_dispositions(conn, None, consultation_id).await?;
     let version = drafts::get_version(conn, None, DraftId(d.id), c.version_number)
         .await

@@ -18,14 +18,19 @@ use crate::{
     db::Db,
     entity::{consultation, statistics},
     error::DomainResult,
+    ids::ConsultationId,
     stats::Statistics,
     time::now_ms,
 };
 
 /// Brings the snapshot of one consultation up to date, or recounts it when `rebuild`.
-pub async fn update_snapshot(db: &Db, consultation_id: i64, rebuild: bool) -> DomainResult<()> {
+pub async fn update_snapshot(
+    db: &Db,
+    consultation_id: ConsultationId,
+    rebuild: bool,
+) -> DomainResult<()> {
     let conn = &db.conn;
-    let existing = statistics::Entity::find_by_id(consultation_id)
+    let existing = statistics::Entity::find_by_id(consultation_id.get())
         .one(conn)
         .await?;
     let version = crate::stats::terms_version();
@@ -44,7 +49,7 @@ pub async fn update_snapshot(db: &Db, consultation_id: i64, rebuild: bool) -> Do
     stats.merge(&new);
     let rebuild = if !rebuild && counting::missed_comments(conn, consultation_id, &stats).await? {
         tracing::info!(
-            consultation_id,
+            consultation_id = consultation_id.get(),
             "statistics missed a comment committed late; recounting"
         );
         stats = counting::count_comments(conn, consultation_id, 0).await?;
@@ -55,13 +60,13 @@ pub async fn update_snapshot(db: &Db, consultation_id: i64, rebuild: bool) -> Do
     if existing.is_some()
         && !rebuild
         && stats.last_comment_id == before
-        && !is_closed(db, consultation_id).await?
+        && !is_closed(db, consultation_id.get()).await?
     {
         return Ok(());
     }
     let tx = db.write().await?;
     statistics::Entity::insert(statistics::ActiveModel {
-        consultation_id: Set(consultation_id),
+        consultation_id: Set(consultation_id.get()),
         data: Set(serde_json::to_string(&stats).map_err(anyhow::Error::from)?),
         last_comment_id: Set(stats.last_comment_id),
         computed_at: Set(now_ms()),
@@ -89,7 +94,7 @@ pub async fn update_snapshot(db: &Db, consultation_id: i64, rebuild: bool) -> Do
     .exec_without_returning(&*tx)
     .await?;
     tx.commit().await?;
-    if stats.total <= clusters::LIVE_LIMIT || is_closed(db, consultation_id).await? {
+    if stats.total <= clusters::LIVE_LIMIT || is_closed(db, consultation_id.get()).await? {
         clusters::recompute(db, consultation_id).await?;
     }
     Ok(())

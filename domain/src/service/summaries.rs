@@ -47,6 +47,6 @@ pub async fn summary<C: ConnectionTrait>(
         consultation_id,
         computed_at,
         statistics,
-        clusters: clusters::clusters_of(conn, consultation_id.get()).await?,
+        clusters: clusters::clusters_of(conn, consultation_id).await?,
     })
 }
