@@ -73,7 +73,8 @@ pub(crate) async fn all_with_status(
 pub async fn home(req: &Request, state: Data<&AppState>) -> Response {
     let loaded = async {
         let open = all_with_status(&state, ConsultationStatus::Open).await?;
-        let concluded = all_with_status(&state, ConsultationStatus::Concluded).await?;
+        let concluded =
+            consultations::recently_concluded(&state.ctx.db.conn, RECENT_SUMMARIES as u64).await?;
         Ok::<_, domain::DomainError>((open, concluded))
     };
     let (open, concluded) = match loaded.await {
@@ -93,7 +94,7 @@ pub async fn home(req: &Request, state: Data<&AppState>) -> Response {
         })
         .collect();
     open.sort_by_key(|i| (i.closes_at, i.id));
-    let mut summaries: Vec<SummaryItem> = concluded
+    let summaries: Vec<SummaryItem> = concluded
         .into_iter()
         .filter_map(|v| {
             Some(SummaryItem {
@@ -104,8 +105,6 @@ pub async fn home(req: &Request, state: Data<&AppState>) -> Response {
             })
         })
         .collect();
-    summaries.sort_by_key(|s| std::cmp::Reverse((s.published_at, s.id)));
-    summaries.truncate(RECENT_SUMMARIES);
     let page = HomePage {
         chrome: Chrome::new(req, "home-title"),
         open,

@@ -387,6 +387,27 @@ pub async fn views<C: ConnectionTrait>(
         .collect())
 }
 
+/// The `limit` hearings whose summaries were published last, newest first (public ones only).
+pub async fn recently_concluded<C: ConnectionTrait>(
+    conn: &C,
+    limit: u64,
+) -> DomainResult<Vec<ConsultationView>> {
+    let published = Query::select()
+        .column(draft::Column::Id)
+        .from(draft::Entity)
+        .and_where(draft::Column::PublishedAt.is_not_null())
+        .to_owned();
+    let rows = consultation::Entity::find()
+        .filter(consultation::Column::SummaryPublishedAt.is_not_null())
+        .filter(consultation::Column::DraftId.in_subquery(published))
+        .order_by_desc(consultation::Column::SummaryPublishedAt)
+        .order_by_desc(consultation::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    views(conn, rows).await
+}
+
 pub async fn list_consultations<C: ConnectionTrait>(
     conn: &C,
     actor: Option<&Actor>,
