@@ -2,7 +2,7 @@ use std::collections::HashSet;
 
 use domain::{entity::job, jobs::BackgroundJob};
 use reqwest::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
 use serde::{Deserialize, Serialize};
 use tests::{TestApp, spawn_app};
 
@@ -36,8 +36,20 @@ async fn concurrent_workers_never_claim_the_same_job() {
             let mut mine = Vec::new();
             loop {
                 let claimed = worker::claim(&ctx, &format!("w{w}"), 7).await.unwrap();
+                // On PostgreSQL a claim that races another can come back empty while jobs are
+                // still pending (rows it picked were claimed and committed under it): stop only
+                // when nothing is left to claim.
                 if claimed.is_empty() {
-                    return mine;
+                    let pending = job::Entity::find()
+                        .filter(job::Column::State.eq(domain::types::JobState::Pending))
+                        .count(&ctx.db.conn)
+                        .await
+                        .unwrap();
+                    if pending == 0 {
+                        return mine;
+                    }
+                    tokio::task::yield_now().await;
+                    continue;
                 }
                 mine.extend(claimed.into_iter().map(|j| j.id));
             }
