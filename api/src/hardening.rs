@@ -101,11 +101,13 @@ fn allow_header(methods: &[Method]) -> String {
 /// The middleware; see the module documentation.
 pub struct Hardening {
     allow: AllowTable,
+    hsts: bool,
 }
 
 impl Hardening {
-    pub fn new(allow: AllowTable) -> Hardening {
-        Hardening { allow }
+    /// `https`: the public URL is https, so browsers are told to use nothing else (HSTS).
+    pub fn new(allow: AllowTable, https: bool) -> Hardening {
+        Hardening { allow, hsts: https }
     }
 }
 
@@ -116,6 +118,7 @@ impl<E: Endpoint> Middleware<E> for Hardening {
         HardeningEndpoint {
             inner,
             allow: self.allow.clone(),
+            hsts: self.hsts,
         }
     }
 }
@@ -123,6 +126,7 @@ impl<E: Endpoint> Middleware<E> for Hardening {
 pub struct HardeningEndpoint<E> {
     inner: E,
     allow: AllowTable,
+    hsts: bool,
 }
 
 impl<E: Endpoint> Endpoint for HardeningEndpoint<E> {
@@ -166,6 +170,12 @@ impl<E: Endpoint> Endpoint for HardeningEndpoint<E> {
             header::REFERRER_POLICY,
             HeaderValue::from_static(REFERRER_POLICY),
         );
+        if self.hsts {
+            headers.insert(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+            );
+        }
         // A page that sets its own policy (a stricter one, or one with a nonce) keeps it.
         headers
             .entry(header::CONTENT_SECURITY_POLICY)

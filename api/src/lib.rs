@@ -9,10 +9,10 @@ use poem::{
     EndpointExt, IntoEndpoint, Route, Server,
     endpoint::BoxEndpoint,
     listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
-    middleware::Tracing,
 };
 use poem_openapi::OpenApiService;
 
+pub mod access_log;
 pub mod auth;
 pub mod body;
 pub mod caching;
@@ -61,6 +61,7 @@ pub fn app(ctx: Context) -> BoxEndpoint<'static> {
         .collect();
     extra.push(("/static/:file", &[poem::http::Method::GET]));
     let allow = hardening::AllowTable::new(routes::api(), &extra);
+    let https = ctx.settings.public_url.starts_with("https://");
     let routes = Route::new()
         .at("/openapi.json", spec)
         .nest("/docs", docs)
@@ -75,8 +76,8 @@ pub fn app(ctx: Context) -> BoxEndpoint<'static> {
         .catch_all_error(error::render_poem_error)
         .around(limits::retry_after)
         .around(caching::conditional_get)
-        .with(hardening::Hardening::new(allow))
-        .with(Tracing)
+        .with(hardening::Hardening::new(allow, https))
+        .around(access_log::log)
         .into_endpoint()
         .boxed()
 }

@@ -115,14 +115,20 @@ impl<E: Endpoint> Middleware<E> for RateLimit {
 
 pub struct RateLimitEndpoint<E>(E, Arc<Limits>);
 
+/// The client's address as [`Limits::client_address`] sees it, for handlers that keep their
+/// own limits (sign-in links).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub Option<IpAddr>);
+
 impl<E: Endpoint> Endpoint for RateLimitEndpoint<E> {
     type Output = Response;
 
-    async fn call(&self, req: Request) -> poem::Result<Response> {
+    async fn call(&self, mut req: Request) -> poem::Result<Response> {
         let write = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        let limits = &self.1;
+        let address = limits.client_address(&req);
+        req.extensions_mut().insert(ClientAddress(address));
         if write {
-            let limits = &self.1;
-            let address = limits.client_address(&req);
             if let Some(wait) = limits.wait(req.extensions().get::<Actor>(), address) {
                 let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
                 let mut response = problem_response(&Problem::new(

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::{
     db::{Db, PoolOptions},
+    keys::SecretKey,
     mail::Mailer,
     search::backend::Search,
     service::{accounts::TokenCache, comments::CommentIngest},
@@ -18,6 +19,8 @@ pub struct Context {
     pub search: Arc<Search>,
     pub tokens: TokenCache,
     pub mailer: Mailer,
+    /// Signs the site's forms and receipts' tracking secrets.
+    pub keys: SecretKey,
 }
 
 impl Context {
@@ -33,7 +36,9 @@ impl Context {
         let db = Db::connect(settings.database_url.expose(), pool).await?;
         let search = Arc::new(Search::open(&settings, &settings.meilisearch_prefix)?);
         let mailer = Mailer::from_settings(&settings)?;
+        let keys = SecretKey::load(&settings)?;
         Ok(Context {
+            keys,
             mailer,
             search,
             tokens: TokenCache::default(),

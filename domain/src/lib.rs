@@ -11,6 +11,7 @@ pub mod entity;
 pub mod error;
 pub mod ids;
 pub mod jobs;
+pub mod keys;
 pub mod mail;
 pub mod markdown;
 pub mod provisions;

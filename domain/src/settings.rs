@@ -57,6 +57,10 @@ pub struct Settings {
     /// (`RABFANG_RATE_LIMIT_ADDRESS`, default 3000: many people share an address behind a
     /// mobile carrier's or an office's NAT).
     pub rate_limit_address: u32,
+    /// The key that signs the site's forms (CSRF) and receipts' tracking secrets
+    /// (`RABFANG_SECRET_KEY`, at least 32 characters). Unset: a random key is generated once
+    /// and kept in the data folder (`secret_key`, mode 0600); see [`crate::keys`].
+    pub secret_key: Option<Secret>,
     /// Proxies whose `X-Forwarded-For` is believed (`RABFANG_TRUSTED_PROXIES`, addresses or
     /// CIDR blocks separated by commas; default none, so the header is ignored).
     pub trusted_proxies: Vec<IpBlock>,
@@ -115,6 +119,7 @@ const KNOWN: &[&str] = &[
     "RABFANG_RATE_LIMIT_ACCOUNT",
     "RABFANG_RATE_LIMIT_ADDRESS",
     "RABFANG_TRUSTED_PROXIES",
+    "RABFANG_SECRET_KEY",
 ];
 
 impl Settings {
@@ -187,7 +192,14 @@ impl Settings {
                 })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
+        let secret_key = get("RABFANG_SECRET_KEY").map(Secret::new);
+        if secret_key.as_ref().is_some_and(|k| k.expose().len() < 32) {
+            bail!(
+                "RABFANG_SECRET_KEY must be at least 32 characters (use 32 random bytes, hex-encoded)"
+            );
+        }
         Ok(Settings {
+            secret_key,
             data_dir,
             database_url: Secret::new(database_url),
             listen,

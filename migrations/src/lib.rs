@@ -16,6 +16,7 @@ mod m20261122_000006_unique_reports;
 mod m20261130_000001_add_confirmation_sent_at;
 mod m20261130_000002_add_integrity_checks;
 mod m20261130_000003_add_consultation_announced_at;
+mod m20261130_000004_add_sessions_and_sign_in;
 
 /// Applies and rolls back the schema, in order.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_add_confirmation_sent_at::Migration),
             Box::new(m20261130_000002_add_integrity_checks::Migration),
             Box::new(m20261130_000003_add_consultation_announced_at::Migration),
+            Box::new(m20261130_000004_add_sessions_and_sign_in::Migration),
         ]
     }
 }

@@ -2,13 +2,17 @@
 
 use askama::Template;
 use domain::{
-    ids::ConsultationId,
+    ids::{ConsultationId, DraftId},
     service::{
         consultations::{self, ConsultationFilter, ConsultationView},
+        drafts,
         page::PageRequest,
     },
     time::DAY_MS,
-    types::{ConsultationKind, ConsultationStatus, Question},
+    types::{
+        Actor, ConsultationKind, ConsultationStatus, Publication, Question, QuestionKind,
+        RespondentType, Stance,
+    },
 };
 use poem::{
     Request, Response, handler,
@@ -16,7 +20,13 @@ use poem::{
     web::{Data, Path, Query},
 };
 
-use super::{Chrome, given, link, render};
+use super::{
+    Chrome,
+    commenting::{CommentForm, question_field},
+    forms::Errors,
+    given, link, render,
+    visitor::{FormData, Visitor},
+};
 use crate::AppState;
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -108,6 +118,8 @@ struct ShowPage {
     questions: Vec<Question>,
     days: i64,
     short: bool,
+    /// The comment form, for a signed-in visitor while the consultation is open.
+    form: Option<CommentForm>,
 }
 
 impl ShowPage {
@@ -125,18 +137,103 @@ impl ShowPage {
             ConsultationStatus::Concluded => Some(t.get("consultation-not-open-concluded")),
         }
     }
+
+    fn open(&self) -> bool {
+        self.view.status == ConsultationStatus::Open
+    }
+
+    fn field(&self, q: &Question) -> String {
+        question_field(q)
+    }
+
+    fn stances(&self) -> Vec<Choice> {
+        choices(&self.chrome, "stance", Stance::ALL, None)
+    }
+
+    fn respondent_types(&self) -> Vec<Choice> {
+        choices(&self.chrome, "respondent", RespondentType::ALL, None)
+    }
+
+    fn publications(&self) -> Vec<Choice> {
+        choices(&self.chrome, "publication", Publication::ALL, None)
+    }
+
+    fn max_chars(&self) -> usize {
+        domain::service::comments::MAX_COMMENT_CHARS
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ShowQuery {
+    provision: Option<String>,
 }
 
 #[handler]
-pub async fn show(req: &Request, state: Data<&AppState>, Path(id): Path<String>) -> Response {
+pub async fn show(
+    req: &Request,
+    state: Data<&AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> Response {
     let Ok(id) = id.parse::<i64>() else {
         return super::not_found(req);
     };
-    let view =
-        match consultations::get_consultation(&state.ctx.db.conn, None, ConsultationId(id)).await {
-            Ok(v) => v,
-            Err(e) => return super::error_page(req, e),
-        };
+    let actor = req
+        .extensions()
+        .get::<Visitor>()
+        .and_then(|v| v.actor())
+        .copied();
+    let form = given(&q.provision).map(|p| {
+        (
+            FormData(vec![("provision".into(), p)]),
+            Errors::default(),
+            String::new(),
+        )
+    });
+    page(req, &state, ConsultationId(id), actor, form, StatusCode::OK).await
+}
+
+/// The consultation's page; with the comment form for a signed-in `actor` while it is open,
+/// filled with `form` (what was posted, its problems and its key) when given.
+pub(crate) async fn page(
+    req: &Request,
+    state: &AppState,
+    id: ConsultationId,
+    actor: Option<Actor>,
+    form: Option<(FormData, Errors, String)>,
+    status: StatusCode,
+) -> Response {
+    let conn = &state.ctx.db.conn;
+    let view = match consultations::get_consultation(conn, actor.as_ref(), id).await {
+        Ok(v) => v,
+        Err(e) => return super::error_page(req, e),
+    };
+    let open = view.status == ConsultationStatus::Open;
+    let comment_form = match actor {
+        Some(actor) if open => {
+            let c = &view.consultation;
+            let version =
+                drafts::get_version(conn, Some(&actor), DraftId(c.draft_id), c.version_number)
+                    .await;
+            let provisions = match version {
+                Ok(v) => v
+                    .provisions
+                    .0
+                    .into_iter()
+                    .map(|p| (p.id, p.label))
+                    .collect(),
+                Err(e) => return super::error_page(req, e),
+            };
+            Some(match form {
+                Some((values, errors, key)) if !key.is_empty() => {
+                    CommentForm::posted(values, errors, key, provisions)
+                }
+                Some((values, _, _)) => CommentForm::blank(provisions, values.get("provision")),
+                None => CommentForm::blank(provisions, None),
+            })
+        }
+        _ => None,
+    };
     let mut chrome = Chrome::new(req, "consultations-title");
     chrome.title = view.draft_title_th.clone();
     let c = &view.consultation;
@@ -146,7 +243,8 @@ pub async fn show(req: &Request, state: Data<&AppState>, Path(id): Path<String>)
         questions: c.questions.0.clone(),
         days: length / DAY_MS,
         short: length < consultations::MIN_HEARING_MS,
+        form: comment_form,
         view,
     };
-    render(req, StatusCode::OK, page)
+    render(req, status, page)
 }

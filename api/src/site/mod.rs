@@ -11,13 +11,18 @@ use poem::{
 };
 
 pub mod assets;
+mod commenting;
 mod consultations;
 mod drafts;
+mod forms;
 mod home;
 pub mod i18n;
 mod search;
+mod sign_in;
+pub mod visitor;
 
 use i18n::{Lang, Messages};
+use visitor::{Csrf, Visitor};
 
 /// What every page's layout needs: language, messages, the page's own path and title.
 pub struct Chrome {
@@ -28,6 +33,9 @@ pub struct Chrome {
     pub title: String,
     pub css: String,
     pub logo: String,
+    /// The signed-in person's name, for the header.
+    pub account: Option<String>,
+    csrf: Option<Csrf>,
 }
 
 impl Chrome {
@@ -38,6 +46,7 @@ impl Chrome {
             _ => path.to_string(),
         };
         let t = lang.messages();
+        let visitor = req.extensions().get::<Visitor>();
         Chrome {
             title: t.get(title_key),
             lang,
@@ -45,7 +54,31 @@ impl Chrome {
             path,
             css: assets::url("site.css"),
             logo: assets::url("logo.svg"),
+            account: visitor
+                .and_then(|v| v.signed_in.as_ref())
+                .map(|s| s.display_name.clone()),
+            csrf: visitor.map(|v| v.csrf.clone()),
         }
+    }
+
+    /// The token for a form's hidden `csrf` field (see [`visitor`]).
+    pub fn csrf_token(&self) -> String {
+        self.csrf.as_ref().map(Csrf::token).unwrap_or_default()
+    }
+
+    /// The page's path in its language (for `next=` after signing in).
+    pub fn here(&self) -> String {
+        self.href(&self.path)
+    }
+
+    /// The sign-in page, coming back here afterwards.
+    pub fn sign_in_href(&self) -> String {
+        link(self, "/sign-in", &[("next", Some(&self.here()))])
+    }
+
+    /// The sign-in page, going to `path` (in this page's language) afterwards.
+    pub fn sign_in_href_to(&self, path: &str) -> String {
+        link(self, "/sign-in", &[("next", Some(&self.href(path)))])
     }
 
     /// A site path in this page's language.
@@ -156,6 +189,45 @@ pub(crate) fn error_page(req: &Request, err: DomainError) -> Response {
     }
 }
 
+/// A page that only says something: a heading, paragraphs, and perhaps a link onwards.
+#[derive(Template)]
+#[template(path = "pages/message.html")]
+pub(crate) struct MessagePage {
+    pub chrome: Chrome,
+    pub paragraphs: Vec<String>,
+    pub link: Option<(String, String)>,
+}
+
+/// A message page with `status`, its heading and paragraphs from the messages `key-title` and
+/// `key-body`.
+pub(crate) fn message(req: &Request, status: StatusCode, key: &str) -> Response {
+    let chrome = Chrome::new(req, &format!("{key}-title"));
+    let page = MessagePage {
+        paragraphs: vec![chrome.t.get(&format!("{key}-body"))],
+        link: Some((chrome.href("/"), chrome.t.get("not-found-home"))),
+        chrome,
+    };
+    render(req, status, page)
+}
+
+/// A form posted without a valid CSRF token (or not as a form): 403, nothing changed.
+pub(crate) fn forbidden(req: &Request) -> Response {
+    message(req, StatusCode::FORBIDDEN, "form-expired")
+}
+
+/// A form larger than any page accepts.
+pub(crate) fn too_large(req: &Request) -> Response {
+    message(req, StatusCode::PAYLOAD_TOO_LARGE, "form-too-large")
+}
+
+/// A redirect after a successful post (`303 See Other`, so the browser follows with a GET).
+pub(crate) fn see_other(location: &str) -> Response {
+    Response::builder()
+        .status(StatusCode::SEE_OTHER)
+        .header(poem::http::header::LOCATION, location)
+        .finish()
+}
+
 pub(crate) fn not_found(req: &Request) -> Response {
     let page = NotFoundPage {
         chrome: Chrome::new(req, "not-found-title"),
@@ -166,23 +238,81 @@ pub(crate) fn not_found(req: &Request) -> Response {
     )
 }
 
+/// A page's handlers for one path: GET, and POST for its form if it has one.
+struct PageRoute {
+    path: &'static str,
+    get: Option<fn() -> poem::endpoint::BoxEndpoint<'static>>,
+    post: Option<fn() -> poem::endpoint::BoxEndpoint<'static>>,
+}
+
 /// The pages, by path without the language prefix. Each is served at the path (Thai) and at
 /// `/en` + path (English).
-const PAGES: &[&str] = &[
-    "/",
-    "/consultations",
-    "/consultations/:id",
-    "/drafts",
-    "/drafts/:id",
-    "/search",
-];
+fn pages() -> Vec<PageRoute> {
+    const fn page(
+        path: &'static str,
+        get: fn() -> poem::endpoint::BoxEndpoint<'static>,
+    ) -> PageRoute {
+        PageRoute {
+            path,
+            get: Some(get),
+            post: None,
+        }
+    }
+    vec![
+        page("/", || home::home.boxed()),
+        page("/consultations", || consultations::list.boxed()),
+        page("/consultations/:id", || consultations::show.boxed()),
+        page("/drafts", || drafts::list.boxed()),
+        page("/drafts/:id", || drafts::show.boxed()),
+        page("/search", || search::search.boxed()),
+        PageRoute {
+            path: "/consultations/:id/comments",
+            get: None,
+            post: Some(|| commenting::post.boxed()),
+        },
+        page("/comments/:number/receipt", || {
+            commenting::show_receipt.boxed()
+        }),
+        PageRoute {
+            path: "/track",
+            get: Some(|| commenting::track_form.boxed()),
+            post: Some(|| commenting::track_post.boxed()),
+        },
+        PageRoute {
+            path: "/sign-in",
+            get: Some(|| sign_in::ask.boxed()),
+            post: Some(|| sign_in::request.boxed()),
+        },
+        PageRoute {
+            path: "/sign-in/:secret",
+            get: Some(|| sign_in::confirm.boxed()),
+            post: Some(|| sign_in::complete.boxed()),
+        },
+        PageRoute {
+            path: "/sign-out",
+            get: None,
+            post: Some(|| sign_in::sign_out.boxed()),
+        },
+    ]
+}
 
 /// Every page path in both languages, with its methods (for `Allow` on a 405).
 pub fn allowed() -> Vec<(String, Vec<Method>)> {
-    PAGES
+    pages()
         .iter()
-        .flat_map(|p| [Lang::Th.href(p), Lang::En.href(p)])
-        .map(|p| (p, vec![Method::GET]))
+        .flat_map(|p| {
+            let methods: Vec<Method> = [
+                (p.get.is_some(), Method::GET),
+                (p.post.is_some(), Method::POST),
+            ]
+            .into_iter()
+            .filter_map(|(has, m)| has.then_some(m))
+            .collect();
+            [
+                (Lang::Th.href(p.path), methods.clone()),
+                (Lang::En.href(p.path), methods),
+            ]
+        })
         .collect()
 }
 
@@ -190,7 +320,10 @@ pub fn allowed() -> Vec<(String, Vec<Method>)> {
 pub async fn home_first<E: poem::Endpoint>(ep: E, req: Request) -> poem::Result<Response> {
     use poem::{Endpoint, IntoResponse};
     if req.uri().path() == "/" {
-        poem::get(home::home).call(req).await
+        poem::get(home::home)
+            .around(visitor::around)
+            .call(req)
+            .await
     } else {
         ep.call(req).await.map(IntoResponse::into_response)
     }
@@ -198,21 +331,21 @@ pub async fn home_first<E: poem::Endpoint>(ep: E, req: Request) -> poem::Result<
 
 /// Adds the pages to `route`.
 pub fn mount(route: Route) -> Route {
-    type Page = fn() -> poem::endpoint::BoxEndpoint<'static>;
-    let pages: [(&str, Page); 6] = [
-        ("/", || home::home.boxed()),
-        ("/consultations", || consultations::list.boxed()),
-        ("/consultations/:id", || consultations::show.boxed()),
-        ("/drafts", || drafts::list.boxed()),
-        ("/drafts/:id", || drafts::show.boxed()),
-        ("/search", || search::search.boxed()),
-    ];
-    debug_assert_eq!(pages.len(), PAGES.len());
-    pages.into_iter().fold(route, |route, (path, page)| {
-        let route = route.at(Lang::En.href(path), poem::get(page()));
-        match path {
+    let endpoint = |p: &PageRoute| {
+        let mut methods = poem::RouteMethod::new();
+        if let Some(get) = p.get {
+            methods = methods.get(get());
+        }
+        if let Some(post) = p.post {
+            methods = methods.post(post());
+        }
+        methods.around(visitor::around)
+    };
+    pages().iter().fold(route, |route, p| {
+        let route = route.at(Lang::En.href(p.path), endpoint(p));
+        match p.path {
             "/" => route, // see `home_first`
-            _ => route.at(Lang::Th.href(path), poem::get(page())),
+            _ => route.at(Lang::Th.href(p.path), endpoint(p)),
         }
     })
 }

@@ -30,6 +30,9 @@ pub struct Model {
     /// The `stats::terms_version` that produced `terms`; terms of another version are not
     /// counted as kept.
     pub terms_version: Option<String>,
+    /// The moderator's reason for the last moderation decision, shown to the comment's author
+    /// on the tracking page (never in public answers).
+    pub moderation_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,8 @@ pub mod job;
 pub mod json;
 pub mod law_in_force;
 pub mod report;
+pub mod session;
+pub mod sign_in_link;
 pub mod statistics;
 pub mod subscription;
 

@@ -30,6 +30,9 @@ pub enum MailJob {
     SummaryPublished { comment_id: i64 },
     /// "A law in force is due for its ex-post evaluation", to one officer of its agency.
     EvaluationDue { law_id: i64, account_id: i64 },
+    /// A one-time sign-in link. The job makes the link's secret and stores its hash, so the
+    /// secret exists in clear only in the mail.
+    SignInLink { link_id: i64 },
 }
 
 impl BackgroundJob for MailJob {
@@ -76,5 +79,6 @@ async fn build(ctx: &Context, job: &MailJob) -> anyhow::Result<Composed> {
         MailJob::EvaluationDue { law_id, account_id } => {
             mailings::evaluation_due(db, base, law_id, account_id).await?
         }
+        MailJob::SignInLink { link_id } => mailings::sign_in_link(db, base, link_id).await?,
     })
 }

@@ -40,6 +40,7 @@ const CONSULTATION_OPENED: Templates = templates!("consultation_opened");
 const CONSULTATION_CLOSING: Templates = templates!("consultation_closing");
 const SUMMARY_PUBLISHED: Templates = templates!("summary_published");
 const EVALUATION_DUE: Templates = templates!("evaluation_due");
+const SIGN_IN_LINK: Templates = templates!("sign_in_link");
 
 /// The receipt for a submitted comment. Key: `receipt-{tracking_number}`.
 ///
@@ -66,6 +67,19 @@ pub fn comment_receipt(
         &vars,
         None,
         format!("receipt-{tracking_number}"),
+    )
+}
+
+/// A one-time sign-in link. Key: `sign-in-` and a hash of the recipient and the link (whose
+/// secret differs per request).
+pub fn sign_in_link(to: &str, sign_in_url: &str) -> Outgoing {
+    let key = derived_key("sign-in", &[to, sign_in_url]);
+    build(
+        &SIGN_IN_LINK,
+        to,
+        &[("sign_in_url", sign_in_url)],
+        None,
+        key,
     )
 }
 

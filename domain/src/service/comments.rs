@@ -142,6 +142,26 @@ fn prepare(
     })
 }
 
+/// Every problem [`CommentIngest::submit`] would refuse `input` for without looking at the
+/// database, given the consultation's questions: for forms that show all problems at once.
+/// Stores nothing.
+pub fn precheck(
+    actor: &Actor,
+    consultation_id: ConsultationId,
+    input: &NewComment,
+    questions: &[Question],
+) -> Vec<crate::error::FieldError> {
+    let mut problems = Vec::new();
+    let mut keep = |r: DomainResult<()>| {
+        if let Err(DomainError::Validation(fields)) = r {
+            problems.extend(fields);
+        }
+    };
+    keep(prepare(actor, consultation_id, Channel::Web, None, input.clone(), 0).map(|_| ()));
+    keep(check_answers(questions, &input.answers).map(|_| ()));
+    problems
+}
+
 /// Checks answers against the consultation's questions and returns them normalised.
 fn check_answers(questions: &[Question], answers: &[Answer]) -> DomainResult<Vec<Answer>> {
     let mut checks = Checks::new();
@@ -664,6 +684,7 @@ pub async fn moderate(
     let updated = comment::Entity::update(comment::ActiveModel {
         id: Set(found.id),
         moderation_status: Set(status),
+        moderation_reason: Set(Some(reason.clone())),
         ..Default::default()
     })
     .exec(&*tx)

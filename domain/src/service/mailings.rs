@@ -121,6 +121,25 @@ pub async fn subscription_confirm(
     )))
 }
 
+/// A one-time sign-in link, to the address that asked; `None` once the link is used or expired.
+pub async fn sign_in_link(db: &Db, base_url: &str, link_id: i64) -> DomainResult<Composed> {
+    let made = {
+        let tx = db.write().await?;
+        let made = super::sign_in::rotate_secret(&*tx, link_id).await?;
+        tx.commit().await?;
+        made
+    };
+    let Some((link, secret)) = made else {
+        return Ok(None);
+    };
+    let prefix = if link.lang == "en" { "/en" } else { "" };
+    let url = format!("{base_url}{prefix}/sign-in/{secret}");
+    Ok(Some((
+        "sign_in_link",
+        messages::sign_in_link(&link.email, &url),
+    )))
+}
+
 /// "A law in force is due for its ex-post evaluation", to one officer of its agency.
 pub async fn evaluation_due(
     db: &Db,

@@ -19,10 +19,13 @@ pub mod mailings;
 pub mod notices;
 pub mod page;
 pub mod reports;
+pub mod sessions;
+pub mod sign_in;
 pub mod statistics;
 pub mod subscriptions;
 pub mod summaries;
 pub mod terms;
+pub mod tracking;
 pub mod validate;
 
 /// Rows of `E` whose `id` column is one of `ids`, by id, in one query (none for no ids): how
