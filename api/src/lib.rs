@@ -97,6 +97,11 @@ impl Application {
         Ok(Application { acceptor, ctx })
     }
 
+    /// Sets the public URL (tests that bind port 0 learn it only after binding).
+    pub fn set_public_url(&mut self, url: &str) {
+        self.ctx.settings.public_url = url.trim_end_matches('/').to_string();
+    }
+
     pub fn port(&self) -> u16 {
         self.acceptor
             .local_addr()

@@ -10,6 +10,7 @@ pub mod bench;
 mod endpoints;
 pub mod serve;
 pub mod smtp;
+pub mod web;
 
 use domain::{
     Context,
@@ -218,6 +219,7 @@ impl TestAppBuilder {
             .settings
             .iter()
             .any(|(k, _)| k == "RABFANG_MEILISEARCH_URL");
+        let explicit_public_url = self.settings.iter().any(|(k, _)| k == "RABFANG_PUBLIC_URL");
         vars.extend(self.settings);
         let settings = Settings::from_vars(vars).expect("test settings");
         let ctx = Context::build(
@@ -240,6 +242,14 @@ impl TestAppBuilder {
             .await
             .expect("binding a port");
         let address = format!("http://127.0.0.1:{}", app.port());
+        // The port is known only now: links in mail (made by this context's jobs) and the
+        // server's own pages point at it, unless the test set a public URL of its own.
+        let mut ctx = ctx;
+        let mut app = app;
+        if !explicit_public_url {
+            ctx.settings.public_url = address.clone();
+            app.set_public_url(&address);
+        }
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let _ = app

@@ -98,14 +98,16 @@ pub fn question_field(q: &Question) -> String {
     format!("q-{}", q.id)
 }
 
-/// Reads the form into a comment; problems only the form can have (a choice missing or not
-/// one of the offered ones) go to `errors`. Returns also which question each answer is for.
+/// Reads the form into a comment; problems only the form can have (no stance, a choice not
+/// one of the offered ones) go to `errors`, and the comment is then only fit for
+/// `comments::precheck` (its stance is a stand-in). Returns also which question each answer is
+/// for.
 fn read(
     t: &super::i18n::Messages,
     form: &FormData,
     questions: &[Question],
     errors: &mut Errors,
-) -> (Option<NewComment>, Vec<String>) {
+) -> (NewComment, Vec<String>) {
     let stance = match form.get("stance") {
         Some(s) => Stance::parse(s),
         None => None,
@@ -179,9 +181,9 @@ fn read(
             );
         }
     }
-    let comment = stance.map(|stance| NewComment {
+    let comment = NewComment {
         body: form.raw("body").to_string(),
-        stance,
+        stance: stance.unwrap_or(Stance::Neutral),
         provision_id: form.get("provision").map(str::to_string),
         answers,
         respondent_type: respondent_type.flatten(),
@@ -189,7 +191,7 @@ fn read(
         province: form.get("province").map(str::to_string),
         publication: publication.flatten(),
         notify: form.get("notify").is_some(),
-    });
+    };
     (comment, answered)
 }
 
@@ -251,25 +253,20 @@ pub async fn post(req: &Request, state: Data<&AppState>, Path(id): Path<String>)
             status,
         )
     };
-    let comment = match comment {
-        Some(c) if errors.is_empty() => c,
-        other => {
-            // Show every problem at once: the services' checks too, on what could be read.
-            if let Some(c) = other {
-                let problems = comments::precheck(&actor, ConsultationId(id), &c, &questions);
-                if let Some(more) =
-                    Errors::from_domain(&chrome.t, &DomainError::Validation(problems), |f| {
-                        field_id(&answered, f)
-                    })
-                {
-                    for p in more.0 {
-                        errors.push(p.field, p.message);
-                    }
-                }
+    if !errors.is_empty() {
+        // Show every problem at once: the services' checks too.
+        let problems = comments::precheck(&actor, ConsultationId(id), &comment, &questions);
+        if let Some(more) =
+            Errors::from_domain(&chrome.t, &DomainError::Validation(problems), |f| {
+                field_id(&answered, f)
+            })
+        {
+            for p in more.0 {
+                errors.push(p.field, p.message);
             }
-            return again(errors, StatusCode::BAD_REQUEST).await;
         }
-    };
+        return again(errors, StatusCode::BAD_REQUEST).await;
+    }
     let key = form.get("key").map(str::to_string);
     match state
         .ctx

@@ -19,6 +19,7 @@ mod home;
 pub mod i18n;
 mod search;
 mod sign_in;
+mod subscriptions;
 pub mod visitor;
 
 use i18n::{Lang, Messages};
@@ -73,6 +74,10 @@ impl Chrome {
 
     /// The sign-in page, coming back here afterwards.
     pub fn sign_in_href(&self) -> String {
+        if self.path.starts_with("/sign-in") {
+            // Already signing in: keep one `next`, do not nest them.
+            return self.href("/sign-in");
+        }
         link(self, "/sign-in", &[("next", Some(&self.here()))])
     }
 
@@ -277,6 +282,21 @@ fn pages() -> Vec<PageRoute> {
             path: "/track",
             get: Some(|| commenting::track_form.boxed()),
             post: Some(|| commenting::track_post.boxed()),
+        },
+        PageRoute {
+            path: "/subscribe",
+            get: Some(|| subscriptions::ask.boxed()),
+            post: Some(|| subscriptions::subscribe.boxed()),
+        },
+        PageRoute {
+            path: "/subscriptions/confirm",
+            get: Some(|| subscriptions::confirm_page.boxed()),
+            post: Some(|| subscriptions::confirm.boxed()),
+        },
+        PageRoute {
+            path: "/subscriptions/unsubscribe",
+            get: Some(|| subscriptions::unsubscribe_page.boxed()),
+            post: Some(|| subscriptions::unsubscribe.boxed()),
         },
         PageRoute {
             path: "/sign-in",

@@ -76,7 +76,7 @@ pub async fn comment_receipt(db: &Db, base_url: &str, comment_id: i64) -> Domain
     let received = to_datetime(c.received_at + 7 * 3_600_000)
         .format("%Y-%m-%d %H:%M (UTC+7)")
         .to_string();
-    let url = format!("{}/api/v1/consultations/{}", base_url, cons.id);
+    let url = format!("{}/consultations/{}", base_url, cons.id);
     let mail = messages::comment_receipt(
         &author.email,
         &c.tracking_number,
@@ -112,13 +112,11 @@ pub async fn subscription_confirm(
         token
     };
     let base = base_url;
-    let confirm = format!("{base}/api/v1/subscriptions/confirm?token={token}");
-    let unsubscribe = unsubscribe_url(base, &sub);
+    let confirm = format!("{base}/subscriptions/confirm?token={token}");
+    let unsubscribe = unsubscribe_page_url(base, &sub);
     let label = format!("{}: {}", sub.target_kind, sub.target);
-    Ok(Some((
-        "subscription_confirm",
-        messages::subscription_confirm(&sub.email, &label, &confirm, &unsubscribe),
-    )))
+    let mail = messages::subscription_confirm(&sub.email, &label, &confirm, &unsubscribe);
+    Ok(Some(("subscription_confirm", one_click(mail, base, &sub))))
 }
 
 /// A one-time sign-in link, to the address that asked; `None` once the link is used or expired.
@@ -202,12 +200,12 @@ pub async fn consultation_notice(
         return Ok(None);
     }
     let base = base_url;
-    let url = format!("{base}/api/v1/consultations/{}", cons.id);
+    let url = format!("{base}/consultations/{}", cons.id);
     let closes = to_datetime(cons.closes_at + 7 * 3_600_000)
         .format("%Y-%m-%d %H:%M (UTC+7)")
         .to_string();
-    let unsubscribe = unsubscribe_url(base, &sub);
-    let mail = match event {
+    let unsubscribe = unsubscribe_page_url(base, &sub);
+    let (kind, mail) = match event {
         ConsultationEvent::Opened => (
             "consultation_opened",
             messages::consultation_opened(
@@ -232,7 +230,7 @@ pub async fn consultation_notice(
         ),
         ConsultationEvent::Closed => return Ok(None),
     };
-    Ok(Some(mail))
+    Ok(Some((kind, one_click(mail, base, &sub))))
 }
 
 /// "The hearing summary is published", to the author of a comment who asked to be told.
@@ -240,7 +238,7 @@ pub async fn summary_published(db: &Db, base_url: &str, comment_id: i64) -> Doma
     let Some((_, author, cons, d)) = comment_and_author(db, comment_id).await? else {
         return Ok(None);
     };
-    let url = format!("{}/api/v1/consultations/{}/report", base_url, cons.id);
+    let url = format!("{}/consultations/{}", base_url, cons.id);
     Ok(Some((
         "summary_published",
         messages::summary_published(
@@ -253,11 +251,22 @@ pub async fn summary_published(db: &Db, base_url: &str, comment_id: i64) -> Doma
     )))
 }
 
-fn unsubscribe_url(base: &str, sub: &subscription::Model) -> String {
+/// The page a person opens to unsubscribe (a button on the site), linked in the mail's text.
+fn unsubscribe_page_url(base: &str, sub: &subscription::Model) -> String {
     format!(
-        "{base}/api/v1/subscriptions/unsubscribe?token={}",
+        "{base}/subscriptions/unsubscribe?token={}",
         sub.unsubscribe_token.as_deref().unwrap_or("")
     )
+}
+
+/// Points the mail's `List-Unsubscribe` header at the API's one-click address (RFC 8058: mail
+/// programs POST to it without a page, so it cannot be a site form with a CSRF token).
+fn one_click(mut mail: Outgoing, base: &str, sub: &subscription::Model) -> Outgoing {
+    mail.unsubscribe_url = Some(format!(
+        "{base}/api/v1/subscriptions/unsubscribe?token={}",
+        sub.unsubscribe_token.as_deref().unwrap_or("")
+    ));
+    mail
 }
 
 /// Sends `mail` unless it was sent before; records the outcome. An error means "try again

@@ -1,0 +1,254 @@
+//! Signing in to the site by e-mail link, sessions and CSRF, as a browser without JavaScript
+//! would: forms posted with their hidden fields, cookies kept, redirects looked at one by one.
+
+use std::time::Duration;
+
+use domain::entity::{session, sign_in_link};
+use reqwest::StatusCode;
+use sea_orm::{EntityTrait, PaginatorTrait, sea_query::Expr};
+use tests::{TestApp, smtp::TestSmtp, web::Visitor};
+
+/// The sign-in link in the latest of `n` mails.
+async fn mailed_link(app: &TestApp, smtp: &TestSmtp, n: usize) -> String {
+    app.run_pending_jobs().await;
+    let mails = smtp.wait_for(n, Duration::from_secs(10)).await;
+    assert_eq!(mails.len(), n, "{n} sign-in mails");
+    let text = mails[n - 1].text_body().unwrap_or_default();
+    let start = text.find("http").expect("a link in the mail");
+    text[start..].split_whitespace().next().unwrap().to_string()
+}
+
+/// Asks for a link for `email` from the sign-in page, returning where the mail's link points.
+pub async fn ask_link(
+    app: &TestApp,
+    smtp: &TestSmtp,
+    v: &mut Visitor,
+    email: &str,
+    next: &str,
+    n: usize,
+) -> String {
+    let form = v.get(&format!("/sign-in?next={}", urlencode(next))).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let sent = v
+        .post(
+            "/sign-in",
+            &[
+                ("csrf", &form.csrf()),
+                ("email", email),
+                ("next", &form.input("next").unwrap()),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.html);
+    mailed_link(app, smtp, n).await
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Completes sign-in from a mailed link: the page with the button, then the button.
+pub async fn press_sign_in(v: &mut Visitor, link: &str) -> tests::web::Page {
+    let confirm = v.get(link).await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.html);
+    v.post(link, &[("csrf", &confirm.csrf())]).await
+}
+
+async fn sessions(app: &TestApp) -> u64 {
+    session::Entity::find()
+        .count(&app.ctx.db.conn)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_mailed_link_signs_in_once_with_a_button_and_sign_out_ends_the_session() {
+    let smtp = TestSmtp::start().await;
+    let app = TestApp::builder().with_smtp(&smtp).spawn().await;
+    let mut v = Visitor::new(&app.address);
+
+    // A post without the form's token is refused and stores nothing.
+    let r = v
+        .post("/sign-in", &[("email", "citizen@example.org")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.html.contains("<html"), "a page, not a bare status");
+    let r = v
+        .post(
+            "/sign-in",
+            &[("csrf", "forged"), ("email", "citizen@example.org")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let links = sign_in_link::Entity::find()
+        .count(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(links, 0, "nothing stored for a refused form");
+
+    // A bad address is shown again with the problem at the field.
+    let form = v.get("/sign-in").await;
+    let r = v
+        .post(
+            "/sign-in",
+            &[
+                ("csrf", &form.csrf()),
+                ("email", "not-an-address"),
+                ("next", "/"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.html.contains("error-summary") && r.html.contains("href=\"#email\""),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains("value=\"not-an-address\""),
+        "what was typed is kept"
+    );
+
+    let link = ask_link(&app, &smtp, &mut v, "Citizen@Example.org", "/drafts", 1).await;
+    assert!(
+        link.starts_with(&app.address) && link.contains("/sign-in/"),
+        "{link}"
+    );
+    // Opening the link (as a mail scanner would) signs nobody in.
+    let confirm = v.get(&link).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert_eq!(sessions(&app).await, 0, "a GET signs nobody in");
+    let done = v.post(&link, &[("csrf", &confirm.csrf())]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    assert_eq!(done.location.as_deref(), Some("/drafts"));
+    let cookie = done
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("rabfang_session="))
+        .expect("a session cookie");
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    let home = v.get("/").await;
+    assert!(
+        home.html.contains("citizen"),
+        "the header names the signed-in person"
+    );
+    assert!(home.html.contains("/sign-out"));
+
+    // The link works once.
+    let mut other = Visitor::new(&app.address);
+    let again = other.get(&link).await;
+    assert_eq!(again.status, StatusCode::GONE);
+
+    // Signing out ends the session at once: the old cookie is worth nothing.
+    let old = v.cookies.clone();
+    let out = v.post("/sign-out", &[("csrf", &home.csrf())]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let mut replay = Visitor::new(&app.address);
+    replay.cookies = old;
+    let page = replay.get("/").await;
+    assert!(
+        !page.html.contains("/sign-out"),
+        "the ended session signs nobody in"
+    );
+    assert!(page.html.contains("/sign-in"));
+}
+
+#[tokio::test]
+async fn links_expire_sessions_expire_and_next_stays_on_the_site() {
+    let smtp = TestSmtp::start().await;
+    let app = TestApp::builder().with_smtp(&smtp).spawn().await;
+
+    // An expired link cannot be used.
+    let mut v = Visitor::new(&app.address);
+    let link = ask_link(&app, &smtp, &mut v, "late@example.org", "/", 1).await;
+    let confirm = v.get(&link).await;
+    sign_in_link::Entity::update_many()
+        .col_expr(
+            sign_in_link::Column::ExpiresAt,
+            Expr::value(domain::time::now_ms() - 1),
+        )
+        .exec(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    let r = v.post(&link, &[("csrf", &confirm.csrf())]).await;
+    assert_eq!(r.status, StatusCode::GONE);
+    assert_eq!(sessions(&app).await, 0);
+
+    // `next` cannot lead to another site, and a session id planted before sign-in is replaced.
+    let mut v = Visitor::new(&app.address);
+    v.cookies.insert(
+        "rabfang_session".into(),
+        "planted-by-an-attacker-0123456789".into(),
+    );
+    let link = ask_link(
+        &app,
+        &smtp,
+        &mut v,
+        "next@example.org",
+        "//evil.example/x",
+        2,
+    )
+    .await;
+    let done = press_sign_in(&mut v, &link).await;
+    assert_eq!(done.location.as_deref(), Some("/"));
+    let session = v.cookies.get("rabfang_session").cloned().unwrap();
+    assert_ne!(session, "planted-by-an-attacker-0123456789");
+
+    // Idle for longer than the idle limit: signed out.
+    assert!(v.get("/").await.html.contains("/sign-out"));
+    session::Entity::update_many()
+        .col_expr(
+            session::Column::LastSeenAt,
+            Expr::value(domain::time::now_ms() - domain::service::sessions::IDLE_MS - 1),
+        )
+        .exec(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    let page = v.get("/").await;
+    assert!(
+        !page.html.contains("/sign-out"),
+        "an idle session has ended"
+    );
+    assert!(
+        !v.cookies.contains_key("rabfang_session"),
+        "and its cookie is cleared"
+    );
+}
+
+#[tokio::test]
+async fn links_asked_from_english_pages_lead_to_english_pages_and_mailboxes_are_not_flooded() {
+    let smtp = TestSmtp::start().await;
+    let app = TestApp::builder().with_smtp(&smtp).spawn().await;
+    let mut v = Visitor::new(&app.address);
+    let form = v.get("/en/sign-in").await;
+    assert!(form.html.contains("lang=\"en\""));
+    for _ in 0..5 {
+        let r = v
+            .post(
+                "/en/sign-in",
+                &[
+                    ("csrf", &form.csrf()),
+                    ("email", "flood@example.org"),
+                    ("next", "/en"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::OK,
+            "every request gets the same answer"
+        );
+    }
+    app.run_pending_jobs().await;
+    let mails = smtp.wait_for(3, Duration::from_secs(10)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        smtp.messages().len(),
+        domain::service::sign_in::LINKS_PER_ADDRESS as usize,
+        "at most three links per address"
+    );
+    let text = mails[0].text_body().unwrap_or_default();
+    assert!(text.contains("/en/sign-in/"), "{text}");
+}
