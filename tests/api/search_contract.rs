@@ -85,7 +85,8 @@ contract_tests!(
 );
 
 /// Embedded only: Meilisearch's normalisation removes Thai tone and vowel marks, so there
-/// `เสือ` (tiger) and `เสื้อ` (shirt) are one word — a documented limitation of that backend.
+/// `เสือ` (tiger) and `เสื้อ` (shirt) are one word — a documented limitation of that backend
+/// (`contract.rs`, "Where the backends differ").
 #[tokio::test]
 async fn embedded_thai_marks_distinguish_words() {
     contract::thai_marks_distinguish_words(&embedded()).await;

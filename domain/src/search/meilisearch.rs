@@ -27,6 +27,29 @@
 //! minimal splits count, which keeps junk out: `วน` is a word but cannot come out of `ส่วน` (`ส่`
 //! is not one), `กร`/`รม` do not come out of `กรรมการ` (`กรรม|การ` needs fewer pieces), and
 //! `ข้อ`/`มูล` (out of `ข้อมูล`) are too short to keep.
+//! Longest match also cuts words apart when a longer entry swallows the start of the next
+//! word: `การคุ้มครอง` comes out as `การคุ | ้ | ม | ครอง`, `การกำหนด` as `การกำ | หน | ด`. Where
+//! it leaves a single Thai character, the neighbouring segments are joined and split again the
+//! same way (`subwords::grams`), which puts `คุ้มครอง` and `กำหนด` in `grams`. Numbers written
+//! in Thai digits are added to `grams` in ASCII digits: Meilisearch does not fold digits, and
+//! queries are sent with ASCII ones.
+//!
+//! # Queries
+//!
+//! Meilisearch gets the query's words ([`words::words`]: normalised, segmented) separated by
+//! spaces, never the typed text, with `matchingStrategy: all`, so that every word must match
+//! (as in the embedded index) and none of its operators (`"phrase"`, `-word`) can appear.
+//! Meilisearch removes Thai tone and vowel marks when it normalises, so `เสือ` (tiger) and
+//! `เสื้อ` (shirt) are one word there: the one place the backends disagree on matching (see
+//! `contract.rs`).
+//!
+//! # Settings and rebuilds
+//!
+//! [`MeiliIndex::ensure_settings`] applies the settings and reads them back: a server that
+//! reports something else (another version normalising a setting, someone editing the index) is
+//! an error. A full rebuild fills a fresh index beside the live one and swaps the two in one
+//! `swap-indexes` task ([`MeiliIndex::begin_rebuild`], [`MeiliIndex::finish_rebuild`]).
+//!
 //! The reverse case (a query compound such as `ส่วนบุคคล` against a text that spells `ส่วน บุคคล`)
 //! is covered by Meilisearch's own split-word handling. `grams` is not typo tolerant (those
 //! typos would only add noise), is never returned, and is not used for snippets: a hit found
@@ -415,12 +438,10 @@ fn settings_differences(sent: &serde_json::Value, got: &serde_json::Value) -> Ve
 }
 
 /// Settings Meilisearch keeps as sets (it may report them in another order).
-const UNORDERED_SETTINGS: [&str; 5] = [
+const UNORDERED_SETTINGS: [&str; 3] = [
     "filterableAttributes",
     "sortableAttributes",
     "typoTolerance.disableOnAttributes",
-    "localizedAttributes.locales",
-    "localizedAttributes.attributePatterns",
 ];
 
 /// The index settings applied by [`MeiliIndex::ensure_settings`].
@@ -1244,6 +1265,34 @@ mod tests {
             json["localizedAttributes"],
             serde_json::json!([{"locales": ["tha", "eng"], "attributePatterns": ["*"]}])
         );
+    }
+
+    #[test]
+    fn settings_differences_name_each_setting_the_server_changed() {
+        let sent = serde_json::to_value(index_settings()).unwrap_or_default();
+        let mut got = sent.clone();
+        // The server reports every setting, sets in its own order, defaults for `null`.
+        got["stopWords"] = serde_json::json!([]);
+        got["typoTolerance"]["disableOnWords"] = serde_json::json!([]);
+        if let Some(filterable) = got["filterableAttributes"].as_array_mut() {
+            filterable.reverse();
+        }
+        assert_eq!(settings_differences(&sent, &got), Vec::<String>::new());
+        got["searchableAttributes"] = serde_json::json!(["body", "title", "grams"]);
+        got["pagination"]["maxTotalHits"] = serde_json::json!(1000);
+        got["localizedAttributes"] = serde_json::json!(null);
+        let differences = settings_differences(&sent, &got);
+        assert_eq!(differences.len(), 3, "{differences:?}");
+        for name in [
+            "searchableAttributes: sent",
+            "pagination.maxTotalHits: sent 10000, server has 1000",
+            "localizedAttributes: sent",
+        ] {
+            assert!(
+                differences.iter().any(|d| d.starts_with(name)),
+                "{name}: {differences:?}"
+            );
+        }
     }
 
     fn sample_query(q: &str) -> SearchQuery {

@@ -211,7 +211,10 @@ pub struct ReindexProgress {
 
 /// Rebuilds the whole index from the database, reporting progress after each batch. On
 /// Meilisearch the documents go to a fresh index that replaces the live one in one swap at the
-/// end, so searches never see a half-filled index (see [`Search::begin_rebuild`]).
+/// end, so searches never see a half-filled index (see [`Search::begin_rebuild`]). A
+/// `search_index` job that runs during such a rebuild writes the live index, which is then
+/// replaced: its change survives only if the rebuild read the row after it. Rebuild when
+/// writes are quiet, or run the jobs again afterwards.
 pub async fn reindex<C: ConnectionTrait>(
     conn: &C,
     search: &Search,

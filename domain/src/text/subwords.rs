@@ -28,8 +28,8 @@ const SUBWORD_CACHE_MAX: usize = 100_000;
 static SUBWORD_CACHE: LazyLock<Mutex<HashMap<String, Arc<[String]>>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
-/// The distinct dictionary sub-words of the Thai words of `texts`, in order of first appearance
-/// (never a whole word itself: those are already in `title`/`body`).
+/// The distinct dictionary sub-words of the Thai words of `texts`, and of the spans where
+/// longest match cut a word apart ([`stray_letter_spans`]), in order of first appearance.
 pub fn grams(texts: &[&str]) -> Vec<String> {
     let mut seen_words = HashSet::new();
     let mut seen = HashSet::new();
