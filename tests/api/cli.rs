@@ -252,6 +252,63 @@ async fn search_reindex_shows_progress_and_prints_equal_counts() {
     }
 }
 
+/// `rabfang search reindex` on Meilisearch fills a fresh index and swaps it in: a reader
+/// counting the live index all the while never sees fewer documents than it held before.
+#[tokio::test]
+#[cfg_attr(not(meilisearch), ignore = "needs a Meilisearch: TEST_MEILISEARCH_URL")]
+async fn search_reindex_on_meilisearch_never_shows_a_half_filled_index() {
+    use domain::search::SearchIndex;
+    use std::sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    };
+    let app = tests::spawn_app().await;
+    api::demo::load(&app.ctx).await.unwrap();
+    app.run_pending_jobs().await;
+    let before = app.ctx.search.count(None).await.unwrap();
+    assert!(before > 0);
+    let done = Arc::new(AtomicBool::new(false));
+    let reader = {
+        let (search, done) = (app.ctx.search.clone(), done.clone());
+        tokio::spawn(async move {
+            let (mut fewest, mut reads) = (u64::MAX, 0);
+            while !done.load(Ordering::Acquire) {
+                fewest = fewest.min(search.count(None).await.unwrap());
+                reads += 1;
+            }
+            (fewest, reads)
+        })
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let settings = &app.ctx.settings;
+    let mut reindex = command(dir.path(), &app.database_url);
+    reindex
+        .env(
+            "RABFANG_MEILISEARCH_URL",
+            settings.meilisearch_url.as_deref().unwrap(),
+        )
+        .env("RABFANG_MEILISEARCH_PREFIX", &settings.meilisearch_prefix)
+        .args(["search", "reindex"]);
+    if let Some(key) = &settings.meilisearch_key {
+        reindex.env("RABFANG_MEILISEARCH_KEY", key.expose());
+    }
+    let out = tokio::task::spawn_blocking(move || reindex.output())
+        .await
+        .unwrap()
+        .unwrap();
+    done.store(true, Ordering::Release);
+    let (fewest, reads) = reader.await.unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(reads > 1, "the reader ran during the rebuild");
+    assert_eq!(fewest, before, "the live index never had fewer documents");
+    assert_eq!(app.ctx.search.count(None).await.unwrap(), before);
+}
+
 #[tokio::test]
 async fn the_worker_process_runs_jobs_and_stops_cleanly_on_sigterm() {
     let app = tests::spawn_app().await;

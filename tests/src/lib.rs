@@ -213,6 +213,9 @@ impl TestAppBuilder {
         .collect();
         if let Ok(url) = std::env::var("TEST_MEILISEARCH_URL") {
             vars.insert("RABFANG_MEILISEARCH_URL".into(), url);
+            if let Ok(key) = std::env::var("TEST_MEILISEARCH_KEY") {
+                vars.insert("RABFANG_MEILISEARCH_KEY".into(), key);
+            }
         }
         // A test that names its own Meilisearch (one that is down, say) gets it unprepared.
         let own_search = self

@@ -42,6 +42,38 @@ impl Search {
             Search::Meili(m) => m.ensure_settings().await,
         }
     }
+
+    /// Starts a full rebuild and returns the index to fill. The embedded index is cleared and
+    /// filled in place (searches meanwhile see it filling); Meilisearch gets a fresh index
+    /// beside the live one, which keeps answering until [`Search::finish_rebuild`] swaps them.
+    pub async fn begin_rebuild(&self) -> SearchResult<Search> {
+        match self {
+            Search::Embedded(i) => {
+                i.clear().await?;
+                Ok(Search::Embedded(i.clone()))
+            }
+            Search::Meili(m) => Ok(Search::Meili(Box::new(m.begin_rebuild().await?))),
+        }
+    }
+
+    /// Puts a filled rebuild in service (Meilisearch: one atomic swap, then the old index is
+    /// deleted).
+    pub async fn finish_rebuild(&self, rebuilt: Search) -> SearchResult<()> {
+        match (self, rebuilt) {
+            (Search::Meili(m), Search::Meili(staging)) => m.finish_rebuild(&staging).await,
+            _ => Ok(()),
+        }
+    }
+
+    /// Drops a rebuild that failed half-way (Meilisearch: deletes the fresh index; the live
+    /// one was never touched).
+    pub async fn abandon_rebuild(&self, rebuilt: Search) {
+        if let Search::Meili(staging) = rebuilt
+            && let Err(e) = staging.delete_index().await
+        {
+            tracing::warn!(error = %e, index = staging.index_uid(), "could not delete an abandoned rebuild");
+        }
+    }
 }
 
 impl SearchIndex for Search {

@@ -11,6 +11,17 @@
 //! }
 //! ```
 
+//! # Where the backends differ
+//!
+//! - Thai marks: Meilisearch's normaliser removes Thai tone and vowel marks, so `เสือ` (tiger)
+//!   and `เสื้อ` (shirt) are one word there. [`thai_marks_distinguish_words`] is therefore run
+//!   on the embedded index only. Every other function here holds for both.
+//! - Within the contract, related drafts differ in who else comes back: the embedded index
+//!   returns every draft sharing any key term; Meilisearch (strategy `last` on the terms, most
+//!   frequent first) only drafts sharing the most frequent one.
+//! - A full rebuild (`service::indexing::reindex`) swaps a filled Meilisearch index in at once;
+//!   the embedded index is cleared and filled in place.
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::search::{DocKind, SearchDoc, SearchFilter, SearchIndex, SearchQuery, SearchResults};
@@ -130,6 +141,7 @@ pub async fn thai_words_are_found_inside_compounds(index: &impl SearchIndex) {
 }
 
 /// Thai tone and vowel marks are kept: `เสือ` (tiger) and `เสื้อ` (shirt) are different words.
+/// Embedded index only (see "Where the backends differ" above).
 pub async fn thai_marks_distinguish_words(index: &impl SearchIndex) {
     upsert(
         index,

@@ -27,6 +27,29 @@
 //! minimal splits count, which keeps junk out: `วน` is a word but cannot come out of `ส่วน` (`ส่`
 //! is not one), `กร`/`รม` do not come out of `กรรมการ` (`กรรม|การ` needs fewer pieces), and
 //! `ข้อ`/`มูล` (out of `ข้อมูล`) are too short to keep.
+//! Longest match also cuts words apart when a longer entry swallows the start of the next
+//! word: `การคุ้มครอง` comes out as `การคุ | ้ | ม | ครอง`, `การกำหนด` as `การกำ | หน | ด`. Where
+//! it leaves a single Thai character, the neighbouring segments are joined and split again the
+//! same way (`subwords::grams`), which puts `คุ้มครอง` and `กำหนด` in `grams`. Numbers written
+//! in Thai digits are added to `grams` in ASCII digits: Meilisearch does not fold digits, and
+//! queries are sent with ASCII ones.
+//!
+//! # Queries
+//!
+//! Meilisearch gets the query's words ([`words::words`]: normalised, segmented) separated by
+//! spaces, never the typed text, with `matchingStrategy: all`, so that every word must match
+//! (as in the embedded index) and none of its operators (`"phrase"`, `-word`) can appear.
+//! Meilisearch removes Thai tone and vowel marks when it normalises, so `เสือ` (tiger) and
+//! `เสื้อ` (shirt) are one word there: the one place the backends disagree on matching (see
+//! `contract.rs`).
+//!
+//! # Settings and rebuilds
+//!
+//! [`MeiliIndex::ensure_settings`] applies the settings and reads them back: a server that
+//! reports something else (another version normalising a setting, someone editing the index) is
+//! an error. A full rebuild fills a fresh index beside the live one and swaps the two in one
+//! `swap-indexes` task ([`MeiliIndex::begin_rebuild`], [`MeiliIndex::finish_rebuild`]).
+//!
 //! The reverse case (a query compound such as `ส่วนบุคคล` against a text that spells `ส่วน บุคคล`)
 //! is covered by Meilisearch's own split-word handling. `grams` is not typo tolerant (those
 //! typos would only add noise), is never returned, and is not used for snippets: a hit found
@@ -46,7 +69,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context as _, anyhow};
-use meilisearch_sdk::client::Client;
+use meilisearch_sdk::client::{Client, SwapIndexes};
 use meilisearch_sdk::errors::{Error as MeiliError, ErrorCode, ErrorType, MeilisearchError};
 use meilisearch_sdk::indexes::Index;
 use meilisearch_sdk::search::{MatchingStrategies, SearchQuery as MeiliQuery, Selectors};
@@ -88,6 +111,18 @@ const MARK_CLOSE_STR: &str = "\u{E001}";
 /// Words kept around a match in a snippet.
 const SNIPPET_WORDS: usize = 30;
 
+/// Meilisearch's default order, written out so that it is checked like the other settings.
+const RANKING_RULES: [&str; 7] = [
+    "words",
+    "typo",
+    "proximity",
+    "attributeRank",
+    "sort",
+    "wordPosition",
+    "exactness",
+];
+/// In order of importance for `attributeRank`: a title match ranks above a body match, which
+/// ranks above a match of a sub-word only.
 const SEARCHABLE: [&str; 3] = ["title", "body", "grams"];
 const FILTERABLE: [&str; 10] = [
     "kind",
@@ -183,6 +218,19 @@ impl MeiliIndex {
         })
     }
 
+    /// The same server and timeouts, another index.
+    fn sibling(&self, uid: String) -> MeiliIndex {
+        MeiliIndex {
+            client: self.client.clone(),
+            index: self.client.index(uid.as_str()),
+            uid,
+            read_timeout: self.read_timeout,
+            write_timeout: self.write_timeout,
+            task_timeout: self.task_timeout,
+            settings_applied: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
     /// Bound on one read request (default 3 s).
     pub fn with_read_timeout(mut self, timeout: Duration) -> MeiliIndex {
         self.read_timeout = timeout;
@@ -221,8 +269,58 @@ impl MeiliIndex {
             &[],
         )
         .await?;
+        self.check_settings().await?;
         self.settings_applied.store(true, Ordering::Release);
         Ok(())
+    }
+
+    /// Reads the index settings back from the server and compares them with those
+    /// [`MeiliIndex::ensure_settings`] applies: a server that dropped or changed one of them
+    /// (another version, another process) is an error naming each difference.
+    pub async fn check_settings(&self) -> SearchResult<()> {
+        let applied = self
+            .read("read the index settings", self.index.get_settings())
+            .await?;
+        let differences = settings_differences(
+            &serde_json::to_value(index_settings()).map_err(anyhow::Error::from)?,
+            &serde_json::to_value(applied).map_err(anyhow::Error::from)?,
+        );
+        if differences.is_empty() {
+            Ok(())
+        } else {
+            Err(SearchError::Internal(anyhow!(
+                "Meilisearch index {} does not hold the settings applied to it: {}",
+                self.uid,
+                differences.join("; ")
+            )))
+        }
+    }
+
+    /// Creates a fresh, empty index with the settings applied, beside this one, for a full
+    /// rebuild (`{uid}_rebuild_{ms}`: two rebuilds never share one).
+    pub async fn begin_rebuild(&self) -> SearchResult<MeiliIndex> {
+        let staging = self.sibling(format!("{}_rebuild_{}", self.uid, crate::time::now_ms()));
+        staging.ensure_settings().await?;
+        Ok(staging)
+    }
+
+    /// Puts a filled `staging` index in service: one `swap-indexes` task exchanges the
+    /// documents and settings of the two uids atomically (searches see the old index, then the
+    /// new one, never a mix), then the old documents, now under the staging uid, are deleted.
+    pub async fn finish_rebuild(&self, staging: &MeiliIndex) -> SearchResult<()> {
+        // Both uids must exist to be swapped.
+        self.ensure_settings_once().await?;
+        let swap = SwapIndexes {
+            indexes: (self.uid.clone(), staging.uid.clone()),
+            rename: None,
+        };
+        self.run_task(
+            "swap in the rebuilt index",
+            self.client.swap_indexes([&swap]),
+            &[],
+        )
+        .await?;
+        staging.delete_index().await
     }
 
     /// Deletes the whole index (tests use it to clean up their own prefix).
@@ -302,6 +400,50 @@ impl MeiliIndex {
     }
 }
 
+/// What the server reports that differs from what was sent, one line per setting. Only the
+/// settings sent are compared (the server reports every setting); `null` (reset to default) is
+/// not compared; lists whose order means nothing to Meilisearch are compared as sets.
+fn settings_differences(sent: &serde_json::Value, got: &serde_json::Value) -> Vec<String> {
+    use serde_json::Value;
+    fn walk(path: &str, sent: &Value, got: &Value, out: &mut Vec<String>) {
+        match (sent, got) {
+            (Value::Null, _) => {}
+            (Value::Object(sent), Value::Object(got)) => {
+                for (key, value) in sent {
+                    let path = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    walk(&path, value, got.get(key).unwrap_or(&Value::Null), out);
+                }
+            }
+            (Value::Array(a), Value::Array(b)) if UNORDERED_SETTINGS.contains(&path) => {
+                let key = |v: &Value| v.to_string();
+                let mut a: Vec<String> = a.iter().map(key).collect();
+                let mut b: Vec<String> = b.iter().map(key).collect();
+                a.sort();
+                b.sort();
+                if a != b {
+                    out.push(format!("{path}: sent {sent}, server has {got}"));
+                }
+            }
+            _ if sent != got => out.push(format!("{path}: sent {sent}, server has {got}")),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk("", sent, got, &mut out);
+    out
+}
+
+/// Settings Meilisearch keeps as sets (it may report them in another order).
+const UNORDERED_SETTINGS: [&str; 3] = [
+    "filterableAttributes",
+    "sortableAttributes",
+    "typoTolerance.disableOnAttributes",
+];
+
 /// The index settings applied by [`MeiliIndex::ensure_settings`].
 fn index_settings() -> Settings {
     let typos = TypoToleranceSettings {
@@ -310,6 +452,7 @@ fn index_settings() -> Settings {
         ..TypoToleranceSettings::default()
     };
     Settings::new()
+        .with_ranking_rules(RANKING_RULES)
         .with_searchable_attributes(SEARCHABLE)
         .with_filterable_attributes(FILTERABLE)
         .with_sortable_attributes(["date"])
@@ -433,8 +576,22 @@ impl MeiliDoc {
         text::canonical_doc(&mut doc);
         strip_marks(&mut doc.title);
         strip_marks(&mut doc.body);
-        let grams = subwords::grams(&[doc.title.as_str(), doc.body.as_str()]).join(" ");
-        MeiliDoc { doc, grams }
+        let mut grams = subwords::grams(&[doc.title.as_str(), doc.body.as_str()]);
+        // Meilisearch does not fold Thai digits, and queries are sent with ASCII digits
+        // (`words::normalize`): numbers written in Thai digits are added in ASCII digits.
+        for text in [&doc.title, &doc.body] {
+            if text.chars().any(|c| thai::digit_value(c).is_some()) {
+                for word in words::words(text) {
+                    if word.chars().any(|c| c.is_ascii_digit()) && !grams.contains(&word) {
+                        grams.push(word);
+                    }
+                }
+            }
+        }
+        MeiliDoc {
+            doc,
+            grams: grams.join(" "),
+        }
     }
 }
 
@@ -590,7 +747,10 @@ fn mark_words(text: &str, words: &[String]) -> String {
     out
 }
 
-/// The snippet of one hit: the cropped body (or the title when the body is empty).
+/// The snippet of one hit, as the embedded index chooses it: the cropped body where
+/// Meilisearch marked a match, else the title where it did, else the body, then the title, with
+/// the Thai query words marked here (a hit found through `grams` only); else the body, or the
+/// title when the body is empty, unmarked.
 fn snippet(
     formatted: Option<&serde_json::Map<String, serde_json::Value>>,
     thai_query_words: &[String],
@@ -601,13 +761,20 @@ fn snippet(
             .and_then(|v| v.as_str())
             .filter(|s| !s.trim().is_empty())
     };
-    let Some(text) = field("body").or_else(|| field("title")) else {
-        return String::new();
-    };
-    let text: Cow<'_, str> = if text.contains(MARK_OPEN) || thai_query_words.is_empty() {
-        Cow::Borrowed(text)
+    let fields = [field("body"), field("title")];
+    let texts = || fields.iter().flatten().copied();
+    let text: Cow<'_, str> = if let Some(marked) = texts().find(|t| t.contains(MARK_OPEN)) {
+        Cow::Borrowed(marked)
+    } else if let Some(marked) = texts()
+        .filter(|_| !thai_query_words.is_empty())
+        .map(|t| mark_words(t, thai_query_words))
+        .find(|t| t.contains(MARK_OPEN))
+    {
+        Cow::Owned(marked)
+    } else if let Some(plain) = texts().next() {
+        Cow::Borrowed(plain)
     } else {
-        Cow::Owned(mark_words(text, thai_query_words))
+        return String::new();
     };
     snippet_html(&text)
 }
@@ -710,12 +877,18 @@ impl SearchIndex for MeiliIndex {
             .collect();
         let filter = filter_expression(&query.filter);
 
+        // Meilisearch is given our words, separated by spaces, never the typed text: its
+        // operators (`"phrase"`, a leading `-` for "without") cannot appear, and every word
+        // must match, as in the embedded index.
+        let words_query = query_words.join(" ");
         let mut request = MeiliQuery::new(&self.index);
         if query_words.is_empty() {
             // Nothing to match: every document that passes the filter, newest first.
             request.with_sort(&SORT_NEWEST);
         } else {
-            request.with_query(normalized.trim());
+            request
+                .with_query(&words_query)
+                .with_matching_strategy(MatchingStrategies::ALL);
         }
         if let Some(filter) = &filter {
             request.with_filter(filter);
@@ -782,7 +955,8 @@ impl SearchIndex for MeiliIndex {
         limit: usize,
     ) -> SearchResult<Vec<(i64, f32)>> {
         // Query syntax characters (phrase quotes, a leading `-` for negation) are dropped.
-        let terms: Vec<String> = words::key_terms(text, 12)
+        // Meilisearch reads the first ten words of a query.
+        let terms: Vec<String> = words::key_terms(text, 10)
             .into_iter()
             .map(|t| t.replace('"', "").trim_start_matches('-').to_string())
             .filter(|t| !t.is_empty())
@@ -800,8 +974,10 @@ impl SearchIndex for MeiliIndex {
             .with_query(&q)
             .with_filter(&filter)
             .with_limit(limit)
-            // Drop the most common terms first when not every term matches.
-            .with_matching_strategy(MatchingStrategies::FREQUENCY)
+            // Terms come most frequent first, and are dropped from the end until drafts match.
+            // (Meilisearch 1.50's `frequency` strategy returns only the drafts matching the
+            // most terms, often none once the filter applies.)
+            .with_matching_strategy(MatchingStrategies::LAST)
             .with_attributes_to_retrieve(Selectors::Some(&["draft_id"]))
             .with_show_ranking_score(true)
             .with_locales(&LOCALES);
@@ -1091,6 +1267,34 @@ mod tests {
         );
     }
 
+    #[test]
+    fn settings_differences_name_each_setting_the_server_changed() {
+        let sent = serde_json::to_value(index_settings()).unwrap_or_default();
+        let mut got = sent.clone();
+        // The server reports every setting, sets in its own order, defaults for `null`.
+        got["stopWords"] = serde_json::json!([]);
+        got["typoTolerance"]["disableOnWords"] = serde_json::json!([]);
+        if let Some(filterable) = got["filterableAttributes"].as_array_mut() {
+            filterable.reverse();
+        }
+        assert_eq!(settings_differences(&sent, &got), Vec::<String>::new());
+        got["searchableAttributes"] = serde_json::json!(["body", "title", "grams"]);
+        got["pagination"]["maxTotalHits"] = serde_json::json!(1000);
+        got["localizedAttributes"] = serde_json::json!(null);
+        let differences = settings_differences(&sent, &got);
+        assert_eq!(differences.len(), 3, "{differences:?}");
+        for name in [
+            "searchableAttributes: sent",
+            "pagination.maxTotalHits: sent 10000, server has 1000",
+            "localizedAttributes: sent",
+        ] {
+            assert!(
+                differences.iter().any(|d| d.starts_with(name)),
+                "{name}: {differences:?}"
+            );
+        }
+    }
+
     fn sample_query(q: &str) -> SearchQuery {
         SearchQuery {
             q: q.to_string(),
@@ -1188,148 +1392,5 @@ mod tests {
             started.elapsed()
         );
         server.abort();
-    }
-
-    /// Runs only when `TEST_MEILISEARCH_URL` (and, if needed, `TEST_MEILISEARCH_KEY`) is set.
-    #[tokio::test]
-    async fn smoke_test_against_a_real_meilisearch() {
-        let Ok(url) = std::env::var("TEST_MEILISEARCH_URL") else {
-            eprintln!("TEST_MEILISEARCH_URL is not set: skipped");
-            return;
-        };
-        let key = std::env::var("TEST_MEILISEARCH_KEY").ok();
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        let prefix = format!("test_{}_{nanos}_", std::process::id());
-        let index =
-            MeiliIndex::connect(&url, key.as_deref(), &prefix).unwrap_or_else(|e| panic!("{e}"));
-        index
-            .ensure_settings()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let mut provision = doc(
-            "provision-1-s5",
-            DocKind::Provision,
-            1,
-            "มาตรา ๕",
-            "ผู้ควบคุมข้อมูล <script>x</script>",
-        );
-        provision.provision_id = Some("s5".into());
-        let mut agency = doc(
-            "draft-3",
-            DocKind::Draft,
-            3,
-            "Regulation on \"quotes\"",
-            "other text",
-        );
-        agency.agency = r#"a"b\c"#.into();
-        let docs = vec![
-            doc(
-                "draft-1",
-                DocKind::Draft,
-                1,
-                "ร่างพระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคลฉบับแก้ไขเพิ่มเติม",
-                "คุ้มครองข้อมูลส่วนบุคคล",
-            ),
-            doc(
-                "draft-2",
-                DocKind::Draft,
-                2,
-                "ร่างพระราชบัญญัติภาษีเงินได้",
-                "ภาษีเงินได้บุคคลธรรมดา ข้อมูลส่วนบุคคล",
-            ),
-            provision,
-            agency,
-        ];
-        index
-            .upsert(docs.clone())
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        index.upsert(docs).await.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(index.count(None).await.unwrap_or_else(|e| panic!("{e}")), 4);
-        assert_eq!(
-            index
-                .count(Some(DocKind::Draft))
-                .await
-                .unwrap_or_else(|e| panic!("{e}")),
-            3
-        );
-
-        for q in ["พระราชบัญญัติ", "บุคคล", "คุ้มครอง", "ข้อมูลส่วนบุคคล"]
-        {
-            let found = index
-                .search(&sample_query(q))
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-            assert!(
-                found.hits.iter().any(|h| h.id == "draft-1"),
-                "{q}: {found:?}"
-            );
-        }
-        let found = index
-            .search(&sample_query("มาตรา 5"))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let hit = found.hits.iter().find(|h| h.id == "provision-1-s5");
-        assert!(
-            hit.is_some_and(|h| h.snippet.contains("&lt;script&gt;")),
-            "{found:?}"
-        );
-        let found = index
-            .search(&sample_query("regulaton"))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert!(found.hits.iter().any(|h| h.id == "draft-3"), "{found:?}");
-
-        let mut by_agency = sample_query("");
-        by_agency.filter.agency = Some(r#"a"b\c"#.into());
-        let found = index
-            .search(&by_agency)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            found.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
-            vec!["draft-3"]
-        );
-        let mut newest = sample_query("");
-        newest.filter.kinds = vec![DocKind::Draft];
-        let found = index
-            .search(&newest)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            found.hits.iter().map(|h| h.draft_id).collect::<Vec<_>>(),
-            vec![3, 2, 1]
-        );
-        assert_eq!(found.total, 3);
-        assert_eq!(found.facets.topic.get("privacy"), Some(&3));
-
-        let similar = index
-            .similar_drafts(2, "ข้อมูลส่วนบุคคล คุ้มครองข้อมูลส่วนบุคคล", 5)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(similar.first().map(|s| s.0), Some(1), "{similar:?}");
-
-        index
-            .delete_draft_kind(1, DocKind::Provision)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            index
-                .count(Some(DocKind::Provision))
-                .await
-                .unwrap_or_else(|e| panic!("{e}")),
-            0
-        );
-        index
-            .delete(vec!["draft-3".into(), "missing".into()])
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(index.count(None).await.unwrap_or_else(|e| panic!("{e}")), 2);
-        index.clear().await.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(index.count(None).await.unwrap_or_else(|e| panic!("{e}")), 0);
-        index.delete_index().await.unwrap_or_else(|e| panic!("{e}"));
     }
 }

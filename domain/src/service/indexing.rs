@@ -14,6 +14,7 @@ use crate::{
     error::DomainResult,
     search::{
         DocKind, SearchDoc, SearchError, SearchIndex,
+        backend::Search,
         documents::{self, DraftFacts},
     },
     time::now_ms,
@@ -208,8 +209,29 @@ pub struct ReindexProgress {
     pub total: u64,
 }
 
-/// Rebuilds the whole index from the database, reporting progress after each batch.
-pub async fn reindex<C: ConnectionTrait, I: SearchIndex>(
+/// Rebuilds the whole index from the database, reporting progress after each batch. On
+/// Meilisearch the documents go to a fresh index that replaces the live one in one swap at the
+/// end, so searches never see a half-filled index (see [`Search::begin_rebuild`]). A
+/// `search_index` job that runs during such a rebuild writes the live index, which is then
+/// replaced: its change survives only if the rebuild read the row after it. Rebuild when
+/// writes are quiet, or run the jobs again afterwards.
+pub async fn reindex<C: ConnectionTrait>(
+    conn: &C,
+    search: &Search,
+    progress: impl FnMut(ReindexProgress),
+) -> Result<(), ApplyError> {
+    let target = search.begin_rebuild().await?;
+    match fill(conn, &target, progress).await {
+        Ok(()) => Ok(search.finish_rebuild(target).await?),
+        Err(e) => {
+            search.abandon_rebuild(target).await;
+            Err(e)
+        }
+    }
+}
+
+/// Writes every public document of the database into `index`.
+async fn fill<C: ConnectionTrait, I: SearchIndex>(
     conn: &C,
     index: &I,
     mut progress: impl FnMut(ReindexProgress),
@@ -228,7 +250,6 @@ pub async fn reindex<C: ConnectionTrait, I: SearchIndex>(
             .await
             .map_err(crate::DomainError::from)?;
     let mut state = ReindexProgress { done: 0, total };
-    index.clear().await?;
     progress(state);
     // Drafts (with provisions) and consultations, by id.
     let mut report = |n: usize| {

@@ -6,6 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, LazyLock, Mutex};
 
+use charabia::Segment;
 use charabia::segmenter::{Segmenter, ThaiSegmenter};
 
 use super::{thai, words};
@@ -27,14 +28,17 @@ const SUBWORD_CACHE_MAX: usize = 100_000;
 static SUBWORD_CACHE: LazyLock<Mutex<HashMap<String, Arc<[String]>>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
-/// The distinct dictionary sub-words of the Thai words of `texts`, in order of first appearance
-/// (never a whole word itself: those are already in `title`/`body`).
+/// The distinct dictionary sub-words of the Thai words of `texts`, and of the spans where
+/// longest match cut a word apart ([`stray_letter_spans`]), in order of first appearance.
 pub fn grams(texts: &[&str]) -> Vec<String> {
     let mut seen_words = HashSet::new();
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for text in texts {
-        for word in words::words(text) {
+        for word in words::words(text)
+            .into_iter()
+            .chain(stray_letter_spans(text))
+        {
             if !seen_words.insert(word.clone()) {
                 continue;
             }
@@ -49,6 +53,40 @@ pub fn grams(texts: &[&str]) -> Vec<String> {
         }
     }
     out
+}
+
+/// Spans of Thai text where charabia's longest match cut a dictionary word apart. Longest
+/// match is greedy: in `การคุ้มครอง` it takes `การคุ` (an entry), which leaves `้` and `ม` as
+/// single characters, and `คุ้มครอง` is never seen; `การกำหนด` gives `การกำ | หน | ด`. Around
+/// every single Thai character it leaves, the neighbouring Thai segments (two, else one, on each
+/// side) are joined again; [`grams`] then splits that span into the fewest dictionary words
+/// (`กับ | การ | คุ้มครอง`), like any other word.
+fn stray_letter_spans(text: &str) -> Vec<String> {
+    let normal = words::normalize(text);
+    let segments: Vec<&str> = normal.as_str().segment_str().collect();
+    let is_thai = |s: &str| s.chars().all(thai::is_thai);
+    let mut spans = Vec::new();
+    for (i, segment) in segments.iter().enumerate() {
+        if segment.chars().count() != 1 || !is_thai(segment) {
+            continue;
+        }
+        for reach in [2, 1] {
+            let mut from = i;
+            while from > 0 && i - from < reach && is_thai(segments[from - 1]) {
+                from -= 1;
+            }
+            let mut to = i + 1;
+            while to < segments.len() && to - i <= reach && is_thai(segments[to]) {
+                to += 1;
+            }
+            let span = segments[from..to].concat();
+            if !thai_subwords(&span).is_empty() {
+                spans.push(span);
+                break;
+            }
+        }
+    }
+    spans
 }
 
 /// [`compute_subwords`], cached.
