@@ -1,10 +1,10 @@
 use std::time::Duration;
 
-use domain::entity::consultation;
+use domain::entity::{consultation, subscription};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde_json::json;
-use tests::{TestApp, smtp::TestSmtp};
+use tests::{TestApp, smtp::TestSmtp, web::Visitor};
 
 fn link(text: &str, path: &str) -> String {
     let start = text
@@ -44,12 +44,33 @@ async fn subscribers_confirm_get_notices_once_and_can_unsubscribe_in_one_click()
     let confirm_mail = smtp.wait_for(1, Duration::from_secs(10)).await;
     assert_eq!(confirm_mail.len(), 1);
     let text = confirm_mail[0].text_body().unwrap_or_default();
-    let confirm = link(&text, "/api/v1/subscriptions/confirm?token=");
-    let confirmation = confirm.split_once("?token=").unwrap().1;
-    assert_eq!(
-        app.confirm_subscription(confirmation).await.status,
-        StatusCode::OK
-    );
+    // The mailed link opens a page with a button; only the button (a POST) confirms, so a
+    // mail scanner that follows the link confirms nothing.
+    let confirm = link(&text, "/subscriptions/confirm?token=");
+    assert!(!confirm.contains("/api/v1/"), "the mail links to a page: {confirm}");
+    let mut v = Visitor::new(&app.address);
+    let page = v.get(&confirm).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let confirmed = || async {
+        subscription::Entity::find()
+            .all(&app.ctx.db.conn)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|s| s.confirmed_at.is_some())
+            .count()
+    };
+    assert_eq!(confirmed().await, 0, "opening the link confirms nothing");
+    let token = page.input("token").expect("the token travels in the form");
+    let done = v
+        .post("/subscriptions/confirm", &[("csrf", &page.csrf()), ("token", &token)])
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.html);
+    assert_eq!(confirmed().await, 1);
+    let wrong = v
+        .post("/subscriptions/confirm", &[("csrf", &page.csrf()), ("token", "wrong")])
+        .await;
+    assert_eq!(wrong.status, StatusCode::GONE);
     assert_eq!(
         app.confirm_subscription("wrong").await.status,
         StatusCode::NOT_FOUND
