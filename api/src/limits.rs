@@ -128,18 +128,16 @@ impl<E: Endpoint> Endpoint for RateLimitEndpoint<E> {
         let limits = &self.1;
         let address = limits.client_address(&req);
         req.extensions_mut().insert(ClientAddress(address));
-        if write {
-            if let Some(wait) = limits.wait(req.extensions().get::<Actor>(), address) {
-                let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-                let mut response = problem_response(&Problem::new(
-                    ErrorCode::RateLimited,
-                    format!("too many writes; try again in {seconds} s"),
-                ));
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
-                return Ok(response);
-            }
+        if write && let Some(wait) = limits.wait(req.extensions().get::<Actor>(), address) {
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            let mut response = problem_response(&Problem::new(
+                ErrorCode::RateLimited,
+                format!("too many writes; try again in {seconds} s"),
+            ));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+            return Ok(response);
         }
         Ok(self.0.call(req).await?.into_response())
     }

@@ -47,7 +47,10 @@ async fn subscribers_confirm_get_notices_once_and_can_unsubscribe_in_one_click()
     // The mailed link opens a page with a button; only the button (a POST) confirms, so a
     // mail scanner that follows the link confirms nothing.
     let confirm = link(&text, "/subscriptions/confirm?token=");
-    assert!(!confirm.contains("/api/v1/"), "the mail links to a page: {confirm}");
+    assert!(
+        !confirm.contains("/api/v1/"),
+        "the mail links to a page: {confirm}"
+    );
     let mut v = Visitor::new(&app.address);
     let page = v.get(&confirm).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -63,12 +66,18 @@ async fn subscribers_confirm_get_notices_once_and_can_unsubscribe_in_one_click()
     assert_eq!(confirmed().await, 0, "opening the link confirms nothing");
     let token = page.input("token").expect("the token travels in the form");
     let done = v
-        .post("/subscriptions/confirm", &[("csrf", &page.csrf()), ("token", &token)])
+        .post(
+            "/subscriptions/confirm",
+            &[("csrf", &page.csrf()), ("token", &token)],
+        )
         .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.html);
     assert_eq!(confirmed().await, 1);
     let wrong = v
-        .post("/subscriptions/confirm", &[("csrf", &page.csrf()), ("token", "wrong")])
+        .post(
+            "/subscriptions/confirm",
+            &[("csrf", &page.csrf()), ("token", "wrong")],
+        )
         .await;
     assert_eq!(wrong.status, StatusCode::GONE);
     assert_eq!(

@@ -281,9 +281,7 @@ pub async fn post(req: &Request, state: Data<&AppState>, Path(id): Path<String>)
             let more = Errors::from_domain(&chrome.t, &err, |f| field_id(&answered, f))
                 .unwrap_or_default();
             for p in more.0 {
-                if !(p.field == "answers" && !errors.is_empty()) {
-                    errors.push(p.field, p.message);
-                }
+                errors.push(p.field, p.message);
             }
             again(errors, StatusCode::BAD_REQUEST).await
         }
