@@ -236,6 +236,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "Rabfang is listening on http://{host}:{} (API documentation at /docs)",
                 app.port()
             );
+            if demo {
+                let secret =
+                    domain::service::sign_in::issue_now(&ctx.db, crate::demo::DEMO_CITIZEN, "/")
+                        .await?;
+                eprintln!(
+                    "sign in as the demo citizen (valid 15 minutes, once): http://{host}:{}/sign-in/{secret}\n\
+                     or ask for a link at /sign-in (mail goes to {})",
+                    app.port(),
+                    ctx.mailer.mail_dir().map_or_else(
+                        || "the SMTP server".to_string(),
+                        |d| format!("files in {}", d.display())
+                    )
+                );
+            }
             app.run_until(domain::shutdown::signal()).await?;
             let _ = stop_tx.send(true);
             if let Some(w) = worker {

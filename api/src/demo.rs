@@ -150,6 +150,9 @@ async fn ensure_account(
     })
 }
 
+/// The demo citizen whose sign-in link `serve --demo` prints.
+pub const DEMO_CITIZEN: &str = "citizen01@demo.rabfang.localhost";
+
 pub async fn load(ctx: &Context) -> anyhow::Result<DemoReport> {
     let seeds: Vec<AgencySeed> = serde_json::from_str(AGENCIES).context("demo/agencies.json")?;
     for a in &seeds {

@@ -18,6 +18,7 @@ mod idempotency;
 mod intake;
 mod integrity;
 mod jobs;
+mod journey;
 mod laws;
 mod limits;
 mod mail;

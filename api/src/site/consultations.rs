@@ -158,6 +158,15 @@ impl ShowPage {
         choices(&self.chrome, "publication", Publication::ALL, None)
     }
 
+    /// Signing in, then back to this page's form (keeping the chosen provision).
+    fn sign_in_to_comment(&self) -> String {
+        super::link(
+            &self.chrome,
+            "/sign-in",
+            &[("next", Some(&format!("{}#comment", self.chrome.here())))],
+        )
+    }
+
     fn max_chars(&self) -> usize {
         domain::service::comments::MAX_COMMENT_CHARS
     }

@@ -109,6 +109,8 @@ struct ShowPage {
     version: Option<draft_version::Model>,
     sections: Vec<Section>,
     consultations: Vec<consultation::Model>,
+    /// The consultation open now on the shown version: each provision links to comment on it.
+    open_consultation: Option<i64>,
 }
 
 #[handler]
@@ -136,7 +138,17 @@ pub async fn show(req: &Request, state: Data<&AppState>, Path(id): Path<String>)
     };
     let mut chrome = Chrome::new(req, "nav-drafts");
     chrome.title = view.draft.title_th.clone();
+    let now = domain::time::now_ms();
+    let open_consultation = consultations
+        .iter()
+        .find(|c| {
+            domain::service::consultations::status_at(c, now)
+                == domain::types::ConsultationStatus::Open
+                && Some(c.version_number) == view.draft.current_version
+        })
+        .map(|c| c.id);
     let page = ShowPage {
+        open_consultation,
         chrome,
         sections: sections(
             version

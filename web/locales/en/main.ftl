@@ -229,3 +229,4 @@ unsubscribed-body = We will not send you these e-mails again.
 subscription-link-expired-title = This link no longer works
 subscription-link-expired-body = The subscription was already cancelled, or the link was replaced by a newer one.
 home-subscribe = Get e-mail updates about consultations
+draft-comment-on = Comment on { $label }

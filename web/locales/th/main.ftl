@@ -227,3 +227,4 @@ unsubscribed-body = เราจะไม่ส่งอีเมลเหล่
 subscription-link-expired-title = ลิงก์นี้ใช้ไม่ได้แล้ว
 subscription-link-expired-body = การรับข่าวสารถูกยกเลิกไปแล้ว หรือมีลิงก์ใหม่แทนลิงก์นี้
 home-subscribe = รับข่าวสารการรับฟังความคิดเห็นทางอีเมล
+draft-comment-on = แสดงความคิดเห็นต่อ{ $label }

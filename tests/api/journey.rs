@@ -1,0 +1,257 @@
+//! The citizen's journey in a real browser: Debian's Chromium driven over WebDriver
+//! (`chromium-driver`, installed by `.ci/run`). Home → a draft → a provision → sign in with the
+//! link from the real SMTP test server → comment on the provision with the questionnaire →
+//! receipt → track it → see it published; with JavaScript on and off, in Thai and in English,
+//! on a 360 × 800 screen where no page may scroll sideways. Screenshots of each step are kept
+//! in `target/screenshots`. Without a driver the test says so and passes locally; with
+//! `CI=true` a missing driver fails it.
+
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use tests::{TestApp, smtp::TestSmtp};
+
+const DRIVER: &str = "/usr/bin/chromedriver";
+const BROWSER: &str = "/usr/bin/chromium";
+
+/// A running chromedriver, stopped on drop.
+struct Driver {
+    _child: tokio::process::Child,
+    url: String,
+}
+
+async fn driver() -> Option<Driver> {
+    if !std::path::Path::new(DRIVER).exists() || !std::path::Path::new(BROWSER).exists() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI=true but chromium-driver is not installed (.ci/run installs it)"
+        );
+        eprintln!("skipping: no {DRIVER}");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = tokio::process::Command::new(DRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("starting chromedriver");
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Some(Driver { _child: child, url });
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start");
+}
+
+async fn browser(driver: &Driver, javascript: bool, profile: &std::path::Path) -> Client {
+    let mut prefs = json!({});
+    if !javascript {
+        prefs = json!({"profile.managed_default_content_settings.javascript": 2});
+    }
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": BROWSER,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=360,800", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+            "prefs": prefs,
+        }
+    });
+    let caps = caps.as_object().unwrap().clone().into_iter().collect();
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("a WebDriver session")
+}
+
+/// Checks the page fits a 360-pixel screen (when scripts run, which the check needs) and keeps
+/// a screenshot.
+async fn look(c: &Client, name: &str, javascript: bool) {
+    if javascript {
+        let fits = c
+            .execute(
+                "return document.documentElement.scrollWidth <= window.innerWidth + 1",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(fits, json!(true), "{name} scrolls sideways at 360 px");
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Clicks what `css` finds and waits until the browser is at another address (every click in
+/// the walk follows a link or sends a form).
+async fn click(c: &Client, css: &str) {
+    let before = c.current_url().await.unwrap();
+    choose(c, css).await;
+    for _ in 0..200 {
+        if c.current_url().await.unwrap() != before {
+            c.wait().for_element(Locator::Css("footer")).await.unwrap();
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("clicking {css} on {before} led nowhere");
+}
+
+/// Clicks what `css` finds: a radio button or a checkbox, or what `click` waits after.
+async fn choose(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// One walk through the journey; `prefix` is `` (Thai) or `/en`.
+async fn walk(
+    app: &TestApp,
+    smtp: &TestSmtp,
+    driver: &Driver,
+    prefix: &str,
+    javascript: bool,
+    email: &str,
+    mails_before: usize,
+) {
+    let name = format!(
+        "{}{}",
+        if prefix.is_empty() { "th" } else { "en" },
+        if javascript { "" } else { "-nojs" }
+    );
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(driver, javascript, profile.path()).await;
+
+    // Home → the open consultation's draft → a provision.
+    c.goto(&app.url(if prefix.is_empty() { "/" } else { prefix }))
+        .await
+        .unwrap();
+    look(&c, &format!("{name}-1-home"), javascript).await;
+    click(&c, "li[data-consultation-id] a").await;
+    click(&c, "a[href*='/drafts/']").await;
+    look(&c, &format!("{name}-2-draft"), javascript).await;
+    assert!(
+        c.find(Locator::Css("section.provision#s1")).await.is_ok(),
+        "provision s1 has its anchor"
+    );
+    // The provision's own link leads to the form for it, through signing in.
+    click(&c, "#s1 a.provision__comment").await;
+    click(&c, "a.button[href*='/sign-in']").await;
+    look(&c, &format!("{name}-3-sign-in"), javascript).await;
+    c.find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    click(&c, "form[action$='/sign-in'] button[type=submit]").await;
+    assert!(
+        c.source().await.unwrap().contains(email),
+        "the page says where the link went"
+    );
+
+    // The link arrives by mail; opening it shows a button that signs in.
+    app.run_pending_jobs().await;
+    let mails = smtp
+        .wait_for(mails_before + 1, Duration::from_secs(10))
+        .await;
+    let mail = mails
+        .iter()
+        .rev()
+        .find(|m| m.to.iter().any(|t| t == email))
+        .expect("the sign-in mail");
+    let body = mail.text_body().unwrap_or_default();
+    let link = body[body.find("http").unwrap()..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    c.goto(&link).await.unwrap();
+    click(&c, "main form button[type=submit]").await;
+
+    // Back at the form, on the provision chosen from the draft.
+    let url = c.current_url().await.unwrap();
+    assert!(url.as_str().contains("provision=s1"), "{url}");
+    let chosen = c
+        .find(Locator::Css("#provision option[selected]"))
+        .await
+        .unwrap();
+    assert_eq!(chosen.attr("value").await.unwrap().as_deref(), Some("s1"));
+    choose(&c, "#stance-oppose").await;
+    choose(&c, "#q-q1").await;
+    choose(&c, "#q-q2").await;
+    choose(&c, "#q-q3-4").await;
+    c.find(Locator::Id("q-q4"))
+        .await
+        .unwrap()
+        .send_keys("ควรมีระยะเวลาปรับตัว")
+        .await
+        .unwrap();
+    c.find(Locator::Id("body"))
+        .await
+        .unwrap()
+        .send_keys("มาตรา ๑ ควรกำหนดให้ชัดเจนกว่านี้")
+        .await
+        .unwrap();
+    look(&c, &format!("{name}-4-form"), javascript).await;
+    click(&c, "form.comment-form button[type=submit]").await;
+
+    // The receipt, then tracking: received and published.
+    let number = text(&c, ".receipt__number").await;
+    assert!(number.starts_with("RF-"), "{number}");
+    assert_eq!(text(&c, ".receipt__secret").await.len(), 14);
+    look(&c, &format!("{name}-5-receipt"), javascript).await;
+    click(&c, "main a[href*='/track?number=']").await;
+    let timeline = text(&c, "ol.timeline").await;
+    let published = if prefix.is_empty() {
+        "เผยแพร่แล้ว"
+    } else {
+        "Published"
+    };
+    assert!(timeline.contains(published), "{timeline}");
+    look(&c, &format!("{name}-6-track"), javascript).await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_citizen_walks_from_home_to_a_tracked_comment_in_a_real_browser() {
+    let Some(driver) = driver().await else {
+        return;
+    };
+    let smtp = TestSmtp::start().await;
+    let app = TestApp::builder().with_smtp(&smtp).spawn().await;
+    app.open_hearing("walk").await;
+    walk(&app, &smtp, &driver, "", true, "walker@example.org", 0).await;
+    walk(&app, &smtp, &driver, "", false, "nojs@example.org", 1).await;
+    walk(&app, &smtp, &driver, "/en", true, "english@example.org", 2).await;
+    app.run_pending_jobs().await;
+}
