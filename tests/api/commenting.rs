@@ -185,6 +185,32 @@ async fn a_citizen_comments_through_the_form_gets_a_receipt_and_tracks_the_comme
         .get(&format!("/track?number={}", stored.tracking_number))
         .await;
     assert!(mine.html.contains("มีข้อมูลส่วนบุคคลของผู้อื่น"), "{}", mine.html);
+    // The account page lists the comment; the download holds everything about the person and
+    // no secret.
+    let account = v.get("/account").await;
+    assert_eq!(account.status, StatusCode::OK);
+    assert!(account.html.contains(&stored.tracking_number));
+    let data = v.get("/account/data.json").await;
+    assert_eq!(data.status, StatusCode::OK);
+    let doc: serde_json::Value = serde_json::from_str(&data.html).unwrap();
+    assert_eq!(doc["account"]["email"], "reader@example.org");
+    assert_eq!(
+        doc["comments"][0]["tracking_number"],
+        stored.tracking_number.as_str()
+    );
+    assert_eq!(
+        doc["comments"][0]["moderation_reason"],
+        "มีข้อมูลส่วนบุคคลของผู้อื่น"
+    );
+    assert_eq!(doc["sessions"].as_array().unwrap().len(), 1);
+    assert!(!data.html.contains("hash") && !data.html.contains(&v.cookies["rabfang_session"]));
+    let anonymous = stranger.get("/account").await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        stranger.get("/account/data.json").await.status,
+        StatusCode::SEE_OTHER
+    );
+
     // ...and the public API never shows it.
     let public = app.list_comments(h.consultation_id, None, &[]).await;
     assert!(!public.text.contains("มีข้อมูลส่วนบุคคลของผู้อื่น"));

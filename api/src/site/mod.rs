@@ -10,6 +10,7 @@ use poem::{
     http::{Method, StatusCode},
 };
 
+mod account;
 pub mod assets;
 mod commenting;
 mod consultations;
@@ -275,6 +276,8 @@ fn pages() -> Vec<PageRoute> {
             get: None,
             post: Some(|| commenting::post.boxed()),
         },
+        page("/account", || account::show.boxed()),
+        page("/account/data.json", || account::data.boxed()),
         page("/comments/:number/receipt", || {
             commenting::show_receipt.boxed()
         }),

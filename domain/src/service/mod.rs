@@ -18,6 +18,7 @@ pub mod laws;
 pub mod mailings;
 pub mod notices;
 pub mod page;
+pub mod personal_data;
 pub mod reports;
 pub mod sessions;
 pub mod sign_in;
