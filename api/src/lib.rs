@@ -60,12 +60,16 @@ pub fn app(ctx: Context) -> BoxEndpoint<'static> {
         .map(|(path, methods)| (path.as_str(), methods.as_slice()))
         .collect();
     extra.push(("/static/:file", &[poem::http::Method::GET]));
+    extra.push(("/robots.txt", &[poem::http::Method::GET]));
+    extra.push(("/sitemap.xml", &[poem::http::Method::GET]));
     let allow = hardening::AllowTable::new(routes::api(), &extra);
     let https = ctx.settings.public_url.starts_with("https://");
     let routes = Route::new()
         .at("/openapi.json", spec)
         .nest("/docs", docs)
         .at("/static/:file", poem::get(site::assets::serve))
+        .at("/robots.txt", poem::get(site::sitemap::robots))
+        .at("/sitemap.xml", poem::get(site::sitemap::sitemap))
         // poem's router keeps `/` for what is nested there, so the Thai home page is picked
         // out in front of the API service.
         .nest("/", service.around(site::home_first));

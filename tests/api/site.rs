@@ -27,7 +27,8 @@ async fn every_page_reachable_from_home_answers_html_in_both_languages() {
     let mut queue: VecDeque<String> = ["/", "/en"].map(String::from).into();
     while let Some(path) = queue.pop_front() {
         let page = path.split('#').next().unwrap_or_default().to_string();
-        if page == "/docs" || !seen.insert(page.clone()) {
+        // The API's documentation and document are offered on purpose, and are not pages.
+        if page == "/docs" || page == "/openapi.json" || !seen.insert(page.clone()) {
             continue;
         }
         let r = client.get(app.url(&page)).send().await.unwrap();
@@ -231,6 +232,67 @@ async fn unpublished_drafts_have_no_page() {
         .await
         .unwrap();
     assert!(!list.contains("ร่างลับยังไม่เผยแพร่"));
+    let sitemap = client
+        .get(app.url("/sitemap.xml"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!sitemap.contains(&format!("/drafts/{id}<")), "{sitemap}");
+}
+
+#[tokio::test]
+async fn the_sitemap_lists_public_pages_in_both_languages_and_robots_names_it() {
+    let app = spawn_app().await;
+    let h = app.open_hearing("map").await;
+    let client = reqwest::Client::new();
+    let robots = client
+        .get(app.url("/robots.txt"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        robots.contains(&format!("Sitemap: {}/sitemap.xml", app.address)),
+        "{robots}"
+    );
+    assert!(robots.contains("Disallow: /account") && robots.contains("Disallow: /en/sign-in"));
+    let r = client.get(app.url("/sitemap.xml")).send().await.unwrap();
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/xml")
+    );
+    let xml = r.text().await.unwrap();
+    let locs: Vec<&str> = xml
+        .split("<loc>")
+        .skip(1)
+        .filter_map(|l| l.split("</loc>").next())
+        .collect();
+    for expected in [
+        format!("{}/drafts/{}", app.address, h.draft_id),
+        format!("{}/en/consultations/{}", app.address, h.consultation_id),
+        format!("{}/en/privacy", app.address),
+    ] {
+        assert!(locs.contains(&expected.as_str()), "{expected} in {locs:?}");
+    }
+    assert!(xml.contains("hreflang=\"en\""));
+    for loc in locs {
+        let page = client.get(loc).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK, "{loc}");
+        assert!(
+            page.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
+            "{loc}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -132,6 +132,17 @@ mod tests {
     }
 
     #[test]
+    fn no_message_is_defined_twice() {
+        for (lang, ftl) in LOCALES {
+            let mut seen = std::collections::BTreeSet::new();
+            for line in ftl.lines().filter(|l| !l.starts_with([' ', '#']) && l.contains(" =")) {
+                let key = line.split(" =").next().unwrap_or_default().trim();
+                assert!(seen.insert(key), "{key} is defined twice in {}", lang.tag());
+            }
+        }
+    }
+
+    #[test]
     fn every_message_exists_in_both_languages() {
         let th = keys(LOCALES[0].1);
         let en = keys(LOCALES[1].1);

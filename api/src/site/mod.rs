@@ -14,12 +14,14 @@ mod account;
 pub mod assets;
 mod commenting;
 mod consultations;
+mod content;
 mod drafts;
 mod forms;
 mod home;
 pub mod i18n;
 mod search;
 mod sign_in;
+pub mod sitemap;
 mod subscriptions;
 pub mod visitor;
 
@@ -276,6 +278,10 @@ fn pages() -> Vec<PageRoute> {
             get: None,
             post: Some(|| commenting::post.boxed()),
         },
+        page("/about", || content::show.boxed()),
+        page("/privacy", || content::show.boxed()),
+        page("/accessibility", || content::show.boxed()),
+        page("/open-data", || content::show.boxed()),
         page("/account", || account::show.boxed()),
         page("/account/data.json", || account::data.boxed()),
         page("/comments/:number/receipt", || {

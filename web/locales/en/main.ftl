@@ -240,3 +240,5 @@ account-unconfirmed = not confirmed yet
 account-data = Your data
 account-data-body = Download a copy of everything Rabfang holds about you: your account, your comments and what became of them, your subscriptions and when you signed in.
 account-data-link = Download my data (JSON)
+footer-privacy = Privacy
+footer-accessibility = Accessibility
