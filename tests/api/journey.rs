@@ -80,6 +80,49 @@ async fn browser(driver: &Driver, javascript: bool, profile: &std::path::Path) -
         .expect("a WebDriver session")
 }
 
+/// axe-core's script (`npm ci --prefix tests` installs it; `.ci/run` does).
+fn axe_source() -> Option<String> {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(_) => {
+            assert!(
+                std::env::var("CI").is_err(),
+                "CI=true but {} is missing (.ci/run installs it)",
+                path.display()
+            );
+            eprintln!("skipping the accessibility check: no {}", path.display());
+            None
+        }
+    }
+}
+
+/// Runs axe-core on the page: no violation of impact serious or critical (WCAG 2.x A and AA
+/// rules and best practices).
+async fn axe(c: &Client, name: &str) {
+    let Some(source) = axe_source() else {
+        return;
+    };
+    c.execute(&format!("{source}\nreturn true;"), vec![])
+        .await
+        .expect("axe-core loads");
+    let result = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})
+                .then(r => done(r.violations
+                    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                    .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+                .catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await
+        .expect("axe-core runs");
+    let violations: Vec<String> = serde_json::from_value(result).unwrap_or_default();
+    assert!(violations.is_empty(), "{name}: {violations:#?}");
+}
+
 /// Checks the page fits a 360-pixel screen (when scripts run, which the check needs) and keeps
 /// a screenshot.
 async fn look(c: &Client, name: &str, javascript: bool) {
@@ -92,6 +135,7 @@ async fn look(c: &Client, name: &str, javascript: bool) {
             .await
             .unwrap();
         assert_eq!(fits, json!(true), "{name} scrolls sideways at 360 px");
+        axe(c, name).await;
     }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -253,5 +297,49 @@ async fn a_citizen_walks_from_home_to_a_tracked_comment_in_a_real_browser() {
     walk(&app, &smtp, &driver, "", true, "walker@example.org", 0).await;
     walk(&app, &smtp, &driver, "", false, "nojs@example.org", 1).await;
     walk(&app, &smtp, &driver, "/en", true, "english@example.org", 2).await;
+    app.run_pending_jobs().await;
+}
+
+#[tokio::test]
+async fn every_page_template_passes_axe_in_both_languages() {
+    let Some(driver) = driver().await else {
+        return;
+    };
+    let app = TestApp::builder().spawn().await;
+    let h = app.open_hearing("axe").await;
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(&driver, true, profile.path()).await;
+    let pages = [
+        "/".to_string(),
+        "/consultations".into(),
+        format!("/consultations/{}", h.consultation_id),
+        "/drafts".into(),
+        format!("/drafts/{}", h.draft_id),
+        "/search?q=%E0%B8%82%E0%B9%89%E0%B8%AD%E0%B8%A1%E0%B8%B9%E0%B8%A5".into(),
+        "/search?q=zzzznothing".into(),
+        "/sign-in".into(),
+        "/sign-in/not-a-valid-link".into(),
+        "/track".into(),
+        "/subscribe".into(),
+        "/subscriptions/confirm?token=x".into(),
+        "/about".into(),
+        "/privacy".into(),
+        "/accessibility".into(),
+        "/open-data".into(),
+        "/no-such-page".into(),
+    ];
+    for prefix in ["", "/en"] {
+        for page in &pages {
+            let path = if prefix == "/en" && page == "/" {
+                "/en".to_string()
+            } else {
+                format!("{prefix}{page}")
+            };
+            c.goto(&app.url(&path)).await.unwrap();
+            let name = format!("axe{}", path.replace(['/', '?', '=', '%'], "_"));
+            look(&c, &name, true).await;
+        }
+    }
+    c.close().await.unwrap();
     app.run_pending_jobs().await;
 }

@@ -194,8 +194,15 @@ async fn missing_pages_are_pages_in_the_visitors_language() {
         ("/en/drafts/999999", "en", "Page not found"),
         ("/consultations/abc", "th", "ไม่พบหน้าที่ต้องการ"),
         ("/en/consultations/999999", "en", "Page not found"),
+        ("/no-such-page", "th", "ไม่พบหน้าที่ต้องการ"),
+        ("/en/no/such/page", "en", "Page not found"),
     ] {
-        let r = client.get(app.url(path)).send().await.unwrap();
+        let r = client
+            .get(app.url(path))
+            .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
         let html = r.text().await.unwrap();
         assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{path}");

@@ -135,7 +135,10 @@ mod tests {
     fn no_message_is_defined_twice() {
         for (lang, ftl) in LOCALES {
             let mut seen = std::collections::BTreeSet::new();
-            for line in ftl.lines().filter(|l| !l.starts_with([' ', '#']) && l.contains(" =")) {
+            for line in ftl
+                .lines()
+                .filter(|l| !l.starts_with([' ', '#']) && l.contains(" ="))
+            {
                 let key = line.split(" =").next().unwrap_or_default().trim();
                 assert!(seen.insert(key), "{key} is defined twice in {}", lang.tag());
             }

@@ -345,16 +345,29 @@ pub fn allowed() -> Vec<(String, Vec<Method>)> {
         .collect()
 }
 
-/// Serves `/` (the Thai home page) in front of `ep`, which has everything else at the root.
+/// Serves `/` (the Thai home page) in front of `ep`, which has everything else at the root;
+/// a browser that asks for a path nobody serves (outside `/api/`) gets the not-found page in
+/// its language instead of the API's JSON problem.
 pub async fn home_first<E: poem::Endpoint>(ep: E, req: Request) -> poem::Result<Response> {
     use poem::{Endpoint, IntoResponse};
     if req.uri().path() == "/" {
-        poem::get(home::home)
+        return poem::get(home::home)
             .around(visitor::around)
             .call(req)
-            .await
-    } else {
-        ep.call(req).await.map(IntoResponse::into_response)
+            .await;
+    }
+    let wants_page = !req.uri().path().starts_with("/api/")
+        && req
+            .headers()
+            .get(poem::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+    let uri = req.uri().clone();
+    match ep.call(req).await {
+        Err(e) if wants_page && e.status() == StatusCode::NOT_FOUND => {
+            Ok(not_found(&Request::builder().uri(uri).finish()))
+        }
+        other => other.map(IntoResponse::into_response),
     }
 }
 
