@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, ClientBuilder, Locator, key::Key};
 use serde_json::json;
 use tests::{TestApp, smtp::TestSmtp};
 
@@ -177,8 +177,75 @@ async fn choose(c: &Client, css: &str) {
         .unwrap();
 }
 
+/// Fills the comment form with the keyboard alone, from the top of the page: Tab to each
+/// control (each must show where the focus is), Space to choose, typing to write. Leaves the
+/// focus on the form's send button.
+async fn fill_with_the_keyboard(c: &Client) {
+    c.execute(
+        "document.activeElement.blur(); window.scrollTo(0, 0);",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let tab = char::from(Key::Tab).to_string();
+    let mut visited = Vec::new();
+    for _ in 0..300 {
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys(&tab)
+            .await
+            .unwrap();
+        let focused = c
+            .execute(
+                "const e = document.activeElement; const s = getComputedStyle(e);
+                 const visible = (s.outlineStyle !== 'none' && s.outlineWidth !== '0px') || s.boxShadow !== 'none';
+                 const send = e.type === 'submit' && !!e.closest('form.comment-form');
+                 return [e.id || e.tagName, visible, send];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (id, visible, send): (String, bool, bool) = serde_json::from_value(focused).unwrap();
+        assert!(visible, "the focus on {id} cannot be seen");
+        let element = c.active_element().await.unwrap();
+        match id.as_str() {
+            "stance" | "q-q1" | "q-q2" | "q-q3" => element.send_keys(" ").await.unwrap(),
+            "q-q4" => element.send_keys("Time to adapt").await.unwrap(),
+            "body" => element
+                .send_keys("Section 1 should be clearer")
+                .await
+                .unwrap(),
+            _ => {}
+        }
+        visited.push(id);
+        if send {
+            for needed in [
+                "provision",
+                "stance",
+                "q-q1",
+                "q-q2",
+                "q-q3",
+                "q-q4",
+                "body",
+                "respondent_type",
+                "publication",
+                "notify",
+            ] {
+                assert!(
+                    visited.iter().any(|v| v == needed),
+                    "{needed} cannot be reached with Tab: {visited:?}"
+                );
+            }
+            return;
+        }
+    }
+    panic!("the send button cannot be reached with Tab: {visited:?}");
+}
+
 /// One walk through the journey; `prefix` is `` (Thai) or `/en`.
 async fn walk(
+    keyboard: bool,
     app: &TestApp,
     smtp: &TestSmtp,
     driver: &Driver,
@@ -250,24 +317,40 @@ async fn walk(
         .await
         .unwrap();
     assert_eq!(chosen.attr("value").await.unwrap().as_deref(), Some("s1"));
-    choose(&c, "#stance-oppose").await;
-    choose(&c, "#q-q1").await;
-    choose(&c, "#q-q2").await;
-    choose(&c, "#q-q3-4").await;
-    c.find(Locator::Id("q-q4"))
-        .await
-        .unwrap()
-        .send_keys("ควรมีระยะเวลาปรับตัว")
-        .await
-        .unwrap();
-    c.find(Locator::Id("body"))
-        .await
-        .unwrap()
-        .send_keys("มาตรา ๑ ควรกำหนดให้ชัดเจนกว่านี้")
-        .await
-        .unwrap();
-    look(&c, &format!("{name}-4-form"), javascript).await;
-    click(&c, "form.comment-form button[type=submit]").await;
+    if keyboard {
+        fill_with_the_keyboard(&c).await;
+        look(&c, &format!("{name}-4-form"), javascript).await;
+        let enter = char::from(Key::Enter).to_string();
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys(&enter)
+            .await
+            .unwrap();
+        c.wait()
+            .for_element(Locator::Css(".receipt__number"))
+            .await
+            .unwrap();
+    } else {
+        choose(&c, "#stance-oppose").await;
+        choose(&c, "#q-q1").await;
+        choose(&c, "#q-q2").await;
+        choose(&c, "#q-q3-4").await;
+        c.find(Locator::Id("q-q4"))
+            .await
+            .unwrap()
+            .send_keys("ควรมีระยะเวลาปรับตัว")
+            .await
+            .unwrap();
+        c.find(Locator::Id("body"))
+            .await
+            .unwrap()
+            .send_keys("มาตรา ๑ ควรกำหนดให้ชัดเจนกว่านี้")
+            .await
+            .unwrap();
+        look(&c, &format!("{name}-4-form"), javascript).await;
+        click(&c, "form.comment-form button[type=submit]").await;
+    }
 
     // The receipt, then tracking: received and published.
     let number = text(&c, ".receipt__number").await;
@@ -294,9 +377,39 @@ async fn a_citizen_walks_from_home_to_a_tracked_comment_in_a_real_browser() {
     let smtp = TestSmtp::start().await;
     let app = TestApp::builder().with_smtp(&smtp).spawn().await;
     app.open_hearing("walk").await;
-    walk(&app, &smtp, &driver, "", true, "walker@example.org", 0).await;
-    walk(&app, &smtp, &driver, "", false, "nojs@example.org", 1).await;
-    walk(&app, &smtp, &driver, "/en", true, "english@example.org", 2).await;
+    walk(
+        false,
+        &app,
+        &smtp,
+        &driver,
+        "",
+        true,
+        "walker@example.org",
+        0,
+    )
+    .await;
+    walk(
+        false,
+        &app,
+        &smtp,
+        &driver,
+        "",
+        false,
+        "nojs@example.org",
+        1,
+    )
+    .await;
+    walk(
+        true,
+        &app,
+        &smtp,
+        &driver,
+        "/en",
+        true,
+        "english@example.org",
+        2,
+    )
+    .await;
     app.run_pending_jobs().await;
 }
 
