@@ -244,3 +244,85 @@ async fn a_form_from_another_session_or_site_is_refused_and_changes_nothing() {
     assert_eq!(comments(&app).await, 0);
     app.run_pending_jobs().await;
 }
+
+#[tokio::test]
+async fn published_comments_filter_by_provision_and_stance_and_show_a_campaign_once() {
+    let app = TestApp::builder().spawn().await;
+    let h = app.open_hearing("published").await;
+    let citizen = app.user("citizen", None).await;
+    let post = |body: &'static str,
+                stance: &'static str,
+                publication: &'static str,
+                provision: Option<&'static str>| {
+        let app = &app;
+        let citizen = citizen.clone();
+        async move {
+            let mut b = json!({"body": body, "stance": stance, "publication": publication});
+            if let Some(p) = provision {
+                b["provision_id"] = json!(p);
+            }
+            let r = app
+                .create_comment(h.consultation_id, Some(&citizen), &b)
+                .await;
+            assert!(r.status.is_success(), "{}", r.text);
+            r.body["id"].as_i64().unwrap()
+        }
+    };
+    for _ in 0..3 {
+        post(
+            "หยุดร่างนี้ทันที ขอให้ถอนร่างกลับไปทบทวนใหม่ทั้งหมด",
+            "oppose",
+            "anonymous",
+            None,
+        )
+        .await;
+    }
+    post(
+        "มาตรา ๑ ควรเขียนให้ชัดเจน <b>ไม่ใช่ตัวหนา</b>",
+        "support",
+        "anonymous",
+        Some("s1"),
+    )
+    .await;
+    post("ความลับ ไม่ขอเผยแพร่", "neutral", "private", None).await;
+    let hidden = post("ข้อความที่ผู้ดูแลซ่อน", "neutral", "anonymous", None).await;
+    let r = app
+        .moderate_comment(
+            h.consultation_id,
+            hidden,
+            Some(&h.officer),
+            &json!({"status": "hidden", "reason": "spam"}),
+        )
+        .await;
+    assert!(r.status.is_success());
+    app.run_pending_jobs().await;
+
+    let mut v = Visitor::new(&app.address);
+    let path = format!("/consultations/{}/comments", h.consultation_id);
+    let all = v.get(&path).await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert_eq!(
+        all.html.matches("หยุดร่างนี้ทันที").count(),
+        1,
+        "a campaign is one entry"
+    );
+    assert!(all.html.contains("3 "), "with its size");
+    assert!(all.html.contains("&#60;b&#62;ไม่ใช่ตัวหนา"), "bodies are text");
+    assert!(!all.html.contains("ความลับ ไม่ขอเผยแพร่") && !all.html.contains("ข้อความที่ผู้ดูแลซ่อน"));
+    let oppose = v.get(&format!("{path}?stance=oppose")).await;
+    assert!(oppose.html.contains("หยุดร่างนี้ทันที") && !oppose.html.contains("มาตรา ๑ ควรเขียน"));
+    let s1 = v.get(&format!("{path}?provision=s1")).await;
+    assert!(s1.html.contains("มาตรา ๑ ควรเขียน") && !s1.html.contains("หยุดร่างนี้ทันที"));
+    let en = v.get(&format!("/en{path}")).await;
+    assert!(en.html.contains("lang=\"en\"") && en.html.contains("a campaign"));
+    // The API filters the same way.
+    let api = app
+        .list_comments(h.consultation_id, None, &[("stance", "support")])
+        .await;
+    assert_eq!(
+        api.body["items"].as_array().unwrap().len(),
+        1,
+        "{}",
+        api.text
+    );
+}

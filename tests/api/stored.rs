@@ -42,6 +42,7 @@ async fn an_unknown_stored_stance_is_an_error_naming_the_table_and_the_value() {
         &app.ctx.db.conn,
         None,
         ConsultationId(h.consultation_id),
+        Default::default(),
         PageRequest::parse(None, None).unwrap(),
     )
     .await

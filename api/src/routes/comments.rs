@@ -268,15 +268,24 @@ impl CommentsApi {
         state: Data<&AppState>,
         auth: MaybeSignedIn,
         id: Path<i64>,
+        /// Only comments on this provision (its id, such as `s5`).
+        provision: Query<Option<String>>,
+        /// Only comments with this stance.
+        stance: Query<Option<Stance>>,
         /// Page size, 1 to 200 (default 50).
         limit: Query<Option<i64>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<CommentPage>, PublicReadQuery> {
+        let filter = comments::PublicCommentFilter {
+            provision: provision.0,
+            stance: stance.0.map(Into::into),
+        };
         let page = comments::list_public_comments(
             &state.ctx.db.conn,
             auth.actor(),
             ConsultationId(id.0),
+            filter,
             page(limit.0, cursor.0.as_deref())?,
         )
         .await?;

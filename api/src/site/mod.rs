@@ -19,6 +19,7 @@ mod drafts;
 mod forms;
 mod home;
 pub mod i18n;
+mod published;
 mod search;
 mod sign_in;
 pub mod sitemap;
@@ -275,7 +276,7 @@ fn pages() -> Vec<PageRoute> {
         page("/search", || search::search.boxed()),
         PageRoute {
             path: "/consultations/:id/comments",
-            get: None,
+            get: Some(|| published::list.boxed()),
             post: Some(|| commenting::post.boxed()),
         },
         page("/about", || content::show.boxed()),

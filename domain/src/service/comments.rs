@@ -608,11 +608,20 @@ pub struct PublicComment {
     pub author_name: Option<String>,
 }
 
+/// Which published comments to list.
+#[derive(Debug, Clone, Default)]
+pub struct PublicCommentFilter {
+    /// Only comments on this provision (`s5`).
+    pub provision: Option<String>,
+    pub stance: Option<Stance>,
+}
+
 /// Published, non-private comments of a consultation the caller may see.
 pub async fn list_public_comments<C: ConnectionTrait>(
     conn: &C,
     actor: Option<&Actor>,
     consultation_id: ConsultationId,
+    filter: PublicCommentFilter,
     page: PageRequest,
 ) -> DomainResult<Page<PublicComment>> {
     consultations::find_visible(conn, actor, consultation_id).await?;
@@ -621,6 +630,12 @@ pub async fn list_public_comments<C: ConnectionTrait>(
         .filter(comment::Column::ModerationStatus.eq(ModerationStatus::Published))
         .filter(comment::Column::Publication.ne(Publication::Private))
         .order_by_asc(comment::Column::Id);
+    if let Some(p) = filter.provision {
+        query = query.filter(comment::Column::ProvisionId.eq(p));
+    }
+    if let Some(s) = filter.stance {
+        query = query.filter(comment::Column::Stance.eq(s));
+    }
     if let Some(after) = page.after {
         query = query.filter(comment::Column::Id.gt(after));
     }

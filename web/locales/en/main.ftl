@@ -242,3 +242,13 @@ account-data-body = Download a copy of everything Rabfang holds about you: your 
 account-data-link = Download my data (JSON)
 footer-privacy = Privacy
 footer-accessibility = Accessibility
+comments-title = Published comments
+comments-link = Read the published comments
+comments-any-provision = The whole draft and every provision
+comments-any-stance = Any view
+comments-empty = No comment matches. Comments that their authors asked not to publish, and comments hidden by a moderator, are not shown
+comments-anonymous = Published without a name
+comments-campaign = { $size ->
+    [one] One comment with this text
+   *[other] { $size } comments with this same text (a campaign)
+}

@@ -240,3 +240,12 @@ account-data-body = ดาวน์โหลดสำเนาข้อมูล
 account-data-link = ดาวน์โหลดข้อมูลของฉัน (JSON)
 footer-privacy = ความเป็นส่วนตัว
 footer-accessibility = การเข้าถึงได้
+comments-title = ความคิดเห็นที่เผยแพร่
+comments-link = อ่านความคิดเห็นที่เผยแพร่
+comments-any-provision = ร่างทั้งฉบับและทุกมาตรา
+comments-any-stance = ทุกความเห็น
+comments-empty = ไม่พบความคิดเห็นที่ตรงกัน ความคิดเห็นที่ผู้เขียนขอไม่ให้เผยแพร่และความคิดเห็นที่ผู้ดูแลซ่อนจะไม่แสดง
+comments-anonymous = เผยแพร่โดยไม่ระบุชื่อ
+comments-campaign = { $size ->
+   *[other] ความคิดเห็นที่มีข้อความเดียวกัน { $size } รายการ (การรณรงค์)
+}
