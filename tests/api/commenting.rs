@@ -326,3 +326,75 @@ async fn published_comments_filter_by_provision_and_stance_and_show_a_campaign_o
         api.text
     );
 }
+
+#[tokio::test]
+async fn the_results_page_shows_statistics_as_charts_and_tables_then_the_published_summary() {
+    let app = TestApp::builder().spawn().await;
+    let h = app.open_hearing("results").await;
+    let citizen = app.user("citizen", None).await;
+    for (stance, provision) in [("support", "s1"), ("oppose", "s1"), ("oppose", "s2")] {
+        let r = app
+            .create_comment(h.consultation_id, Some(&citizen), &json!({"body": format!("ความเห็น {stance} {provision}"), "stance": stance, "provision_id": provision, "province": "เชียงใหม่"}))
+            .await;
+        assert!(r.status.is_success(), "{}", r.text);
+    }
+    let mut v = Visitor::new(&app.address);
+    let path = format!("/consultations/{}/results", h.consultation_id);
+    let before = v.get(&path).await;
+    assert_eq!(before.status, StatusCode::OK);
+    app.run_pending_jobs().await;
+    let page = v.get(&path).await;
+    assert!(
+        page.html.contains("<svg") && page.html.contains("<table>"),
+        "charts and tables"
+    );
+    // The stance table: 2 opposed of 3.
+    let oppose = page.html.find("ไม่เห็นด้วยกับร่าง</th><td>2</td><td>66.7</td>");
+    assert!(oppose.is_some(), "{}", page.html);
+    assert!(page.html.contains("เชียงใหม่</th><td>3</td>"));
+    assert!(
+        !page.html.contains("class=\"banner\""),
+        "no summary before it is published"
+    );
+
+    // The agency closes, compiles and publishes its summary: the page shows it with its hash.
+    app.record_disposition(h.consultation_id, Some(&h.officer), &json!({"target_kind": "provision", "target_id": "s1", "decision": "accepted", "reason": "แก้ไขมาตรา ๑ ตามความเห็น"}))
+        .await;
+    domain::entity::consultation::Entity::update_many()
+        .col_expr(
+            domain::entity::consultation::Column::ClosesAt,
+            sea_orm::sea_query::Expr::value(domain::time::now_ms() - 1),
+        )
+        .exec(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.compile_report(h.consultation_id, Some(&h.officer))
+            .await
+            .status,
+        StatusCode::ACCEPTED
+    );
+    app.run_pending_jobs().await;
+    assert!(
+        !v.get(&path).await.html.contains("แก้ไขมาตรา ๑ ตามความเห็น"),
+        "compiled is not published"
+    );
+    assert!(
+        app.publish_report(h.consultation_id, Some(&h.officer))
+            .await
+            .status
+            .is_success()
+    );
+    let published = v.get(&path).await;
+    assert!(
+        published.html.contains("แก้ไขมาตรา ๑ ตามความเห็น"),
+        "you said, we did"
+    );
+    assert!(published.html.contains("SHA-256"));
+    let home = v.get("/").await;
+    assert!(
+        home.html.contains(&path),
+        "home lists the summary, linking to the results"
+    );
+    app.run_pending_jobs().await;
+}

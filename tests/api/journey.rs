@@ -420,12 +420,21 @@ async fn every_page_template_passes_axe_in_both_languages() {
     };
     let app = TestApp::builder().spawn().await;
     let h = app.open_hearing("axe").await;
+    // Some content for the lists and charts.
+    let citizen = app.user("citizen", None).await;
+    for stance in ["support", "oppose", "oppose"] {
+        let body = json!({"body": "ความเห็นเพื่อตรวจการเข้าถึงได้", "stance": stance, "provision_id": "s1"});
+        app.create_comment(h.consultation_id, Some(&citizen), &body).await;
+    }
+    app.run_pending_jobs().await;
     let profile = tempfile::tempdir().unwrap();
     let c = browser(&driver, true, profile.path()).await;
     let pages = [
         "/".to_string(),
         "/consultations".into(),
         format!("/consultations/{}", h.consultation_id),
+        format!("/consultations/{}/comments", h.consultation_id),
+        format!("/consultations/{}/results", h.consultation_id),
         "/drafts".into(),
         format!("/drafts/{}", h.draft_id),
         "/search?q=%E0%B8%82%E0%B9%89%E0%B8%AD%E0%B8%A1%E0%B8%B9%E0%B8%A5".into(),

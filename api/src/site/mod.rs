@@ -20,6 +20,7 @@ mod forms;
 mod home;
 pub mod i18n;
 mod published;
+mod results;
 mod search;
 mod sign_in;
 pub mod sitemap;
@@ -285,6 +286,7 @@ fn pages() -> Vec<PageRoute> {
         page("/open-data", || content::show.boxed()),
         page("/account", || account::show.boxed()),
         page("/account/data.json", || account::data.boxed()),
+        page("/consultations/:id/results", || results::show.boxed()),
         page("/comments/:number/receipt", || {
             commenting::show_receipt.boxed()
         }),

@@ -238,7 +238,7 @@ pub async fn summary_published(db: &Db, base_url: &str, comment_id: i64) -> Doma
     let Some((_, author, cons, d)) = comment_and_author(db, comment_id).await? else {
         return Ok(None);
     };
-    let url = format!("{}/consultations/{}", base_url, cons.id);
+    let url = format!("{}/consultations/{}/results", base_url, cons.id);
     Ok(Some((
         "summary_published",
         messages::summary_published(

@@ -87,7 +87,7 @@ pub fn bar_chart_svg(title: &str, rows: &std::collections::BTreeMap<String, u64>
     let max = rows.values().copied().max().unwrap_or(0).max(1);
     let height = 40 + rows.len() * 28;
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"{height}\" role=\"img\" aria-label=\"{}\"><text x=\"10\" y=\"24\" font-size=\"16\">{}</text>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"{height}\" viewBox=\"0 0 640 {height}\" role=\"img\" aria-label=\"{}\"><text x=\"10\" y=\"24\" font-size=\"16\">{}</text>",
         esc(title),
         esc(title)
     );

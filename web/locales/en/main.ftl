@@ -252,3 +252,23 @@ comments-campaign = { $size ->
     [one] One comment with this text
    *[other] { $size } comments with this same text (a campaign)
 }
+results-title = Results
+results-link = Statistics and the hearing summary
+results-summary = Hearing summary
+results-no-summary = The agency has not published its hearing summary yet. It does so after the consultation closes
+results-statistics = Statistics
+results-total = { $count ->
+    [one] One comment received
+   *[other] { $count } comments received
+}
+results-campaigns = { $count ->
+    [one] One campaign of comments with the same text
+   *[other] { $count } campaigns of comments with the same text
+}
+results-computed = counted { $date }
+results-not-computed = The statistics have not been counted yet
+results-not-given = Not given
+results-by-provision = Comments by provision
+results-by-day = Comments per day
+results-value = Answer
+results-count = Comments

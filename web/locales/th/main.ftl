@@ -249,3 +249,21 @@ comments-anonymous = เผยแพร่โดยไม่ระบุชื�
 comments-campaign = { $size ->
    *[other] ความคิดเห็นที่มีข้อความเดียวกัน { $size } รายการ (การรณรงค์)
 }
+results-title = ผลการรับฟัง
+results-link = สถิติและสรุปผลการรับฟังความคิดเห็น
+results-summary = สรุปผลการรับฟังความคิดเห็น
+results-no-summary = หน่วยงานยังไม่ได้เผยแพร่สรุปผลการรับฟังความคิดเห็น ซึ่งจะเผยแพร่หลังปิดรับฟัง
+results-statistics = สถิติ
+results-total = { $count ->
+   *[other] ได้รับความคิดเห็น { $count } รายการ
+}
+results-campaigns = { $count ->
+   *[other] กลุ่มความคิดเห็นที่มีข้อความเดียวกัน { $count } กลุ่ม
+}
+results-computed = นับเมื่อ { $date }
+results-not-computed = ยังไม่ได้นับสถิติ
+results-not-given = ไม่ระบุ
+results-by-provision = ความคิดเห็นรายมาตรา
+results-by-day = ความคิดเห็นรายวัน
+results-value = คำตอบ
+results-count = จำนวนความคิดเห็น
