@@ -423,8 +423,10 @@ async fn every_page_template_passes_axe_in_both_languages() {
     // Some content for the lists and charts.
     let citizen = app.user("citizen", None).await;
     for stance in ["support", "oppose", "oppose"] {
-        let body = json!({"body": "ความเห็นเพื่อตรวจการเข้าถึงได้", "stance": stance, "provision_id": "s1"});
-        app.create_comment(h.consultation_id, Some(&citizen), &body).await;
+        let body =
+            json!({"body": "ความเห็นเพื่อตรวจการเข้าถึงได้", "stance": stance, "provision_id": "s1"});
+        app.create_comment(h.consultation_id, Some(&citizen), &body)
+            .await;
     }
     app.run_pending_jobs().await;
     let profile = tempfile::tempdir().unwrap();
@@ -437,6 +439,8 @@ async fn every_page_template_passes_axe_in_both_languages() {
         format!("/consultations/{}/results", h.consultation_id),
         "/drafts".into(),
         format!("/drafts/{}", h.draft_id),
+        "/agencies".into(),
+        "/agencies/axe".into(),
         "/search?q=%E0%B8%82%E0%B9%89%E0%B8%AD%E0%B8%A1%E0%B8%B9%E0%B8%A5".into(),
         "/search?q=zzzznothing".into(),
         "/sign-in".into(),

@@ -338,3 +338,45 @@ async fn assets_have_content_hashed_names_and_are_cached_for_a_year() {
         "no request leaves for another origin: {html}"
     );
 }
+
+#[tokio::test]
+async fn agencies_have_pages_and_filter_the_lists() {
+    let app = spawn_app().await;
+    let a = app.open_hearing("agency-a").await;
+    app.open_hearing("agency-b").await;
+    let client = reqwest::Client::new();
+    let get = |path: String| {
+        let client = client.clone();
+        let url = app.url(&path);
+        async move {
+            let r = client.get(url).send().await.unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let (status, list) = get("/agencies".into()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.contains("/agencies/agency-a") && list.contains("/agencies/agency-b"));
+    let (status, page) = get("/en/agencies/agency-a".into()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(&format!("/en/consultations/{}", a.consultation_id)),
+        "its open consultation"
+    );
+    assert!(
+        page.contains("kind=agency&amp;target=agency-a"),
+        "a way to follow it"
+    );
+    assert_eq!(
+        get("/agencies/nobody".into()).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (_, drafts) = get("/drafts?agency=agency-b".into()).await;
+    assert!(
+        !drafts.contains(&format!("data-draft-id=\"{}\"", a.draft_id)),
+        "filtered by agency"
+    );
+    let (_, drafts) = get("/drafts?agency=agency-a&topic=privacy".into()).await;
+    assert!(drafts.contains(&format!("data-draft-id=\"{}\"", a.draft_id)));
+    let (_, consultations) = get("/consultations?agency=agency-b".into()).await;
+    assert!(!consultations.contains(&format!("/consultations/{}\"", a.consultation_id)));
+}

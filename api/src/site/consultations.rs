@@ -33,6 +33,7 @@ use crate::AppState;
 pub struct ListQuery {
     status: Option<String>,
     kind: Option<String>,
+    agency: Option<String>,
     cursor: Option<String>,
 }
 
@@ -65,6 +66,7 @@ struct ListPage {
     items: Vec<ConsultationView>,
     statuses: Vec<Choice>,
     kinds: Vec<Choice>,
+    agencies: Vec<Choice>,
     next: Option<String>,
 }
 
@@ -81,14 +83,22 @@ pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<ListQue
     let Ok(page) = PageRequest::parse(Some(50), given(&q.cursor).as_deref()) else {
         return super::not_found(req);
     };
+    let agency = given(&q.agency);
     let filter = ConsultationFilter {
         status,
         kind,
+        agency: agency.clone(),
         ..Default::default()
     };
-    let found = consultations::list_consultations(&state.ctx.db.conn, None, filter, page).await;
-    let found = match found {
-        Ok(p) => p,
+    let conn = &state.ctx.db.conn;
+    let loaded = async {
+        Ok::<_, domain::DomainError>((
+            consultations::list_consultations(conn, None, filter, page).await?,
+            super::agencies::all(conn).await?,
+        ))
+    };
+    let (found, all_agencies) = match loaded.await {
+        Ok(x) => x,
         Err(e) => return super::error_page(req, e),
     };
     let chrome = Chrome::new(req, "consultations-title");
@@ -96,6 +106,7 @@ pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<ListQue
         let filters = [
             ("status", status.map(ConsultationStatus::as_str)),
             ("kind", kind.map(ConsultationKind::as_str)),
+            ("agency", agency.as_deref()),
             ("cursor", Some(c.as_str())),
         ];
         link(&chrome, "/consultations", &filters)
@@ -103,6 +114,7 @@ pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<ListQue
     let page = ListPage {
         statuses: choices(&chrome, "status", ConsultationStatus::ALL, status),
         kinds: choices(&chrome, "kind", ConsultationKind::ALL, kind),
+        agencies: super::agencies::choices(&chrome, &all_agencies, agency.as_deref()),
         chrome,
         items: found.items,
         next,

@@ -30,6 +30,8 @@ use crate::AppState;
 pub struct ListQuery {
     status: Option<String>,
     law_type: Option<String>,
+    agency: Option<String>,
+    topic: Option<String>,
     cursor: Option<String>,
 }
 
@@ -40,6 +42,8 @@ struct ListPage {
     items: Vec<DraftView>,
     statuses: Vec<Choice>,
     law_types: Vec<Choice>,
+    agencies: Vec<Choice>,
+    topic: String,
     next: Option<String>,
 }
 
@@ -50,13 +54,23 @@ pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<ListQue
     let Ok(page) = PageRequest::parse(Some(50), given(&q.cursor).as_deref()) else {
         return super::not_found(req);
     };
+    let agency = given(&q.agency);
+    let topic = given(&q.topic);
     let filter = DraftFilter {
         status,
         law_type,
-        ..Default::default()
+        agency: agency.clone(),
+        topic: topic.clone(),
     };
-    let found = match drafts::list_drafts(&state.ctx.db.conn, None, filter, page).await {
-        Ok(p) => p,
+    let conn = &state.ctx.db.conn;
+    let loaded = async {
+        Ok::<_, domain::DomainError>((
+            drafts::list_drafts(conn, None, filter, page).await?,
+            super::agencies::all(conn).await?,
+        ))
+    };
+    let (found, all_agencies) = match loaded.await {
+        Ok(x) => x,
         Err(e) => return super::error_page(req, e),
     };
     let chrome = Chrome::new(req, "nav-drafts");
@@ -64,6 +78,8 @@ pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<ListQue
         let filters = [
             ("status", status.map(DraftStatus::as_str)),
             ("law_type", law_type.map(LawType::as_str)),
+            ("agency", agency.as_deref()),
+            ("topic", topic.as_deref()),
             ("cursor", Some(c.as_str())),
         ];
         link(&chrome, "/drafts", &filters)
@@ -71,6 +87,8 @@ pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<ListQue
     let page = ListPage {
         statuses: choices(&chrome, "draft-status", DraftStatus::ALL, status),
         law_types: choices(&chrome, "law-type", LawType::ALL, law_type),
+        agencies: super::agencies::choices(&chrome, &all_agencies, agency.as_deref()),
+        topic: topic.unwrap_or_default(),
         chrome,
         items: found.items,
         next,

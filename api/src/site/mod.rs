@@ -11,6 +11,7 @@ use poem::{
 };
 
 mod account;
+mod agencies;
 pub mod assets;
 mod commenting;
 mod consultations;
@@ -273,6 +274,8 @@ fn pages() -> Vec<PageRoute> {
         page("/consultations", || consultations::list.boxed()),
         page("/consultations/:id", || consultations::show.boxed()),
         page("/drafts", || drafts::list.boxed()),
+        page("/agencies", || agencies::list.boxed()),
+        page("/agencies/:slug", || agencies::show.boxed()),
         page("/drafts/:id", || drafts::show.boxed()),
         page("/search", || search::search.boxed()),
         PageRoute {

@@ -68,17 +68,26 @@ pub async fn sitemap(req: &Request, state: Data<&AppState>) -> Response {
             |c| c.consultation.id,
         )
         .await?;
-        Ok::<_, domain::DomainError>((drafts, consultations))
+        let agencies = super::agencies::all(conn).await?;
+        Ok::<_, domain::DomainError>((drafts, consultations, agencies))
     };
-    let (drafts, consultations) = match listed.await {
+    let (drafts, consultations, agencies) = match listed.await {
         Ok(x) => x,
         Err(e) => return super::error_page(req, e),
     };
-    let mut paths: Vec<String> = ["/", "/consultations", "/drafts", "/search", "/subscribe"]
-        .into_iter()
-        .map(String::from)
-        .collect();
+    let mut paths: Vec<String> = [
+        "/",
+        "/consultations",
+        "/drafts",
+        "/agencies",
+        "/search",
+        "/subscribe",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
     paths.extend(content::PAGES.iter().map(|(p, _, _)| p.to_string()));
+    paths.extend(agencies.iter().map(|a| format!("/agencies/{}", a.slug)));
     paths.extend(drafts.iter().map(|id| format!("/drafts/{id}")));
     paths.extend(
         consultations
