@@ -263,6 +263,7 @@ impl CommentsApi {
         method = "get",
         operation_id = "list_comments"
     )]
+    #[allow(clippy::too_many_arguments)]
     async fn list(
         &self,
         state: Data<&AppState>,
