@@ -243,17 +243,27 @@ async fn fill_with_the_keyboard(c: &Client) {
     panic!("the send button cannot be reached with Tab: {visited:?}");
 }
 
-/// One walk through the journey; `prefix` is `` (Thai) or `/en`.
-async fn walk(
-    keyboard: bool,
-    app: &TestApp,
-    smtp: &TestSmtp,
-    driver: &Driver,
-    prefix: &str,
+/// How one walk goes.
+struct Walk {
+    /// `` (Thai) or `/en`.
+    prefix: &'static str,
     javascript: bool,
-    email: &str,
+    /// Fill the comment form with the keyboard alone.
+    keyboard: bool,
+    email: &'static str,
+    /// Mails the SMTP server received before this walk.
     mails_before: usize,
-) {
+}
+
+/// One walk through the journey.
+async fn walk(app: &TestApp, smtp: &TestSmtp, driver: &Driver, how: Walk) {
+    let Walk {
+        prefix,
+        javascript,
+        keyboard,
+        email,
+        mails_before,
+    } = how;
     let name = format!(
         "{}{}",
         if prefix.is_empty() { "th" } else { "en" },
@@ -377,39 +387,22 @@ async fn a_citizen_walks_from_home_to_a_tracked_comment_in_a_real_browser() {
     let smtp = TestSmtp::start().await;
     let app = TestApp::builder().with_smtp(&smtp).spawn().await;
     app.open_hearing("walk").await;
-    walk(
-        false,
-        &app,
-        &smtp,
-        &driver,
-        "",
-        true,
-        "walker@example.org",
-        0,
-    )
-    .await;
-    walk(
-        false,
-        &app,
-        &smtp,
-        &driver,
-        "",
-        false,
-        "nojs@example.org",
-        1,
-    )
-    .await;
-    walk(
-        true,
-        &app,
-        &smtp,
-        &driver,
-        "/en",
-        true,
-        "english@example.org",
-        2,
-    )
-    .await;
+    let walks = [
+        ("", true, false, "walker@example.org"),
+        ("", false, false, "nojs@example.org"),
+        // The English walk fills the form with the keyboard alone.
+        ("/en", true, true, "english@example.org"),
+    ];
+    for (n, (prefix, javascript, keyboard, email)) in walks.into_iter().enumerate() {
+        let how = Walk {
+            prefix,
+            javascript,
+            keyboard,
+            email,
+            mails_before: n,
+        };
+        walk(&app, &smtp, &driver, how).await;
+    }
     app.run_pending_jobs().await;
 }
 
