@@ -380,3 +380,63 @@ async fn agencies_have_pages_and_filter_the_lists() {
     let (_, consultations) = get("/consultations?agency=agency-b".into()).await;
     assert!(!consultations.contains(&format!("/consultations/{}\"", a.consultation_id)));
 }
+
+#[tokio::test]
+async fn a_draft_shows_any_version_and_the_changes_between_two_as_a_redline() {
+    let app = spawn_app().await;
+    app.agency("versions").await;
+    let officer = app.user("officer", Some("versions")).await;
+    let id = app.published_draft(&officer).await;
+    let v2 = tests::SAMPLE_BODY
+        .replace("หนึ่งร้อยแปดสิบวัน", "เก้าสิบวัน")
+        .replace("มาตรา ๓/๑ ผู้ประกอบการขนาดย่อมได้รับยกเว้น\n\n", "")
+        + "\nมาตรา ๕ ให้รัฐมนตรีรักษาการตามพระราชบัญญัตินี้\n";
+    let r = app
+        .create_version(
+            id,
+            Some(&officer),
+            &json!({"body_markdown": v2, "changelog": "ลดระยะเวลา"}),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let client = reqwest::Client::new();
+    let get = |path: String| {
+        let client = client.clone();
+        let url = app.url(&path);
+        async move {
+            let r = client.get(url).send().await.unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let (_, current) = get(format!("/drafts/{id}")).await;
+    assert!(current.contains("เก้าสิบวัน") && current.contains("name=\"version\""));
+    let (_, first) = get(format!("/drafts/{id}?version=1")).await;
+    assert!(first.contains("หนึ่งร้อยแปดสิบวัน") && !first.contains("เก้าสิบวัน"));
+    assert_eq!(
+        get(format!("/drafts/{id}?version=9")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(format!("/drafts/{id}?version=x")).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    let (status, changes) = get(format!("/en/drafts/{id}/changes")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        changes.contains("<ins>") && changes.contains("<del>"),
+        "{changes}"
+    );
+    assert!(changes.contains("change--added") && changes.contains("change--removed"));
+    assert!(changes.contains("เก้าสิบ") && changes.contains("ให้รัฐมนตรีรักษาการ"));
+    assert!(
+        !changes.contains("id=\"s4\""),
+        "unchanged provisions are not listed"
+    );
+    let (_, same) = get(format!("/drafts/{id}/changes?from=2&to=2")).await;
+    assert!(!same.contains("<ins>") && !same.contains("<del>"));
+    assert_eq!(
+        get(format!("/drafts/{id}/changes?from=7")).await.0,
+        StatusCode::NOT_FOUND
+    );
+}

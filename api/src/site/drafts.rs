@@ -129,17 +129,34 @@ struct ShowPage {
     consultations: Vec<consultation::Model>,
     /// The consultation open now on the shown version: each provision links to comment on it.
     open_consultation: Option<i64>,
+    /// Every published version (number, publication time), for the version selector.
+    versions: Vec<(i32, i64)>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ShowQuery {
+    version: Option<String>,
 }
 
 #[handler]
-pub async fn show(req: &Request, state: Data<&AppState>, Path(id): Path<String>) -> Response {
+pub async fn show(
+    req: &Request,
+    state: Data<&AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> Response {
     let Ok(id) = id.parse::<i64>() else {
         return super::not_found(req);
+    };
+    let wanted = match given(&q.version).map(|v| v.parse::<i32>()) {
+        None => None,
+        Some(Ok(n)) => Some(n),
+        Some(Err(_)) => return super::not_found(req),
     };
     let conn = &state.ctx.db.conn;
     let loaded = async {
         let view = drafts::get_draft(conn, None, DraftId(id)).await?;
-        let version = match view.draft.current_version {
+        let version = match wanted.or(view.draft.current_version) {
             Some(n) => Some(drafts::get_version(conn, None, DraftId(id), n).await?),
             None => None,
         };
@@ -148,9 +165,14 @@ pub async fn show(req: &Request, state: Data<&AppState>, Path(id): Path<String>)
             .order_by_asc(consultation::Column::OpensAt)
             .all(conn)
             .await?;
-        Ok::<_, domain::DomainError>((view, version, consultations))
+        let versions = drafts::list_versions(conn, None, DraftId(id))
+            .await?
+            .into_iter()
+            .map(|v| (v.number, v.published_at))
+            .collect::<Vec<_>>();
+        Ok::<_, domain::DomainError>((view, version, consultations, versions))
     };
-    let (view, version, consultations) = match loaded.await {
+    let (view, version, consultations, versions) = match loaded.await {
         Ok(x) => x,
         Err(e) => return super::error_page(req, e),
     };
@@ -162,11 +184,12 @@ pub async fn show(req: &Request, state: Data<&AppState>, Path(id): Path<String>)
         .find(|c| {
             domain::service::consultations::status_at(c, now)
                 == domain::types::ConsultationStatus::Open
-                && Some(c.version_number) == view.draft.current_version
+                && Some(c.version_number) == version.as_ref().map(|v| v.number)
         })
         .map(|c| c.id);
     let page = ShowPage {
         open_consultation,
+        versions,
         chrome,
         sections: sections(
             version
@@ -177,6 +200,142 @@ pub async fn show(req: &Request, state: Data<&AppState>, Path(id): Path<String>)
         version,
         consultations,
         view,
+    };
+    render(req, StatusCode::OK, page)
+}
+
+/// One provision's change between two versions, ready to show.
+pub struct Change {
+    pub id: String,
+    pub label: String,
+    /// `added`, `removed` or `changed`.
+    pub kind: &'static str,
+    /// The words, each with `ins`, `del` or nothing.
+    pub words: Vec<(Option<&'static str>, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/drafts/changes.html")]
+struct ChangesPage {
+    chrome: Chrome,
+    view: DraftView,
+    versions: Vec<(i32, i64)>,
+    from: i32,
+    to: i32,
+    changes: Vec<Change>,
+    unchanged: usize,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ChangesQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// The changes between two versions as a redline per provision (by default, the last two).
+#[handler]
+pub async fn changes(
+    req: &Request,
+    state: Data<&AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<ChangesQuery>,
+) -> Response {
+    use domain::diff::{ChangeKind, WordOp};
+    let Ok(id) = id.parse::<i64>() else {
+        return super::not_found(req);
+    };
+    let number = |v: &Option<String>| given(v).map(|v| v.parse::<i32>());
+    let (from, to) = match (number(&q.from), number(&q.to)) {
+        (Some(Err(_)), _) | (_, Some(Err(_))) => return super::not_found(req),
+        (from, to) => (from.and_then(Result::ok), to.and_then(Result::ok)),
+    };
+    let conn = &state.ctx.db.conn;
+    let loaded = async {
+        let view = drafts::get_draft(conn, None, DraftId(id)).await?;
+        let versions: Vec<(i32, i64)> = drafts::list_versions(conn, None, DraftId(id))
+            .await?
+            .into_iter()
+            .map(|v| (v.number, v.published_at))
+            .collect();
+        let to = to
+            .or(view.draft.current_version)
+            .ok_or(domain::DomainError::NotFound("version"))?;
+        let from = from.unwrap_or((to - 1).max(1));
+        let diff = drafts::diff_versions(conn, None, DraftId(id), to, from)
+            .await
+            .map_err(|e| match e {
+                domain::DomainError::Validation(_) => domain::DomainError::NotFound("version"),
+                other => other,
+            })?;
+        // Added and removed provisions are shown whole, from their version's text.
+        let mut texts = std::collections::HashMap::new();
+        for n in [from, to] {
+            for p in drafts::get_version(conn, None, DraftId(id), n)
+                .await?
+                .provisions
+                .0
+            {
+                texts.insert((n, p.id), p.text);
+            }
+        }
+        Ok::<_, domain::DomainError>((view, versions, from, to, diff, texts))
+    };
+    let (view, versions, from, to, diff, mut texts) = match loaded.await {
+        Ok(x) => x,
+        Err(e) => return super::error_page(req, e),
+    };
+    let unchanged = diff
+        .iter()
+        .filter(|d| d.change == ChangeKind::Unchanged)
+        .count();
+    let changes = diff
+        .into_iter()
+        .filter(|d| d.change != ChangeKind::Unchanged)
+        .map(|d| Change {
+            kind: match d.change {
+                ChangeKind::Added => "added",
+                ChangeKind::Removed => "removed",
+                _ => "changed",
+            },
+            words: match d.change {
+                ChangeKind::Added => vec![(
+                    Some("ins"),
+                    texts.remove(&(to, d.id.clone())).unwrap_or_default(),
+                )],
+                ChangeKind::Removed => vec![(
+                    Some("del"),
+                    texts.remove(&(from, d.id.clone())).unwrap_or_default(),
+                )],
+                _ => Vec::new(),
+            }
+            .into_iter()
+            .chain(d.words.into_iter().map(|w| {
+                let mark = match w.op {
+                    WordOp::Equal => None,
+                    WordOp::Insert => Some("ins"),
+                    WordOp::Delete => Some("del"),
+                };
+                (mark, w.text)
+            }))
+            .collect(),
+            id: d.id,
+            label: d.label,
+        })
+        .collect();
+    let mut chrome = Chrome::new(req, "changes-title");
+    chrome.title = format!(
+        "{} · {}",
+        chrome.t.get("changes-title"),
+        view.draft.title_th
+    );
+    let page = ChangesPage {
+        chrome,
+        view,
+        versions,
+        from,
+        to,
+        changes,
+        unchanged,
     };
     render(req, StatusCode::OK, page)
 }

@@ -277,6 +277,7 @@ fn pages() -> Vec<PageRoute> {
         page("/agencies", || agencies::list.boxed()),
         page("/agencies/:slug", || agencies::show.boxed()),
         page("/drafts/:id", || drafts::show.boxed()),
+        page("/drafts/:id/changes", || drafts::changes.boxed()),
         page("/search", || search::search.boxed()),
         PageRoute {
             path: "/consultations/:id/comments",

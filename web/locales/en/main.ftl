@@ -280,3 +280,22 @@ agency-no-drafts = This agency has published no draft yet
 agency-all-drafts = All drafts of this agency
 filter-agency = Agency
 filter-topic = Topic
+changes-title = Changes between versions
+changes-from = From
+changes-to = To
+changes-compare = Compare
+changes-count = { $count ->
+    [one] One provision changed
+   *[other] { $count } provisions changed
+}
+changes-unchanged = { $count ->
+    [one] one unchanged
+   *[other] { $count } unchanged
+}
+changes-legend = Added words are underlined on green; removed words are struck through on red.
+change-added = Added
+change-removed = Removed
+change-changed = Changed
+draft-versions = Version
+draft-show-version = Show this version
+draft-see-changes = See what changed between versions

@@ -275,3 +275,20 @@ agency-no-drafts = หน่วยงานนี้ยังไม่ได้�
 agency-all-drafts = ร่างกฎหมายทั้งหมดของหน่วยงานนี้
 filter-agency = หน่วยงาน
 filter-topic = หัวข้อ
+changes-title = การเปลี่ยนแปลงระหว่างฉบับ
+changes-from = จากฉบับ
+changes-to = ถึงฉบับ
+changes-compare = เปรียบเทียบ
+changes-count = { $count ->
+   *[other] มาตราที่เปลี่ยนแปลง { $count } มาตรา
+}
+changes-unchanged = { $count ->
+   *[other] ไม่เปลี่ยนแปลง { $count } มาตรา
+}
+changes-legend = ข้อความที่เพิ่มขีดเส้นใต้บนพื้นสีเขียว ข้อความที่ตัดออกขีดฆ่าบนพื้นสีแดง
+change-added = เพิ่มใหม่
+change-removed = ตัดออก
+change-changed = แก้ไข
+draft-versions = ฉบับ
+draft-show-version = แสดงฉบับนี้
+draft-see-changes = ดูการเปลี่ยนแปลงระหว่างฉบับ
