@@ -435,6 +435,7 @@ async fn every_page_template_passes_axe_in_both_languages() {
         format!("/drafts/{}/changes", h.draft_id),
         "/agencies".into(),
         "/agencies/axe".into(),
+        "/laws".into(),
         "/search?q=%E0%B8%82%E0%B9%89%E0%B8%AD%E0%B8%A1%E0%B8%B9%E0%B8%A5".into(),
         "/search?q=zzzznothing".into(),
         "/sign-in".into(),

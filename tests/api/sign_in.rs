@@ -252,3 +252,66 @@ async fn links_asked_from_english_pages_lead_to_english_pages_and_mailboxes_are_
     let text = mails[0].text_body().unwrap_or_default();
     assert!(text.contains("/en/sign-in/"), "{text}");
 }
+
+#[tokio::test]
+async fn laws_in_force_have_pages_and_a_signed_in_person_asks_once_for_an_early_evaluation() {
+    let smtp = TestSmtp::start().await;
+    let app = TestApp::builder()
+        .with_smtp(&smtp)
+        .with_agency("lawful")
+        .with_officer("officer", "lawful")
+        .spawn()
+        .await;
+    let r = app
+        .create_law(
+            Some(&app.token("officer")),
+            &serde_json::json!({"title_th": "พระราชบัญญัติทดสอบการประเมิน", "law_type": "act", "in_force_since": "2024-01-01T00:00:00Z"}),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let id = r.body["id"].as_i64().unwrap();
+    let mut v = Visitor::new(&app.address);
+    let list = v.get("/laws").await;
+    assert!(
+        list.html.contains(&format!("/laws/{id}")) && list.html.contains("2572"),
+        "the due date in BE: {}",
+        list.html
+    );
+    let page = v.get(&format!("/laws/{id}")).await;
+    assert!(
+        page.html.contains("/sign-in?next="),
+        "signing in comes first"
+    );
+    let link = ask_link(
+        &app,
+        &smtp,
+        &mut v,
+        "asker@example.org",
+        &format!("/laws/{id}#evaluate"),
+        1,
+    )
+    .await;
+    press_sign_in(&mut v, &link).await;
+    let page = v.get(&format!("/laws/{id}")).await;
+    let path = format!("/laws/{id}/evaluation-requests");
+    let short = v
+        .post(&path, &[("csrf", &page.csrf()), ("reason", "สั้นไป")])
+        .await;
+    assert_eq!(short.status, StatusCode::BAD_REQUEST);
+    assert!(short.html.contains("href=\"#reason\"") && short.html.contains("สั้นไป"));
+    let reason = "ค่าธรรมเนียมตามกฎหมายนี้สูงเกินไปสำหรับผู้ประกอบการรายย่อยในชนบท";
+    let done = v
+        .post(&path, &[("csrf", &page.csrf()), ("reason", reason)])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    let shown = v.get(done.location.as_deref().unwrap()).await;
+    assert!(shown.html.contains(reason), "the reason is published");
+    assert!(
+        !shown.html.contains("asker@example.org"),
+        "who asked is not"
+    );
+    let again = v
+        .post(&path, &[("csrf", &page.csrf()), ("reason", reason)])
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+}

@@ -20,6 +20,7 @@ mod drafts;
 mod forms;
 mod home;
 pub mod i18n;
+mod laws;
 mod published;
 mod results;
 mod search;
@@ -275,6 +276,13 @@ fn pages() -> Vec<PageRoute> {
         page("/consultations/:id", || consultations::show.boxed()),
         page("/drafts", || drafts::list.boxed()),
         page("/agencies", || agencies::list.boxed()),
+        page("/laws", || laws::list.boxed()),
+        page("/laws/:id", || laws::show.boxed()),
+        PageRoute {
+            path: "/laws/:id/evaluation-requests",
+            get: None,
+            post: Some(|| laws::ask.boxed()),
+        },
         page("/agencies/:slug", || agencies::show.boxed()),
         page("/drafts/:id", || drafts::show.boxed()),
         page("/drafts/:id/changes", || drafts::changes.boxed()),

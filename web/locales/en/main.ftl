@@ -299,3 +299,27 @@ change-changed = Changed
 draft-versions = Version
 draft-show-version = Show this version
 draft-see-changes = See what changed between versions
+laws-title = Laws in force
+nav-laws = Laws in force
+laws-lead = Every law is evaluated at least every five years. Anyone may ask, with a reason, for a law to be evaluated sooner.
+laws-empty = No law in force is registered yet
+law-in-force-since = in force since { $date }
+law-evaluation-due = next evaluation by { $date }
+law-requests = { $count ->
+    [one] One request for an early evaluation
+   *[other] { $count } requests for an early evaluation
+}
+law-in-force = In force since
+law-last-evaluated = Last evaluated
+law-next-evaluation = Next evaluation due
+law-ask-title = Ask for an early evaluation
+law-ask-intro = Say why this law should be evaluated before its date: what does not work, whom it burdens, what changed. Your reason is published; your name is not.
+law-asked = Thank you. Your request is recorded and its reason is published below; the agency responsible is told.
+law-reason = Your reason
+law-reason-hint = At least { $min } characters.
+law-ask-button = Ask for an evaluation
+law-sign-in = Sign in to ask for an evaluation
+law-no-requests = Nobody has asked yet
+law-already-asked = You have already asked for this law to be evaluated
+field-reason = Your reason
+field-error-too_short = write a little more
