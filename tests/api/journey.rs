@@ -421,6 +421,11 @@ async fn every_page_template_passes_axe_in_both_languages() {
         app.create_comment(h.consultation_id, Some(&citizen), &body)
             .await;
     }
+    let example = serde_json::to_value(domain::ria::example()).unwrap();
+    app.save_impact_assessment(h.draft_id, Some(&h.officer), &example)
+        .await;
+    app.publish_impact_assessment(h.draft_id, Some(&h.officer))
+        .await;
     app.run_pending_jobs().await;
     let profile = tempfile::tempdir().unwrap();
     let c = browser(&driver, true, profile.path()).await;
@@ -433,6 +438,7 @@ async fn every_page_template_passes_axe_in_both_languages() {
         "/drafts".into(),
         format!("/drafts/{}", h.draft_id),
         format!("/drafts/{}/changes", h.draft_id),
+        format!("/drafts/{}/impact-assessment", h.draft_id),
         "/agencies".into(),
         "/agencies/axe".into(),
         "/laws".into(),

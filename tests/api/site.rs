@@ -440,3 +440,47 @@ async fn a_draft_shows_any_version_and_the_changes_between_two_as_a_redline() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_draft_shows_its_timeline_and_its_published_impact_assessment() {
+    let app = spawn_app().await;
+    let h = app.open_hearing("ria").await;
+    let client = reqwest::Client::new();
+    let get = |path: String| {
+        let client = client.clone();
+        let url = app.url(&path);
+        async move {
+            let r = client.get(url).send().await.unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let (_, page) = get(format!("/en/drafts/{}", h.draft_id)).await;
+    assert!(
+        page.contains("step--done") && page.contains("aria-current=\"step\""),
+        "{page}"
+    );
+    assert!(
+        !page.contains("/impact-assessment\""),
+        "no link before it is published"
+    );
+    let path = format!("/drafts/{}/impact-assessment", h.draft_id);
+    let example = serde_json::to_value(domain::ria::example()).unwrap();
+    let r = app
+        .save_impact_assessment(h.draft_id, Some(&h.officer), &example)
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    assert_eq!(
+        get(path.clone()).await.0,
+        StatusCode::NOT_FOUND,
+        "a saved draft is not public"
+    );
+    let r = app
+        .publish_impact_assessment(h.draft_id, Some(&h.officer))
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let (status, ria) = get(path.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ria.contains("SHA-256") && ria.contains("<table>"), "{ria}");
+    let (_, page) = get(format!("/drafts/{}", h.draft_id)).await;
+    assert!(page.contains(&path));
+}

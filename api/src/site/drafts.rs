@@ -131,6 +131,45 @@ struct ShowPage {
     open_consultation: Option<i64>,
     /// Every published version (number, publication time), for the version selector.
     versions: Vec<(i32, i64)>,
+    /// When the impact assessment was published, if it was.
+    assessment_published: Option<i64>,
+}
+
+/// One step of a draft's way to becoming law, and whether it is done.
+pub struct Step {
+    pub key: &'static str,
+    pub done: bool,
+    pub current: bool,
+}
+
+impl ShowPage {
+    /// Preparation, hearing, summary, impact assessment, submitted: what is done.
+    fn timeline(&self) -> Vec<Step> {
+        let now = domain::time::now_ms();
+        let status = self.view.status;
+        let heard = self.consultations.iter().any(|c| c.closes_at <= now);
+        let summarised = self
+            .consultations
+            .iter()
+            .any(|c| c.summary_published_at.is_some());
+        let submitted = matches!(status, DraftStatus::Submitted | DraftStatus::Enacted);
+        let done = [
+            ("timeline-preparation", true),
+            ("timeline-hearing", heard),
+            ("timeline-summary", summarised),
+            ("timeline-assessment", self.assessment_published.is_some()),
+            ("timeline-submitted", submitted),
+        ];
+        let current = done.iter().position(|(_, d)| !d);
+        done.iter()
+            .enumerate()
+            .map(|(i, (key, d))| Step {
+                key,
+                done: *d,
+                current: Some(i) == current,
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -170,9 +209,15 @@ pub async fn show(
             .into_iter()
             .map(|v| (v.number, v.published_at))
             .collect::<Vec<_>>();
-        Ok::<_, domain::DomainError>((view, version, consultations, versions))
+        let published_assessment =
+            match domain::service::assessments::get(conn, None, DraftId(id)).await {
+                Ok(a) => a.row.published_at,
+                Err(domain::DomainError::NotFound(_)) => None,
+                Err(e) => return Err(e),
+            };
+        Ok::<_, domain::DomainError>((view, version, consultations, versions, published_assessment))
     };
-    let (view, version, consultations, versions) = match loaded.await {
+    let (view, version, consultations, versions, assessment_published) = match loaded.await {
         Ok(x) => x,
         Err(e) => return super::error_page(req, e),
     };
@@ -190,6 +235,7 @@ pub async fn show(
     let page = ShowPage {
         open_consultation,
         versions,
+        assessment_published,
         chrome,
         sections: sections(
             version
@@ -338,4 +384,37 @@ pub async fn changes(
         unchanged,
     };
     render(req, StatusCode::OK, page)
+}
+
+#[derive(Template)]
+#[template(path = "pages/drafts/assessment.html")]
+struct AssessmentPage {
+    chrome: Chrome,
+    view: DraftView,
+    row: domain::entity::impact_assessment::Model,
+}
+
+/// The published regulatory impact assessment of a draft, as a readable page.
+#[handler]
+pub async fn assessment(req: &Request, state: Data<&AppState>, Path(id): Path<String>) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return super::not_found(req);
+    };
+    let conn = &state.ctx.db.conn;
+    let loaded = async {
+        let view = drafts::get_draft(conn, None, DraftId(id)).await?;
+        let a = domain::service::assessments::get(conn, None, DraftId(id)).await?;
+        Ok::<_, domain::DomainError>((view, a.row))
+    };
+    let (view, row) = match loaded.await {
+        Ok(x) => x,
+        Err(e) => return super::error_page(req, e),
+    };
+    let mut chrome = Chrome::new(req, "assessment-title");
+    chrome.title = format!(
+        "{} · {}",
+        chrome.t.get("assessment-title"),
+        view.draft.title_th
+    );
+    render(req, StatusCode::OK, AssessmentPage { chrome, view, row })
 }

@@ -286,6 +286,9 @@ fn pages() -> Vec<PageRoute> {
         page("/agencies/:slug", || agencies::show.boxed()),
         page("/drafts/:id", || drafts::show.boxed()),
         page("/drafts/:id/changes", || drafts::changes.boxed()),
+        page("/drafts/:id/impact-assessment", || {
+            drafts::assessment.boxed()
+        }),
         page("/search", || search::search.boxed()),
         PageRoute {
             path: "/consultations/:id/comments",
