@@ -484,3 +484,41 @@ async fn a_draft_shows_its_timeline_and_its_published_impact_assessment() {
     let (_, page) = get(format!("/drafts/{}", h.draft_id)).await;
     assert!(page.contains(&path));
 }
+
+#[tokio::test]
+async fn the_search_page_narrows_by_kind_and_facets_and_helps_when_nothing_is_found() {
+    let app = spawn_app().await;
+    let h = app.open_hearing("searchers").await;
+    app.run_pending_jobs().await;
+    let client = reqwest::Client::new();
+    let get = |path: &str| {
+        let client = client.clone();
+        let url = app.url(path);
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let q = "q=%E0%B8%9C%E0%B8%B9%E0%B9%89%E0%B8%9B%E0%B8%A3%E0%B8%B0%E0%B8%81%E0%B8%AD%E0%B8%9A%E0%B8%81%E0%B8%B2%E0%B8%A3"; // ผู้ประกอบการ
+    let all = get(&format!("/search?{q}")).await;
+    assert!(all.contains("<mark>"), "highlighted snippets: {all}");
+    assert!(
+        all.contains(&format!("/drafts/{}#s3", h.draft_id)),
+        "a provision hit"
+    );
+    assert!(
+        all.contains("name=\"agency\" value=\"searchers\""),
+        "the agency facet"
+    );
+    assert!(all.contains("id=\"kind-provision\""));
+    let provisions = get(&format!("/search?{q}&kind=draft")).await;
+    assert!(
+        !provisions.contains(&format!("#s3\"")),
+        "only drafts when asked"
+    );
+    assert!(provisions.contains("id=\"kind-draft\" checked"));
+    let other = get(&format!("/search?{q}&agency=nobody")).await;
+    assert!(
+        other.contains("class=\"inset\""),
+        "help when nothing is found"
+    );
+    let en = get(&format!("/en/search?{q}&law_type=act")).await;
+    assert!(en.contains("lang=\"en\"") && en.contains(&format!("/en/drafts/{}", h.draft_id)));
+}

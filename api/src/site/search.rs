@@ -3,23 +3,83 @@
 
 use askama::Template;
 use domain::search::{DocKind, SearchFilter, SearchHit, SearchIndex, SearchQuery};
-use poem::{
-    Request, Response, handler,
-    http::StatusCode,
-    web::{Data, Query},
-};
+use poem::{Request, Response, handler, http::StatusCode, web::Data};
 
-use super::{Chrome, given, link, render};
+use super::{Chrome, link, render};
 use crate::AppState;
 
 const PAGE_SIZE: usize = 20;
 /// The deepest page offered: past it, narrowing the query finds more than paging does.
 const MAX_OFFSET: usize = 10_000;
 
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct SearchParams {
-    q: Option<String>,
-    offset: Option<usize>,
+/// The page's query: `q`, `offset`, any number of `kind`, and one each of `agency`,
+/// `law_type` and `topic`. Read by hand because `kind` repeats.
+#[derive(Debug, Default)]
+struct SearchParams {
+    q: String,
+    offset: usize,
+    kinds: Vec<DocKind>,
+    agency: Option<String>,
+    law_type: Option<String>,
+    topic: Option<String>,
+}
+
+impl SearchParams {
+    fn of(req: &Request) -> SearchParams {
+        let mut p = SearchParams::default();
+        let query = req.uri().query().unwrap_or("");
+        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            let value = value.trim().to_string();
+            if value.is_empty() {
+                continue;
+            }
+            match name.as_ref() {
+                "q" => p.q = value.chars().take(500).collect(),
+                "offset" => p.offset = value.parse().unwrap_or(0),
+                "kind" => p
+                    .kinds
+                    .extend(DocKind::ALL.into_iter().filter(|k| k.as_str() == value)),
+                "agency" => p.agency = Some(value),
+                "law_type" => p.law_type = Some(value),
+                "topic" => p.topic = Some(value),
+                _ => {}
+            }
+        }
+        p.kinds.dedup();
+        p
+    }
+
+    /// The query of this search with `offset`, for the paging link.
+    fn pairs<'a>(&'a self, offset: &'a str) -> Vec<(&'a str, Option<&'a str>)> {
+        let mut pairs = vec![("q", Some(self.q.as_str()))];
+        pairs.extend(self.kinds.iter().map(|k| ("kind", Some(k.as_str()))));
+        pairs.push(("agency", self.agency.as_deref()));
+        pairs.push(("law_type", self.law_type.as_deref()));
+        pairs.push(("topic", self.topic.as_deref()));
+        pairs.push(("offset", Some(offset)));
+        pairs
+    }
+}
+
+/// One value of a facet: its value, label, count of matches and whether it is chosen.
+pub struct FacetValue {
+    pub value: String,
+    pub label: String,
+    pub count: u64,
+    pub chosen: bool,
+}
+
+/// A facet: its field name, its heading and its values.
+pub struct Facet {
+    pub name: &'static str,
+    pub title: String,
+    pub values: Vec<FacetValue>,
+}
+
+impl Facet {
+    pub fn any_chosen(&self) -> bool {
+        self.values.iter().any(|v| v.chosen)
+    }
 }
 
 pub struct Hit {
@@ -39,6 +99,8 @@ struct SearchPage {
     total: u64,
     hits: Vec<Hit>,
     next: Option<String>,
+    kinds: Vec<FacetValue>,
+    facets: Vec<Facet>,
 }
 
 fn hit(chrome: &Chrome, h: SearchHit) -> Hit {
@@ -70,32 +132,41 @@ fn hit(chrome: &Chrome, h: SearchHit) -> Hit {
 }
 
 #[handler]
-pub async fn search(
-    req: &Request,
-    state: Data<&AppState>,
-    Query(params): Query<SearchParams>,
-) -> Response {
+pub async fn search(req: &Request, state: Data<&AppState>) -> Response {
     let chrome = Chrome::new(req, "search-title");
-    let q: String = given(&params.q)
-        .unwrap_or_default()
-        .chars()
-        .take(500)
+    let params = SearchParams::of(req);
+    let offset = params.offset.min(MAX_OFFSET);
+    let kinds: Vec<FacetValue> = DocKind::ALL
+        .into_iter()
+        .map(|k| FacetValue {
+            value: k.as_str().to_string(),
+            label: chrome.t.get(&format!("search-kind-{}", k.as_str())),
+            count: 0,
+            chosen: params.kinds.contains(&k),
+        })
         .collect();
-    let offset = params.offset.unwrap_or(0).min(MAX_OFFSET);
-    if q.is_empty() {
+    if params.q.is_empty() {
         let page = SearchPage {
             chrome,
-            q,
+            q: params.q,
             searched: false,
             total: 0,
             hits: Vec::new(),
             next: None,
+            kinds,
+            facets: Vec::new(),
         };
         return render(req, StatusCode::OK, page);
     }
     let query = SearchQuery {
-        q: q.clone(),
-        filter: SearchFilter::default(),
+        q: params.q.clone(),
+        filter: SearchFilter {
+            kinds: params.kinds.clone(),
+            agency: params.agency.clone(),
+            law_type: params.law_type.clone(),
+            topic: params.topic.clone(),
+            ..Default::default()
+        },
         limit: PAGE_SIZE,
         offset,
     };
@@ -108,20 +179,58 @@ pub async fn search(
         (results.hits.len() == PAGE_SIZE && (shown as u64) < results.total && shown <= MAX_OFFSET)
             .then(|| {
                 let offset = shown.to_string();
-                link(
-                    &chrome,
-                    "/search",
-                    &[("q", Some(&q)), ("offset", Some(&offset))],
-                )
+                link(&chrome, "/search", &params.pairs(&offset))
             });
+    let facet = |name: &'static str,
+                 title: &str,
+                 counts: &std::collections::BTreeMap<String, u64>,
+                 chosen: &Option<String>,
+                 label: &dyn Fn(&str) -> String| Facet {
+        name,
+        title: chrome.t.get(title),
+        values: counts
+            .iter()
+            .map(|(v, n)| FacetValue {
+                label: label(v),
+                value: v.clone(),
+                count: *n,
+                chosen: chosen.as_deref() == Some(v.as_str()),
+            })
+            .collect(),
+    };
+    let facets = vec![
+        facet(
+            "agency",
+            "filter-agency",
+            &results.facets.agency,
+            &params.agency,
+            &|v| v.to_string(),
+        ),
+        facet(
+            "law_type",
+            "filter-law-type",
+            &results.facets.law_type,
+            &params.law_type,
+            &|v| chrome.term("law-type", v),
+        ),
+        facet(
+            "topic",
+            "filter-topic",
+            &results.facets.topic,
+            &params.topic,
+            &|v| v.to_string(),
+        ),
+    ];
     let hits = results.hits.into_iter().map(|h| hit(&chrome, h)).collect();
     let page = SearchPage {
         chrome,
-        q,
+        q: params.q,
         searched: true,
         total: results.total,
         hits,
         next,
+        kinds,
+        facets,
     };
     render(req, StatusCode::OK, page)
 }

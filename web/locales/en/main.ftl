@@ -334,3 +334,6 @@ assessment-title = Regulatory impact assessment
 assessment-link = Read the regulatory impact assessment
 assessment-published-on = Published { $date }
 assessment-data = The same assessment as data (JSON)
+search-kinds = Show
+search-help-thai = Thai words are found inside longer words: try a shorter word (คุ้มครอง instead of การคุ้มครองข้อมูล).
+search-help-filters = Clear the filters below the search box: they narrow the results.
