@@ -522,3 +522,65 @@ async fn the_search_page_narrows_by_kind_and_facets_and_helps_when_nothing_is_fo
     let en = get(&format!("/en/search?{q}&law_type=act")).await;
     assert!(en.contains("lang=\"en\"") && en.contains(&format!("/en/drafts/{}", h.draft_id)));
 }
+
+#[tokio::test]
+async fn a_draft_page_with_25_provisions_weighs_under_100_kb_with_its_stylesheet() {
+    let app = spawn_app().await;
+    app.agency("weight").await;
+    let officer = app.user("officer", Some("weight")).await;
+    let mut body = String::from("# ร่างพระราชบัญญัติน้ำหนักหน้า พ.ศ. ....\n\n## หมวด ๑ บททั่วไป\n\n");
+    for n in 1..=25 {
+        body.push_str(&format!(
+            "มาตรา {n} {}\n\n",
+            "ผู้ประกอบการต้องจัดให้มีมาตรการรักษาความมั่นคงปลอดภัยของข้อมูลส่วนบุคคลที่เหมาะสม และต้องแจ้งพนักงานเจ้าหน้าที่ภายในเจ็ดสิบสองชั่วโมงนับแต่ทราบเหตุ ".repeat(3)
+        ));
+    }
+    let r = app
+        .create_draft(Some(&officer), &json!({"title_th": "ร่างพระราชบัญญัติน้ำหนักหน้า พ.ศ. ....", "law_type": "act", "body_markdown": body}))
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let id = r.body["id"].as_i64().unwrap();
+    app.open_consultation(&officer, id).await;
+    let client = reqwest::Client::new();
+    let html = client
+        .get(app.url(&format!("/drafts/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("id=\"s25\""),
+        "all 25 provisions are on the page"
+    );
+    let css_path = html
+        .split("rel=\"stylesheet\" href=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let css = client
+        .get(app.url(css_path))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let scripts = html.matches("<script").count();
+    assert_eq!(scripts, 0, "no script at all");
+    let weight = html.len() + css.len();
+    assert!(
+        weight <= 100 * 1024,
+        "draft page weighs {weight} bytes (HTML {} + CSS {})",
+        html.len(),
+        css.len()
+    );
+    eprintln!(
+        "25-provision draft page: HTML {} bytes + CSS {} bytes",
+        html.len(),
+        css.len()
+    );
+}
