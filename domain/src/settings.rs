@@ -25,6 +25,16 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// An OpenID Connect provider to sign in with.
+#[derive(Debug, Clone)]
+pub struct Oidc {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    /// The provider's name on the sign-in button (`ThaID`).
+    pub name: String,
+}
+
 /// Whether `rabfang serve` runs the job worker inside the API process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WorkerMode {
@@ -61,6 +71,10 @@ pub struct Settings {
     /// (`RABFANG_SECRET_KEY`, at least 32 characters). Unset: a random key is generated once
     /// and kept in the data folder (`secret_key`, mode 0600); see [`crate::keys`].
     pub secret_key: Option<Secret>,
+    /// Sign-in with an OpenID Connect provider such as ThaID (`RABFANG_OIDC_ISSUER`,
+    /// `RABFANG_OIDC_CLIENT_ID`, `RABFANG_OIDC_CLIENT_SECRET`, `RABFANG_OIDC_NAME` for the
+    /// button); `None` when unset, and then there is no button.
+    pub oidc: Option<Oidc>,
     /// Proxies whose `X-Forwarded-For` is believed (`RABFANG_TRUSTED_PROXIES`, addresses or
     /// CIDR blocks separated by commas; default none, so the header is ignored).
     pub trusted_proxies: Vec<IpBlock>,
@@ -120,6 +134,10 @@ const KNOWN: &[&str] = &[
     "RABFANG_RATE_LIMIT_ADDRESS",
     "RABFANG_TRUSTED_PROXIES",
     "RABFANG_SECRET_KEY",
+    "RABFANG_OIDC_ISSUER",
+    "RABFANG_OIDC_CLIENT_ID",
+    "RABFANG_OIDC_CLIENT_SECRET",
+    "RABFANG_OIDC_NAME",
 ];
 
 impl Settings {
@@ -198,7 +216,28 @@ impl Settings {
                 "RABFANG_SECRET_KEY must be at least 32 characters (use 32 random bytes, hex-encoded)"
             );
         }
+        let oidc = match (
+            get("RABFANG_OIDC_ISSUER"),
+            get("RABFANG_OIDC_CLIENT_ID"),
+            get("RABFANG_OIDC_CLIENT_SECRET"),
+        ) {
+            (None, None, None) => None,
+            (Some(issuer), Some(client_id), Some(secret)) => {
+                url::Url::parse(&issuer)
+                    .with_context(|| format!("RABFANG_OIDC_ISSUER must be a URL, got {issuer}"))?;
+                Some(Oidc {
+                    issuer,
+                    client_id,
+                    client_secret: Secret::new(secret),
+                    name: get("RABFANG_OIDC_NAME").unwrap_or_else(|| "Digital ID".into()),
+                })
+            }
+            _ => bail!(
+                "set RABFANG_OIDC_ISSUER, RABFANG_OIDC_CLIENT_ID and RABFANG_OIDC_CLIENT_SECRET together, or none of them"
+            ),
+        };
         Ok(Settings {
+            oidc,
             secret_key,
             data_dir,
             database_url: Secret::new(database_url),

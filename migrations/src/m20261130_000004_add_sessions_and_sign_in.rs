@@ -1,4 +1,5 @@
-//! Sign-in for the site: one-time e-mail links (`sign_in_links`, stored as a hash of their
+//! Sign-in for the site: identities at OpenID Connect providers (ThaID: the provider's subject
+//! identifier only, never a national ID number), one-time e-mail links (`sign_in_links`, stored as a hash of their
 //! secret, single use, short-lived) and server-side sessions (`sessions`, keyed by a hash of the
 //! cookie's value, so that several `serve` processes share them and a stolen database holds no
 //! usable cookie). Comments gain the moderator's reason in words, which their author may read
@@ -69,6 +70,29 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
+            .create_table(
+                Table::create()
+                    .table("identities")
+                    .col(big_pk_auto("id"))
+                    .col(string("issuer"))
+                    .col(string("subject"))
+                    .col(big_integer("account_id"))
+                    .col(big_integer("created_at"))
+                    .take(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ux_identities_issuer_subject")
+                    .table("identities")
+                    .col("issuer")
+                    .col("subject")
+                    .unique()
+                    .take(),
+            )
+            .await?;
+        manager
             .alter_table(
                 Table::alter()
                     .table("comments")
@@ -86,6 +110,9 @@ impl MigrationTrait for Migration {
                     .drop_column("moderation_reason")
                     .take(),
             )
+            .await?;
+        manager
+            .drop_table(Table::drop().table("identities").take())
             .await?;
         manager
             .drop_table(Table::drop().table("sessions").take())

@@ -23,6 +23,7 @@ mod laws;
 mod limits;
 mod mail;
 mod migrations;
+mod oidc;
 mod openapi;
 mod privacy;
 mod reports;

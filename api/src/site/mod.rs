@@ -21,6 +21,7 @@ mod forms;
 mod home;
 pub mod i18n;
 mod laws;
+mod oidc;
 mod published;
 mod results;
 mod search;
@@ -330,6 +331,12 @@ fn pages() -> Vec<PageRoute> {
             get: Some(|| sign_in::ask.boxed()),
             post: Some(|| sign_in::request.boxed()),
         },
+        PageRoute {
+            path: "/sign-in/oidc",
+            get: None,
+            post: Some(|| oidc::start.boxed()),
+        },
+        page("/sign-in/oidc/callback", || oidc::callback.boxed()),
         PageRoute {
             path: "/sign-in/:secret",
             get: Some(|| sign_in::confirm.boxed()),

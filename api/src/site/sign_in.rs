@@ -28,6 +28,8 @@ struct FormPage {
     email: String,
     next: String,
     errors: Errors,
+    /// The OpenID Connect provider's name (ThaID), when one is configured.
+    provider: Option<String>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -36,14 +38,15 @@ pub struct FormQuery {
 }
 
 #[handler]
-pub async fn ask(req: &Request, Query(q): Query<FormQuery>) -> Response {
+pub async fn ask(req: &Request, state: Data<&AppState>, Query(q): Query<FormQuery>) -> Response {
     let page = FormPage {
         chrome: Chrome::new(req, "sign-in-title"),
         email: String::new(),
         next: sign_in::local_path(q.next.as_deref().unwrap_or("/")),
         errors: Errors::default(),
+        provider: super::oidc::provider_name(&state),
     };
-    render(req, StatusCode::OK, page)
+    super::oidc::allow_provider(&state, render(req, StatusCode::OK, page))
 }
 
 #[handler]
@@ -101,8 +104,9 @@ pub async fn request(req: &Request, state: Data<&AppState>) -> Response {
                     email,
                     next,
                     errors,
+                    provider: super::oidc::provider_name(&state),
                 };
-                render(req, StatusCode::BAD_REQUEST, page)
+                super::oidc::allow_provider(&state, render(req, StatusCode::BAD_REQUEST, page))
             }
             None => super::error_page(req, err),
         },

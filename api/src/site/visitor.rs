@@ -127,6 +127,11 @@ impl Cookies {
         }
     }
 
+    /// The name of cookie `base` (`__Host-` prefixed on https).
+    pub fn named(self, base: &str) -> String {
+        self.name(base)
+    }
+
     fn name(self, base: &str) -> String {
         if self.secure {
             format!("__Host-{base}")
@@ -143,6 +148,15 @@ impl Cookies {
         self.name("rabfang_csrf")
     }
 
+    /// A `Set-Cookie` value that lasts `seconds`.
+    pub fn set_for(self, name: &str, value: &str, seconds: i64) -> HeaderValue {
+        let secure = if self.secure { "; Secure" } else { "" };
+        HeaderValue::from_str(&format!(
+            "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={seconds}{secure}"
+        ))
+        .expect("cookie values are URL-safe")
+    }
+
     /// A `Set-Cookie` value; `None` clears the cookie.
     pub fn set(self, name: &str, value: Option<&str>) -> HeaderValue {
         let secure = if self.secure { "; Secure" } else { "" };
@@ -154,8 +168,8 @@ impl Cookies {
     }
 }
 
-/// The value of cookie `name` in the request.
-fn cookie(req: &Request, name: &str) -> Option<String> {
+/// The value of cookie `name` in the request, as sent.
+pub fn cookie_value(req: &Request, name: &str) -> Option<String> {
     req.headers()
         .get_all(header::COOKIE)
         .iter()
@@ -164,11 +178,15 @@ fn cookie(req: &Request, name: &str) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(n, _)| *n == name)
         .map(|(_, v)| v.trim().to_string())
-        .filter(|v| {
-            (16..=128).contains(&v.len())
-                && v.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
+}
+
+/// The value of cookie `name` if it looks like one of our random ids.
+fn cookie(req: &Request, name: &str) -> Option<String> {
+    cookie_value(req, name).filter(|v| {
+        (16..=128).contains(&v.len())
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
 }
 
 /// Resolves the visitor, checks the CSRF token of a post, and runs the page (see the module

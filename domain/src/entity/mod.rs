@@ -14,6 +14,7 @@ pub mod draft;
 pub mod draft_version;
 pub mod evaluation_request;
 pub mod idempotency_key;
+pub mod identity;
 pub mod impact_assessment;
 pub mod integrity_check;
 pub mod job;

@@ -15,7 +15,7 @@ use super::{
 use crate::{
     audit::{self, AuditRecord, sha256_hex},
     db::Db,
-    entity::{account, sign_in_link},
+    entity::{account, identity, sign_in_link},
     error::{DomainError, DomainResult},
     ids::AccountId,
     jobs::{self, MailJob},
@@ -232,6 +232,72 @@ pub async fn complete(db: &Db, secret: &str) -> DomainResult<(account::Model, St
     };
     tx.commit().await?;
     Ok((account, link.next_path))
+}
+
+/// The account of the person a provider (`issuer`) identified as `subject`: the one linked to
+/// that identity, or a new citizen account linked to it now. `name` is the display name the
+/// provider gave, if any. Only the issuer and subject are kept, never a national ID number.
+pub async fn complete_external(
+    db: &Db,
+    issuer: &str,
+    subject: &str,
+    name: Option<&str>,
+) -> DomainResult<account::Model> {
+    let now = now_ms();
+    let tx = db.write().await?;
+    let linked = identity::Entity::find()
+        .filter(identity::Column::Issuer.eq(issuer))
+        .filter(identity::Column::Subject.eq(subject))
+        .one(&*tx)
+        .await?;
+    if let Some(link) = linked {
+        let account = account::Entity::find_by_id(link.account_id)
+            .one(&*tx)
+            .await?
+            .ok_or(DomainError::NotFound("account"))?;
+        tx.commit().await?;
+        return Ok(account);
+    }
+    // An address that can receive no mail (RFC 2606 `.invalid`), unique per identity: the
+    // person may add a real one later; nothing is sent to it meanwhile.
+    let key = &sha256_hex(format!("{issuer}\0{subject}").as_bytes())[..24];
+    let display_name = name
+        .map(|n| n.trim().chars().take(200).collect::<String>())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "ผู้ใช้ดิจิทัลไอดี".to_string());
+    let model = account::Entity::insert(account::ActiveModel {
+        email: Set(format!("{key}@digital-id.invalid")),
+        display_name: Set(display_name),
+        role: Set(Role::Citizen),
+        agency_id: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .exec_with_returning(&*tx)
+    .await?;
+    identity::Entity::insert(identity::ActiveModel {
+        issuer: Set(issuer.to_string()),
+        subject: Set(subject.to_string()),
+        account_id: Set(model.id),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .exec_without_returning(&*tx)
+    .await?;
+    audit::record(
+        &*tx,
+        AuditRecord {
+            actor: Some(AccountId(model.id)),
+            action: "account.create",
+            entity_type: "account",
+            entity_id: model.id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({"id": model.id, "role": model.role, "via": "openid_connect", "issuer": issuer})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(model)
 }
 
 #[cfg(test)]
