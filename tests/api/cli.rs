@@ -121,6 +121,22 @@ async fn serve_with_demo_data_serves_it_and_stops_cleanly_on_sigterm() {
         .await
         .unwrap();
     assert_eq!(drafts["items"].as_array().unwrap().len(), 6);
+    // The printed sign-in link signs the demo citizen in.
+    let log = served.log();
+    let line = log
+        .iter()
+        .find(|l| l.contains("sign in as the demo citizen"))
+        .unwrap_or_else(|| panic!("no sign-in link printed: {log:#?}"));
+    let link = line[line.find("http").unwrap()..]
+        .split_whitespace()
+        .next()
+        .unwrap();
+    let mut v = tests::web::Visitor::new(&served.address);
+    let confirm = v.get(link).await;
+    assert_eq!(confirm.status, 200, "{link}");
+    let done = v.post(link, &[("csrf", &confirm.csrf())]).await;
+    assert_eq!(done.status, 303);
+    assert!(v.get("/").await.html.contains("/sign-out"), "signed in");
     assert_eq!(
         client
             .get(served.url("/healthz"))

@@ -315,3 +315,37 @@ async fn laws_in_force_have_pages_and_a_signed_in_person_asks_once_for_an_early_
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
 }
+
+#[tokio::test]
+async fn on_https_cookies_are_host_only_and_secure_and_browsers_are_told_to_stay_on_https() {
+    let app = TestApp::builder()
+        .with_settings(&[("RABFANG_PUBLIC_URL", "https://rabfang.example.go.th")])
+        .spawn()
+        .await;
+    let mut v = Visitor::new(&app.address);
+    let page = v.get("/sign-in").await;
+    let cookie = page
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("__Host-rabfang_csrf="))
+        .unwrap_or_else(|| panic!("{:?}", page.set_cookies));
+    assert!(cookie.contains("; Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"));
+    let r = reqwest::get(app.url("/")).await.unwrap();
+    let hsts = r.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(hsts.contains("max-age=31536000"), "{hsts}");
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    // Over plain http (the default here), no HSTS.
+    let plain = TestApp::builder().spawn().await;
+    let r = reqwest::get(plain.url("/")).await.unwrap();
+    assert!(r.headers().get("strict-transport-security").is_none());
+}
