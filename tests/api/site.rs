@@ -581,3 +581,36 @@ async fn a_draft_page_with_25_provisions_weighs_under_100_kb_with_its_stylesheet
         css.len()
     );
 }
+
+#[tokio::test]
+async fn public_pages_answer_304_to_if_none_match_and_personal_ones_are_private() {
+    let app = spawn_app().await;
+    let h = app.open_hearing("etag").await;
+    let client = reqwest::Client::new();
+    for path in [
+        "/".to_string(),
+        format!("/drafts/{}", h.draft_id),
+        format!("/en/consultations/{}", h.consultation_id),
+    ] {
+        let first = client.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(first.status(), StatusCode::OK);
+        assert!(
+            first.headers()["cache-control"]
+                .to_str()
+                .unwrap()
+                .starts_with("public"),
+            "{path}"
+        );
+        let etag = first.headers()["etag"].clone();
+        let again = client
+            .get(app.url(&path))
+            .header("If-None-Match", etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{path}");
+    }
+    // A page with a form token is for one browser only.
+    let sign_in = client.get(app.url("/sign-in")).send().await.unwrap();
+    assert_eq!(sign_in.headers()["cache-control"], "private, no-store");
+}
