@@ -12,7 +12,6 @@
 //! raised for the run (every client shares 127.0.0.1); the limiter still runs on each request.
 
 use std::{
-    collections::BTreeMap,
     path::PathBuf,
     time::{Duration, Instant},
 };
@@ -20,103 +19,9 @@ use std::{
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tests::{
-    bench::env_usize,
+    bench::{env_usize, load, peak_rss_mib},
     serve::{Served, command, count, run_ok},
 };
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-/// Peak RSS of a process, in MiB.
-fn peak_rss_mib(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-struct Load {
-    ok: usize,
-    others: BTreeMap<String, usize>,
-    latencies: Vec<Duration>,
-    elapsed: Duration,
-}
-
-impl Load {
-    fn report(&self, what: &str) {
-        let rate = self.ok as f64 / self.elapsed.as_secs_f64();
-        println!(
-            "{what}: {} in {:.2} s = {rate:.0}/s; p50 {:.2} ms, p99 {:.2} ms; other answers: {:?}",
-            self.ok,
-            self.elapsed.as_secs_f64(),
-            percentile(&self.latencies, 0.50).as_secs_f64() * 1e3,
-            percentile(&self.latencies, 0.99).as_secs_f64() * 1e3,
-            self.others
-        );
-    }
-}
-
-/// `clients` tasks, each sending `per_client` requests made by `request(client, i)` in turn.
-async fn load(
-    clients: usize,
-    per_client: usize,
-    expect: StatusCode,
-    request: impl Fn(usize, usize) -> reqwest::RequestBuilder + Send + Sync + Clone + 'static,
-) -> Load {
-    let started = Instant::now();
-    let tasks: Vec<_> = (0..clients)
-        .map(|c| {
-            let request = request.clone();
-            tokio::spawn(async move {
-                let mut latencies = Vec::with_capacity(per_client);
-                let (mut ok, mut others) = (0, BTreeMap::<String, usize>::new());
-                for i in 0..per_client {
-                    let t = Instant::now();
-                    let r = request(c, i).send().await;
-                    let answer = match r {
-                        Ok(resp) => {
-                            let status = resp.status();
-                            let _ = resp.bytes().await;
-                            status
-                        }
-                        Err(_) => StatusCode::from_u16(599).unwrap(),
-                    };
-                    latencies.push(t.elapsed());
-                    if answer == expect {
-                        ok += 1;
-                    } else {
-                        *others.entry(answer.to_string()).or_default() += 1;
-                    }
-                }
-                (ok, others, latencies)
-            })
-        })
-        .collect();
-    let mut all = Load {
-        ok: 0,
-        others: BTreeMap::new(),
-        latencies: Vec::new(),
-        elapsed: Duration::ZERO,
-    };
-    for t in tasks {
-        let (ok, others, latencies) = t.await.unwrap();
-        all.ok += ok;
-        for (k, v) in others {
-            *all.others.entry(k).or_default() += v;
-        }
-        all.latencies.extend(latencies);
-    }
-    all.elapsed = started.elapsed();
-    all.latencies.sort();
-    all
-}
 
 #[tokio::main]
 async fn main() {
