@@ -212,22 +212,46 @@ pub struct ReindexProgress {
 /// Rebuilds the whole index from the database, reporting progress after each batch. On
 /// Meilisearch the documents go to a fresh index that replaces the live one in one swap at the
 /// end, so searches never see a half-filled index (see [`Search::begin_rebuild`]). A
-/// `search_index` job that runs during such a rebuild writes the live index, which is then
-/// replaced: its change survives only if the rebuild read the row after it. Rebuild when
-/// writes are quiet, or run the jobs again afterwards.
+/// `search_index` job that ran during the rebuild wrote the index that was then replaced; so,
+/// after the swap, every such job of the rebuild's time is applied again to the new index
+/// (the jobs table keeps them, and applying is idempotent): no change is lost.
 pub async fn reindex<C: ConnectionTrait>(
     conn: &C,
     search: &Search,
     progress: impl FnMut(ReindexProgress),
 ) -> Result<(), ApplyError> {
+    let started = now_ms();
     let target = search.begin_rebuild().await?;
     match fill(conn, &target, progress).await {
-        Ok(()) => Ok(search.finish_rebuild(target).await?),
+        Ok(()) => {
+            search.finish_rebuild(target).await?;
+            apply(conn, search, &indexed_since(conn, started).await?).await
+        }
         Err(e) => {
             search.abandon_rebuild(target).await;
             Err(e)
         }
     }
+}
+
+/// What the `search_index` jobs updated (or enqueued) since `since` refreshed.
+async fn indexed_since<C: ConnectionTrait>(conn: &C, since: i64) -> DomainResult<Refresh> {
+    use crate::jobs::{BackgroundJob, IndexTarget};
+    let rows = crate::entity::job::Entity::find()
+        .filter(crate::entity::job::Column::Kind.eq(IndexTarget::KIND))
+        .filter(crate::entity::job::Column::UpdatedAt.gte(since))
+        .all(conn)
+        .await?;
+    let mut refresh = Refresh::default();
+    for row in rows {
+        match serde_json::from_str::<IndexTarget>(&row.payload) {
+            Ok(IndexTarget::Draft(id)) => refresh.drafts.insert(id),
+            Ok(IndexTarget::Consultation(id)) => refresh.consultations.insert(id),
+            Ok(IndexTarget::Comment(id)) => refresh.comments.insert(id),
+            Err(_) => false,
+        };
+    }
+    Ok(refresh)
 }
 
 /// Writes every public document of the database into `index`.
