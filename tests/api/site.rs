@@ -379,6 +379,12 @@ async fn agencies_have_pages_and_filter_the_lists() {
     assert!(drafts.contains(&format!("data-draft-id=\"{}\"", a.draft_id)));
     let (_, consultations) = get("/consultations?agency=agency-b".into()).await;
     assert!(!consultations.contains(&format!("/consultations/{}\"", a.consultation_id)));
+    let (_, by_type) = get("/consultations?law_type=act&topic=privacy".into()).await;
+    assert!(by_type.contains(&format!("/consultations/{}\"", a.consultation_id)));
+    let (_, other_type) = get("/consultations?law_type=royal_decree".into()).await;
+    assert!(!other_type.contains(&format!("/consultations/{}\"", a.consultation_id)));
+    let (_, other_topic) = get("/consultations?topic=transport".into()).await;
+    assert!(!other_topic.contains(&format!("/consultations/{}\"", a.consultation_id)));
 }
 
 #[tokio::test]

@@ -289,6 +289,7 @@ impl ConsultationsApi {
             agency: agency.0,
             kind: kind.0.map(Into::into),
             draft_id: draft_id.0.map(DraftId),
+            ..Default::default()
         };
         let page = consultations::list_consultations(
             &state.ctx.db.conn,

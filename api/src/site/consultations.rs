@@ -10,7 +10,7 @@ use domain::{
     },
     time::DAY_MS,
     types::{
-        Actor, ConsultationKind, ConsultationStatus, Publication, Question, QuestionKind,
+        Actor, ConsultationKind, ConsultationStatus, LawType, Publication, Question, QuestionKind,
         RespondentType, Stance,
     },
 };
@@ -34,6 +34,8 @@ pub struct ListQuery {
     status: Option<String>,
     kind: Option<String>,
     agency: Option<String>,
+    law_type: Option<String>,
+    topic: Option<String>,
     cursor: Option<String>,
 }
 
@@ -67,6 +69,8 @@ struct ListPage {
     statuses: Vec<Choice>,
     kinds: Vec<Choice>,
     agencies: Vec<Choice>,
+    law_types: Vec<Choice>,
+    topic: String,
     next: Option<String>,
 }
 
@@ -84,10 +88,14 @@ pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<ListQue
         return super::not_found(req);
     };
     let agency = given(&q.agency);
+    let law_type = given(&q.law_type).and_then(|t| LawType::parse(&t));
+    let topic = super::topic(&q.topic);
     let filter = ConsultationFilter {
         status,
         kind,
         agency: agency.clone(),
+        law_type,
+        topic: topic.clone(),
         ..Default::default()
     };
     let conn = &state.ctx.db.conn;
@@ -107,6 +115,8 @@ pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<ListQue
             ("status", status.map(ConsultationStatus::as_str)),
             ("kind", kind.map(ConsultationKind::as_str)),
             ("agency", agency.as_deref()),
+            ("law_type", law_type.map(LawType::as_str)),
+            ("topic", topic.as_deref()),
             ("cursor", Some(c.as_str())),
         ];
         link(&chrome, "/consultations", &filters)
@@ -115,6 +125,8 @@ pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<ListQue
         statuses: choices(&chrome, "status", ConsultationStatus::ALL, status),
         kinds: choices(&chrome, "kind", ConsultationKind::ALL, kind),
         agencies: super::agencies::choices(&chrome, &all_agencies, agency.as_deref()),
+        law_types: choices(&chrome, "law-type", LawType::ALL, law_type),
+        topic: topic.unwrap_or_default(),
         chrome,
         items: found.items,
         next,

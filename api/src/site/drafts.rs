@@ -55,7 +55,7 @@ pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<ListQue
         return super::not_found(req);
     };
     let agency = given(&q.agency);
-    let topic = given(&q.topic);
+    let topic = super::topic(&q.topic);
     let filter = DraftFilter {
         status,
         law_type,

@@ -428,6 +428,11 @@ pub(crate) fn link(chrome: &Chrome, path: &str, pairs: &[(&str, Option<&str>)]) 
     format!("{}?{}", chrome.href(path), query.finish())
 }
 
+/// A topic filter: a slug, or nothing (anything else matches no topic anyway).
+pub(crate) fn topic(value: &Option<String>) -> Option<String> {
+    given(value).filter(|t| domain::service::validate::is_slug(t))
+}
+
 /// A form or query value that is absent or blank is `None`.
 pub(crate) fn given(value: &Option<String>) -> Option<String> {
     value

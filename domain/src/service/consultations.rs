@@ -82,6 +82,10 @@ pub struct ConsultationFilter {
     pub agency: Option<String>,
     pub kind: Option<ConsultationKind>,
     pub draft_id: Option<DraftId>,
+    /// Only consultations on drafts of this type of law.
+    pub law_type: Option<crate::types::LawType>,
+    /// Only consultations on drafts with this topic (a slug).
+    pub topic: Option<String>,
 }
 
 /// A consultation as shown: the row, its derived status, and its draft's public facts.
@@ -444,6 +448,20 @@ pub async fn list_consultations<C: ConnectionTrait>(
     }
     if let Some(kind) = filter.kind {
         query = query.filter(consultation::Column::Kind.eq(kind));
+    }
+    if filter.law_type.is_some() || filter.topic.is_some() {
+        let mut drafts = Query::select()
+            .column(draft::Column::Id)
+            .from(draft::Entity)
+            .to_owned();
+        if let Some(t) = filter.law_type {
+            drafts.and_where(draft::Column::LawType.eq(t));
+        }
+        if let Some(topic) = &filter.topic {
+            // The same match as the drafts list: a topic is a slug inside the JSON list.
+            drafts.and_where(draft::Column::Topics.like(format!("%\"{topic}\"%")));
+        }
+        query = query.filter(consultation::Column::DraftId.in_subquery(drafts));
     }
     if let Some(slug) = &filter.agency {
         let id = agencies::find_by_slug(conn, slug)
