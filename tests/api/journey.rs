@@ -358,6 +358,13 @@ async fn walk(app: &TestApp, smtp: &TestSmtp, driver: &Driver, how: Walk) {
             .send_keys("มาตรา ๑ ควรกำหนดให้ชัดเจนกว่านี้")
             .await
             .unwrap();
+        if javascript {
+            // The character count, a small script, says what is left.
+            let left = text(&c, "#body-count").await;
+            let body_len = "มาตรา ๑ ควรกำหนดให้ชัดเจนกว่านี้".encode_utf16().count();
+            let expected = (domain::service::comments::MAX_COMMENT_CHARS - body_len).to_string();
+            assert!(left.contains(&expected), "{left}");
+        }
         look(&c, &format!("{name}-4-form"), javascript).await;
         click(&c, "form.comment-form button[type=submit]").await;
     }

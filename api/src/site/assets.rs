@@ -24,6 +24,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../../web/static/site.css"),
     },
     Asset {
+        name: "character-count.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../../web/static/character-count.js"),
+    },
+    Asset {
         name: "logo.svg",
         content_type: "image/svg+xml",
         body: include_bytes!("../../../web/static/logo.svg"),

@@ -70,6 +70,11 @@ impl Chrome {
         }
     }
 
+    /// The URL of a static asset (`character-count.js`), with its content hash.
+    pub fn asset(&self, name: &str) -> String {
+        assets::url(name)
+    }
+
     /// The token for a form's hidden `csrf` field (see [`visitor`]).
     pub fn csrf_token(&self) -> String {
         self.csrf.as_ref().map(Csrf::token).unwrap_or_default()

@@ -344,3 +344,4 @@ oidc-unavailable-title = Digital ID sign-in is not available right now
 oidc-unavailable-body = The identity provider could not be reached. Try again in a few minutes, or sign in with your e-mail address.
 oidc-failed-title = Signing in did not finish
 oidc-failed-body = The sign-in was cancelled, took too long, or could not be checked. Nothing was changed. Start again from the sign-in page.
+character-count = You have %n characters left
