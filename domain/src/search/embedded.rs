@@ -800,14 +800,15 @@ fn highlight(words: &[QueryWord], field: Field, text: &str) -> Option<String> {
     if text.is_empty() {
         return None;
     }
+    let tokens = word_tokens(text);
     let mut terms: BTreeMap<String, Score> = BTreeMap::new();
-    for token in analyze(text) {
+    for token in &tokens {
         if let Some(weight) = words
             .iter()
             .filter_map(|w| w.highlight(&token.text))
             .reduce(f32::max)
         {
-            terms.insert(token.text, weight);
+            terms.insert(token.text.clone(), weight);
         }
     }
     if terms.is_empty() {
@@ -816,8 +817,14 @@ fn highlight(words: &[QueryWord], field: Field, text: &str) -> Option<String> {
     // The generator's limit is in bytes: scale by the text's average bytes per character.
     let chars = text.chars().count().max(1);
     let max_bytes = SNIPPET_CHARS * text.len() / chars;
-    let generator =
-        SnippetGenerator::new(terms, TextAnalyzer::from(WordTokenizer), field, max_bytes);
+    // The generator tokenizes the text it cuts: hand it the tokens above rather than segment
+    // the text a second time (the same `WordTokenizer` tokens).
+    let generator = SnippetGenerator::new(
+        terms,
+        TextAnalyzer::from(Pretokenized(Arc::new(tokens))),
+        field,
+        max_bytes,
+    );
     let mut snippet = generator.snippet(text);
     if snippet.is_empty() {
         return None;
@@ -868,14 +875,9 @@ fn analyze(text: &str) -> Vec<Word> {
     // Normalise character by character, remembering where each character's output starts.
     let mut normal = String::with_capacity(text.len());
     let mut starts: Vec<(usize, usize)> = Vec::with_capacity(text.len());
-    let mut buf = [0u8; 4];
     for (original, c) in text.char_indices() {
         starts.push((normal.len(), original));
-        if c.is_ascii() {
-            normal.push(c.to_ascii_lowercase());
-        } else {
-            normal.push_str(&words::fold(c.encode_utf8(&mut buf)));
-        }
+        words::fold_char(c, &mut normal);
     }
     // The original character whose normalised output contains byte `n`.
     let char_at = |n: usize| starts.partition_point(|&(s, _)| s <= n).saturating_sub(1);
@@ -952,18 +954,34 @@ impl Tokenizer for WordTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let tokens = analyze(text)
-            .into_iter()
-            .enumerate()
-            .map(|(position, w)| Token {
-                offset_from: w.from,
-                offset_to: w.to,
-                position,
-                text: w.text,
-                position_length: 1,
-            })
-            .collect();
-        VecTokenStream::new(tokens)
+        VecTokenStream::new(word_tokens(text))
+    }
+}
+
+/// The tokens [`WordTokenizer`] gives for `text`.
+fn word_tokens(text: &str) -> Vec<Token> {
+    analyze(text)
+        .into_iter()
+        .enumerate()
+        .map(|(position, w)| Token {
+            offset_from: w.from,
+            offset_to: w.to,
+            position,
+            text: w.text,
+            position_length: 1,
+        })
+        .collect()
+}
+
+/// The [`word_tokens`] of one text, computed before: handed out for that text only (snippets).
+#[derive(Clone)]
+struct Pretokenized(Arc<Vec<Token>>);
+
+impl Tokenizer for Pretokenized {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, _text: &'a str) -> VecTokenStream {
+        VecTokenStream::new(self.0.as_ref().clone())
     }
 }
 
@@ -1097,6 +1115,33 @@ mod tests {
         for w in &words {
             assert_eq!(words::normalize(&text[w.from..w.to]), w.text);
         }
+    }
+
+    #[test]
+    fn snippets_from_the_tokens_already_made_are_the_tokenizer_s_snippets() {
+        let (_, f) = schema();
+        let text = "ผู้ควบคุมข้อมูลส่วนบุคคลต้องแจ้ง ÉCOLE มาตรา ๕ personal data ".repeat(12);
+        let words = query_words("ข้อมูล Personal");
+        let html = highlight(&words, f.body, &text).expect("a snippet");
+        assert!(html.contains("<mark>ข้อมูล</mark>"), "{html}");
+        assert!(html.contains("<mark>personal</mark>"), "{html}");
+        // What the generator gives when it segments the text itself.
+        let mut terms = BTreeMap::new();
+        for t in word_tokens(&text) {
+            if let Some(weight) = words
+                .iter()
+                .filter_map(|w| w.highlight(&t.text))
+                .reduce(f32::max)
+            {
+                terms.insert(t.text, weight);
+            }
+        }
+        let max_bytes = SNIPPET_CHARS * text.len() / text.chars().count();
+        let generator =
+            SnippetGenerator::new(terms, TextAnalyzer::from(WordTokenizer), f.body, max_bytes);
+        let mut snippet = generator.snippet(&text);
+        snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+        assert!(html.contains(snippet.to_html().trim()), "{html}");
     }
 
     #[test]

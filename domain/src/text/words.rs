@@ -17,10 +17,24 @@ pub fn normalize(text: &str) -> String {
 /// The digit and case folding of [`normalize`], for text already in canonical form (it works
 /// character by character, so it can keep track of where each character came from).
 pub fn fold(text: &str) -> String {
-    text.chars()
-        .map(|c| super::thai::ascii_digit(c).unwrap_or(c))
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        fold_char(c, &mut out);
+    }
+    out
+}
+
+/// [`fold`] of one character, appended to `out`. ASCII and Thai characters (most of every
+/// text) take a short path: Thai has no letter case, so only its digits change.
+#[inline]
+pub fn fold_char(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+    } else if super::thai::is_thai(c) {
+        out.push(super::thai::ascii_digit(c).unwrap_or(c));
+    } else {
+        out.extend(c.to_lowercase());
+    }
 }
 
 /// Words of a text as charabia segments them (Thai by dictionary, longest match), normalised,
@@ -145,6 +159,24 @@ pub fn key_terms(text: &str, n: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fold_char_takes_short_paths_to_the_same_result() {
+        // Every ASCII and Thai character, and some with interesting lower cases.
+        let others = "ÉΣǅİﬁẞ".chars();
+        for c in ('\0'..='\u{7F}')
+            .chain('\u{0E00}'..='\u{0E7F}')
+            .chain(others)
+        {
+            let mut short = String::new();
+            fold_char(c, &mut short);
+            let general: String = std::iter::once(crate::text::thai::ascii_digit(c).unwrap_or(c))
+                .flat_map(char::to_lowercase)
+                .collect();
+            assert_eq!(short, general, "{c:?}");
+        }
+        assert_eq!(fold("มาตรา ๕/๑ ÉCOLE İ"), "มาตรา 5/1 école i\u{307}");
+    }
 
     #[test]
     fn digits_are_normalised_and_marks_kept() {
