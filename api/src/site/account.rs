@@ -13,7 +13,7 @@ use poem::{
     web::Data,
 };
 
-use super::{Chrome, render, see_other, visitor::Visitor};
+use super::{Chrome, render, see_other};
 use crate::AppState;
 
 #[derive(Template)]
@@ -37,11 +37,7 @@ impl AccountPage {
 #[handler]
 pub async fn show(req: &Request, state: Data<&AppState>) -> Response {
     let chrome = Chrome::new(req, "account-title");
-    let Some(me) = req
-        .extensions()
-        .get::<Visitor>()
-        .and_then(|v| v.signed_in.clone())
-    else {
+    let Some(me) = super::visitor::signed_in(req) else {
         return see_other(&chrome.sign_in_href_to("/account"));
     };
     let conn = &state.ctx.db.conn;
@@ -68,11 +64,7 @@ pub async fn show(req: &Request, state: Data<&AppState>) -> Response {
 #[handler]
 pub async fn data(req: &Request, state: Data<&AppState>) -> Response {
     let chrome = Chrome::new(req, "account-title");
-    let Some(me) = req
-        .extensions()
-        .get::<Visitor>()
-        .and_then(|v| v.signed_in.clone())
-    else {
+    let Some(me) = super::visitor::signed_in(req) else {
         return see_other(&chrome.sign_in_href_to("/account"));
     };
     match personal_data::export(&state.ctx.db.conn, me.actor.account_id).await {

@@ -32,7 +32,7 @@ use super::{
     Chrome,
     forms::{Errors, code_message},
     render, see_other,
-    visitor::{FormData, Visitor},
+    visitor::FormData,
 };
 use crate::AppState;
 
@@ -218,19 +218,10 @@ pub async fn post(req: &Request, state: Data<&AppState>, Path(id): Path<String>)
         return super::not_found(req);
     };
     let chrome = Chrome::new(req, "consultations-title");
-    let Some(actor) = req
-        .extensions()
-        .get::<Visitor>()
-        .and_then(|v| v.actor())
-        .copied()
-    else {
+    let Some(actor) = super::visitor::actor(req) else {
         return see_other(&chrome.sign_in_href_to(&format!("/consultations/{id}#comment")));
     };
-    let form = req
-        .extensions()
-        .get::<FormData>()
-        .cloned()
-        .unwrap_or_default();
+    let form = super::visitor::form(req);
     let conn = &state.ctx.db.conn;
     let view = match consultations::get_consultation(conn, Some(&actor), ConsultationId(id)).await {
         Ok(v) => v,
@@ -310,11 +301,7 @@ pub async fn show_receipt(
     state: Data<&AppState>,
     Path(number): Path<String>,
 ) -> Response {
-    let actor = req
-        .extensions()
-        .get::<Visitor>()
-        .and_then(|v| v.actor())
-        .copied();
+    let actor = super::visitor::actor(req);
     let found = tracking::track(
         &state.ctx.db.conn,
         &state.ctx.keys,
@@ -376,11 +363,7 @@ pub async fn track_form(
     state: Data<&AppState>,
     Query(q): Query<TrackQuery>,
 ) -> Response {
-    let actor = req
-        .extensions()
-        .get::<Visitor>()
-        .and_then(|v| v.actor())
-        .copied();
+    let actor = super::visitor::actor(req);
     let number = q.number.unwrap_or_default();
     let tracked = match (&actor, number.trim()) {
         (Some(actor), n) if !n.is_empty() => {
@@ -403,16 +386,8 @@ pub async fn track_form(
 /// addresses and logs).
 #[handler]
 pub async fn track_post(req: &Request, state: Data<&AppState>) -> Response {
-    let form = req
-        .extensions()
-        .get::<FormData>()
-        .cloned()
-        .unwrap_or_default();
-    let actor = req
-        .extensions()
-        .get::<Visitor>()
-        .and_then(|v| v.actor())
-        .copied();
+    let form = super::visitor::form(req);
+    let actor = super::visitor::actor(req);
     let chrome = Chrome::new(req, "track-title");
     let number = form.raw("tracking_number").trim().to_string();
     let found = tracking::track(

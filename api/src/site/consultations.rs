@@ -25,7 +25,7 @@ use super::{
     commenting::{CommentForm, question_field},
     forms::Errors,
     given, link, render,
-    visitor::{FormData, Visitor},
+    visitor::FormData,
 };
 use crate::AppState;
 
@@ -211,11 +211,7 @@ pub async fn show(
     let Ok(id) = id.parse::<i64>() else {
         return super::not_found(req);
     };
-    let actor = req
-        .extensions()
-        .get::<Visitor>()
-        .and_then(|v| v.actor())
-        .copied();
+    let actor = super::visitor::actor(req);
     let form = given(&q.provision).map(|p| {
         (
             FormData(vec![("provision".into(), p)]),

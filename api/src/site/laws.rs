@@ -14,12 +14,7 @@ use poem::{
     web::{Data, Path, Query},
 };
 
-use super::{
-    Chrome,
-    forms::Errors,
-    given, link, render, see_other,
-    visitor::{FormData, Visitor},
-};
+use super::{Chrome, forms::Errors, given, link, render, see_other};
 use crate::AppState;
 
 #[derive(Template)]
@@ -161,19 +156,10 @@ pub async fn ask(req: &Request, state: Data<&AppState>, Path(id): Path<String>) 
         return super::not_found(req);
     };
     let chrome = Chrome::new(req, "laws-title");
-    let Some(actor) = req
-        .extensions()
-        .get::<Visitor>()
-        .and_then(|v| v.actor())
-        .copied()
-    else {
+    let Some(actor) = super::visitor::actor(req) else {
         return see_other(&chrome.sign_in_href_to(&format!("/laws/{id}#evaluate")));
     };
-    let form = req
-        .extensions()
-        .get::<FormData>()
-        .cloned()
-        .unwrap_or_default();
+    let form = super::visitor::form(req);
     let reason = form.raw("reason").to_string();
     match laws::request_evaluation(&state.ctx.db, &actor, id, &reason).await {
         Ok(_) => see_other(&format!(

@@ -22,7 +22,7 @@ use poem::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::visitor::{Cookies, FormData, Visitor};
+use super::visitor::Cookies;
 use crate::AppState;
 
 /// How long a person may take at the provider.
@@ -84,11 +84,7 @@ pub async fn start(req: &Request, state: Data<&AppState>) -> Response {
     let Some(oidc) = state.ctx.settings.oidc.clone() else {
         return super::not_found(req);
     };
-    let form = req
-        .extensions()
-        .get::<FormData>()
-        .cloned()
-        .unwrap_or_default();
+    let form = super::visitor::form(req);
     let next = sign_in::local_path(form.get("next").unwrap_or("/"));
     let started = async {
         let http = http_client()?;
@@ -215,11 +211,7 @@ pub async fn callback(
             name.as_deref(),
         )
         .await?;
-        if let Some(old) = req
-            .extensions()
-            .get::<Visitor>()
-            .and_then(|v| v.session_id.clone())
-        {
+        if let Some(old) = super::visitor::session_id(req) {
             sessions::end(db, &old).await?;
         }
         Ok::<_, anyhow::Error>(sessions::start(db, AccountId(account.id)).await?)

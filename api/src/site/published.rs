@@ -24,7 +24,6 @@ use super::{
     Chrome,
     consultations::{Choice, choices},
     given, link, render,
-    visitor::Visitor,
 };
 use crate::AppState;
 
@@ -68,11 +67,7 @@ pub async fn list(
     let Ok(page) = PageRequest::parse(Some(50), given(&q.cursor).as_deref()) else {
         return super::not_found(req);
     };
-    let actor = req
-        .extensions()
-        .get::<Visitor>()
-        .and_then(|v| v.actor())
-        .copied();
+    let actor = super::visitor::actor(req);
     let provision = given(&q.provision);
     let stance = given(&q.stance).and_then(|s| Stance::parse(&s));
     let conn = &state.ctx.db.conn;

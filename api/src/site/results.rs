@@ -19,7 +19,7 @@ use poem::{
     web::{Data, Path},
 };
 
-use super::{Chrome, render, visitor::Visitor};
+use super::{Chrome, render};
 use crate::AppState;
 
 /// One count of a table: its label, the count and its share of the total.
@@ -123,11 +123,7 @@ pub async fn show(req: &Request, state: Data<&AppState>, Path(id): Path<String>)
     let Ok(id) = id.parse::<i64>() else {
         return super::not_found(req);
     };
-    let actor = req
-        .extensions()
-        .get::<Visitor>()
-        .and_then(|v| v.actor())
-        .copied();
+    let actor = super::visitor::actor(req);
     let conn = &state.ctx.db.conn;
     let loaded = async {
         let view =

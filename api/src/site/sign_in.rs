@@ -13,12 +13,7 @@ use poem::{
     web::{Data, Path, Query},
 };
 
-use super::{
-    Chrome, MessagePage,
-    forms::Errors,
-    render, see_other,
-    visitor::{Cookies, FormData, Visitor},
-};
+use super::{Chrome, MessagePage, forms::Errors, render, see_other, visitor::Cookies};
 use crate::{AppState, limits::ClientAddress};
 
 #[derive(Template)]
@@ -51,11 +46,7 @@ pub async fn ask(req: &Request, state: Data<&AppState>, Query(q): Query<FormQuer
 
 #[handler]
 pub async fn request(req: &Request, state: Data<&AppState>) -> Response {
-    let form = req
-        .extensions()
-        .get::<FormData>()
-        .cloned()
-        .unwrap_or_default();
+    let form = super::visitor::form(req);
     let chrome = Chrome::new(req, "sign-in-title");
     let client = req
         .extensions()
@@ -162,11 +153,7 @@ pub async fn complete(
     let db = &state.ctx.db;
     let signed = async {
         let (account, next) = sign_in::complete(db, &secret).await?;
-        if let Some(old) = req
-            .extensions()
-            .get::<Visitor>()
-            .and_then(|v| v.session_id.clone())
-        {
+        if let Some(old) = super::visitor::session_id(req) {
             sessions::end(db, &old).await?;
         }
         let id = sessions::start(db, domain::ids::AccountId(account.id)).await?;
@@ -190,10 +177,7 @@ pub async fn complete(
 /// Ends the session at once and clears its cookie.
 #[handler]
 pub async fn sign_out(req: &Request, state: Data<&AppState>) -> Response {
-    if let Some(id) = req
-        .extensions()
-        .get::<Visitor>()
-        .and_then(|v| v.session_id.clone())
+    if let Some(id) = super::visitor::session_id(req)
         && let Err(e) = sessions::end(&state.ctx.db, &id).await
     {
         return super::error_page(req, e);

@@ -16,7 +16,7 @@ use poem::{
     web::{Data, Query},
 };
 
-use super::{Chrome, MessagePage, forms::Errors, given, render, visitor::FormData};
+use super::{Chrome, MessagePage, forms::Errors, given, render};
 use crate::AppState;
 
 #[derive(Template)]
@@ -92,11 +92,7 @@ pub async fn ask(
 
 #[handler]
 pub async fn subscribe(req: &Request, state: Data<&AppState>) -> Response {
-    let form = req
-        .extensions()
-        .get::<FormData>()
-        .cloned()
-        .unwrap_or_default();
+    let form = super::visitor::form(req);
     let chrome = Chrome::new(req, "subscribe-title");
     let email = form.raw("email").to_string();
     let kind_text = form.get("kind").unwrap_or("agency").to_string();
@@ -194,11 +190,7 @@ fn outcome(req: &Request, result: Result<(), DomainError>, done: &str) -> Respon
 
 #[handler]
 pub async fn confirm(req: &Request, state: Data<&AppState>) -> Response {
-    let form = req
-        .extensions()
-        .get::<FormData>()
-        .cloned()
-        .unwrap_or_default();
+    let form = super::visitor::form(req);
     let token = form.get("token").unwrap_or("");
     let result = subscriptions::confirm(&state.ctx.db, token)
         .await
@@ -208,11 +200,7 @@ pub async fn confirm(req: &Request, state: Data<&AppState>) -> Response {
 
 #[handler]
 pub async fn unsubscribe(req: &Request, state: Data<&AppState>) -> Response {
-    let form = req
-        .extensions()
-        .get::<FormData>()
-        .cloned()
-        .unwrap_or_default();
+    let form = super::visitor::form(req);
     let token = form.get("token").unwrap_or("");
     let result = subscriptions::unsubscribe(&state.ctx.db, token).await;
     outcome(req, result, "unsubscribed")

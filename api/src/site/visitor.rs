@@ -48,6 +48,36 @@ impl Visitor {
     }
 }
 
+/// The signed-in person's actor, if someone is signed in.
+pub fn actor(req: &Request) -> Option<Actor> {
+    req.extensions()
+        .get::<Visitor>()
+        .and_then(|v| v.actor())
+        .copied()
+}
+
+/// The signed-in person, if someone is signed in.
+pub fn signed_in(req: &Request) -> Option<SignedIn> {
+    req.extensions()
+        .get::<Visitor>()
+        .and_then(|v| v.signed_in.clone())
+}
+
+/// The id of this browser's live session, if it has one.
+pub fn session_id(req: &Request) -> Option<String> {
+    req.extensions()
+        .get::<Visitor>()
+        .and_then(|v| v.session_id.clone())
+}
+
+/// The posted form (empty for a GET): the middleware parsed it and checked its CSRF token.
+pub fn form(req: &Request) -> FormData {
+    req.extensions()
+        .get::<FormData>()
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// Makes this visitor's CSRF token; remembers that a page used it (so the seed's cookie is set
 /// and the page is not cached for others).
 #[derive(Clone)]

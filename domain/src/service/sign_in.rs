@@ -205,29 +205,8 @@ pub async fn complete(db: &Db, secret: &str) -> DomainResult<(account::Model, St
     let account = match existing {
         Some(a) => a,
         None => {
-            let model = account::Entity::insert(account::ActiveModel {
-                email: Set(link.email.clone()),
-                display_name: Set(link.email.split('@').next().unwrap_or_default().to_string()),
-                role: Set(Role::Citizen),
-                agency_id: Set(None),
-                created_at: Set(now),
-                ..Default::default()
-            })
-            .exec_with_returning(&*tx)
-            .await?;
-            audit::record(
-                &*tx,
-                AuditRecord {
-                    actor: Some(AccountId(model.id)),
-                    action: "account.create",
-                    entity_type: "account",
-                    entity_id: model.id.to_string(),
-                    before: None,
-                    after: Some(serde_json::json!({"id": model.id, "role": model.role, "via": "email_link", "email_sha256": sha256_hex(model.email.as_bytes())})),
-                },
-            )
-            .await?;
-            model
+            let name = link.email.split('@').next().unwrap_or_default().to_string();
+            new_citizen(&*tx, &link.email, name, "email_link").await?
         }
     };
     tx.commit().await?;
@@ -265,15 +244,12 @@ pub async fn complete_external(
         .map(|n| n.trim().chars().take(200).collect::<String>())
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "ผู้ใช้ดิจิทัลไอดี".to_string());
-    let model = account::Entity::insert(account::ActiveModel {
-        email: Set(format!("{key}@digital-id.invalid")),
-        display_name: Set(display_name),
-        role: Set(Role::Citizen),
-        agency_id: Set(None),
-        created_at: Set(now),
-        ..Default::default()
-    })
-    .exec_with_returning(&*tx)
+    let model = new_citizen(
+        &*tx,
+        &format!("{key}@digital-id.invalid"),
+        display_name,
+        "openid_connect",
+    )
     .await?;
     identity::Entity::insert(identity::ActiveModel {
         issuer: Set(issuer.to_string()),
@@ -284,19 +260,40 @@ pub async fn complete_external(
     })
     .exec_without_returning(&*tx)
     .await?;
+    tx.commit().await?;
+    Ok(model)
+}
+
+/// A new citizen account, with its audit event (`via` says how it was made). The e-mail is
+/// kept in the audit trail only as a hash.
+async fn new_citizen<C: ConnectionTrait>(
+    conn: &C,
+    email: &str,
+    display_name: String,
+    via: &str,
+) -> DomainResult<account::Model> {
+    let model = account::Entity::insert(account::ActiveModel {
+        email: Set(email.to_string()),
+        display_name: Set(display_name),
+        role: Set(Role::Citizen),
+        agency_id: Set(None),
+        created_at: Set(now_ms()),
+        ..Default::default()
+    })
+    .exec_with_returning(conn)
+    .await?;
     audit::record(
-        &*tx,
+        conn,
         AuditRecord {
             actor: Some(AccountId(model.id)),
             action: "account.create",
             entity_type: "account",
             entity_id: model.id.to_string(),
             before: None,
-            after: Some(serde_json::json!({"id": model.id, "role": model.role, "via": "openid_connect", "issuer": issuer})),
+            after: Some(serde_json::json!({"id": model.id, "role": model.role, "via": via, "email_sha256": sha256_hex(model.email.as_bytes())})),
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(model)
 }
 
