@@ -29,7 +29,7 @@ use poem::{
 };
 
 use super::{
-    Chrome,
+    Chrome, PageId,
     forms::{Errors, code_message},
     render, see_other,
     visitor::FormData,
@@ -213,10 +213,7 @@ fn field_id(answered: &[String], f: &FieldError) -> Option<String> {
 }
 
 #[handler]
-pub async fn post(req: &Request, state: Data<&AppState>, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return super::not_found(req);
-    };
+pub async fn post(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
     let chrome = Chrome::new(req, "consultations-title");
     let Some(actor) = super::visitor::actor(req) else {
         return see_other(&chrome.sign_in_href_to(&format!("/consultations/{id}#comment")));

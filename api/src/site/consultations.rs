@@ -17,11 +17,11 @@ use domain::{
 use poem::{
     Request, Response, handler,
     http::StatusCode,
-    web::{Data, Path, Query},
+    web::{Data, Query},
 };
 
 use super::{
-    Chrome,
+    Chrome, PageId,
     commenting::{CommentForm, question_field},
     forms::Errors,
     given, link, render,
@@ -205,12 +205,9 @@ pub struct ShowQuery {
 pub async fn show(
     req: &Request,
     state: Data<&AppState>,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     Query(q): Query<ShowQuery>,
 ) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return super::not_found(req);
-    };
     let actor = super::visitor::actor(req);
     let form = given(&q.provision).map(|p| {
         (

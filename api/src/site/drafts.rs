@@ -15,12 +15,12 @@ use domain::{
 use poem::{
     Request, Response, handler,
     http::StatusCode,
-    web::{Data, Path, Query},
+    web::{Data, Query},
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{
-    Chrome,
+    Chrome, PageId,
     consultations::{Choice, choices},
     given, link, render,
 };
@@ -181,12 +181,9 @@ pub struct ShowQuery {
 pub async fn show(
     req: &Request,
     state: Data<&AppState>,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     Query(q): Query<ShowQuery>,
 ) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return super::not_found(req);
-    };
     let wanted = match given(&q.version).map(|v| v.parse::<i32>()) {
         None => None,
         Some(Ok(n)) => Some(n),
@@ -283,13 +280,10 @@ pub struct ChangesQuery {
 pub async fn changes(
     req: &Request,
     state: Data<&AppState>,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     Query(q): Query<ChangesQuery>,
 ) -> Response {
     use domain::diff::{ChangeKind, WordOp};
-    let Ok(id) = id.parse::<i64>() else {
-        return super::not_found(req);
-    };
     let number = |v: &Option<String>| given(v).map(|v| v.parse::<i32>());
     let (from, to) = match (number(&q.from), number(&q.to)) {
         (Some(Err(_)), _) | (_, Some(Err(_))) => return super::not_found(req),
@@ -396,10 +390,7 @@ struct AssessmentPage {
 
 /// The published regulatory impact assessment of a draft, as a readable page.
 #[handler]
-pub async fn assessment(req: &Request, state: Data<&AppState>, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return super::not_found(req);
-    };
+pub async fn assessment(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
     let conn = &state.ctx.db.conn;
     let loaded = async {
         let view = drafts::get_draft(conn, None, DraftId(id)).await?;

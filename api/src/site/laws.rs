@@ -11,10 +11,10 @@ use domain::{
 use poem::{
     Request, Response, handler,
     http::StatusCode,
-    web::{Data, Path, Query},
+    web::{Data, Query},
 };
 
-use super::{Chrome, forms::Errors, given, link, render, see_other};
+use super::{Chrome, PageId, forms::Errors, given, link, render, see_other};
 use crate::AppState;
 
 #[derive(Template)]
@@ -131,12 +131,9 @@ pub struct ShowQuery {
 pub async fn show(
     req: &Request,
     state: Data<&AppState>,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     Query(q): Query<ShowQuery>,
 ) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return super::not_found(req);
-    };
     page(
         req,
         &state,
@@ -151,10 +148,7 @@ pub async fn show(
 
 /// Asks for an early evaluation (signed in; once per person and law).
 #[handler]
-pub async fn ask(req: &Request, state: Data<&AppState>, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return super::not_found(req);
-    };
+pub async fn ask(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
     let chrome = Chrome::new(req, "laws-title");
     let Some(actor) = super::visitor::actor(req) else {
         return see_other(&chrome.sign_in_href_to(&format!("/laws/{id}#evaluate")));

@@ -438,6 +438,19 @@ pub(crate) fn topic(value: &Option<String>) -> Option<String> {
     given(value).filter(|t| domain::service::validate::is_slug(t))
 }
 
+/// A page's numeric id from its path (`/drafts/:id`). Anything else names no page: the visitor
+/// gets the not-found page in their language, as for an id that does not exist.
+pub struct PageId(pub i64);
+
+impl<'a> poem::FromRequest<'a> for PageId {
+    async fn from_request(req: &'a Request, body: &mut poem::RequestBody) -> poem::Result<Self> {
+        let poem::web::Path(raw) = poem::web::Path::<String>::from_request(req, body).await?;
+        raw.parse()
+            .map(PageId)
+            .map_err(|_| poem::Error::from_response(not_found(req)))
+    }
+}
+
 /// A form or query value that is absent or blank is `None`.
 pub(crate) fn given(value: &Option<String>) -> Option<String> {
     value

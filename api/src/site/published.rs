@@ -17,11 +17,11 @@ use domain::{
 use poem::{
     Request, Response, handler,
     http::StatusCode,
-    web::{Data, Path, Query},
+    web::{Data, Query},
 };
 
 use super::{
-    Chrome,
+    Chrome, PageId,
     consultations::{Choice, choices},
     given, link, render,
 };
@@ -58,12 +58,9 @@ pub struct ListQuery {
 pub async fn list(
     req: &Request,
     state: Data<&AppState>,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return super::not_found(req);
-    };
     let Ok(page) = PageRequest::parse(Some(50), given(&q.cursor).as_deref()) else {
         return super::not_found(req);
     };

@@ -13,13 +13,9 @@ use domain::{
     },
     stats::Statistics,
 };
-use poem::{
-    Request, Response, handler,
-    http::StatusCode,
-    web::{Data, Path},
-};
+use poem::{Request, Response, handler, http::StatusCode, web::Data};
 
-use super::{Chrome, render};
+use super::{Chrome, PageId, render};
 use crate::AppState;
 
 /// One count of a table: its label, the count and its share of the total.
@@ -119,10 +115,7 @@ fn figures(chrome: &Chrome, s: &Statistics) -> Vec<Figure> {
 }
 
 #[handler]
-pub async fn show(req: &Request, state: Data<&AppState>, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return super::not_found(req);
-    };
+pub async fn show(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
     let actor = super::visitor::actor(req);
     let conn = &state.ctx.db.conn;
     let loaded = async {
