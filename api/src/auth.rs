@@ -88,12 +88,7 @@ impl<E: Endpoint> Endpoint for AuthenticateEndpoint<E> {
                     poem::http::StatusCode::INTERNAL_SERVER_ERROR,
                 )
             })?;
-            match state
-                .ctx
-                .tokens
-                .authenticate(&state.ctx.db.conn, token)
-                .await
-            {
+            match domain::service::api_tokens::authenticate(&state.ctx.db, token).await {
                 Ok(Some(actor)) => {
                     req.extensions_mut().insert(actor);
                 }

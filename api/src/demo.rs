@@ -248,6 +248,7 @@ pub async fn load(ctx: &Context) -> anyhow::Result<DemoReport> {
                 text,
                 v.changelog.clone(),
                 None,
+                None,
             )
             .await?;
         }

@@ -173,3 +173,20 @@ pub async fn verify<C: ConnectionTrait>(conn: &C) -> DomainResult<Result<u64, i6
         None => Ok(report.verified),
     })
 }
+
+/// The newest events of the trail (before event `before`, when given), newest first, for
+/// administrators to read.
+pub async fn recent<C: ConnectionTrait>(
+    conn: &C,
+    before: Option<i64>,
+    limit: u64,
+) -> DomainResult<Vec<audit_event::Model>> {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+    let mut query = audit_event::Entity::find()
+        .order_by_desc(audit_event::Column::Id)
+        .limit(limit);
+    if let Some(before) = before {
+        query = query.filter(audit_event::Column::Id.lt(before));
+    }
+    Ok(query.all(conn).await?)
+}

@@ -7,7 +7,7 @@ use crate::{
     keys::SecretKey,
     mail::Mailer,
     search::backend::Search,
-    service::{accounts::TokenCache, comments::CommentIngest},
+    service::comments::CommentIngest,
     settings::Settings,
 };
 
@@ -17,7 +17,6 @@ pub struct Context {
     pub settings: Settings,
     pub comments: CommentIngest,
     pub search: Arc<Search>,
-    pub tokens: TokenCache,
     pub mailer: Mailer,
     /// Signs the site's forms and receipts' tracking secrets.
     pub keys: SecretKey,
@@ -41,7 +40,6 @@ impl Context {
             keys,
             mailer,
             search,
-            tokens: TokenCache::default(),
             comments: CommentIngest::start(db.clone()),
             db,
             settings,

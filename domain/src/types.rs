@@ -117,7 +117,7 @@ macro_rules! __text_column {
 #[doc(hidden)]
 pub use __text_column as text_column;
 
-string_enum!(Role stored in "accounts.role" {
+string_enum!(Role stored in "accounts.role, invitations.role" {
     Admin => "admin",
     Officer => "officer",
     Researcher => "researcher",

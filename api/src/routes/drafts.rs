@@ -455,6 +455,7 @@ impl DraftsApi {
             summary_th: b.summary_th,
             summary_en: b.summary_en,
             topics: b.topics,
+            expected_updated_at: None,
         };
         Ok(Json(
             drafts::update_draft(&state.ctx.db, &auth.0, DraftId(id.0), patch)
@@ -518,6 +519,7 @@ impl DraftsApi {
             b.body_markdown,
             b.changelog,
             idempotency_key.0,
+            None,
         )
         .await?;
         Ok(CreatedVersion::Created(Json(version.into())))

@@ -10,6 +10,7 @@ use poem::{
     http::{Method, StatusCode},
 };
 
+mod access;
 mod account;
 mod agencies;
 pub mod assets;
@@ -25,11 +26,13 @@ mod oidc;
 mod published;
 mod results;
 mod search;
-mod sign_in;
+pub(crate) mod sign_in;
 pub mod sitemap;
 mod subscriptions;
 pub mod visitor;
+mod workspace;
 
+pub use access::Access;
 use i18n::{Lang, Messages};
 use visitor::{Csrf, Visitor};
 
@@ -44,6 +47,10 @@ pub struct Chrome {
     pub logo: String,
     /// The signed-in person's name, for the header.
     pub account: Option<String>,
+    /// Whether the signed-in person works in the workspace (officer or administrator).
+    pub staff: bool,
+    /// Whether the signed-in person is an administrator.
+    pub admin: bool,
     csrf: Option<Csrf>,
 }
 
@@ -66,6 +73,12 @@ impl Chrome {
             account: visitor
                 .and_then(|v| v.signed_in.as_ref())
                 .map(|s| s.display_name.clone()),
+            staff: visitor
+                .and_then(|v| v.actor())
+                .is_some_and(|a| a.is_staff()),
+            admin: visitor
+                .and_then(|v| v.actor())
+                .is_some_and(|a| a.role == domain::types::Role::Admin),
             csrf: visitor.map(|v| v.csrf.clone()),
         }
     }
@@ -194,6 +207,7 @@ struct ErrorPage {
 pub(crate) fn error_page(req: &Request, err: DomainError) -> Response {
     match err {
         DomainError::NotFound(_) => not_found(req),
+        DomainError::Forbidden(_) => message(req, StatusCode::FORBIDDEN, "workspace-forbidden"),
         other => {
             tracing::error!(error = ?other, path = %req.uri().path(), "a page failed");
             let page = ErrorPage {
@@ -256,27 +270,52 @@ pub(crate) fn not_found(req: &Request) -> Response {
     )
 }
 
-/// A page's handlers for one path: GET, and POST for its form if it has one.
-struct PageRoute {
+type MakeEndpoint = fn() -> poem::endpoint::BoxEndpoint<'static>;
+
+/// A page's handlers for one path: GET, and POST for its form if it has one, and who may
+/// open it (see [`access`]).
+pub(crate) struct PageRoute {
     path: &'static str,
-    get: Option<fn() -> poem::endpoint::BoxEndpoint<'static>>,
-    post: Option<fn() -> poem::endpoint::BoxEndpoint<'static>>,
+    get: Option<MakeEndpoint>,
+    post: Option<MakeEndpoint>,
+    access: Access,
+}
+
+impl PageRoute {
+    /// A page anyone may read.
+    const fn public(path: &'static str, get: MakeEndpoint) -> PageRoute {
+        PageRoute {
+            path,
+            get: Some(get),
+            post: None,
+            access: Access::Public,
+        }
+    }
+
+    /// A page with a form, for `access`.
+    const fn with(
+        access: Access,
+        path: &'static str,
+        get: Option<MakeEndpoint>,
+        post: Option<MakeEndpoint>,
+    ) -> PageRoute {
+        PageRoute {
+            path,
+            get,
+            post,
+            access,
+        }
+    }
 }
 
 /// The pages, by path without the language prefix. Each is served at the path (Thai) and at
 /// `/en` + path (English).
 fn pages() -> Vec<PageRoute> {
-    const fn page(
-        path: &'static str,
-        get: fn() -> poem::endpoint::BoxEndpoint<'static>,
-    ) -> PageRoute {
-        PageRoute {
-            path,
-            get: Some(get),
-            post: None,
-        }
+    use Access::{Public, SignedIn};
+    const fn page(path: &'static str, get: MakeEndpoint) -> PageRoute {
+        PageRoute::public(path, get)
     }
-    vec![
+    let mut pages = vec![
         page("/", || home::home.boxed()),
         page("/consultations", || consultations::list.boxed()),
         page("/consultations/:id", || consultations::show.boxed()),
@@ -288,6 +327,7 @@ fn pages() -> Vec<PageRoute> {
             path: "/laws/:id/evaluation-requests",
             get: None,
             post: Some(|| laws::ask.boxed()),
+            access: Public,
         },
         page("/agencies/:slug", || agencies::show.boxed()),
         page("/drafts/:id", || drafts::show.boxed()),
@@ -300,13 +340,37 @@ fn pages() -> Vec<PageRoute> {
             path: "/consultations/:id/comments",
             get: Some(|| published::list.boxed()),
             post: Some(|| commenting::post.boxed()),
+            access: Public,
         },
         page("/about", || content::show.boxed()),
         page("/privacy", || content::show.boxed()),
         page("/accessibility", || content::show.boxed()),
         page("/open-data", || content::show.boxed()),
-        page("/account", || account::show.boxed()),
-        page("/account/data.json", || account::data.boxed()),
+        PageRoute::with(SignedIn, "/account", Some(|| account::show.boxed()), None),
+        PageRoute::with(
+            SignedIn,
+            "/account/data.json",
+            Some(|| account::data.boxed()),
+            None,
+        ),
+        PageRoute::with(
+            SignedIn,
+            "/account/tokens",
+            None,
+            Some(|| account::create_token.boxed()),
+        ),
+        PageRoute::with(
+            SignedIn,
+            "/account/tokens/:id/revoke",
+            None,
+            Some(|| account::revoke_token.boxed()),
+        ),
+        PageRoute::with(
+            Public,
+            "/invitations/:secret",
+            Some(|| workspace::invitations::show.boxed()),
+            Some(|| workspace::invitations::accept.boxed()),
+        ),
         page("/consultations/:id/results", || results::show.boxed()),
         page("/comments/:number/receipt", || {
             commenting::show_receipt.boxed()
@@ -315,44 +379,73 @@ fn pages() -> Vec<PageRoute> {
             path: "/track",
             get: Some(|| commenting::track_form.boxed()),
             post: Some(|| commenting::track_post.boxed()),
+            access: Public,
         },
         PageRoute {
             path: "/subscribe",
             get: Some(|| subscriptions::ask.boxed()),
             post: Some(|| subscriptions::subscribe.boxed()),
+            access: Public,
         },
         PageRoute {
             path: "/subscriptions/confirm",
             get: Some(|| subscriptions::confirm_page.boxed()),
             post: Some(|| subscriptions::confirm.boxed()),
+            access: Public,
         },
         PageRoute {
             path: "/subscriptions/unsubscribe",
             get: Some(|| subscriptions::unsubscribe_page.boxed()),
             post: Some(|| subscriptions::unsubscribe.boxed()),
+            access: Public,
         },
         PageRoute {
             path: "/sign-in",
             get: Some(|| sign_in::ask.boxed()),
             post: Some(|| sign_in::request.boxed()),
+            access: Public,
         },
         PageRoute {
             path: "/sign-in/oidc",
             get: None,
             post: Some(|| oidc::start.boxed()),
+            access: Public,
         },
         page("/sign-in/oidc/callback", || oidc::callback.boxed()),
         PageRoute {
             path: "/sign-in/:secret",
             get: Some(|| sign_in::confirm.boxed()),
             post: Some(|| sign_in::complete.boxed()),
+            access: Public,
         },
         PageRoute {
             path: "/sign-out",
             get: None,
             post: Some(|| sign_in::sign_out.boxed()),
+            access: Public,
         },
+    ];
+    pages.extend(workspace::pages());
+    pages
+}
+
+/// Every page path (without the language prefix) with its methods and its access rule, for
+/// the test that walks every page as each kind of visitor.
+pub fn access_rules() -> Vec<(&'static str, Vec<Method>, Access)> {
+    pages()
+        .iter()
+        .map(|p| (p.path, methods_of(p), p.access))
+        .collect()
+}
+
+fn methods_of(p: &PageRoute) -> Vec<Method> {
+    [
+        (p.get.is_some(), Method::GET),
+        (p.post.is_some(), Method::POST),
     ]
+    .into_iter()
+    .filter_map(|(has, m)| has.then_some(m))
+    .collect()
 }
 
 /// Every page path in both languages, with its methods (for `Allow` on a 405).
@@ -360,13 +453,7 @@ pub fn allowed() -> Vec<(String, Vec<Method>)> {
     pages()
         .iter()
         .flat_map(|p| {
-            let methods: Vec<Method> = [
-                (p.get.is_some(), Method::GET),
-                (p.post.is_some(), Method::POST),
-            ]
-            .into_iter()
-            .filter_map(|(has, m)| has.then_some(m))
-            .collect();
+            let methods = methods_of(p);
             [
                 (Lang::Th.href(p.path), methods.clone()),
                 (Lang::En.href(p.path), methods),
@@ -411,7 +498,7 @@ pub fn mount(route: Route) -> Route {
         if let Some(post) = p.post {
             methods = methods.post(post());
         }
-        methods.around(visitor::around)
+        methods.around(access::guard(p.access)).around(visitor::around)
     };
     pages().iter().fold(route, |route, p| {
         let route = route.at(Lang::En.href(p.path), endpoint(p));

@@ -153,25 +153,35 @@ pub async fn complete(
     let db = &state.ctx.db;
     let signed = async {
         let (account, next) = sign_in::complete(db, &secret).await?;
-        if let Some(old) = super::visitor::session_id(req) {
-            sessions::end(db, &old).await?;
-        }
-        let id = sessions::start(db, domain::ids::AccountId(account.id)).await?;
-        Ok::<_, domain::DomainError>((id, next))
+        start_session(req, &state, domain::ids::AccountId(account.id), &next).await
     };
     match signed.await {
-        Ok((id, next)) => {
-            let cookies = Cookies::of(&state);
-            let mut resp = see_other(&next);
-            resp.headers_mut().append(
-                header::SET_COOKIE,
-                cookies.set(&cookies.session(), Some(&id)),
-            );
-            resp
-        }
+        Ok(resp) => resp,
         Err(domain::DomainError::NotFound(_)) => expired(req),
         Err(e) => super::error_page(req, e),
     }
+}
+
+/// Signs `account` in on this browser: ends any session it had, starts a new one (a new id,
+/// so an id planted before sign-in is worthless), and answers with a redirect to `next`.
+pub(crate) async fn start_session(
+    req: &Request,
+    state: &AppState,
+    account: domain::ids::AccountId,
+    next: &str,
+) -> Result<Response, domain::DomainError> {
+    let db = &state.ctx.db;
+    if let Some(old) = super::visitor::session_id(req) {
+        sessions::end(db, &old).await?;
+    }
+    let id = sessions::start(db, account).await?;
+    let cookies = Cookies::of(state);
+    let mut resp = see_other(next);
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        cookies.set(&cookies.session(), Some(&id)),
+    );
+    Ok(resp)
 }
 
 /// Ends the session at once and clears its cookie.

@@ -12,6 +12,9 @@ pub struct Model {
     pub role: crate::types::Role,
     pub agency_id: Option<i64>,
     pub created_at: i64,
+    /// Set when an administrator deactivates the account: from then on its sessions and API
+    /// tokens stop working.
+    pub deactivated_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,13 @@ pub struct Model {
     pub account_id: i64,
     pub token_hash: String,
     pub created_at: i64,
+    /// The owner's name for the token ("laptop", "research scripts"); empty for tokens made
+    /// by `rabfang user create`.
+    pub name: String,
+    /// The last request made with the token (written at most once a minute).
+    pub last_used_at: Option<i64>,
+    /// Set when the owner (or an administrator) revokes the token; it stops working at once.
+    pub revoked_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

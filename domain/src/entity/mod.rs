@@ -17,6 +17,7 @@ pub mod idempotency_key;
 pub mod identity;
 pub mod impact_assessment;
 pub mod integrity_check;
+pub mod invitation;
 pub mod job;
 pub mod json;
 pub mod law_in_force;

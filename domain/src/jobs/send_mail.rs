@@ -33,6 +33,9 @@ pub enum MailJob {
     /// A one-time sign-in link. The job makes the link's secret and stores its hash, so the
     /// secret exists in clear only in the mail.
     SignInLink { link_id: i64 },
+    /// An invitation to join the workspace. The job makes the invitation's secret and stores
+    /// its hash, so the secret exists in clear only in the mail.
+    Invitation { invitation_id: i64 },
 }
 
 impl BackgroundJob for MailJob {
@@ -80,5 +83,8 @@ async fn build(ctx: &Context, job: &MailJob) -> anyhow::Result<Composed> {
             mailings::evaluation_due(db, base, law_id, account_id).await?
         }
         MailJob::SignInLink { link_id } => mailings::sign_in_link(db, base, link_id).await?,
+        MailJob::Invitation { invitation_id } => {
+            mailings::invitation(db, base, invitation_id).await?
+        }
     })
 }

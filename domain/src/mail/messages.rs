@@ -41,6 +41,7 @@ const CONSULTATION_CLOSING: Templates = templates!("consultation_closing");
 const SUMMARY_PUBLISHED: Templates = templates!("summary_published");
 const EVALUATION_DUE: Templates = templates!("evaluation_due");
 const SIGN_IN_LINK: Templates = templates!("sign_in_link");
+const INVITATION: Templates = templates!("invitation");
 
 /// The receipt for a submitted comment. Key: `receipt-{tracking_number}`.
 ///
@@ -81,6 +82,25 @@ pub fn sign_in_link(to: &str, sign_in_url: &str) -> Outgoing {
         None,
         key,
     )
+}
+
+/// An invitation to join the workspace as `role` (of an agency, for an officer). Key:
+/// `invitation-` and a hash of the recipient and the link (whose secret differs per mail).
+pub fn invitation(
+    to: &str,
+    role: (&str, &str),
+    agency: (Option<&str>, Option<&str>),
+    invitation_url: &str,
+) -> Outgoing {
+    let vars = [
+        ("role_th", role.0),
+        ("role_en", role.1),
+        ("agency_th", agency.0.unwrap_or_default()),
+        ("agency_en", agency.1.or(agency.0).unwrap_or_default()),
+        ("invitation_url", invitation_url),
+    ];
+    let key = derived_key("invitation", &[to, invitation_url]);
+    build(&INVITATION, to, &vars, None, key)
 }
 
 /// Asks to confirm a new subscription (double opt-in). `target_label` names what was

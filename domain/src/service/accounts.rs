@@ -1,8 +1,7 @@
-//! Accounts and API tokens. A token is 32 random bytes shown once; only its SHA-256 is stored,
-//! which is enough for a secret of that entropy and keeps lookups to one indexed read.
+//! Accounts: made by `rabfang user create` or an administrator, by signing in (citizens) or by
+//! accepting an invitation (staff); an administrator changes their role and deactivates them.
+//! A deactivated account's sessions and API tokens stop working at its next request.
 
-use base64::Engine as _;
-use rand::RngCore;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::{
@@ -12,9 +11,9 @@ use super::{
 use crate::{
     audit::{self, AuditRecord, sha256_hex},
     db::Db,
-    entity::{account, api_token},
+    entity::account,
     error::{DomainError, DomainResult},
-    ids::{AccountId, AgencyId},
+    ids::AccountId,
     time::now_ms,
     types::{Actor, Role},
 };
@@ -83,7 +82,7 @@ pub async fn create_account(
     })
     .exec_with_returning(&*tx)
     .await?;
-    let token = issue_token(&*tx, model.id).await?;
+    let (_, token) = super::api_tokens::issue(&*tx, model.id, "").await?;
     audit::record(
         &*tx,
         AuditRecord {
@@ -101,82 +100,115 @@ pub async fn create_account(
     Ok((model, token))
 }
 
-async fn issue_token<C: ConnectionTrait>(conn: &C, account_id: i64) -> DomainResult<String> {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let token = format!(
-        "rf_{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    );
-    api_token::Entity::insert(api_token::ActiveModel {
-        account_id: Set(account_id),
-        token_hash: Set(sha256_hex(token.as_bytes())),
-        created_at: Set(now_ms()),
-        ..Default::default()
-    })
-    .exec_without_returning(conn)
-    .await?;
-    Ok(token)
+/// Accounts for the administrators' staff page: staff first (administrators, then officers by
+/// agency), then everyone whose address contains `search` when one is given.
+pub async fn list_for_admin<C: ConnectionTrait>(
+    conn: &C,
+    search: Option<&str>,
+) -> DomainResult<Vec<account::Model>> {
+    use sea_orm::{Condition, QueryOrder, QuerySelect};
+    let mut cond = Condition::any().add(account::Column::Role.is_in([Role::Admin, Role::Officer]));
+    if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        cond = cond.add(account::Column::Email.contains(s.to_lowercase()));
+    }
+    Ok(account::Entity::find()
+        .filter(cond)
+        .order_by_asc(account::Column::Role)
+        .order_by_asc(account::Column::AgencyId)
+        .order_by_asc(account::Column::Email)
+        .limit(1000)
+        .all(conn)
+        .await?)
 }
 
-/// The actor a bearer token stands for, or `None` for an unknown token.
-pub async fn authenticate<C: ConnectionTrait>(
-    conn: &C,
-    token: &str,
-) -> DomainResult<Option<Actor>> {
-    let Some(t) = api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(sha256_hex(token.as_bytes())))
+pub async fn get<C: ConnectionTrait>(conn: &C, id: AccountId) -> DomainResult<account::Model> {
+    account::Entity::find_by_id(id.get())
         .one(conn)
         .await?
-    else {
-        return Ok(None);
-    };
-    let Some(account) = account::Entity::find_by_id(t.account_id).one(conn).await? else {
-        return Ok(None);
-    };
-    Ok(Some(Actor {
-        account_id: AccountId(account.id),
-        role: account.role,
-        agency_id: account.agency_id.map(AgencyId),
-    }))
+        .ok_or(DomainError::NotFound("account"))
 }
 
-/// Recently seen tokens, so that a busy client does not cost two database reads per request.
-/// Entries live for [`TokenCache::TTL`]: a change of role reaches the API within that time.
-#[derive(Clone, Default)]
-pub struct TokenCache {
-    entries: std::sync::Arc<
-        std::sync::Mutex<std::collections::HashMap<String, (Actor, std::time::Instant)>>,
-    >,
+/// An administrator's change to an account: its role and agency, or whether it may act.
+#[derive(Debug, Clone)]
+pub enum AccountChange {
+    Role { role: Role, agency: Option<String> },
+    Deactivate,
+    Reactivate,
 }
 
-impl TokenCache {
-    pub const TTL: std::time::Duration = std::time::Duration::from_secs(30);
-    const CAPACITY: usize = 100_000;
-
-    /// The actor for `token`, from the cache or the database.
-    pub async fn authenticate<C: ConnectionTrait>(
-        &self,
-        conn: &C,
-        token: &str,
-    ) -> DomainResult<Option<Actor>> {
-        let hash = sha256_hex(token.as_bytes());
-        if let Ok(entries) = self.entries.lock()
-            && let Some((actor, at)) = entries.get(&hash)
-            && at.elapsed() < Self::TTL
-        {
-            return Ok(Some(*actor));
-        }
-        let actor = authenticate(conn, token).await?;
-        if let (Some(actor), Ok(mut entries)) = (actor, self.entries.lock()) {
-            if entries.len() >= Self::CAPACITY {
-                entries.retain(|_, (_, at)| at.elapsed() < Self::TTL);
-                if entries.len() >= Self::CAPACITY {
-                    entries.clear();
-                }
-            }
-            entries.insert(hash, (actor, std::time::Instant::now()));
-        }
-        Ok(actor)
+/// Changes an account. Deactivating ends its sessions; its tokens stop working too (every
+/// request checks the account). An administrator cannot deactivate or demote themselves, so
+/// the platform never loses its last way in by accident.
+pub async fn change(
+    db: &Db,
+    actor: &Actor,
+    id: AccountId,
+    change: AccountChange,
+) -> DomainResult<account::Model> {
+    if actor.role != Role::Admin {
+        return Err(DomainError::Forbidden(
+            "only administrators change accounts".into(),
+        ));
     }
+    let tx = db.write().await?;
+    let before = get(&*tx, id).await?;
+    if before.id == actor.account_id.get() && !matches!(&change, AccountChange::Role { role: Role::Admin, .. }) {
+        return Err(DomainError::InvalidState(
+            "you cannot deactivate or demote your own account".into(),
+        ));
+    }
+    let mut update = account::ActiveModel {
+        id: Set(before.id),
+        ..Default::default()
+    };
+    let action = match &change {
+        AccountChange::Role { role, agency } => {
+            let agency = agency.as_deref().map(str::trim).filter(|a| !a.is_empty());
+            let agency_id = match (role, agency) {
+                (Role::Officer, None) => {
+                    return Err(DomainError::invalid(
+                        "agency",
+                        "required",
+                        "an officer belongs to an agency",
+                    ));
+                }
+                (Role::Officer, Some(slug)) => Some(
+                    agencies::find_by_slug(&*tx, slug)
+                        .await?
+                        .ok_or_else(|| {
+                            DomainError::invalid("agency", "not_found", format!("no agency {slug}"))
+                        })?
+                        .id,
+                ),
+                _ => None,
+            };
+            update.role = Set(*role);
+            update.agency_id = Set(agency_id);
+            "account.role"
+        }
+        AccountChange::Deactivate => {
+            update.deactivated_at = Set(Some(now_ms()));
+            super::sessions::end_all_for(&*tx, id).await?;
+            "account.deactivate"
+        }
+        AccountChange::Reactivate => {
+            update.deactivated_at = Set(None);
+            "account.reactivate"
+        }
+    };
+    let after = account::Entity::update(update).exec(&*tx).await?;
+    audit::record(
+        &*tx,
+        AuditRecord {
+            actor: Some(actor.account_id),
+            action,
+            entity_type: "account",
+            entity_id: after.id.to_string(),
+            before: Some(serde_json::json!({"role": before.role, "agency_id": before.agency_id, "deactivated": before.deactivated_at.is_some()})),
+            after: Some(serde_json::json!({"role": after.role, "agency_id": after.agency_id, "deactivated": after.deactivated_at.is_some()})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
 }

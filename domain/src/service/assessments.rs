@@ -152,6 +152,39 @@ pub async fn publish(db: &Db, actor: &Actor, draft_id: DraftId) -> DomainResult<
     parse(row)
 }
 
+/// What the law requires before a draft is submitted, each point as it stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checklist {
+    /// At least one hearing was opened on the draft.
+    pub hearing_held: bool,
+    /// Every hearing's summary is published (false while there is none).
+    pub summaries_published: bool,
+    /// The impact assessment is published.
+    pub assessment_published: bool,
+}
+
+impl Checklist {
+    pub fn complete(&self) -> bool {
+        self.hearing_held && self.summaries_published && self.assessment_published
+    }
+}
+
+/// The submission checklist of a draft (the same rule [`submit`] enforces).
+pub async fn checklist<C: ConnectionTrait>(conn: &C, draft_id: DraftId) -> DomainResult<Checklist> {
+    let consultations = consultation::Entity::find()
+        .filter(consultation::Column::DraftId.eq(draft_id))
+        .all(conn)
+        .await?;
+    Ok(Checklist {
+        hearing_held: !consultations.is_empty(),
+        summaries_published: !consultations.is_empty()
+            && consultations.iter().all(|c| c.summary_published_at.is_some()),
+        assessment_published: find(conn, draft_id)
+            .await?
+            .is_some_and(|r| r.published_at.is_some()),
+    })
+}
+
 /// Moves a draft to `submitted` (for the Cabinet or Parliament). The law wants the hearing
 /// heard and reported first: every consultation's summary and the RIA must be published.
 pub async fn submit(db: &Db, actor: &Actor, draft_id: DraftId) -> DomainResult<drafts::DraftView> {
@@ -163,23 +196,13 @@ pub async fn submit(db: &Db, actor: &Actor, draft_id: DraftId) -> DomainResult<d
             d.status
         )));
     }
-    let consultations = consultation::Entity::find()
-        .filter(consultation::Column::DraftId.eq(draft_id))
-        .all(&*tx)
-        .await?;
-    if consultations.is_empty()
-        || consultations
-            .iter()
-            .any(|c| c.summary_published_at.is_none())
-    {
+    let checklist = checklist(&*tx, draft_id).await?;
+    if !(checklist.hearing_held && checklist.summaries_published) {
         return Err(DomainError::InvalidState(
             "every hearing of the draft must be held and its summary published first".into(),
         ));
     }
-    if find(&*tx, draft_id)
-        .await?
-        .is_none_or(|r| r.published_at.is_none())
-    {
+    if !checklist.assessment_published {
         return Err(DomainError::InvalidState(
             "the regulatory impact assessment must be published first".into(),
         ));

@@ -52,6 +52,9 @@ pub struct DraftPatch {
     pub summary_th: Option<String>,
     pub summary_en: Option<String>,
     pub topics: Option<Vec<String>>,
+    /// The `updated_at` the editor saw: when the draft changed since, the change is refused as
+    /// a conflict instead of overwriting the other person's edit.
+    pub expected_updated_at: Option<i64>,
 }
 
 /// A draft as shown: the row plus its derived status.
@@ -460,6 +463,11 @@ pub async fn update_draft(
             "a withdrawn draft cannot be changed".into(),
         ));
     }
+    if patch.expected_updated_at.is_some_and(|seen| seen != draft.updated_at) {
+        return Err(DomainError::Conflict(
+            "someone else changed this draft since you opened it".into(),
+        ));
+    }
     let mut change = draft::ActiveModel {
         id: Set(draft.id),
         updated_at: Set(now_ms()),
@@ -504,7 +512,9 @@ pub async fn update_draft(
 
 /// Publishes a new version of a draft's text. A text identical to the latest version's is
 /// refused as `no_change`. With an `Idempotency-Key`, a retry of the same request answers the
-/// version it created, and another request with the key is refused.
+/// version it created, and another request with the key is refused. `based_on` is the latest
+/// version number the author saw (`Some(None)`: none yet); when another version was
+/// published since, the new one is refused as a conflict.
 pub async fn add_version(
     db: &Db,
     actor: &Actor,
@@ -512,6 +522,7 @@ pub async fn add_version(
     body_markdown: String,
     changelog: Option<String>,
     idempotency_key: Option<String>,
+    based_on: Option<Option<i32>>,
 ) -> DomainResult<draft_version::Model> {
     let mut checks = Checks::new();
     idempotency::check_key(&mut checks, idempotency_key.as_deref());
@@ -544,6 +555,11 @@ pub async fn add_version(
     if draft.status == DraftStatus::Withdrawn {
         return Err(DomainError::InvalidState(
             "a withdrawn draft takes no new versions".into(),
+        ));
+    }
+    if based_on.is_some_and(|seen| seen != draft.current_version) {
+        return Err(DomainError::Conflict(
+            "someone else published a version of this draft since you began".into(),
         ));
     }
     if let Some(latest) = draft.current_version {

@@ -138,6 +138,40 @@ pub async fn sign_in_link(db: &Db, base_url: &str, link_id: i64) -> DomainResult
     )))
 }
 
+/// An invitation to join the workspace (see `service::invitations`).
+pub async fn invitation(db: &Db, base_url: &str, invitation_id: i64) -> DomainResult<Composed> {
+    let made = {
+        let tx = db.write().await?;
+        let made = super::invitations::rotate_secret(&*tx, invitation_id).await?;
+        tx.commit().await?;
+        made
+    };
+    let Some((found, secret)) = made else {
+        return Ok(None);
+    };
+    let agency = match found.agency_id {
+        Some(id) => super::agencies::find_by_id(&db.conn, id).await?,
+        None => None,
+    };
+    let role = match found.role {
+        crate::types::Role::Admin => ("ผู้ดูแลระบบ", "an administrator"),
+        _ => ("เจ้าหน้าที่", "an officer"),
+    };
+    let url = format!("{base_url}/invitations/{secret}");
+    Ok(Some((
+        "invitation",
+        messages::invitation(
+            &found.email,
+            role,
+            (
+                agency.as_ref().map(|a| a.name_th.as_str()),
+                agency.as_ref().and_then(|a| a.name_en.as_deref()),
+            ),
+            &url,
+        ),
+    )))
+}
+
 /// "A law in force is due for its ex-post evaluation", to one officer of its agency.
 pub async fn evaluation_due(
     db: &Db,

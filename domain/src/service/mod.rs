@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod agencies;
+pub mod api_tokens;
 pub mod assessments;
 pub mod clusters;
 pub mod comments;
@@ -14,6 +15,7 @@ pub mod drafts;
 pub mod idempotency;
 pub mod indexing;
 pub mod integrity;
+pub mod invitations;
 pub mod laws;
 pub mod mailings;
 pub mod notices;
@@ -28,6 +30,7 @@ pub mod summaries;
 pub mod terms;
 pub mod tracking;
 pub mod validate;
+pub mod workspace;
 
 /// Rows of `E` whose `id` column is one of `ids`, by id, in one query (none for no ids): how
 /// a page of rows gets the rows it refers to (drafts of consultations, authors of comments...).

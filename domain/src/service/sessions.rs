@@ -68,9 +68,12 @@ pub async fn find(db: &Db, id: &str) -> DomainResult<Option<SignedIn>> {
     if s.ended_at.is_some() || s.expires_at <= now || s.last_seen_at + IDLE_MS <= now {
         return Ok(None);
     }
+    // The account is read on every request, so a change of role or a deactivation applies
+    // from the next one.
     let Some(a) = account::Entity::find_by_id(s.account_id)
         .one(&db.conn)
         .await?
+        .filter(|a| a.deactivated_at.is_none())
     else {
         return Ok(None);
     };
@@ -110,5 +113,16 @@ pub async fn end(db: &Db, id: &str) -> DomainResult<()> {
         .exec(&*tx)
         .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Ends every live session of `account_id` (deactivation).
+pub async fn end_all_for<C: ConnectionTrait>(conn: &C, account_id: AccountId) -> DomainResult<()> {
+    session::Entity::update_many()
+        .col_expr(session::Column::EndedAt, Expr::value(now_ms()))
+        .filter(session::Column::AccountId.eq(account_id.get()))
+        .filter(session::Column::EndedAt.is_null())
+        .exec(conn)
+        .await?;
     Ok(())
 }

@@ -209,6 +209,7 @@ pub async fn complete(db: &Db, secret: &str) -> DomainResult<(account::Model, St
             new_citizen(&*tx, &link.email, name, "email_link").await?
         }
     };
+    refuse_deactivated(&account)?;
     tx.commit().await?;
     Ok((account, link.next_path))
 }
@@ -234,6 +235,7 @@ pub async fn complete_external(
             .one(&*tx)
             .await?
             .ok_or(DomainError::NotFound("account"))?;
+        refuse_deactivated(&account)?;
         tx.commit().await?;
         return Ok(account);
     }
@@ -262,6 +264,14 @@ pub async fn complete_external(
     .await?;
     tx.commit().await?;
     Ok(model)
+}
+
+/// A deactivated account signs no one in.
+fn refuse_deactivated(account: &account::Model) -> DomainResult<()> {
+    match account.deactivated_at {
+        Some(_) => Err(DomainError::Forbidden("this account is deactivated".into())),
+        None => Ok(()),
+    }
 }
 
 /// A new citizen account, with its audit event (`via` says how it was made). The e-mail is
