@@ -35,3 +35,4 @@ mod stored;
 mod subscriptions;
 mod text;
 mod worker;
+mod workspace;

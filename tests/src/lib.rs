@@ -500,6 +500,44 @@ impl TestApp {
         .1
     }
 
+    /// Creates an account of `role` with a known address and signs a browser in as it (through
+    /// a one-time link, as the site does): answers the browser, the address and an API token.
+    pub async fn signed_in(
+        &self,
+        role: &str,
+        agency: Option<&str>,
+    ) -> (web::Visitor, String, String) {
+        let email = format!("{role}-{}@test.rabfang.localhost", random_suffix());
+        let (_, token) = accounts::create_account(
+            &self.ctx.db,
+            None,
+            NewAccount {
+                email: email.clone(),
+                display_name: Some(format!("{role} ผู้ทดสอบ")),
+                role: domain::types::Role::parse(role).expect("a role name"),
+                agency_slug: agency.map(Into::into),
+            },
+        )
+        .await
+        .expect("creating a user");
+        let v = self.sign_in_browser(&email).await;
+        (v, email, token)
+    }
+
+    /// A browser signed in as the account of `email` (made a citizen if it has none).
+    pub async fn sign_in_browser(&self, email: &str) -> web::Visitor {
+        let secret = domain::service::sign_in::issue_now(&self.ctx.db, email, "/")
+            .await
+            .expect("a sign-in link");
+        let mut v = web::Visitor::new(&self.address);
+        let link = format!("/sign-in/{secret}");
+        let confirm = v.get(&link).await;
+        assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.html);
+        let done = v.post(&link, &[("csrf", &confirm.csrf())]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+        v
+    }
+
     /// Creates a published draft (with SAMPLE_BODY as version 1) and returns its id.
     pub async fn published_draft(&self, officer: &str) -> i64 {
         let r = self

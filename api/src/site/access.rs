@@ -38,7 +38,10 @@ impl Access {
 /// Applies `access` in front of a page (inside [`visitor::around`]).
 pub fn guard<E: Endpoint>(
     access: Access,
-) -> impl Fn(std::sync::Arc<E>, Request) -> std::pin::Pin<Box<dyn Future<Output = poem::Result<Response>> + Send>>
+) -> impl Fn(
+    std::sync::Arc<E>,
+    Request,
+) -> std::pin::Pin<Box<dyn Future<Output = poem::Result<Response>> + Send>>
 + Send
 + Sync
 + 'static

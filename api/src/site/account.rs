@@ -52,7 +52,16 @@ pub async fn show(req: &Request, state: Data<&AppState>) -> Response {
         let chrome = Chrome::new(req, "account-title");
         return see_other(&chrome.sign_in_href_to("/account"));
     };
-    page(req, &state, me, None, String::new(), Errors::default(), StatusCode::OK).await
+    page(
+        req,
+        &state,
+        me,
+        None,
+        String::new(),
+        Errors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn page(
@@ -98,12 +107,25 @@ pub async fn create_token(req: &Request, state: Data<&AppState>) -> Response {
     let name = super::visitor::form(req).raw("name").to_string();
     match api_tokens::create(&state.ctx.db, &me.actor, &name).await {
         Ok((model, token)) => {
-            page(req, &state, me, Some((model.name, token)), String::new(), Errors::default(), StatusCode::CREATED).await
+            page(
+                req,
+                &state,
+                me,
+                Some((model.name, token)),
+                String::new(),
+                Errors::default(),
+                StatusCode::CREATED,
+            )
+            .await
         }
         Err(err) => {
             let t = Chrome::new(req, "account-title").t;
-            match Errors::from_domain(&t, &err, |f| (f.field == "name").then(|| "token-name".into())) {
-                Some(errors) => page(req, &state, me, None, name, errors, StatusCode::BAD_REQUEST).await,
+            match Errors::from_domain(&t, &err, |f| {
+                (f.field == "name").then(|| "token-name".into())
+            }) {
+                Some(errors) => {
+                    page(req, &state, me, None, name, errors, StatusCode::BAD_REQUEST).await
+                }
                 None => super::error_page(req, err),
             }
         }
@@ -117,7 +139,10 @@ pub async fn revoke_token(req: &Request, state: Data<&AppState>, PageId(id): Pag
         return super::forbidden(req);
     };
     match api_tokens::revoke(&state.ctx.db, &me, id).await {
-        Ok(_) => see_other(&format!("{}#tokens", Chrome::new(req, "account-title").href("/account"))),
+        Ok(_) => see_other(&format!(
+            "{}#tokens",
+            Chrome::new(req, "account-title").href("/account")
+        )),
         Err(e) => super::error_page(req, e),
     }
 }

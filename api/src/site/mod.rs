@@ -498,7 +498,9 @@ pub fn mount(route: Route) -> Route {
         if let Some(post) = p.post {
             methods = methods.post(post());
         }
-        methods.around(access::guard(p.access)).around(visitor::around)
+        methods
+            .around(access::guard(p.access))
+            .around(visitor::around)
     };
     pages().iter().fold(route, |route, p| {
         let route = route.at(Lang::En.href(p.path), endpoint(p));

@@ -152,7 +152,15 @@ pub async fn change(
     }
     let tx = db.write().await?;
     let before = get(&*tx, id).await?;
-    if before.id == actor.account_id.get() && !matches!(&change, AccountChange::Role { role: Role::Admin, .. }) {
+    if before.id == actor.account_id.get()
+        && !matches!(
+            &change,
+            AccountChange::Role {
+                role: Role::Admin,
+                ..
+            }
+        )
+    {
         return Err(DomainError::InvalidState(
             "you cannot deactivate or demote your own account".into(),
         ));

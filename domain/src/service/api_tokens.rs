@@ -57,7 +57,11 @@ pub async fn issue<C: ConnectionTrait>(
 }
 
 /// A new named token for the signed-in person (from the account page or the API).
-pub async fn create(db: &Db, actor: &Actor, name: &str) -> DomainResult<(api_token::Model, String)> {
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    name: &str,
+) -> DomainResult<(api_token::Model, String)> {
     let mut checks = Checks::new();
     let name = checks.title("name", name, 100);
     checks.finish()?;
@@ -155,13 +159,22 @@ struct TokenOwner {
 pub async fn authenticate(db: &Db, token: &str) -> DomainResult<Option<Actor>> {
     let (t, a) = (Alias::new("api_tokens"), Alias::new("accounts"));
     let query = Query::select()
-        .expr_as(Expr::col((t.clone(), Alias::new("id"))), Alias::new("token_id"))
+        .expr_as(
+            Expr::col((t.clone(), Alias::new("id"))),
+            Alias::new("token_id"),
+        )
         .expr_as(
             Expr::col((t.clone(), Alias::new("last_used_at"))),
             Alias::new("last_used_at"),
         )
-        .expr_as(Expr::col((a.clone(), Alias::new("id"))), Alias::new("account_id"))
-        .expr_as(Expr::col((a.clone(), Alias::new("role"))), Alias::new("role"))
+        .expr_as(
+            Expr::col((a.clone(), Alias::new("id"))),
+            Alias::new("account_id"),
+        )
+        .expr_as(
+            Expr::col((a.clone(), Alias::new("role"))),
+            Alias::new("role"),
+        )
         .expr_as(
             Expr::col((a.clone(), Alias::new("agency_id"))),
             Alias::new("agency_id"),
@@ -171,7 +184,9 @@ pub async fn authenticate(db: &Db, token: &str) -> DomainResult<Option<Actor>> {
             a.clone(),
             Expr::col((a.clone(), Alias::new("id"))).equals((t.clone(), Alias::new("account_id"))),
         )
-        .and_where(Expr::col((t.clone(), Alias::new("token_hash"))).eq(sha256_hex(token.as_bytes())))
+        .and_where(
+            Expr::col((t.clone(), Alias::new("token_hash"))).eq(sha256_hex(token.as_bytes())),
+        )
         .and_where(Expr::col((t.clone(), Alias::new("revoked_at"))).is_null())
         .and_where(Expr::col((a.clone(), Alias::new("deactivated_at"))).is_null())
         .to_owned();

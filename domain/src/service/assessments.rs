@@ -178,7 +178,9 @@ pub async fn checklist<C: ConnectionTrait>(conn: &C, draft_id: DraftId) -> Domai
     Ok(Checklist {
         hearing_held: !consultations.is_empty(),
         summaries_published: !consultations.is_empty()
-            && consultations.iter().all(|c| c.summary_published_at.is_some()),
+            && consultations
+                .iter()
+                .all(|c| c.summary_published_at.is_some()),
         assessment_published: find(conn, draft_id)
             .await?
             .is_some_and(|r| r.published_at.is_some()),

@@ -463,7 +463,10 @@ pub async fn update_draft(
             "a withdrawn draft cannot be changed".into(),
         ));
     }
-    if patch.expected_updated_at.is_some_and(|seen| seen != draft.updated_at) {
+    if patch
+        .expected_updated_at
+        .is_some_and(|seen| seen != draft.updated_at)
+    {
         return Err(DomainError::Conflict(
             "someone else changed this draft since you opened it".into(),
         ));

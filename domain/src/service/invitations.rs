@@ -37,7 +37,11 @@ pub struct NewInvitation {
 }
 
 /// Records the invitation and queues its mail. Only administrators invite.
-pub async fn invite(db: &Db, actor: &Actor, input: NewInvitation) -> DomainResult<invitation::Model> {
+pub async fn invite(
+    db: &Db,
+    actor: &Actor,
+    input: NewInvitation,
+) -> DomainResult<invitation::Model> {
     if actor.role != Role::Admin {
         return Err(DomainError::Forbidden(
             "only administrators invite staff".into(),
@@ -49,9 +53,17 @@ pub async fn invite(db: &Db, actor: &Actor, input: NewInvitation) -> DomainResul
         checks.push("email", "invalid_value", "not an e-mail address");
     }
     if !matches!(input.role, Role::Officer | Role::Admin) {
-        checks.push("role", "invalid_value", "invite an officer or an administrator");
+        checks.push(
+            "role",
+            "invalid_value",
+            "invite an officer or an administrator",
+        );
     }
-    let agency = input.agency.as_deref().map(str::trim).filter(|a| !a.is_empty());
+    let agency = input
+        .agency
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
     if input.role == Role::Officer && agency.is_none() {
         checks.push("agency", "required", "an officer belongs to an agency");
     }
@@ -61,7 +73,9 @@ pub async fn invite(db: &Db, actor: &Actor, input: NewInvitation) -> DomainResul
         (Role::Officer, Some(slug)) => Some(
             agencies::find_by_slug(&*tx, slug)
                 .await?
-                .ok_or_else(|| DomainError::invalid("agency", "not_found", format!("no agency {slug}")))?
+                .ok_or_else(|| {
+                    DomainError::invalid("agency", "not_found", format!("no agency {slug}"))
+                })?
                 .id,
         ),
         _ => None,
@@ -82,7 +96,13 @@ pub async fn invite(db: &Db, actor: &Actor, input: NewInvitation) -> DomainResul
     })
     .exec_with_returning(&*tx)
     .await?;
-    jobs::enqueue(&*tx, &MailJob::Invitation { invitation_id: model.id }).await?;
+    jobs::enqueue(
+        &*tx,
+        &MailJob::Invitation {
+            invitation_id: model.id,
+        },
+    )
+    .await?;
     audit::record(
         &*tx,
         AuditRecord {
@@ -154,7 +174,10 @@ pub async fn accept(db: &Db, secret: &str) -> DomainResult<account::Model> {
         .ok_or(DomainError::NotFound("invitation"))?;
     // Conditional, so two clicks at once cannot both accept it.
     let taken = invitation::Entity::update_many()
-        .col_expr(invitation::Column::AcceptedAt, sea_orm::sea_query::Expr::value(now))
+        .col_expr(
+            invitation::Column::AcceptedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
         .filter(invitation::Column::Id.eq(found.id))
         .filter(invitation::Column::AcceptedAt.is_null())
         .exec(&*tx)
@@ -166,7 +189,9 @@ pub async fn accept(db: &Db, secret: &str) -> DomainResult<account::Model> {
         .filter(account::Column::Email.eq(&found.email))
         .one(&*tx)
         .await?;
-    let before = existing.as_ref().map(|a| serde_json::json!({"role": a.role, "agency_id": a.agency_id}));
+    let before = existing
+        .as_ref()
+        .map(|a| serde_json::json!({"role": a.role, "agency_id": a.agency_id}));
     let account = match existing {
         Some(a) if a.deactivated_at.is_some() => {
             return Err(DomainError::Forbidden("this account is deactivated".into()));
@@ -184,7 +209,12 @@ pub async fn accept(db: &Db, secret: &str) -> DomainResult<account::Model> {
         None => {
             account::Entity::insert(account::ActiveModel {
                 email: Set(found.email.clone()),
-                display_name: Set(found.email.split('@').next().unwrap_or_default().to_string()),
+                display_name: Set(found
+                    .email
+                    .split('@')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()),
                 role: Set(found.role),
                 agency_id: Set(found.agency_id),
                 created_at: Set(now),

@@ -4,9 +4,7 @@
 //! force whose evaluation falls due within [`EVALUATION_HORIZON_MS`]. An officer sees their
 //! own agency; an administrator sees every agency, or one.
 
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use super::{
     consultations::{self, ConsultationView},
@@ -77,7 +75,10 @@ pub async fn dashboard<C: ConnectionTrait>(
     for view in consultations {
         match view.status {
             ConsultationStatus::Open => {
-                let of_this = || comment::Entity::find().filter(comment::Column::ConsultationId.eq(view.consultation.id));
+                let of_this = || {
+                    comment::Entity::find()
+                        .filter(comment::Column::ConsultationId.eq(view.consultation.id))
+                };
                 let comments = of_this().count(conn).await?;
                 let recent_comments = of_this()
                     .filter(comment::Column::ReceivedAt.gt(now - RECENT_MS))
@@ -95,7 +96,12 @@ pub async fn dashboard<C: ConnectionTrait>(
     }
     let consulted: Vec<&DraftView> = drafts
         .iter()
-        .filter(|d| matches!(d.status, DraftStatus::Consulted | DraftStatus::InConsultation))
+        .filter(|d| {
+            matches!(
+                d.status,
+                DraftStatus::Consulted | DraftStatus::InConsultation
+            )
+        })
         .collect();
     let published_assessments: std::collections::HashSet<i64> = impact_assessment::Entity::find()
         .filter(impact_assessment::Column::DraftId.is_in(consulted.iter().map(|d| d.draft.id)))

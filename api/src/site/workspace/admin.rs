@@ -50,7 +50,8 @@ struct AccountsPage {
 
 impl AccountsPage {
     fn agency_of(&self, id: &Option<i64>) -> String {
-        id.and_then(|id| self.names.get(&id).cloned()).unwrap_or_default()
+        id.and_then(|id| self.names.get(&id).cloned())
+            .unwrap_or_default()
     }
 }
 
@@ -98,9 +99,22 @@ async fn accounts_page(
 }
 
 #[handler]
-pub async fn staff(req: &Request, state: Data<&AppState>, Query(q): Query<AccountsQuery>) -> Response {
+pub async fn staff(
+    req: &Request,
+    state: Data<&AppState>,
+    Query(q): Query<AccountsQuery>,
+) -> Response {
     let search = given(&q.q).unwrap_or_default();
-    accounts_page(req, &state, search, Default::default(), q.invited.is_some(), Errors::default(), StatusCode::OK).await
+    accounts_page(
+        req,
+        &state,
+        search,
+        Default::default(),
+        q.invited.is_some(),
+        Errors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Invites someone by e-mail to be an officer of an agency, or an administrator.
@@ -127,9 +141,23 @@ pub async fn invite(req: &Request, state: Data<&AppState>) -> Response {
         agency: given(&Some(typed.2.clone())),
     };
     match invitations::invite(&state.ctx.db, &me.actor, input).await {
-        Ok(_) => see_other(&format!("{}?invited=1", chrome.href("/workspace/admin/accounts"))),
+        Ok(_) => see_other(&format!(
+            "{}?invited=1",
+            chrome.href("/workspace/admin/accounts")
+        )),
         Err(err) => match crate::site::forms::Errors::from_domain(&chrome.t, &err, |_| None) {
-            Some(errors) => accounts_page(req, &state, String::new(), typed, false, errors, StatusCode::BAD_REQUEST).await,
+            Some(errors) => {
+                accounts_page(
+                    req,
+                    &state,
+                    String::new(),
+                    typed,
+                    false,
+                    errors,
+                    StatusCode::BAD_REQUEST,
+                )
+                .await
+            }
             None => error_page(req, err),
         },
     }
@@ -145,7 +173,13 @@ struct AccountPage {
     errors: Errors,
 }
 
-async fn account_page(req: &Request, state: &AppState, id: i64, errors: Errors, status: StatusCode) -> Response {
+async fn account_page(
+    req: &Request,
+    state: &AppState,
+    id: i64,
+    errors: Errors,
+    status: StatusCode,
+) -> Response {
     let me = match me(req) {
         Ok(me) => me,
         Err(resp) => return resp,
@@ -198,7 +232,10 @@ pub async fn change_account(req: &Request, state: Data<&AppState>, PageId(id): P
             },
             None => {
                 let mut errors = Errors::default();
-                errors.push("role", crate::site::forms::code_message(&chrome.t, "required"));
+                errors.push(
+                    "role",
+                    crate::site::forms::code_message(&chrome.t, "required"),
+                );
                 return account_page(req, &state, id, errors, StatusCode::BAD_REQUEST).await;
             }
         },
@@ -227,7 +264,13 @@ struct AgenciesPage {
     errors: Errors,
 }
 
-async fn agencies_page(req: &Request, state: &AppState, typed: (String, String, String), errors: Errors, status: StatusCode) -> Response {
+async fn agencies_page(
+    req: &Request,
+    state: &AppState,
+    typed: (String, String, String),
+    errors: Errors,
+    status: StatusCode,
+) -> Response {
     match crate::site::agencies::all(&state.ctx.db.conn).await {
         Ok(agencies) => {
             let page = AgenciesPage {
@@ -244,7 +287,14 @@ async fn agencies_page(req: &Request, state: &AppState, typed: (String, String, 
 
 #[handler]
 pub async fn agency_list(req: &Request, state: Data<&AppState>) -> Response {
-    agencies_page(req, &state, Default::default(), Errors::default(), StatusCode::OK).await
+    agencies_page(
+        req,
+        &state,
+        Default::default(),
+        Errors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[handler]
@@ -275,7 +325,9 @@ pub async fn create_agency(req: &Request, state: Data<&AppState>) -> Response {
             agencies_page(req, &state, typed, errors, StatusCode::CONFLICT).await
         }
         Err(err) => match Errors::from_domain(&chrome.t, &err, |_| None) {
-            Some(errors) => agencies_page(req, &state, typed, errors, StatusCode::BAD_REQUEST).await,
+            Some(errors) => {
+                agencies_page(req, &state, typed, errors, StatusCode::BAD_REQUEST).await
+            }
             None => error_page(req, err),
         },
     }
@@ -298,7 +350,11 @@ pub struct JobsQuery {
 }
 
 #[handler]
-pub async fn job_queue(req: &Request, state: Data<&AppState>, Query(q): Query<JobsQuery>) -> Response {
+pub async fn job_queue(
+    req: &Request,
+    state: Data<&AppState>,
+    Query(q): Query<JobsQuery>,
+) -> Response {
     let me = match me(req) {
         Ok(me) => me,
         Err(resp) => return resp,
@@ -311,7 +367,14 @@ pub async fn job_queue(req: &Request, state: Data<&AppState>, Query(q): Query<Jo
         Ok(found) => {
             let chrome = Chrome::new(req, "ws-jobs-title");
             let next = found.next_cursor.map(|c| {
-                crate::site::link(&chrome, "/workspace/admin/jobs", &[("state", job_state.map(JobState::as_str)), ("cursor", Some(&c))])
+                crate::site::link(
+                    &chrome,
+                    "/workspace/admin/jobs",
+                    &[
+                        ("state", job_state.map(JobState::as_str)),
+                        ("cursor", Some(&c)),
+                    ],
+                )
             });
             let page = JobsPage {
                 chrome,
@@ -334,9 +397,10 @@ pub async fn retry_job(req: &Request, state: Data<&AppState>, PageId(id): PageId
     };
     let chrome = Chrome::new(req, "ws-jobs-title");
     match jobs::retry_job(&state.ctx.db, Some(&me.actor), id).await {
-        Ok(_) | Err(DomainError::InvalidState(_)) => {
-            see_other(&format!("{}?state=pending", chrome.href("/workspace/admin/jobs")))
-        }
+        Ok(_) | Err(DomainError::InvalidState(_)) => see_other(&format!(
+            "{}?state=pending",
+            chrome.href("/workspace/admin/jobs")
+        )),
         Err(e) => error_page(req, e),
     }
 }
@@ -376,7 +440,11 @@ pub async fn audit(req: &Request, state: Data<&AppState>, Query(q): Query<AuditQ
         Ok((events, last_check)) => {
             let chrome = Chrome::new(req, "ws-audit-title");
             let next = (events.len() as u64 == AUDIT_PAGE)
-                .then(|| events.last().map(|e| format!("{}?before={}", chrome.href("/workspace/admin/audit"), e.id)))
+                .then(|| {
+                    events.last().map(|e| {
+                        format!("{}?before={}", chrome.href("/workspace/admin/audit"), e.id)
+                    })
+                })
                 .flatten();
             let page = AuditPage {
                 chrome,
@@ -400,7 +468,10 @@ pub async fn verify(req: &Request, state: Data<&AppState>) -> Response {
     };
     let chrome = Chrome::new(req, "ws-audit-title");
     match integrity::request_verification(&state.ctx.db, Some(&me.actor)).await {
-        Ok(()) => see_other(&format!("{}?requested=1", chrome.href("/workspace/admin/audit"))),
+        Ok(()) => see_other(&format!(
+            "{}?requested=1",
+            chrome.href("/workspace/admin/audit")
+        )),
         Err(e) => error_page(req, e),
     }
 }

@@ -93,7 +93,9 @@ impl DraftFields {
     }
 
     fn optional(text: &str) -> Option<String> {
-        Some(text.trim()).filter(|t| !t.is_empty()).map(String::from)
+        Some(text.trim())
+            .filter(|t| !t.is_empty())
+            .map(String::from)
     }
 }
 
@@ -136,7 +138,12 @@ async fn form_page(
         Vec::new()
     };
     let page = DraftFormPage {
-        law_types: choices(&chrome, "law-type", LawType::ALL, LawType::parse(&f.law_type)),
+        law_types: choices(
+            &chrome,
+            "law-type",
+            LawType::ALL,
+            LawType::parse(&f.law_type),
+        ),
         agencies,
         chrome,
         f,
@@ -158,7 +165,17 @@ pub async fn new_form(req: &Request, state: Data<&AppState>) -> Response {
         Err(resp) => return resp,
     };
     let action = Chrome::new(req, "ws-new-draft-title").href("/workspace/drafts/new");
-    form_page(req, &state, &me.actor, "ws-new-draft-title", action, DraftFields::default(), Errors::default(), StatusCode::OK).await
+    form_page(
+        req,
+        &state,
+        &me.actor,
+        "ws-new-draft-title",
+        action,
+        DraftFields::default(),
+        Errors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[handler]
@@ -173,9 +190,22 @@ pub async fn create(req: &Request, state: Data<&AppState>) -> Response {
     let action = chrome.href("/workspace/drafts/new");
     let Some(law_type) = f.law_type(&mut errors, &chrome.t) else {
         if f.title_th.trim().is_empty() {
-            errors.push("title_th", crate::site::forms::code_message(&chrome.t, "required"));
+            errors.push(
+                "title_th",
+                crate::site::forms::code_message(&chrome.t, "required"),
+            );
         }
-        return form_page(req, &state, &me.actor, "ws-new-draft-title", action, f, errors, StatusCode::BAD_REQUEST).await;
+        return form_page(
+            req,
+            &state,
+            &me.actor,
+            "ws-new-draft-title",
+            action,
+            f,
+            errors,
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
     };
     let input = NewDraft {
         agency: DraftFields::optional(&f.agency),
@@ -191,7 +221,19 @@ pub async fn create(req: &Request, state: Data<&AppState>) -> Response {
     match drafts::create_draft(&state.ctx.db, &me.actor, input).await {
         Ok(view) => see_other(&chrome.href(&format!("/workspace/drafts/{}", view.draft.id))),
         Err(err) => match Errors::from_domain(&chrome.t, &err, field_id) {
-            Some(errors) => form_page(req, &state, &me.actor, "ws-new-draft-title", action, f, errors, StatusCode::BAD_REQUEST).await,
+            Some(errors) => {
+                form_page(
+                    req,
+                    &state,
+                    &me.actor,
+                    "ws-new-draft-title",
+                    action,
+                    f,
+                    errors,
+                    StatusCode::BAD_REQUEST,
+                )
+                .await
+            }
             None => error_page(req, err),
         },
     }
@@ -208,7 +250,14 @@ struct DraftPage {
     errors: Errors,
 }
 
-async fn draft_page(req: &Request, state: &AppState, actor: &Actor, id: i64, errors: Errors, status: StatusCode) -> Response {
+async fn draft_page(
+    req: &Request,
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    errors: Errors,
+    status: StatusCode,
+) -> Response {
     let conn = &state.ctx.db.conn;
     let loaded = async {
         let d = drafts::find_managed(conn, actor, DraftId(id)).await?;
@@ -231,7 +280,18 @@ async fn draft_page(req: &Request, state: &AppState, actor: &Actor, id: i64, err
         Ok((view, versions, consultations, checklist)) => {
             let mut chrome = Chrome::new(req, "ws-draft-title");
             chrome.title = view.draft.title_th.clone();
-            render(req, status, DraftPage { chrome, view, versions, consultations, checklist, errors })
+            render(
+                req,
+                status,
+                DraftPage {
+                    chrome,
+                    view,
+                    versions,
+                    consultations,
+                    checklist,
+                    errors,
+                },
+            )
         }
         Err(e) => error_page(req, e),
     }
@@ -243,7 +303,15 @@ pub async fn show(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> 
         Ok(me) => me,
         Err(resp) => return resp,
     };
-    draft_page(req, &state, &me.actor, id, Errors::default(), StatusCode::OK).await
+    draft_page(
+        req,
+        &state,
+        &me.actor,
+        id,
+        Errors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[handler]
@@ -259,8 +327,19 @@ pub async fn edit_form(req: &Request, state: Data<&AppState>, PageId(id): PageId
     };
     match view.await {
         Ok(view) => {
-            let action = Chrome::new(req, "ws-edit-draft-title").href(&format!("/workspace/drafts/{id}/edit"));
-            form_page(req, &state, &me.actor, "ws-edit-draft-title", action, DraftFields::of_draft(&view), Errors::default(), StatusCode::OK).await
+            let action = Chrome::new(req, "ws-edit-draft-title")
+                .href(&format!("/workspace/drafts/{id}/edit"));
+            form_page(
+                req,
+                &state,
+                &me.actor,
+                "ws-edit-draft-title",
+                action,
+                DraftFields::of_draft(&view),
+                Errors::default(),
+                StatusCode::OK,
+            )
+            .await
         }
         Err(e) => error_page(req, e),
     }
@@ -278,7 +357,17 @@ pub async fn edit(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> 
     let law_type = f.law_type(&mut errors, &chrome.t);
     let action = chrome.href(&format!("/workspace/drafts/{id}/edit"));
     if !errors.is_empty() {
-        return form_page(req, &state, &me.actor, "ws-edit-draft-title", action, f, errors, StatusCode::BAD_REQUEST).await;
+        return form_page(
+            req,
+            &state,
+            &me.actor,
+            "ws-edit-draft-title",
+            action,
+            f,
+            errors,
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
     }
     let patch = DraftPatch {
         title_th: Some(f.title_th.clone()),
@@ -295,10 +384,32 @@ pub async fn edit(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> 
         Err(DomainError::Conflict(_)) => {
             let mut errors = Errors::default();
             errors.push("title_th", chrome.t.get("ws-edit-conflict"));
-            form_page(req, &state, &me.actor, "ws-edit-draft-title", action, f, errors, StatusCode::CONFLICT).await
+            form_page(
+                req,
+                &state,
+                &me.actor,
+                "ws-edit-draft-title",
+                action,
+                f,
+                errors,
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(err) => match Errors::from_domain(&chrome.t, &err, field_id) {
-            Some(errors) => form_page(req, &state, &me.actor, "ws-edit-draft-title", action, f, errors, StatusCode::BAD_REQUEST).await,
+            Some(errors) => {
+                form_page(
+                    req,
+                    &state,
+                    &me.actor,
+                    "ws-edit-draft-title",
+                    action,
+                    f,
+                    errors,
+                    StatusCode::BAD_REQUEST,
+                )
+                .await
+            }
             None => error_page(req, err),
         },
     }
@@ -353,7 +464,9 @@ async fn version_page(
         (
             latest.unwrap_or_default(),
             String::new(),
-            view.draft.current_version.map_or("none".into(), |n| n.to_string()),
+            view.draft
+                .current_version
+                .map_or("none".into(), |n| n.to_string()),
         )
     });
     let (preview, warnings) = if preview {
@@ -366,7 +479,16 @@ async fn version_page(
     };
     let mut chrome = Chrome::new(req, "ws-version-title");
     chrome.title = format!("{} · {}", chrome.title, view.draft.title_th);
-    let page = VersionPage { chrome, view, body, changelog, based_on, preview, warnings, errors };
+    let page = VersionPage {
+        chrome,
+        view,
+        body,
+        changelog,
+        based_on,
+        preview,
+        warnings,
+        errors,
+    };
     render(req, status, page)
 }
 
@@ -386,7 +508,17 @@ pub async fn version_form(req: &Request, state: Data<&AppState>, PageId(id): Pag
         Ok(me) => me,
         Err(resp) => return resp,
     };
-    version_page(req, &state, &me.actor, id, None, false, Errors::default(), StatusCode::OK).await
+    version_page(
+        req,
+        &state,
+        &me.actor,
+        id,
+        None,
+        false,
+        Errors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Previews (`action=preview`) or publishes (`action=publish`) the typed text.
@@ -405,15 +537,42 @@ pub async fn version_post(req: &Request, state: Data<&AppState>, PageId(id): Pag
     let chrome = Chrome::new(req, "ws-version-title");
     let mut errors = Errors::default();
     if form.get("body").is_none() {
-        errors.push("body", crate::site::forms::code_message(&chrome.t, "required"));
+        errors.push(
+            "body",
+            crate::site::forms::code_message(&chrome.t, "required"),
+        );
     }
     if form.get("action") != Some("publish") || !errors.is_empty() {
-        let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-        return version_page(req, &state, &me.actor, id, Some(typed), errors.is_empty(), errors, status).await;
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        return version_page(
+            req,
+            &state,
+            &me.actor,
+            id,
+            Some(typed),
+            errors.is_empty(),
+            errors,
+            status,
+        )
+        .await;
     }
     if form.get("changelog").is_none() {
         errors.push("changelog", chrome.t.get("ws-changelog-required"));
-        return version_page(req, &state, &me.actor, id, Some(typed), true, errors, StatusCode::BAD_REQUEST).await;
+        return version_page(
+            req,
+            &state,
+            &me.actor,
+            id,
+            Some(typed),
+            true,
+            errors,
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
     }
     let based_on = match typed.2.trim() {
         "none" => Some(None),
@@ -433,17 +592,65 @@ pub async fn version_post(req: &Request, state: Data<&AppState>, PageId(id): Pag
         Ok(_) => see_other(&chrome.href(&format!("/workspace/drafts/{id}"))),
         Err(DomainError::Conflict(_)) => {
             errors.push("body", chrome.t.get("ws-version-conflict"));
-            version_page(req, &state, &me.actor, id, Some(typed), true, errors, StatusCode::CONFLICT).await
+            version_page(
+                req,
+                &state,
+                &me.actor,
+                id,
+                Some(typed),
+                true,
+                errors,
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(DomainError::NoChange(_)) => {
             errors.push("body", chrome.t.get("ws-version-no-change"));
-            version_page(req, &state, &me.actor, id, Some(typed), true, errors, StatusCode::CONFLICT).await
+            version_page(
+                req,
+                &state,
+                &me.actor,
+                id,
+                Some(typed),
+                true,
+                errors,
+                StatusCode::CONFLICT,
+            )
+            .await
         }
-        Err(err) => match Errors::from_domain(&chrome.t, &err, |f| Some(if f.field.starts_with("body") { "body".into() } else { f.field.clone() })) {
-            Some(errors) => version_page(req, &state, &me.actor, id, Some(typed), true, errors, StatusCode::BAD_REQUEST).await,
+        Err(err) => match Errors::from_domain(&chrome.t, &err, |f| {
+            Some(if f.field.starts_with("body") {
+                "body".into()
+            } else {
+                f.field.clone()
+            })
+        }) {
+            Some(errors) => {
+                version_page(
+                    req,
+                    &state,
+                    &me.actor,
+                    id,
+                    Some(typed),
+                    true,
+                    errors,
+                    StatusCode::BAD_REQUEST,
+                )
+                .await
+            }
             None if matches!(err, DomainError::PayloadTooLarge { .. }) => {
                 errors.push("body", chrome.t.get("ws-body-too-large"));
-                version_page(req, &state, &me.actor, id, Some(typed), false, errors, StatusCode::PAYLOAD_TOO_LARGE).await
+                version_page(
+                    req,
+                    &state,
+                    &me.actor,
+                    id,
+                    Some(typed),
+                    false,
+                    errors,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                )
+                .await
             }
             None => error_page(req, err),
         },

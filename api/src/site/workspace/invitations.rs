@@ -2,7 +2,11 @@
 //! links accepts nothing) that accepts the invitation and signs the invitee in.
 
 use askama::Template;
-use poem::{Request, Response, handler, http::StatusCode, web::{Data, Path}};
+use poem::{
+    Request, Response, handler,
+    http::StatusCode,
+    web::{Data, Path},
+};
 
 use crate::{
     AppState,

@@ -25,7 +25,12 @@ pub(super) fn pages() -> Vec<PageRoute> {
             Some(|| drafts::new_form.boxed()),
             Some(|| drafts::create.boxed()),
         ),
-        PageRoute::with(Staff, "/workspace/drafts/:id", Some(|| drafts::show.boxed()), None),
+        PageRoute::with(
+            Staff,
+            "/workspace/drafts/:id",
+            Some(|| drafts::show.boxed()),
+            None,
+        ),
         PageRoute::with(
             Staff,
             "/workspace/drafts/:id/edit",
@@ -62,7 +67,12 @@ pub(super) fn pages() -> Vec<PageRoute> {
             Some(|| admin::agency_list.boxed()),
             Some(|| admin::create_agency.boxed()),
         ),
-        PageRoute::with(Admin, "/workspace/admin/jobs", Some(|| admin::job_queue.boxed()), None),
+        PageRoute::with(
+            Admin,
+            "/workspace/admin/jobs",
+            Some(|| admin::job_queue.boxed()),
+            None,
+        ),
         PageRoute::with(
             Admin,
             "/workspace/admin/jobs/:id/retry",

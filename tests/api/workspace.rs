@@ -1,0 +1,786 @@
+//! The agency workspace, as a browser without JavaScript would use it: who may open which
+//! page, invitations, deactivation, API tokens on the account page, and a draft's life from
+//! creation to the first published version.
+
+use std::time::Duration;
+
+use api::site::Access;
+use domain::entity::{
+    account, agency, api_token, audit_event, draft, draft_version, invitation, job,
+};
+use reqwest::{Method, StatusCode};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
+use serde_json::json;
+use tests::{TestApp, smtp::TestSmtp, web::Visitor};
+
+/// Counts that change whenever anything is written through a page: every write is audited,
+/// and these tables are what the workspace's forms write.
+async fn fingerprint(app: &TestApp) -> Vec<u64> {
+    let c = &app.ctx.db.conn;
+    vec![
+        audit_event::Entity::find().count(c).await.unwrap(),
+        draft::Entity::find().count(c).await.unwrap(),
+        draft_version::Entity::find().count(c).await.unwrap(),
+        invitation::Entity::find().count(c).await.unwrap(),
+        agency::Entity::find().count(c).await.unwrap(),
+        job::Entity::find()
+            .filter(job::Column::Kind.ne("search_index"))
+            .count(c)
+            .await
+            .unwrap(),
+        api_token::Entity::find()
+            .filter(api_token::Column::RevokedAt.is_not_null())
+            .count(c)
+            .await
+            .unwrap(),
+        account::Entity::find()
+            .filter(account::Column::DeactivatedAt.is_not_null())
+            .count(c)
+            .await
+            .unwrap(),
+    ]
+}
+
+/// What a form post carries when it wants to change something: enough for any workspace form.
+const FIELDS: &[(&str, &str)] = &[
+    ("title_th", "ร่างที่ไม่ควรถูกสร้าง"),
+    ("law_type", "act"),
+    ("body", "มาตรา ๑ ข้อความที่ไม่ควรถูกเผยแพร่"),
+    ("changelog", "ไม่ควรเกิดขึ้น"),
+    ("action", "publish"),
+    ("based_on", "1"),
+    ("email", "intruder@example.org"),
+    ("role", "admin"),
+    ("agency", "walk-a"),
+    ("slug", "intruders"),
+    ("name_th", "ผู้บุกรุก"),
+    ("name", "stolen"),
+    ("change", "deactivate"),
+];
+
+#[tokio::test]
+async fn every_workspace_page_refuses_whom_it_must_and_changes_nothing() {
+    let app = TestApp::builder().expecting_failed_jobs().spawn().await;
+    let h = app.open_hearing("walk-a").await;
+    app.agency("walk-b").await;
+    let (_, _, owner_token) = app.signed_in("officer", Some("walk-a")).await;
+    let token_id = api_token::Entity::find()
+        .all(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| !t.name.is_empty() || t.id > 1)
+        .map(|t| t.id)
+        .unwrap();
+    let _ = owner_token;
+    let officer_id = account::Entity::find()
+        .filter(account::Column::Role.eq("officer"))
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let job_id = job::Entity::find()
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .map(|j| j.id)
+        .unwrap_or(1);
+    // The id each kind of path parameter stands for: agency A's objects.
+    let id_for = |path: &str, param: &str| -> String {
+        let before = path
+            .split('/')
+            .take_while(|s| *s != param)
+            .last()
+            .unwrap_or("");
+        match before {
+            "drafts" => h.draft_id.to_string(),
+            "consultations" => h.consultation_id.to_string(),
+            "accounts" => officer_id.to_string(),
+            "jobs" => job_id.to_string(),
+            "tokens" => token_id.to_string(),
+            other => panic!("{path}: give the walk an id for a `{other}/{param}` parameter"),
+        }
+    };
+
+    let rules = api::site::access_rules();
+    let workspace: Vec<_> = rules
+        .iter()
+        .filter(|(path, _, _)| path.starts_with("/workspace"))
+        .collect();
+    assert!(workspace.len() >= 10, "the workspace has its pages");
+    for (path, _, access) in &workspace {
+        assert!(
+            matches!(access, Access::Staff | Access::Admin),
+            "{path} is in the workspace but open to {access:?}"
+        );
+    }
+
+    let mut anonymous = Visitor::new(&app.address);
+    let anonymous_csrf = anonymous.get("/sign-in").await.csrf();
+    let (mut citizen, _, _) = app.signed_in("citizen", None).await;
+    let (mut researcher, _, _) = app.signed_in("researcher", None).await;
+    let (mut stranger, _, _) = app.signed_in("officer", Some("walk-b")).await;
+    let before = fingerprint(&app).await;
+
+    let mut walked = 0;
+    for (pattern, methods, access) in rules.iter().filter(|(_, _, a)| *a != Access::Public) {
+        let path = pattern
+            .split('/')
+            .map(|seg| match seg.strip_prefix(':') {
+                Some(param) => id_for(pattern, &format!(":{param}")),
+                None => seg.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        let has_params = pattern.contains(':');
+        for method in methods {
+            for lang in ["", "/en"] {
+                let url = format!("{lang}{path}");
+                // Anonymous: sent to sign in, coming back to the page.
+                let r = send(&mut anonymous, method, &url, &anonymous_csrf).await;
+                assert_eq!(
+                    r.status,
+                    StatusCode::SEE_OTHER,
+                    "anonymous {method} {url}: {}",
+                    r.html
+                );
+                assert!(
+                    r.location
+                        .as_deref()
+                        .is_some_and(|l| l.starts_with(&format!("{lang}/sign-in?next="))),
+                    "anonymous {method} {url} goes to sign in, not {:?}",
+                    r.location
+                );
+                if *access == Access::SignedIn {
+                    continue;
+                }
+                for (who, v) in [("citizen", &mut citizen), ("researcher", &mut researcher)] {
+                    let csrf = v.get("/sign-in").await.csrf();
+                    let r = send(v, method, &url, &csrf).await;
+                    assert_eq!(
+                        r.status,
+                        StatusCode::FORBIDDEN,
+                        "{who} {method} {url}: {}",
+                        r.html
+                    );
+                    assert!(r.html.contains("<html"), "{who} {method} {url}: a page");
+                }
+                let csrf = stranger.get("/sign-in").await.csrf();
+                let expected = match access {
+                    Access::Admin => Some(StatusCode::FORBIDDEN),
+                    _ if has_params => Some(StatusCode::NOT_FOUND),
+                    // The officer's own dashboard or new-draft form: theirs to use.
+                    _ => None,
+                };
+                if let Some(expected) = expected {
+                    let r = send(&mut stranger, method, &url, &csrf).await;
+                    assert_eq!(
+                        r.status, expected,
+                        "officer of another agency {method} {url}: {}",
+                        r.html
+                    );
+                }
+                walked += 1;
+            }
+        }
+    }
+    assert!(walked >= 30, "walked {walked} page methods");
+    assert_eq!(fingerprint(&app).await, before, "nothing changed");
+}
+
+async fn send(v: &mut Visitor, method: &Method, url: &str, csrf: &str) -> tests::web::Page {
+    if *method == Method::GET {
+        v.get(url).await
+    } else {
+        let mut fields = vec![("csrf", csrf)];
+        fields.extend_from_slice(FIELDS);
+        v.post(url, &fields).await
+    }
+}
+
+/// The link in the latest of `n` mails.
+async fn mailed_link(app: &TestApp, smtp: &TestSmtp, n: usize) -> String {
+    app.run_pending_jobs().await;
+    let mails = smtp.wait_for(n, Duration::from_secs(10)).await;
+    assert_eq!(mails.len(), n, "{n} mails");
+    let text = mails[n - 1].text_body().unwrap_or_default();
+    let start = text.find("http").expect("a link in the mail");
+    let url = text[start..].split_whitespace().next().unwrap().to_string();
+    url.split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_invited_officer_accepts_once_and_an_expired_invitation_fails() {
+    let smtp = TestSmtp::start().await;
+    let app = TestApp::builder()
+        .with_smtp(&smtp)
+        .with_agency("invites")
+        .spawn()
+        .await;
+    let (mut admin, _, _) = app.signed_in("admin", None).await;
+
+    // Bad input: an error summary, the typed address kept, nothing stored.
+    let form = admin.get("/workspace/admin/accounts").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.html);
+    let r = admin
+        .post(
+            "/workspace/admin/accounts",
+            &[
+                ("csrf", &form.csrf()),
+                ("email", "not-an-address"),
+                ("role", "officer"),
+                ("agency", "invites"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.html);
+    assert!(r.html.contains("error-summary") && r.html.contains("value=\"not-an-address\""));
+    let r = admin
+        .post(
+            "/workspace/admin/accounts",
+            &[
+                ("csrf", &form.csrf()),
+                ("email", "no-agency@example.org"),
+                ("role", "officer"),
+                ("agency", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "an officer needs an agency"
+    );
+    assert_eq!(
+        invitation::Entity::find()
+            .count(&app.ctx.db.conn)
+            .await
+            .unwrap(),
+        0
+    );
+
+    let r = admin
+        .post(
+            "/workspace/admin/accounts",
+            &[
+                ("csrf", &form.csrf()),
+                ("email", "New.Officer@Example.org"),
+                ("role", "officer"),
+                ("agency", "invites"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    let link = mailed_link(&app, &smtp, 1).await;
+    assert!(link.starts_with("/invitations/"), "{link}");
+    let listed = admin.get("/workspace/admin/accounts").await;
+    assert!(
+        listed.html.contains("new.officer@example.org"),
+        "pending invitation listed"
+    );
+
+    let mut invitee = Visitor::new(&app.address);
+    let page = invitee.get(&link).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(
+        invitee.cookies.keys().all(|k| !k.contains("session")),
+        "opening the link signs no one in"
+    );
+    let accepted = invitee.post(&link, &[("csrf", &page.csrf())]).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.html);
+    assert_eq!(accepted.location.as_deref(), Some("/workspace"));
+    let dashboard = invitee.get("/workspace").await;
+    assert_eq!(
+        dashboard.status,
+        StatusCode::OK,
+        "the new officer works in the workspace"
+    );
+    let officer = account::Entity::find()
+        .filter(account::Column::Email.eq("new.officer@example.org"))
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .expect("the account was made");
+    assert_eq!(officer.role, domain::types::Role::Officer);
+    assert!(officer.agency_id.is_some());
+
+    // Used once only.
+    let mut again = Visitor::new(&app.address);
+    let csrf = again.get("/sign-in").await.csrf();
+    let r = again.post(&link, &[("csrf", &csrf)]).await;
+    assert_eq!(r.status, StatusCode::GONE, "{}", r.html);
+
+    // An invitation accepted after it expired fails and makes no account.
+    let r = admin
+        .post(
+            "/workspace/admin/accounts",
+            &[
+                ("csrf", &form.csrf()),
+                ("email", "late@example.org"),
+                ("role", "admin"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    let late = mailed_link(&app, &smtp, 2).await;
+    invitation::Entity::update_many()
+        .col_expr(
+            invitation::Column::ExpiresAt,
+            Expr::value(domain::time::now_ms() - 1),
+        )
+        .filter(invitation::Column::Email.eq("late@example.org"))
+        .exec(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    let mut latecomer = Visitor::new(&app.address);
+    assert_eq!(latecomer.get(&late).await.status, StatusCode::GONE);
+    let csrf = latecomer.get("/sign-in").await.csrf();
+    assert_eq!(
+        latecomer.post(&late, &[("csrf", &csrf)]).await.status,
+        StatusCode::GONE
+    );
+    assert!(
+        account::Entity::find()
+            .filter(account::Column::Email.eq("late@example.org"))
+            .one(&app.ctx.db.conn)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn a_role_change_or_deactivation_applies_to_sessions_and_tokens_at_the_next_request() {
+    let app = TestApp::builder().with_agency("roles").spawn().await;
+    let (mut admin, _, _) = app.signed_in("admin", None).await;
+    let (mut officer, email, token) = app.signed_in("officer", Some("roles")).await;
+    let id = account::Entity::find()
+        .filter(account::Column::Email.eq(&email))
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let draft = json!({"title_th": "ร่างทดสอบบทบาท", "law_type": "act"});
+    assert_eq!(
+        app.create_draft(Some(&token), &draft).await.status,
+        StatusCode::CREATED
+    );
+    assert_eq!(officer.get("/workspace").await.status, StatusCode::OK);
+
+    // Demoted to citizen: the workspace and the officer's API writes are refused at once.
+    let page = admin.get(&format!("/workspace/admin/accounts/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    let r = admin
+        .post(
+            &format!("/workspace/admin/accounts/{id}"),
+            &[
+                ("csrf", &page.csrf()),
+                ("change", "role"),
+                ("role", "citizen"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    assert_eq!(
+        officer.get("/workspace").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.create_draft(Some(&token), &draft).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Deactivated: signed out, and the token no longer works.
+    let r = admin
+        .post(
+            &format!("/workspace/admin/accounts/{id}"),
+            &[("csrf", &page.csrf()), ("change", "deactivate")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    let r = officer.get("/account").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "signed out");
+    assert!(r.location.unwrap().contains("/sign-in"));
+    assert_eq!(
+        app.get("/api/v1/drafts", Some(&token)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // Signing in again does not work either.
+    let secret = domain::service::sign_in::issue_now(&app.ctx.db, &email, "/")
+        .await
+        .unwrap();
+    let mut again = Visitor::new(&app.address);
+    let link = format!("/sign-in/{secret}");
+    let confirm = again.get(&link).await;
+    let r = again.post(&link, &[("csrf", &confirm.csrf())]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.html);
+
+    // An administrator cannot lock themselves out.
+    let me = account::Entity::find()
+        .filter(account::Column::Role.eq("admin"))
+        .all(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    let mine = me
+        .iter()
+        .find(|a| a.email.starts_with("admin-"))
+        .unwrap()
+        .id;
+    let r = admin
+        .post(
+            &format!("/workspace/admin/accounts/{mine}"),
+            &[("csrf", &page.csrf()), ("change", "deactivate")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.html);
+
+    // Reactivated: the same token works again.
+    let r = admin
+        .post(
+            &format!("/workspace/admin/accounts/{id}"),
+            &[("csrf", &page.csrf()), ("change", "reactivate")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    assert_eq!(
+        app.get("/api/v1/drafts", Some(&token)).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn tokens_are_made_named_used_and_revoked_from_the_account_page() {
+    let app = TestApp::builder().spawn().await;
+    let (mut v, _, _) = app.signed_in("researcher", None).await;
+    let page = v.get("/account").await;
+    assert_eq!(page.status, StatusCode::OK);
+    // A name is required; nothing is made without one.
+    let r = v
+        .post("/account/tokens", &[("csrf", &page.csrf()), ("name", "  ")])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.html);
+    assert!(r.html.contains("error-summary"));
+    let made = v
+        .post(
+            "/account/tokens",
+            &[("csrf", &page.csrf()), ("name", "research scripts")],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.html);
+    let start = made
+        .html
+        .find("id=\"new-token\">")
+        .expect("the token is shown")
+        + "id=\"new-token\">".len();
+    let token = made.html[start..].split('<').next().unwrap().to_string();
+    assert!(token.starts_with("rf_"), "{token}");
+    assert!(made.html.contains("research scripts"));
+    assert!(
+        v.get("/account").await.html.contains("research scripts"),
+        "listed"
+    );
+    assert!(
+        !v.get("/account").await.html.contains(&token),
+        "shown only once"
+    );
+
+    // The API works with it, and its use is recorded.
+    assert_eq!(
+        app.get("/api/v1/drafts", Some(&token)).await.status,
+        StatusCode::OK
+    );
+    let row = api_token::Entity::find()
+        .filter(api_token::Column::Name.eq("research scripts"))
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(row.last_used_at.is_some(), "last use recorded");
+
+    // Someone else cannot revoke it.
+    let (mut other, _, _) = app.signed_in("citizen", None).await;
+    let csrf = other.get("/account").await.csrf();
+    let r = other
+        .post(
+            &format!("/account/tokens/{}/revoke", row.id),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/api/v1/drafts", Some(&token)).await.status,
+        StatusCode::OK
+    );
+
+    // Revoked: refused at the very next request.
+    let csrf = v.get("/account").await.csrf();
+    let r = v
+        .post(
+            &format!("/account/tokens/{}/revoke", row.id),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    assert_eq!(
+        app.get("/api/v1/drafts", Some(&token)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(
+        v.get("/account").await.html.contains("revoked")
+            || v.get("/en/account").await.html.contains("revoked")
+    );
+}
+
+#[tokio::test]
+async fn an_officer_creates_a_draft_previews_and_publishes_a_version_and_a_second_editor_is_refused()
+ {
+    let app = TestApp::builder().with_agency("drafting").spawn().await;
+    let (mut officer, _, _) = app.signed_in("officer", Some("drafting")).await;
+    let drafts = || async { draft::Entity::find().count(&app.ctx.db.conn).await.unwrap() };
+
+    // Bad input: the error summary, typed values kept, nothing stored.
+    let form = officer.get("/workspace/drafts/new").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.html);
+    let r = officer
+        .post(
+            "/workspace/drafts/new",
+            &[
+                ("csrf", &form.csrf()),
+                ("title_th", "ร่าง <b>ตัวหนา</b>"),
+                ("law_type", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.html);
+    assert!(r.html.contains("error-summary"), "{}", r.html);
+    assert!(
+        r.html.contains("ตัวหนา") && !r.html.contains("<b>ตัวหนา"),
+        "kept, as text"
+    );
+    let r = officer
+        .post(
+            "/workspace/drafts/new",
+            &[
+                ("csrf", &form.csrf()),
+                ("title_th", ""),
+                ("law_type", "act"),
+                ("topics", "Not A Slug"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.html);
+    assert_eq!(drafts().await, 0);
+
+    let r = officer
+        .post(
+            "/workspace/drafts/new",
+            &[
+                ("csrf", &form.csrf()),
+                ("title_th", "ร่างพระราชบัญญัติทดลอง พ.ศ. ...."),
+                ("law_type", "act"),
+                ("topics", "privacy, digital-economy"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    let draft_path = r.location.unwrap();
+    let id: i64 = draft_path.rsplit('/').next().unwrap().parse().unwrap();
+    let page = officer.get(&draft_path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.html.contains("disabled"), "submit is not offered yet");
+
+    // A version: preview first, then publish with a changelog.
+    let body = "# ร่างพระราชบัญญัติทดลอง\n\nมาตรา ๑ พระราชบัญญัตินี้เรียกว่า\n\nมาตรา ๒ ให้ใช้บังคับ\n";
+    let vform = officer
+        .get(&format!("/workspace/drafts/{id}/versions/new"))
+        .await;
+    assert_eq!(vform.status, StatusCode::OK);
+    let based_on = vform.input("based_on").unwrap();
+    assert_eq!(based_on, "none");
+    let preview = officer
+        .post(
+            &format!("/workspace/drafts/{id}/versions/new"),
+            &[
+                ("csrf", &vform.csrf()),
+                ("body", body),
+                ("based_on", &based_on),
+                ("action", "preview"),
+            ],
+        )
+        .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.html);
+    assert!(
+        preview.html.contains("#s1") && preview.html.contains("#s2"),
+        "the parsed provisions"
+    );
+    let r = officer
+        .post(
+            &format!("/workspace/drafts/{id}/versions/new"),
+            &[
+                ("csrf", &vform.csrf()),
+                ("body", body),
+                ("based_on", &based_on),
+                ("action", "publish"),
+                ("changelog", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "a changelog is asked for"
+    );
+    assert_eq!(
+        draft_version::Entity::find()
+            .count(&app.ctx.db.conn)
+            .await
+            .unwrap(),
+        0
+    );
+    let publish = |changelog: &'static str| {
+        let csrf = vform.csrf();
+        let based_on = based_on.clone();
+        let mut fields = vec![
+            ("csrf".to_string(), csrf),
+            ("body".into(), body.to_string()),
+            ("based_on".into(), based_on),
+            ("action".into(), "publish".into()),
+        ];
+        fields.push(("changelog".into(), changelog.into()));
+        fields
+    };
+    let fields = publish("ฉบับแรก");
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let r = officer
+        .post(&format!("/workspace/drafts/{id}/versions/new"), &refs)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    assert_eq!(
+        draft_version::Entity::find()
+            .count(&app.ctx.db.conn)
+            .await
+            .unwrap(),
+        1
+    );
+    // A second author who began from the same (empty) state is refused, not appended blindly.
+    let mut second = publish("ฉบับที่สองที่ซ้อน");
+    second[1].1 = format!("{body}\nมาตรา ๓ เพิ่มเติม\n");
+    let refs: Vec<(&str, &str)> = second
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let r = officer
+        .post(&format!("/workspace/drafts/{id}/versions/new"), &refs)
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.html);
+    assert_eq!(
+        draft_version::Entity::find()
+            .count(&app.ctx.db.conn)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/drafts/{id}"), None).await.status,
+        StatusCode::OK,
+        "public now"
+    );
+
+    // Two editors of the draft's facts: the second save is refused with a clear message.
+    let first = officer.get(&format!("/workspace/drafts/{id}/edit")).await;
+    let (mut colleague, _, _) = app.signed_in("officer", Some("drafting")).await;
+    let other = colleague.get(&format!("/workspace/drafts/{id}/edit")).await;
+    let save = |page: &tests::web::Page, title: &str| {
+        vec![
+            ("csrf".to_string(), page.csrf()),
+            ("seen".into(), page.input("seen").unwrap()),
+            ("title_th".into(), title.to_string()),
+            ("law_type".into(), "act".into()),
+            ("topics".into(), "privacy".into()),
+        ]
+    };
+    let fields = save(&first, "ชื่อที่หนึ่ง");
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let r = officer
+        .post(&format!("/workspace/drafts/{id}/edit"), &refs)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let fields = save(&other, "ชื่อที่สอง");
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let r = colleague
+        .post(&format!("/workspace/drafts/{id}/edit"), &refs)
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.html);
+    assert!(
+        r.html.contains("error-summary") && r.html.contains("ชื่อที่สอง"),
+        "the typed title is kept"
+    );
+    let stored = draft::Entity::find_by_id(id)
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.title_th, "ชื่อที่หนึ่ง", "never a silent overwrite");
+
+    // Submitting before the checklist holds is refused by the server too.
+    let page = officer.get(&draft_path).await;
+    let r = officer
+        .post(
+            &format!("/workspace/drafts/{id}/submit"),
+            &[("csrf", &page.csrf())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.html);
+    let stored = draft::Entity::find_by_id(id)
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.status, domain::types::DraftStatus::Preparing);
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_what_the_agency_has_to_do() {
+    let app = TestApp::builder().spawn().await;
+    let h = app.open_hearing("dash").await;
+    let (mut officer, _, _) = app.signed_in("officer", Some("dash")).await;
+    let page = officer.get("/workspace").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(
+        page.html
+            .contains(&format!("/workspace/drafts/{}", h.draft_id)),
+        "the open consultation's draft"
+    );
+    let en = officer.get("/en/workspace").await;
+    assert!(en.html.contains("Consultations open now"));
+    // Another agency's officer sees none of it.
+    let (mut stranger, _, _) = app
+        .signed_in(
+            "officer",
+            Some({
+                app.agency("dash-other").await;
+                "dash-other"
+            }),
+        )
+        .await;
+    let theirs = stranger.get("/workspace").await;
+    assert!(
+        !theirs
+            .html
+            .contains(&format!("/workspace/drafts/{}", h.draft_id))
+    );
+}
