@@ -63,6 +63,15 @@ pub fn buddhist_year(date: NaiveDate) -> i32 {
     }
 }
 
+/// The calendar date of a day, month and Buddhist Era year as a Thai person writes it (the
+/// inverse of [`buddhist_year`]: before 1941, January to March belonged to the previous BE
+/// year, and 2483 BE ended on 31 December 1940). `None` for a day that does not exist.
+pub fn from_buddhist(day: u32, month: u32, be_year: i32) -> Option<NaiveDate> {
+    let ce = be_year - 543;
+    let ce = if ce < 1941 && month <= 3 { ce + 1 } else { ce };
+    NaiveDate::from_ymd_opt(ce, month, day).filter(|d| buddhist_year(*d) == be_year)
+}
+
 /// The calendar date in Bangkok of an instant (milliseconds since the epoch).
 pub fn bangkok_date(ms: i64) -> NaiveDate {
     bangkok_time(ms).date_naive()
@@ -136,6 +145,21 @@ pub fn bangkok_midnight(date: NaiveDate) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_buddhist_era_date_reads_back_to_the_day_it_was_written_from() {
+        assert_eq!(from_buddhist(15, 1, 2569), Some(ymd(2026, 1, 15)));
+        assert_eq!(from_buddhist(31, 12, 2569), Some(ymd(2026, 12, 31)));
+        // Before 1941 the year began on 1 April; 2483 BE ran from April to December 1940.
+        assert_eq!(from_buddhist(1, 1, 2483), None);
+        assert_eq!(from_buddhist(1, 1, 2484), Some(ymd(1941, 1, 1)));
+        assert_eq!(from_buddhist(1, 4, 2483), Some(ymd(1940, 4, 1)));
+        assert_eq!(from_buddhist(31, 3, 2482), Some(ymd(1940, 3, 31)));
+        assert_eq!(from_buddhist(30, 2, 2569), None);
+        for date in [ymd(1932, 2, 1), ymd(1939, 12, 5), ymd(1941, 3, 31), ymd(2026, 11, 30)] {
+            assert_eq!(from_buddhist(date.day(), date.month(), buddhist_year(date)), Some(date));
+        }
+    }
 
     fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

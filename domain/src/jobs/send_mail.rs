@@ -36,6 +36,9 @@ pub enum MailJob {
     /// An invitation to join the workspace. The job makes the invitation's secret and stores
     /// its hash, so the secret exists in clear only in the mail.
     Invitation { invitation_id: i64 },
+    /// "Your comment was hidden (or published again)", with the moderator's reason, to its
+    /// author.
+    CommentModerated { comment_id: i64 },
 }
 
 impl BackgroundJob for MailJob {
@@ -83,6 +86,9 @@ async fn build(ctx: &Context, job: &MailJob) -> anyhow::Result<Composed> {
             mailings::evaluation_due(db, base, law_id, account_id).await?
         }
         MailJob::SignInLink { link_id } => mailings::sign_in_link(db, base, link_id).await?,
+        MailJob::CommentModerated { comment_id } => {
+            mailings::comment_moderated(db, base, comment_id).await?
+        }
         MailJob::Invitation { invitation_id } => {
             mailings::invitation(db, base, invitation_id).await?
         }

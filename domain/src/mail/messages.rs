@@ -42,6 +42,7 @@ const SUMMARY_PUBLISHED: Templates = templates!("summary_published");
 const EVALUATION_DUE: Templates = templates!("evaluation_due");
 const SIGN_IN_LINK: Templates = templates!("sign_in_link");
 const INVITATION: Templates = templates!("invitation");
+const COMMENT_MODERATED: Templates = templates!("comment_moderated");
 
 /// The receipt for a submitted comment. Key: `receipt-{tracking_number}`.
 ///
@@ -82,6 +83,30 @@ pub fn sign_in_link(to: &str, sign_in_url: &str) -> Outgoing {
         None,
         key,
     )
+}
+
+/// A comment was hidden from the public (or published again), with the moderator's reason.
+/// Key: `moderated-`, the tracking number and a hash of the status and reason it reports.
+pub fn comment_moderated(
+    to: &str,
+    tracking_number: &str,
+    title_th: &str,
+    title_en: Option<&str>,
+    hidden: bool,
+    reason: &str,
+    track_url: &str,
+) -> Outgoing {
+    let status = if hidden { "hidden" } else { "published" };
+    let vars = [
+        ("tracking_number", tracking_number),
+        ("title_th", title_th),
+        ("title_en", title_en.unwrap_or(title_th)),
+        ("hidden", if hidden { "yes" } else { "" }),
+        ("reason", reason),
+        ("track_url", track_url),
+    ];
+    let key = derived_key("moderated", &[tracking_number, status, reason]);
+    build(&COMMENT_MODERATED, to, &vars, None, key)
 }
 
 /// An invitation to join the workspace as `role` (of an agency, for an officer). Key:

@@ -88,6 +88,29 @@ pub async fn comment_receipt(db: &Db, base_url: &str, comment_id: i64) -> Domain
     Ok(Some(("comment_receipt", mail)))
 }
 
+/// "Your comment was hidden (or published again)", with the reason the moderator gave and a
+/// link to the tracking page, to the comment's author. Nothing is sent once the status is back
+/// to what it was when the job was queued... unless it changed again: each mail is keyed by the
+/// status and reason it reports, so one report is sent once.
+pub async fn comment_moderated(db: &Db, base_url: &str, comment_id: i64) -> DomainResult<Composed> {
+    let Some((c, author, _cons, d)) = comment_and_author(db, comment_id).await? else {
+        return Ok(None);
+    };
+    let hidden = c.moderation_status == crate::types::ModerationStatus::Hidden;
+    let reason = c.moderation_reason.clone().unwrap_or_default();
+    let url = format!("{}/track?number={}", base_url, c.tracking_number);
+    let mail = messages::comment_moderated(
+        &author.email,
+        &c.tracking_number,
+        &d.title_th,
+        d.title_en.as_deref(),
+        hidden,
+        &reason,
+        &url,
+    );
+    Ok(Some(("comment_moderated", mail)))
+}
+
 /// The link confirming a subscription: a new secret is made and its hash stored, so the
 /// secret exists in clear only in the mail.
 pub async fn subscription_confirm(

@@ -18,6 +18,7 @@ pub mod integrity;
 pub mod invitations;
 pub mod laws;
 pub mod mailings;
+pub mod moderation;
 pub mod notices;
 pub mod page;
 pub mod personal_data;

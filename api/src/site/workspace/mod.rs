@@ -10,8 +10,11 @@ use super::{Access, PageRoute, see_other};
 use domain::service::sessions::SignedIn;
 
 mod admin;
+mod consultation;
+pub mod consultations;
 mod dashboard;
 mod drafts;
+mod responses;
 pub mod invitations;
 
 /// The workspace's pages, by path without the language prefix.
@@ -48,6 +51,48 @@ pub(super) fn pages() -> Vec<PageRoute> {
             "/workspace/drafts/:id/submit",
             None,
             Some(|| drafts::submit.boxed()),
+        ),
+        PageRoute::with(
+            Staff,
+            "/workspace/drafts/:id/consultations/new",
+            Some(|| consultations::new_form.boxed()),
+            Some(|| consultations::create.boxed()),
+        ),
+        PageRoute::with(
+            Staff,
+            "/workspace/consultations/:id",
+            Some(|| consultation::show.boxed()),
+            None,
+        ),
+        PageRoute::with(
+            Staff,
+            "/workspace/consultations/:id/comments/:comment_id/moderation",
+            None,
+            Some(|| consultation::moderate.boxed()),
+        ),
+        PageRoute::with(
+            Staff,
+            "/workspace/consultations/:id/summary",
+            Some(|| consultation::preview.boxed()),
+            None,
+        ),
+        PageRoute::with(
+            Staff,
+            "/workspace/consultations/:id/summary/compile",
+            None,
+            Some(|| consultation::compile.boxed()),
+        ),
+        PageRoute::with(
+            Staff,
+            "/workspace/consultations/:id/summary/publish",
+            None,
+            Some(|| consultation::publish.boxed()),
+        ),
+        PageRoute::with(
+            Staff,
+            "/workspace/consultations/:id/responses",
+            Some(|| responses::show.boxed()),
+            Some(|| responses::record.boxed()),
         ),
         PageRoute::with(
             Admin,

@@ -1,0 +1,271 @@
+//! Opening a consultation on a draft, without JavaScript: kind, dates (Thai pages take Buddhist
+//! Era years; a year of 2400 or more is read as BE anywhere, a smaller one as CE), the 15-day
+//! rule with its reason field, invited stakeholders, and a questionnaire builder. The builder
+//! shows blank question blocks; "add another question" posts the form back to show one more,
+//! keeping everything typed, and saves nothing. Blocks left without a prompt are ignored.
+
+use askama::Template;
+use chrono::{Datelike, NaiveDate};
+use domain::{
+    DomainError,
+    calendar,
+    ids::DraftId,
+    service::{
+        consultations::{self, NewConsultation, NewQuestion},
+        drafts::{self, DraftView},
+    },
+    time::now_ms,
+    types::{ConsultationKind, QuestionKind},
+};
+use poem::{Request, Response, handler, http::StatusCode, web::Data};
+
+use super::me;
+use crate::{
+    AppState,
+    site::{
+        Chrome, PageId, error_page,
+        forms::{Errors, code_message},
+        render, see_other,
+        visitor::{self, FormData},
+    },
+};
+
+/// Blank question blocks on a new form.
+const FIRST_QUESTIONS: usize = 2;
+/// The most blocks the form shows (the service accepts 50 questions).
+const MAX_QUESTIONS: usize = 50;
+
+#[derive(Default, Clone)]
+pub struct QuestionFields {
+    pub kind: String,
+    pub prompt_th: String,
+    pub prompt_en: String,
+    /// One option per line.
+    pub options: String,
+    pub required: bool,
+}
+
+/// The form as typed.
+#[derive(Default)]
+pub struct SetupFields {
+    pub kind: String,
+    pub opens: [String; 3],
+    pub closes: [String; 3],
+    pub reason: String,
+    pub stakeholders: String,
+    pub questions: Vec<QuestionFields>,
+}
+
+impl SetupFields {
+    fn blank() -> SetupFields {
+        SetupFields {
+            kind: "draft".into(),
+            questions: vec![QuestionFields::default(); FIRST_QUESTIONS],
+            ..Default::default()
+        }
+    }
+
+    fn of_form(form: &FormData) -> SetupFields {
+        let count = form
+            .get("question_count")
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or(FIRST_QUESTIONS)
+            .min(MAX_QUESTIONS);
+        let date = |prefix: &str| {
+            ["day", "month", "year"].map(|part| form.raw(&format!("{prefix}_{part}")).to_string())
+        };
+        SetupFields {
+            kind: form.raw("kind").into(),
+            opens: date("opens"),
+            closes: date("closes"),
+            reason: form.raw("short_period_reason").into(),
+            stakeholders: form.raw("stakeholders").into(),
+            questions: (0..count)
+                .map(|i| QuestionFields {
+                    kind: form.raw(&format!("q{i}_kind")).into(),
+                    prompt_th: form.raw(&format!("q{i}_prompt_th")).into(),
+                    prompt_en: form.raw(&format!("q{i}_prompt_en")).into(),
+                    options: form.raw(&format!("q{i}_options")).into(),
+                    required: form.get(&format!("q{i}_required")).is_some(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A date typed as day, month and year (BE from 2400 on, else CE).
+fn typed_date(parts: &[String; 3]) -> Option<NaiveDate> {
+    let [d, m, y] = parts.each_ref().map(|p| p.trim().parse::<i32>().ok());
+    let (d, m, y) = (u32::try_from(d?).ok()?, u32::try_from(m?).ok()?, y?);
+    if y >= 2400 {
+        calendar::from_buddhist(d, m, y)
+    } else {
+        NaiveDate::from_ymd_opt(y, m, d)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "workspace/consultation_form.html")]
+struct SetupPage {
+    chrome: Chrome,
+    view: DraftView,
+    f: SetupFields,
+    kinds: &'static [ConsultationKind],
+    question_kinds: &'static [QuestionKind],
+    errors: Errors,
+}
+
+impl SetupPage {
+    /// The two dates of the form: (field prefix, [day, month, year] as typed).
+    fn dates(&self) -> Vec<(&'static str, [String; 3])> {
+        vec![("opens", self.f.opens.clone()), ("closes", self.f.closes.clone())]
+    }
+}
+
+async fn setup_page(
+    req: &Request,
+    state: &AppState,
+    id: i64,
+    f: SetupFields,
+    errors: Errors,
+    status: StatusCode,
+) -> Response {
+    let me = match me(req) {
+        Ok(me) => me,
+        Err(resp) => return resp,
+    };
+    let conn = &state.ctx.db.conn;
+    let view = async {
+        let d = drafts::find_managed(conn, &me.actor, DraftId(id)).await?;
+        drafts::view_of(conn, d).await
+    };
+    match view.await {
+        Ok(view) => {
+            let mut chrome = Chrome::new(req, "ws-consultation-title");
+            chrome.title = format!("{} · {}", chrome.title, view.draft.title_th);
+            let page = SetupPage {
+                chrome,
+                view,
+                f,
+                kinds: ConsultationKind::ALL,
+                question_kinds: QuestionKind::ALL,
+                errors,
+            };
+            render(req, status, page)
+        }
+        Err(e) => error_page(req, e),
+    }
+}
+
+#[handler]
+pub async fn new_form(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
+    setup_page(req, &state, id, SetupFields::blank(), Errors::default(), StatusCode::OK).await
+}
+
+/// Adds a question block (`action=add_question`) or opens the consultation.
+#[handler]
+pub async fn create(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
+    let me = match me(req) {
+        Ok(me) => me,
+        Err(resp) => return resp,
+    };
+    let form = visitor::form(req);
+    let mut f = SetupFields::of_form(&form);
+    if form.get("action") == Some("add_question") {
+        if f.questions.len() < MAX_QUESTIONS {
+            f.questions.push(QuestionFields::default());
+        }
+        return setup_page(req, &state, id, f, Errors::default(), StatusCode::OK).await;
+    }
+    let chrome = Chrome::new(req, "ws-consultation-title");
+    let mut errors = Errors::default();
+    let kind = ConsultationKind::parse(f.kind.trim());
+    if kind.is_none() {
+        errors.push("kind", code_message(&chrome.t, "required"));
+    }
+    let opens = typed_date(&f.opens);
+    if opens.is_none() {
+        errors.push("opens_day", chrome.t.get("ws-date-invalid"));
+    }
+    let closes = typed_date(&f.closes);
+    if closes.is_none() {
+        errors.push("closes_day", chrome.t.get("ws-date-invalid"));
+    }
+    // The questions that were written, with the block each came from.
+    let mut blocks = Vec::new();
+    let mut questions = Vec::new();
+    for (i, q) in f.questions.iter().enumerate() {
+        if q.prompt_th.trim().is_empty() && q.prompt_en.trim().is_empty() && q.options.trim().is_empty() {
+            continue;
+        }
+        let Some(kind) = QuestionKind::parse(q.kind.trim()) else {
+            errors.push(format!("q{i}_kind"), code_message(&chrome.t, "required"));
+            continue;
+        };
+        blocks.push(i);
+        questions.push(NewQuestion {
+            kind,
+            prompt_th: q.prompt_th.clone(),
+            prompt_en: Some(q.prompt_en.trim()).filter(|p| !p.is_empty()).map(String::from),
+            options: q.options.lines().map(str::trim).filter(|o| !o.is_empty()).map(String::from).collect(),
+            required: q.required,
+        });
+    }
+    let (Some(kind), Some(opens), Some(closes), true) = (kind, opens, closes, errors.is_empty()) else {
+        return setup_page(req, &state, id, f, errors, StatusCode::BAD_REQUEST).await;
+    };
+    let now = now_ms();
+    let opens_at = calendar::bangkok_midnight(opens).max(now);
+    let closes_at = calendar::bangkok_midnight(closes.succ_opt().unwrap_or(closes)) - 1000;
+    let input = NewConsultation {
+        kind,
+        opens_at,
+        closes_at,
+        version: None,
+        questions,
+        invited_stakeholders: f.stakeholders.lines().map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+        short_period_reason: Some(f.reason.trim()).filter(|r| !r.is_empty()).map(String::from),
+    };
+    match consultations::create_consultation(&state.ctx.db, &me.actor, DraftId(id), input).await {
+        Ok(view) => see_other(&chrome.href(&format!("/workspace/consultations/{}", view.consultation.id))),
+        Err(DomainError::HearingTooShort) => {
+            let mut errors = Errors::default();
+            errors.push("short_period_reason", chrome.t.get("ws-hearing-too-short"));
+            setup_page(req, &state, id, f, errors, StatusCode::BAD_REQUEST).await
+        }
+        Err(DomainError::InvalidState(_)) => {
+            let mut errors = Errors::default();
+            errors.push("kind", chrome.t.get("ws-publish-a-version-first"));
+            setup_page(req, &state, id, f, errors, StatusCode::CONFLICT).await
+        }
+        Err(err) => {
+            let field_id = |e: &domain::error::FieldError| -> Option<String> {
+                let name = e.field.as_str();
+                if name.starts_with("opens_at") {
+                    return Some("opens_day".into());
+                }
+                if name.starts_with("closes_at") {
+                    return Some("closes_day".into());
+                }
+                if name.starts_with("invited_stakeholders") {
+                    return Some("stakeholders".into());
+                }
+                let rest = name.strip_prefix("questions[")?;
+                let (n, field) = rest.split_once("].")?;
+                let block = blocks.get(n.parse::<usize>().ok()?)?;
+                let field = field.split(['[', '.']).next()?;
+                Some(format!("q{block}_{field}"))
+            };
+            match Errors::from_domain(&chrome.t, &err, field_id) {
+                Some(errors) => setup_page(req, &state, id, f, errors, StatusCode::BAD_REQUEST).await,
+                None => error_page(req, err),
+            }
+        }
+    }
+}
+
+/// The year to show in a date's hint: the current year in the page's era.
+pub fn example_year(thai: bool) -> i32 {
+    let today = calendar::bangkok_date(now_ms());
+    if thai { calendar::buddhist_year(today) } else { today.year() }
+}
