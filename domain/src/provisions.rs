@@ -46,6 +46,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::markdown::{parser_options, render_html};
 
+mod warnings;
+pub use warnings::{BodyWarning, warnings};
+
 /// One numbered provision (มาตรา / ข้อ / Section / Article) of a body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provision {
