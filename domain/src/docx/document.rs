@@ -60,7 +60,7 @@ struct RawParagraph {
     style: Option<String>,
     outline: Option<u8>,
     num_id: Option<String>,
-    level: u8,
+    level: Option<u8>,
     runs: Vec<Run>,
 }
 
@@ -117,7 +117,7 @@ pub(super) fn parse(xml: &str, styles: &Styles) -> Result<Vec<Block>, DocxError>
                     }
                     b"ilvl" if s.in_ppr => {
                         if let Some(p) = s.paragraph.as_mut() {
-                            p.level = attr(&e, b"val")?.and_then(|v| v.parse().ok()).unwrap_or(0);
+                            p.level = attr(&e, b"val")?.and_then(|v| v.parse().ok());
                         }
                     }
                     b"numId" if s.in_ppr => {
@@ -236,9 +236,14 @@ fn resolve(raw: RawParagraph, styles: &Styles) -> Paragraph {
     let list = if heading.is_some() {
         None
     } else {
+        let level = raw
+            .level
+            .or_else(|| styles.list_depth(raw.style.as_deref()))
+            .unwrap_or(0)
+            .min(8);
         styles
-            .list(raw.style.as_deref(), raw.num_id.as_deref(), raw.level)
-            .map(|kind| (kind, raw.level.min(8)))
+            .list(raw.style.as_deref(), raw.num_id.as_deref(), level)
+            .map(|kind| (kind, level))
     };
     Paragraph {
         heading,

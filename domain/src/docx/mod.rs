@@ -66,6 +66,10 @@ impl Default for DocxLimits {
 }
 
 /// Converts an uploaded `.docx` into draft markdown (see the module doc for what is kept).
+///
+/// CPU work (inflating and parsing up to the limits): call it from `spawn_blocking`. The result
+/// is not yet a stored body: pass it through the same checks as typed markdown (size,
+/// canonical text), e.g. `service::drafts::render_body`.
 pub fn to_markdown(bytes: &[u8], limits: &DocxLimits) -> Result<String, DocxError> {
     let package = package::Package::open(bytes, limits)?;
     let styles = styles::Styles::parse(package.styles.as_deref(), package.numbering.as_deref())?;

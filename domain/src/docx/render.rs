@@ -70,7 +70,15 @@ impl Writer {
             };
             return self.heading(level, &text, bare);
         }
-        if let Some((kind, level)) = p.list {
+        // A numbered or bulleted paragraph whose own text starts a provision or chapter is a
+        // provision that was given list formatting for its indent: the label wins.
+        let first_line = lines
+            .iter()
+            .map(|l| plain(l))
+            .find(|t| !t.trim().is_empty());
+        if let Some((kind, level)) = p.list
+            && first_line.is_some_and(|t| line_role(&t) == LineRole::Other)
+        {
             return self.item(kind, usize::from(level), &lines);
         }
         for group in groups(lines) {

@@ -131,6 +131,20 @@ impl Styles {
         None
     }
 
+    /// The nesting Word's "List Bullet 2", "List Number 3"… styles stand for (0-based).
+    pub fn list_depth(&self, style_id: Option<&str>) -> Option<u8> {
+        self.chain(style_id?).find_map(|style| {
+            let name = style.name.to_ascii_lowercase();
+            let n = ["list bullet ", "list number ", "list "]
+                .iter()
+                .find_map(|prefix| name.strip_prefix(prefix))?;
+            n.parse::<u8>()
+                .ok()
+                .filter(|n| (2..=9).contains(n))
+                .map(|n| n - 1)
+        })
+    }
+
     fn num_kind(&self, num_id: &str, level: u8) -> Option<ListKind> {
         let Some(format) = self
             .nums

@@ -381,3 +381,28 @@ fn localised_heading_styles_are_found_by_name() {
     ]);
     assert_eq!(convert(&zip), "## บทบัญญัติทั่วไป\n");
 }
+
+#[test]
+fn list_formatting_on_a_provision_does_not_hide_its_label() {
+    let styles = r#"<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:style w:type="paragraph" w:styleId="ListBullet"><w:name w:val="List Bullet"/></w:style>
+<w:style w:type="paragraph" w:styleId="ListBullet2"><w:name w:val="List Bullet 2"/></w:style></w:styles>"#;
+    let p = |style: &str, text: &str| {
+        format!(
+            "<w:p><w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr><w:r><w:rPr><w:bCs/></w:rPr>\
+             <w:t>{text}</w:t></w:r></w:p>"
+        )
+    };
+    let body = [
+        p("ListBullet", "มาตรา ๑ ผู้ใด"),
+        p("ListBullet", "หนึ่ง"),
+        p("ListBullet2", "ย่อย"),
+    ]
+    .concat();
+    let zip = zip_of(&[
+        ("word/document.xml", document(&body).as_bytes()),
+        ("word/styles.xml", styles.as_bytes()),
+    ]);
+    // w:bCs is how Word marks Thai (complex script) text bold.
+    assert_eq!(convert(&zip), "**มาตรา ๑ ผู้ใด**\n\n- **หนึ่ง**\n  - **ย่อย**\n");
+}
