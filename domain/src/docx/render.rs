@@ -188,7 +188,15 @@ fn line(runs: &[Run]) -> String {
             _ => merged.push(run.clone()),
         }
     }
-    // Leading and trailing spaces of the line go (indentation would make a code block).
+    // Leading and trailing spaces of the line go (indentation would make a code block), so
+    // that the first run really starts the line.
+    merged.retain(|r| !r.text.is_empty());
+    while merged.first().is_some_and(|r| r.text.trim().is_empty()) {
+        merged.remove(0);
+    }
+    while merged.last().is_some_and(|r| r.text.trim().is_empty()) {
+        merged.pop();
+    }
     if let Some(first) = merged.first_mut() {
         first.text = first.text.trim_start().to_string();
     }
@@ -354,7 +362,61 @@ fn cell_text(cell: &Cell) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+    use pulldown_cmark::{Event, Parser, Tag};
+
     use super::*;
+    use crate::markdown::parser_options;
+
+    /// Characters that mean something in markdown, Thai letters, digits and marks, spaces.
+    const ALPHABET: &[char] = &[
+        '*', '_', '#', '>', '-', '+', '=', '.', ')', '(', '[', ']', '<', '|', '`', '~', '&', '!',
+        '\\', '“', '”', ':', '/', ' ', ' ', 'ก', 'ม', 'า', '้', 'ี', '่', '๑', '1', '9', 'a', ';',
+    ];
+
+    fn arb_runs() -> impl Strategy<Value = Vec<Run>> {
+        let text = prop::collection::vec(prop::sample::select(ALPHABET), 0..8)
+            .prop_map(|chars| chars.into_iter().collect::<String>());
+        prop::collection::vec((text, any::<bool>(), any::<bool>()), 1..6).prop_map(|runs| {
+            runs.into_iter()
+                .map(|(text, bold, italic)| Run { text, bold, italic })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        /// Whatever was typed in Word reads back as the same text: one paragraph, nothing
+        /// taken as syntax, no delimiter left over.
+        #[test]
+        fn any_typed_text_reads_back_unchanged(runs in arb_runs()) {
+            let md = line(&runs);
+            let mut text = String::new();
+            let mut blocks = Vec::new();
+            let mut depth = 0usize;
+            for event in Parser::new_ext(&md, parser_options()) {
+                match event {
+                    Event::Start(tag) => {
+                        if depth == 0 {
+                            blocks.push(tag.clone());
+                        }
+                        depth += 1;
+                        prop_assert!(
+                            matches!(tag, Tag::Paragraph | Tag::Strong | Tag::Emphasis),
+                            "{md:?}: {tag:?}"
+                        );
+                    }
+                    Event::End(_) => depth -= 1,
+                    Event::Text(t) => text.push_str(&t),
+                    other => prop_assert!(false, "{md:?}: {other:?}"),
+                }
+            }
+            prop_assert!(blocks.len() <= 1, "{md:?}: {blocks:?}");
+            let typed = plain(&runs);
+            prop_assert_eq!(text.as_str(), typed.trim(), "{:?}", md);
+        }
+    }
 
     fn run(text: &str, bold: bool, italic: bool) -> Run {
         Run {
@@ -378,6 +440,12 @@ mod tests {
             ("(๑) ข้อ", "(๑) ข้อ"),
             ("&amp;", "\\&amp;"),
         ];
+        let md = line(&[
+            run("  ", true, false),
+            run("    1. ไม่ใช่รายการ ", false, false),
+            run(" ", true, false),
+        ]);
+        assert_eq!(md, "1\\. ไม่ใช่รายการ");
         for (input, expected) in cases {
             assert_eq!(line(&[run(input, false, false)]), expected, "{input:?}");
         }
