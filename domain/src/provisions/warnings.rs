@@ -498,6 +498,26 @@ mod tests {
     }
 
     #[test]
+    fn a_stray_paragraph_between_chapters_is_outside_any_provision() {
+        let md = "มาตรา ๑ ก\n\n## หมวด ๒ การกำกับ\n\nย่อหน้าหลง\n\nมาตรา ๒ ข\n\n\
+                  ## หมวด ๓\n\nชื่อหมวดในย่อหน้า\n\nมาตรา ๓ ค\n";
+        let found = warnings(md);
+        assert_eq!(
+            found,
+            [BodyWarning::TextOutsideProvision {
+                excerpt: "ย่อหน้าหลง".into(),
+                after: Some("มาตรา ๑".into()),
+                chapter: Some("หมวด ๒ การกำกับ".into()),
+                line: 5,
+            }]
+        );
+        assert_eq!(
+            found[0].to_string(),
+            "line 5: \"ย่อหน้าหลง\" after มาตรา ๑ belongs to no provision"
+        );
+    }
+
+    #[test]
     fn long_stray_text_is_shortened() {
         let md = format!("มาตรา ๑ ก\n\nส่วนที่ ๑ ข\n\n{}\n", "ค".repeat(500));
         let found = warnings(&md);
