@@ -40,6 +40,12 @@ impl DocxError {
         }
     }
 
+    /// The refusal as a validation error on the form field that carried the file, so a page
+    /// shows it beside the field like any other (its code is [`DocxError::code`]).
+    pub fn into_field_error(self, field: &str) -> crate::DomainError {
+        crate::DomainError::invalid(field, self.code(), self.to_string())
+    }
+
     pub(super) fn malformed(detail: impl std::fmt::Display) -> Self {
         DocxError::Malformed {
             detail: detail.to_string(),

@@ -406,3 +406,14 @@ fn list_formatting_on_a_provision_does_not_hide_its_label() {
     // w:bCs is how Word marks Thai (complex script) text bold.
     assert_eq!(convert(&zip), "**มาตรา ๑ ผู้ใด**\n\n- **หนึ่ง**\n  - **ย่อย**\n");
 }
+
+#[test]
+fn refusals_become_field_errors_with_their_code() {
+    let err = DocxError::MacroEnabled.into_field_error("file");
+    assert_eq!(err.code(), crate::ErrorCode::ValidationFailed);
+    let crate::DomainError::Validation(fields) = err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(fields[0].field, "file");
+    assert_eq!(fields[0].code, "docx_macro_enabled");
+}
