@@ -20,15 +20,18 @@
 //!    (`##`) or `ส่วนที่ <n>` (`###`) become headings; a one-line paragraph right after a bare
 //!    `หมวด <n>` becomes a heading too, so the parser takes it as the chapter's title. A
 //!    paragraph whose lines (Shift+Enter) start a new provision or chapter is split there.
-//!    Word lists become markdown lists, tables GFM pipe tables (first row as header), bold and
-//!    italic runs `**`/`*` where the markdown rules let them close. Text is escaped, so `*`,
+//!    Word lists become markdown lists (`-`, or `1.` for any numbered format), except a list
+//!    paragraph whose text itself starts with a label, which stays a provision; tables become
+//!    GFM pipe tables (first row as header, cell paragraphs joined by `<br>`); bold and italic
+//!    runs become `**`/`*` where the markdown rules let them close. Text is escaped, so `*`,
 //!    `#`, `1.` or `<` typed in Word stay text. Numbers are kept exactly as typed.
 //!
 //! Not handled: Word's automatic numbering that itself produces "มาตรา ๑" (a list level whose
 //! text is `มาตรา %1`) comes out as an ordered markdown list item without the label, so such
 //! paragraphs start no provision ([`crate::provisions::warnings`] then reports text outside any
-//! provision); footnotes, comments, headers and footers, images and text boxes are dropped;
-//! merged table cells become empty cells. The markdown is not length-checked here: callers
+//! provision); likewise automatic `(๑)` numbering becomes `1.` items (typed `(๑)` is kept);
+//! footnotes, comments, headers and footers, images and text boxes are dropped; merged table
+//! cells become empty cells. The markdown is not length-checked here: callers
 //! validate it like a typed body.
 
 mod document;
