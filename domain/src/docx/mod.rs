@@ -28,9 +28,8 @@
 //!
 //! Not handled: Word's automatic numbering that itself produces "มาตรา ๑" (a list level whose
 //! text is `มาตรา %1`) comes out as an ordered markdown list item without the label, so such
-//! paragraphs start no provision (the officer sees a body without those provisions, and
-//! [`crate::provisions::warnings`] reports the lists that follow a typed provision as text
-//! outside any provision); likewise automatic `(๑)` numbering becomes `1.` items (typed `(๑)` is kept);
+//! paragraphs start no provision: they read as list items of the provision or preamble before
+//! them, and the officer sees the provisions missing in the preview; likewise automatic `(๑)` numbering becomes `1.` items (typed `(๑)` is kept);
 //! footnotes, comments, headers and footers, images and text boxes are dropped; merged table
 //! cells become empty cells. The markdown is not length-checked here: callers
 //! validate it like a typed body.
