@@ -29,10 +29,10 @@
 //! Not handled: Word's automatic numbering that itself produces "มาตรา ๑" (a list level whose
 //! text is `มาตรา %1`) comes out as an ordered markdown list item without the label, so such
 //! paragraphs start no provision: they read as list items of the provision or preamble before
-//! them, and the officer sees the provisions missing in the preview; likewise automatic `(๑)` numbering becomes `1.` items (typed `(๑)` is kept);
-//! footnotes, comments, headers and footers, images and text boxes are dropped; merged table
-//! cells become empty cells. The markdown is not length-checked here: callers
-//! validate it like a typed body.
+//! them, and the officer sees the provisions missing in the preview. Likewise automatic `(๑)`
+//! numbering becomes `1.` items (a typed `(๑)` is kept). Footnotes, comments, headers and
+//! footers, images and text boxes are dropped; merged table cells become empty cells. The
+//! markdown is not length-checked here: callers validate it like a typed body.
 
 mod document;
 mod error;
