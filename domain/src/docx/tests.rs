@@ -417,3 +417,57 @@ fn refusals_become_field_errors_with_their_code() {
     assert_eq!(fields[0].field, "file");
     assert_eq!(fields[0].code, "docx_macro_enabled");
 }
+
+#[test]
+fn word_markup_around_runs_keeps_the_text() {
+    let md = convert(&docx(
+        "<w:sdt><w:sdtPr><w:alias w:val=\"x\"/></w:sdtPr><w:sdtContent>\
+         <w:p><w:bookmarkStart w:id=\"0\" w:name=\"s1\"/>\
+         <w:r><w:rPr><w:rFonts w:ascii=\"TH SarabunPSK\"/><w:b/><w:bCs/><w:lang w:bidi=\"th-TH\"/></w:rPr><w:t>มาตรา</w:t></w:r>\
+         <w:proofErr w:type=\"spellStart\"/>\
+         <w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\"> ๑</w:t></w:r>\
+         <w:bookmarkEnd w:id=\"0\"/>\
+         <w:r><w:rPr><w:b w:val=\"0\"/></w:rPr><w:tab/><w:t>ให้ใช้</w:t></w:r>\
+         <w:hyperlink r:id=\"rId9\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:r><w:t>ลิงก์</w:t></w:r></w:hyperlink>\
+         <w:fldSimple w:instr=\" PAGE \"><w:r><w:t>๓</w:t></w:r></w:fldSimple>\
+         <w:smartTag><w:r><w:t>ท้าย</w:t></w:r></w:smartTag></w:p>\
+         </w:sdtContent></w:sdt>",
+    ));
+    assert_eq!(md, "**มาตรา ๑** ให้ใช้ลิงก์๓ท้าย\n");
+}
+
+#[test]
+fn word_tables_keep_spans_and_flatten_nested_tables() {
+    let cell = |inner: &str| format!("<w:tc>{inner}</w:tc>");
+    let p = |t: &str| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>");
+    let nested = format!(
+        "<w:tbl><w:tr>{}{}</w:tr></w:tbl>",
+        cell(&p("ใน๑")),
+        cell(&p("ใน๒"))
+    );
+    let body = format!(
+        "{}<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr>{}</w:tc>{}</w:tr>\
+         <w:tr>{}{}{}</w:tr></w:tbl>{}",
+        p("มาตรา ๑ ตาราง"),
+        p("หัวรวม"),
+        cell(&p("หัว")),
+        cell(&format!("{}{}", p("บรรทัดหนึ่ง"), p("บรรทัดสอง"))),
+        cell(&nested),
+        cell(""),
+        p("ท้ายตาราง"),
+    );
+    let md = convert(&docx(&body));
+    assert_eq!(
+        md,
+        "มาตรา ๑ ตาราง\n\n\
+         | หัวรวม |  | หัว |\n| --- | --- | --- |\n| บรรทัดหนึ่ง<br>บรรทัดสอง | ใน๑<br>ใน๒ |  |\n\n\
+         ท้ายตาราง\n"
+    );
+    let parsed = parse_body(&md);
+    assert!(
+        parsed.provisions[0].html.contains("<br>"),
+        "{}",
+        parsed.provisions[0].html
+    );
+    assert!(parsed.provisions[0].text.ends_with("ท้ายตาราง"));
+}
