@@ -1,10 +1,11 @@
 //! The zip container: refusals, then bounded reads of the parts we use.
 
-use std::io::{Cursor, ErrorKind, Read};
+use std::io::{self, Cursor, ErrorKind, Read};
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
-use zip::ZipArchive;
+use zip::read::ZipFile;
+use zip::{ZipArchive, ZipReadOptions};
 
 use super::{DocxError, DocxLimits};
 
@@ -160,14 +161,42 @@ impl Budget<'_> {
         archive: &mut ZipArchive<Cursor<&[u8]>>,
         index: usize,
     ) -> Result<Vec<u8>, DocxError> {
-        let mut file = archive.by_index(index).map_err(DocxError::malformed)?;
+        let failure = {
+            let mut file = archive.by_index(index).map_err(DocxError::malformed)?;
+            match self.inflate(&mut file) {
+                Ok(out) => return Ok(out),
+                Err(failure) => failure,
+            }
+        };
+        match failure {
+            Failure::Refused(e) => Err(e),
+            // At its declared end the zip reader fails either because the checksum is wrong (a
+            // damaged file) or because the entry goes on (sizes that lie, as bombs do). Read it
+            // again up to there without the checksum to tell which.
+            Failure::AtDeclaredEnd { error, declared } => {
+                let options = ZipReadOptions::new().ignore_crc32(true);
+                let mut file = archive
+                    .by_index_with_options(index, options)
+                    .map_err(DocxError::malformed)?;
+                let read = io::copy(&mut (&mut file).take(declared), &mut io::sink());
+                let mut one = [0u8; 1];
+                match (read, file.read(&mut one)) {
+                    (Ok(n), Ok(0)) if n == declared => Err(DocxError::malformed(error)),
+                    (Ok(n), _) if n == declared => Err(DocxError::ZipBomb),
+                    _ => Err(DocxError::malformed(error)),
+                }
+            }
+        }
+    }
+
+    fn inflate(&mut self, file: &mut ZipFile<'_, Cursor<&[u8]>>) -> Result<Vec<u8>, Failure> {
         let declared = file.size();
         let compressed = file.compressed_size();
         let mut out = Vec::with_capacity(usize::try_from(declared.min(self.left)).unwrap_or(0));
         let mut chunk = vec![0u8; CHUNK];
         loop {
-            // Read up to the declared size, then one byte more: a zip reader that refuses an
-            // entry longer than declared fails exactly there, and we can tell it was a lie.
+            // Up to the declared size, then one byte more, so that a failure at the declared
+            // end can be told apart (see `read`).
             let want = match declared.saturating_sub(out.len() as u64) {
                 0 => 1,
                 left => usize::try_from(left).unwrap_or(CHUNK).min(CHUNK),
@@ -176,23 +205,28 @@ impl Budget<'_> {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                // The zip reader stops an entry that inflates past its declared size: a lie
-                // about sizes is what bombs tell.
-                Err(_) if out.len() as u64 >= declared => return Err(DocxError::ZipBomb),
-                Err(e) => return Err(DocxError::malformed(e)),
+                Err(error) if out.len() as u64 == declared => {
+                    return Err(Failure::AtDeclaredEnd { error, declared });
+                }
+                Err(e) => return Err(Failure::Refused(DocxError::malformed(e))),
             };
             let n64 = n as u64;
             if n64 > self.left {
-                return Err(DocxError::ZipBomb);
+                return Err(Failure::Refused(DocxError::ZipBomb));
             }
             self.left -= n64;
             out.extend_from_slice(&chunk[..n]);
             if out.len() as u64 > declared
                 || too_compressed(out.len() as u64, compressed, self.limits)
             {
-                return Err(DocxError::ZipBomb);
+                return Err(Failure::Refused(DocxError::ZipBomb));
             }
         }
         Ok(out)
     }
+}
+
+enum Failure {
+    Refused(DocxError),
+    AtDeclaredEnd { error: io::Error, declared: u64 },
 }

@@ -245,6 +245,31 @@ fn declared_sizes_are_not_trusted() {
 }
 
 #[test]
+fn a_damaged_entry_is_malformed_not_a_bomb() {
+    // Stored, so one changed byte keeps the length and only breaks the checksum.
+    let body = document("<w:p><w:r><w:t>มาตรา ๑ ก</w:t></w:r></w:p>");
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
+    zip.start_file("word/document.xml", options)
+        .unwrap_or_else(|e| panic!("{e}"));
+    zip.write_all(body.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut bytes = zip.finish().unwrap_or_else(|e| panic!("{e}")).into_inner();
+    let at = bytes
+        .windows(3)
+        .position(|w| w == b"<w:")
+        .unwrap_or_else(|| panic!("no XML"));
+    bytes[at + 1] = b'x';
+    let err = to_markdown(&bytes, &DocxLimits::default()).unwrap_err();
+    assert_eq!(
+        err,
+        DocxError::Malformed {
+            detail: "Invalid checksum".into()
+        }
+    );
+}
+
+#[test]
 fn macro_enabled_documents_are_refused() {
     let body = document("<w:p><w:r><w:t>มาตรา ๑ ก</w:t></w:r></w:p>");
     let with_vba = zip_of(&[
