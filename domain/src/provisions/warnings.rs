@@ -529,6 +529,15 @@ mod tests {
     }
 
     #[test]
+    fn hostile_bodies_stay_linear() {
+        let found = warnings(&"มาตรา ๕\n\n".repeat(5_000));
+        assert_eq!(found.len(), 4_999 + 5_000);
+        assert_eq!(found.last().map(BodyWarning::line), Some(9_999));
+        let long = format!("มาตรา {}\n\nมาตรา ๑ ก\n", "๙".repeat(10_000));
+        assert_eq!(codes(&long), ["empty_provision"]);
+    }
+
+    #[test]
     fn codes_are_stable_and_serialised() {
         let md = "มาตรา ๑\n\nมาตรา ๑ ก\n\nมาตรา ๓ ข\n\nส่วนที่ ๑ ค\n\nง\n";
         assert_eq!(
