@@ -71,11 +71,17 @@ impl Default for DocxLimits {
 /// Converts an uploaded `.docx` into draft markdown (see the module doc for what is kept).
 ///
 /// CPU work (inflating and parsing up to the limits): call it from `spawn_blocking`. The result
-/// is not yet a stored body: pass it through the same checks as typed markdown (size,
-/// canonical text), e.g. `service::drafts::render_body`.
+/// is in canonical text ([`crate::text::canonical`]) but not yet a stored body: pass it through
+/// the same checks as typed markdown (size, emptiness), e.g. `service::drafts::render_body`.
 pub fn to_markdown(bytes: &[u8], limits: &DocxLimits) -> Result<String, DocxError> {
     let package = package::Package::open(bytes, limits)?;
     let styles = styles::Styles::parse(package.styles.as_deref(), package.numbering.as_deref())?;
     let blocks = document::parse(&package.document, &styles)?;
-    Ok(render::render(&blocks))
+    // The same canonical text a typed body is stored in, so a preview and the lint of the
+    // converted body see what will be saved.
+    let markdown = render::render(&blocks);
+    Ok(match crate::text::canonical(&markdown) {
+        std::borrow::Cow::Borrowed(_) => markdown,
+        std::borrow::Cow::Owned(canonical) => canonical,
+    })
 }

@@ -496,3 +496,12 @@ fn word_tables_keep_spans_and_flatten_nested_tables() {
     );
     assert!(parsed.provisions[0].text.ends_with("ท้ายตาราง"));
 }
+
+#[test]
+fn the_markdown_is_in_canonical_text() {
+    // Sara am typed as nikhahit + sara aa, and a decomposed Latin é.
+    let md = convert(&docx(
+        "<w:p><w:r><w:t>มาตรา ๑ ค\u{0E4D}\u{0E32}ว่า cafe\u{0301}</w:t></w:r></w:p>",
+    ));
+    assert_eq!(md, "มาตรา ๑ คำว่า café\n");
+}
