@@ -12,10 +12,11 @@
 //! * `empty_provision`: nothing after the label (a heading provision's title does not count as
 //!   text).
 //! * `text_outside_provision`: after the first provision, a paragraph, list, table or other
-//!   block that belongs to no provision because a part (`ส่วนที่`) line came before it; such a
-//!   block is shown in the whole body but in no provision, so nobody can comment on it. Headings,
-//!   a one-line title right after a bare `หมวด <n>` / `ส่วนที่ <n>` line, and everything after
-//!   end matter (signatures, the statement of reasons) are expected there.
+//!   block that belongs to no provision because a chapter or part line came before it; such a
+//!   block is shown in the whole body but in no provision, so nobody can comment on it. Blocks
+//!   without a letter or digit (a `---` rule), headings, a one-line title right after a bare
+//!   `หมวด <n>` / `ส่วนที่ <n>` line, and everything after end matter (signatures, the statement
+//!   of reasons) are expected there.
 //!
 //! [`parse_body`]: super::parse_body
 
@@ -159,9 +160,15 @@ pub fn warnings(markdown: &str) -> Vec<BodyWarning> {
         let was_title_slot = std::mem::take(&mut title_may_follow);
         match role {
             BlockRole::Body => {
+                let words = if block.kind == BlockKind::Other {
+                    has_words(markdown.get(block.range.clone()).unwrap_or_default())
+                } else {
+                    has_words(&block.text)
+                };
                 if let Some(p) = open.as_mut() {
-                    p.has_text |= block.kind == BlockKind::Other || has_words(&block.text);
-                } else if seen_provision
+                    p.has_text |= words;
+                } else if words
+                    && seen_provision
                     && !in_end_matter
                     && block.kind != BlockKind::Heading
                     && !(was_title_slot
@@ -514,6 +521,19 @@ mod tests {
         assert_eq!(
             found[0].to_string(),
             "line 5: \"ย่อหน้าหลง\" after มาตรา ๑ belongs to no provision"
+        );
+    }
+
+    #[test]
+    fn rules_and_empty_blocks_are_not_text() {
+        let md = "มาตรา ๑ ก\n\n## หมวด ๒\n\n---\n\nมาตรา ๒\n\n***\n";
+        assert_eq!(
+            warnings(md),
+            [BodyWarning::EmptyProvision {
+                label: "มาตรา ๒".into(),
+                id: "s2".into(),
+                line: 7,
+            }]
         );
     }
 
