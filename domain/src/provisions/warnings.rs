@@ -153,11 +153,21 @@ pub fn warnings(markdown: &str) -> Vec<BodyWarning> {
     let mut last_label: Option<String> = None;
     // A bare `หมวด ๒` / `ส่วนที่ ๑` line was the block before: a one-line title may follow.
     let mut title_may_follow = false;
+    // ...and it was a chapter, whose title [`parse_body`] takes from a heading that follows.
+    let mut chapter_title_may_follow = false;
 
     for block in &blocks {
         let line = lines.line_at(block.range.start);
         let role = classify(block);
         let was_title_slot = std::mem::take(&mut title_may_follow);
+        if std::mem::take(&mut chapter_title_may_follow)
+            && block.kind == BlockKind::Heading
+            && matches!(role, BlockRole::Body)
+            && let Some(title) = chapter.as_mut()
+        {
+            title.push(' ');
+            title.push_str(&collapse_ws(&block.text));
+        }
         match role {
             BlockRole::Body => {
                 let words = if block.kind == BlockKind::Other {
@@ -197,6 +207,7 @@ pub fn warnings(markdown: &str) -> Vec<BodyWarning> {
                 close(open.take(), &mut out);
                 in_end_matter = false;
                 title_may_follow = title == label;
+                chapter_title_may_follow = title == label;
                 chapter = Some(title);
             }
             BlockRole::Provision { id, label, .. } => {
@@ -522,6 +533,18 @@ mod tests {
             found[0].to_string(),
             "line 5: \"ย่อหน้าหลง\" after มาตรา ๑ belongs to no provision"
         );
+    }
+
+    #[test]
+    fn the_chapter_named_is_the_title_parse_body_gives_it() {
+        let md = "มาตรา ๑ ก\n\n## หมวด ๒\n\n### การกำกับ\n\n> คำอธิบายหลง\n\nมาตรา ๒ ข\n";
+        let found = warnings(md);
+        let BodyWarning::TextOutsideProvision { chapter, .. } = &found[0] else {
+            panic!("{found:?}");
+        };
+        let parsed = super::super::parse_body(md);
+        assert_eq!(chapter.as_deref(), Some(parsed.chapters[0].title.as_str()));
+        assert_eq!(parsed.chapters[0].title, "หมวด ๒ การกำกับ");
     }
 
     #[test]
