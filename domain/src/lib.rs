@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod context;
 pub mod db;
 pub mod diff;
+pub mod docx;
 pub mod entity;
 pub mod error;
 pub mod ids;

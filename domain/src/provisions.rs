@@ -46,6 +46,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::markdown::{parser_options, render_html};
 
+mod warnings;
+pub use warnings::{BodyWarning, warnings};
+
 /// One numbered provision (มาตรา / ข้อ / Section / Article) of a body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provision {
@@ -151,6 +154,48 @@ pub fn parse_body(markdown: &str) -> ParsedBody {
 /// label does not start with a provision keyword and a number.
 pub fn provision_id(label: &str) -> Option<String> {
     match_provision(strip_leading_markers(label)).map(|m| m.id)
+}
+
+/// What a line of text starts, by the rules above. The `.docx` import uses it to decide which
+/// Word paragraphs become headings and where a paragraph joined by line breaks must be split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LineRole {
+    /// `หมวด <n>` / `Chapter <n>` / `บทเฉพาะกาล`; `bare` when nothing follows the number.
+    Chapter {
+        bare: bool,
+    },
+    /// `ส่วนที่ <n>`; `bare` when nothing follows the number.
+    Part {
+        bare: bool,
+    },
+    Provision,
+    EndMatter,
+    Other,
+}
+
+pub(crate) fn line_role(text: &str) -> LineRole {
+    let text = strip_leading_markers(text);
+    let bare = |end: usize| {
+        text[end..]
+            .trim_matches(|c: char| is_space(c) || c == '*' || c == '_')
+            .is_empty()
+    };
+    if let Some(m) = match_keyword_number(text, &["หมวด", "chapter"], true) {
+        return LineRole::Chapter { bare: bare(m.end) };
+    }
+    if match_chapter(text).is_some() {
+        return LineRole::Chapter { bare: false };
+    }
+    if match_provision(text).is_some() {
+        return LineRole::Provision;
+    }
+    if let Some(m) = match_keyword_number(text, &["ส่วนที่"], false) {
+        return LineRole::Part { bare: bare(m.end) };
+    }
+    if END_MATTER.iter().any(|w| text.starts_with(w)) {
+        return LineRole::EndMatter;
+    }
+    LineRole::Other
 }
 
 // ---------------------------------------------------------------------------
