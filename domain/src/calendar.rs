@@ -156,8 +156,16 @@ mod tests {
         assert_eq!(from_buddhist(1, 4, 2483), Some(ymd(1940, 4, 1)));
         assert_eq!(from_buddhist(31, 3, 2482), Some(ymd(1940, 3, 31)));
         assert_eq!(from_buddhist(30, 2, 2569), None);
-        for date in [ymd(1932, 2, 1), ymd(1939, 12, 5), ymd(1941, 3, 31), ymd(2026, 11, 30)] {
-            assert_eq!(from_buddhist(date.day(), date.month(), buddhist_year(date)), Some(date));
+        for date in [
+            ymd(1932, 2, 1),
+            ymd(1939, 12, 5),
+            ymd(1941, 3, 31),
+            ymd(2026, 11, 30),
+        ] {
+            assert_eq!(
+                from_buddhist(date.day(), date.month(), buddhist_year(date)),
+                Some(date)
+            );
         }
     }
 

@@ -80,6 +80,17 @@ async fn every_workspace_page_refuses_whom_it_must_and_changes_nothing() {
         .unwrap()
         .unwrap()
         .id;
+    let commenter = app.user("citizen", None).await;
+    let comment_id = app
+        .create_comment(
+            h.consultation_id,
+            Some(&commenter),
+            &json!({"body": "ความเห็นสำหรับการเดินตรวจ", "stance": "support"}),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
     let job_id = job::Entity::find()
         .one(&app.ctx.db.conn)
         .await
@@ -99,6 +110,7 @@ async fn every_workspace_page_refuses_whom_it_must_and_changes_nothing() {
             "accounts" => officer_id.to_string(),
             "jobs" => job_id.to_string(),
             "tokens" => token_id.to_string(),
+            "comments" => comment_id.to_string(),
             other => panic!("{path}: give the walk an id for a `{other}/{param}` parameter"),
         }
     };
@@ -782,5 +794,392 @@ async fn the_dashboard_shows_what_the_agency_has_to_do() {
         !theirs
             .html
             .contains(&format!("/workspace/drafts/{}", h.draft_id))
+    );
+}
+
+/// The fields of a page's form as `(name, value)` pairs owned, for posting them back.
+fn owned(fields: &[(&str, &str)]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+async fn post_owned(v: &mut Visitor, path: &str, fields: &[(String, String)]) -> tests::web::Page {
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    v.post(path, &refs).await
+}
+
+#[tokio::test]
+async fn an_officer_opens_a_consultation_with_a_questionnaire_built_without_javascript() {
+    let app = TestApp::builder().with_agency("setup").spawn().await;
+    let (mut officer, _, token) = app.signed_in("officer", Some("setup")).await;
+    let draft_id = app.published_draft(&token).await;
+    let path = format!("/workspace/drafts/{draft_id}/consultations/new");
+    let form = officer.get(&path).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.html);
+    assert_eq!(form.input("question_count").as_deref(), Some("2"));
+    let consultations = || async {
+        domain::entity::consultation::Entity::find()
+            .count(&app.ctx.db.conn)
+            .await
+            .unwrap()
+    };
+    let today = domain::calendar::bangkok_date(domain::time::now_ms());
+    let be = |d: chrono::NaiveDate| {
+        use chrono::Datelike;
+        [
+            d.day().to_string(),
+            d.month().to_string(),
+            domain::calendar::buddhist_year(d).to_string(),
+        ]
+    };
+    let (open, short, long) = (
+        be(today),
+        be(today + chrono::Days::new(10)),
+        be(today + chrono::Days::new(30)),
+    );
+    let base = |closes: &[String; 3], count: &str| {
+        owned(&[
+            ("csrf", &form.csrf()),
+            ("question_count", count),
+            ("kind", "draft"),
+            ("opens_day", &open[0]),
+            ("opens_month", &open[1]),
+            ("opens_year", &open[2]),
+            ("closes_day", &closes[0]),
+            ("closes_month", &closes[1]),
+            ("closes_year", &closes[2]),
+            ("q0_kind", "single_choice"),
+            ("q0_prompt_th", "เห็นด้วยกับร่างหรือไม่"),
+            ("q0_options", "เห็นด้วย\nไม่เห็นด้วย"),
+            ("q0_required", "1"),
+        ])
+    };
+
+    // "Add another question" keeps what was typed, adds a block, and saves nothing.
+    let mut fields = base(&long, "2");
+    fields.push(("action".into(), "add_question".into()));
+    let more = post_owned(&mut officer, &path, &fields).await;
+    assert_eq!(more.status, StatusCode::OK, "{}", more.html);
+    assert_eq!(more.input("question_count").as_deref(), Some("3"));
+    assert!(more.html.contains("เห็นด้วยกับร่างหรือไม่") && more.html.contains("id=\"q2_prompt_th\""));
+    assert_eq!(consultations().await, 0);
+
+    // A date that does not exist, and a hearing of 10 days without a reason: refused, kept.
+    let mut fields = base(&long, "3");
+    fields[3].1 = "31".into();
+    fields[4].1 = "2".into();
+    fields.push(("action".into(), "open".into()));
+    let r = post_owned(&mut officer, &path, &fields).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.html);
+    assert!(
+        r.html.contains("href=\"#opens_day\""),
+        "the error links to the field"
+    );
+    let mut fields = base(&short, "3");
+    fields.push(("action".into(), "open".into()));
+    let r = post_owned(&mut officer, &path, &fields).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.html);
+    assert!(r.html.contains("href=\"#short_period_reason\""));
+    // A choice question with one option: the error is at that block.
+    let mut fields = base(&long, "3");
+    fields.push(("q1_kind".into(), "multiple_choice".into()));
+    fields.push(("q1_prompt_th".into(), "ประเด็นใด".into()));
+    fields.push(("q1_options".into(), "ก".into()));
+    fields.push(("action".into(), "open".into()));
+    let r = post_owned(&mut officer, &path, &fields).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.html);
+    assert!(r.html.contains("href=\"#q1_options\""), "{}", r.html);
+    assert_eq!(consultations().await, 0);
+
+    // Two questions (the third block left blank), 30 days, Buddhist Era years.
+    let mut fields = base(&long, "3");
+    fields.push(("q1_kind".into(), "text".into()));
+    fields.push(("q1_prompt_th".into(), "ข้อเสนอแนะอื่น".into()));
+    fields.push(("stakeholders".into(), "สภาอุตสาหกรรม\nสมาคมธนาคารไทย".into()));
+    fields.push(("action".into(), "open".into()));
+    let r = post_owned(&mut officer, &path, &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    let id: i64 = r
+        .location
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let c = app.get_consultation(id, None).await;
+    assert_eq!(c.status, StatusCode::OK);
+    assert_eq!(c.body["questions"].as_array().unwrap().len(), 2);
+    assert_eq!(c.body["invited_stakeholders"].as_array().unwrap().len(), 2);
+    let closes =
+        chrono::DateTime::parse_from_rfc3339(c.body["closes_at"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        domain::calendar::bangkok_date(closes.timestamp_millis()),
+        today + chrono::Days::new(30),
+        "closes at the end of the day typed, in Bangkok"
+    );
+}
+
+#[tokio::test]
+async fn moderation_tells_the_author_why_and_responses_and_the_summary_are_made_in_the_workspace() {
+    let smtp = TestSmtp::start().await;
+    let app = TestApp::builder().with_smtp(&smtp).spawn().await;
+    let h = app.open_hearing("moderate").await;
+    let (mut officer, _, _) = app.signed_in("officer", Some("moderate")).await;
+    let citizen = app.user("citizen", None).await;
+    let posted = app
+        .create_comment(h.consultation_id, Some(&citizen), &json!({"body": "ความเห็นที่มีเบอร์โทร 081-234-5678", "stance": "oppose", "provision_id": "s1", "notify": true}))
+        .await;
+    assert_eq!(posted.status, StatusCode::CREATED, "{:?}", posted.body);
+    let comment_id = posted.body["id"].as_i64().unwrap();
+    let tracking = posted.body["tracking_number"].as_str().unwrap().to_string();
+    app.run_pending_jobs().await;
+    let receipts = smtp.wait_for(1, Duration::from_secs(10)).await.len();
+
+    let page_path = format!("/workspace/consultations/{}", h.consultation_id);
+    let page = officer.get(&page_path).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(page.html.contains(&tracking), "the comment is in the queue");
+    let action = format!("{page_path}/comments/{comment_id}/moderation");
+    // Hiding needs a reason from the list.
+    let r = officer
+        .post(
+            &action,
+            &[("csrf", &page.csrf()), ("action", "hide"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.html);
+    let r = officer
+        .post(
+            &action,
+            &[
+                ("csrf", &page.csrf()),
+                ("action", "hide"),
+                ("reason", "personal_data"),
+                ("note", "โปรดส่งใหม่โดยไม่ใส่เบอร์โทร"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    let listed = app.list_comments(h.consultation_id, None, &[]).await;
+    assert!(
+        listed.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"].as_i64() != Some(comment_id)),
+        "hidden from the public"
+    );
+    // The author is told by mail, with the reason.
+    app.run_pending_jobs().await;
+    let mails = smtp.wait_for(receipts + 1, Duration::from_secs(10)).await;
+    let told = mails.last().unwrap().text_body().unwrap_or_default();
+    assert!(
+        told.contains(&tracking) && told.contains("โปรดส่งใหม่โดยไม่ใส่เบอร์โทร"),
+        "{told}"
+    );
+    assert!(
+        told.contains("personal data"),
+        "the listed reason in English too: {told}"
+    );
+
+    // Responses: a disposition on the provision and one on the comment, from the provision's view.
+    let responses = format!("{page_path}/responses");
+    let view = officer.get(&format!("{responses}?provision=s1")).await;
+    assert_eq!(view.status, StatusCode::OK, "{}", view.html);
+    assert!(
+        view.html.contains(&tracking),
+        "the provision's comments beside it"
+    );
+    let r = officer
+        .post(
+            &responses,
+            &[
+                ("csrf", &view.csrf()),
+                ("target_kind", "provision"),
+                ("target_id", "s1"),
+                ("provision", "s1"),
+                ("reason", "ปรับถ้อยคำแล้ว"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "a decision is required");
+    let r = officer
+        .post(
+            &responses,
+            &[
+                ("csrf", &view.csrf()),
+                ("target_kind", "provision"),
+                ("target_id", "s1"),
+                ("provision", "s1"),
+                ("decision", "partly_accepted"),
+                ("reason", "ปรับถ้อยคำแล้ว"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    let r = officer
+        .post(
+            &responses,
+            &[
+                ("csrf", &view.csrf()),
+                ("target_kind", "comment"),
+                ("target_id", &comment_id.to_string()),
+                ("provision", "s1"),
+                ("decision", "accepted"),
+                ("reason", "รับไว้พิจารณา"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    let recorded = domain::entity::disposition::Entity::find()
+        .count(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(recorded, 2);
+
+    // The summary: not before the hearing closes; then compiled by the worker, previewed, published.
+    let page = officer.get(&page_path).await;
+    let r = officer
+        .post(
+            &format!("{page_path}/summary/compile"),
+            &[("csrf", &page.csrf())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.html);
+    domain::entity::consultation::Entity::update_many()
+        .col_expr(
+            domain::entity::consultation::Column::ClosesAt,
+            Expr::value(domain::time::now_ms() - 1),
+        )
+        .filter(domain::entity::consultation::Column::Id.eq(h.consultation_id))
+        .exec(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    let r = officer
+        .post(
+            &format!("{page_path}/summary/compile"),
+            &[("csrf", &page.csrf())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    app.run_pending_jobs().await;
+    let preview = officer.get(&format!("{page_path}/summary")).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.html);
+    assert!(
+        preview.html.contains("ปรับถ้อยคำแล้ว"),
+        "the responses are in the summary"
+    );
+    let r = officer
+        .post(
+            &format!("{page_path}/summary/publish"),
+            &[("csrf", &page.csrf())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    assert_eq!(
+        app.get_report(h.consultation_id, None).await.status,
+        StatusCode::OK,
+        "published"
+    );
+    // Published: responses no longer change.
+    let r = officer
+        .post(
+            &responses,
+            &[
+                ("csrf", &view.csrf()),
+                ("target_kind", "provision"),
+                ("target_id", "s1"),
+                ("provision", "s1"),
+                ("decision", "accepted"),
+                ("reason", "เปลี่ยนใจ"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.html);
+}
+
+#[tokio::test]
+async fn a_word_document_becomes_a_previewed_version_and_bad_files_are_refused() {
+    let app = TestApp::builder().with_agency("word").spawn().await;
+    let (officer, _, _) = app.signed_in("officer", Some("word")).await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let cookies = officer
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut officer = officer;
+    let csrf = officer.get("/workspace/drafts/new").await.csrf();
+    let r = officer
+        .post(
+            "/workspace/drafts/new",
+            &[
+                ("csrf", &csrf),
+                ("title_th", "ร่างจากไฟล์ Word"),
+                ("law_type", "act"),
+            ],
+        )
+        .await;
+    let draft_path = r.location.unwrap();
+    let form = officer.get(&format!("{draft_path}/versions/new")).await;
+    let upload = |bytes: Vec<u8>, name: &'static str| {
+        let client = client.clone();
+        let url = officer.url(&format!("{draft_path}/versions/upload"));
+        let cookies = cookies.clone();
+        let csrf = form.csrf();
+        async move {
+            let part = reqwest::multipart::Part::bytes(bytes).file_name(name);
+            let body = reqwest::multipart::Form::new()
+                .text("csrf", csrf)
+                .text("based_on", "none")
+                .part("document", part);
+            let resp = client
+                .post(url)
+                .header("cookie", cookies)
+                .multipart(body)
+                .send()
+                .await
+                .unwrap();
+            (resp.status(), resp.text().await.unwrap())
+        }
+    };
+    let fixture =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/draft.docx")).unwrap();
+    let (status, html) = upload(fixture, "draft.docx").await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("#s1") && html.contains("มาตรา"),
+        "the parsed provisions are previewed"
+    );
+    assert!(
+        html.contains("name=\"action\" value=\"publish\""),
+        "and can be published"
+    );
+
+    let (status, html) = upload(b"not a zip at all".to_vec(), "draft.docx").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains("error-summary") && html.contains(".docx"),
+        "{html}"
+    );
+    let (status, _) = upload(vec![0u8; 11 * 1024 * 1024], "big.docx").await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        draft_version::Entity::find()
+            .count(&app.ctx.db.conn)
+            .await
+            .unwrap(),
+        0,
+        "nothing stored"
     );
 }

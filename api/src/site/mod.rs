@@ -279,6 +279,8 @@ pub(crate) struct PageRoute {
     get: Option<MakeEndpoint>,
     post: Option<MakeEndpoint>,
     access: Access,
+    /// The largest file upload its form takes, for a form that uploads one.
+    upload: Option<usize>,
 }
 
 impl PageRoute {
@@ -289,6 +291,7 @@ impl PageRoute {
             get: Some(get),
             post: None,
             access: Access::Public,
+            upload: None,
         }
     }
 
@@ -304,7 +307,14 @@ impl PageRoute {
             get,
             post,
             access,
+            upload: None,
         }
+    }
+
+    /// A page whose form uploads a file of at most `limit` bytes (the whole form).
+    const fn uploading(mut self, limit: usize) -> PageRoute {
+        self.upload = Some(limit);
+        self
     }
 }
 
@@ -328,6 +338,7 @@ fn pages() -> Vec<PageRoute> {
             get: None,
             post: Some(|| laws::ask.boxed()),
             access: Public,
+            upload: None,
         },
         page("/agencies/:slug", || agencies::show.boxed()),
         page("/drafts/:id", || drafts::show.boxed()),
@@ -341,6 +352,7 @@ fn pages() -> Vec<PageRoute> {
             get: Some(|| published::list.boxed()),
             post: Some(|| commenting::post.boxed()),
             access: Public,
+            upload: None,
         },
         page("/about", || content::show.boxed()),
         page("/privacy", || content::show.boxed()),
@@ -380,36 +392,42 @@ fn pages() -> Vec<PageRoute> {
             get: Some(|| commenting::track_form.boxed()),
             post: Some(|| commenting::track_post.boxed()),
             access: Public,
+            upload: None,
         },
         PageRoute {
             path: "/subscribe",
             get: Some(|| subscriptions::ask.boxed()),
             post: Some(|| subscriptions::subscribe.boxed()),
             access: Public,
+            upload: None,
         },
         PageRoute {
             path: "/subscriptions/confirm",
             get: Some(|| subscriptions::confirm_page.boxed()),
             post: Some(|| subscriptions::confirm.boxed()),
             access: Public,
+            upload: None,
         },
         PageRoute {
             path: "/subscriptions/unsubscribe",
             get: Some(|| subscriptions::unsubscribe_page.boxed()),
             post: Some(|| subscriptions::unsubscribe.boxed()),
             access: Public,
+            upload: None,
         },
         PageRoute {
             path: "/sign-in",
             get: Some(|| sign_in::ask.boxed()),
             post: Some(|| sign_in::request.boxed()),
             access: Public,
+            upload: None,
         },
         PageRoute {
             path: "/sign-in/oidc",
             get: None,
             post: Some(|| oidc::start.boxed()),
             access: Public,
+            upload: None,
         },
         page("/sign-in/oidc/callback", || oidc::callback.boxed()),
         PageRoute {
@@ -417,12 +435,14 @@ fn pages() -> Vec<PageRoute> {
             get: Some(|| sign_in::confirm.boxed()),
             post: Some(|| sign_in::complete.boxed()),
             access: Public,
+            upload: None,
         },
         PageRoute {
             path: "/sign-out",
             get: None,
             post: Some(|| sign_in::sign_out.boxed()),
             access: Public,
+            upload: None,
         },
     ];
     pages.extend(workspace::pages());
@@ -498,9 +518,13 @@ pub fn mount(route: Route) -> Route {
         if let Some(post) = p.post {
             methods = methods.post(post());
         }
-        methods
+        let page = methods
             .around(access::guard(p.access))
-            .around(visitor::around)
+            .around(visitor::around);
+        match p.upload {
+            Some(limit) => page.data(visitor::UploadLimit(limit)).boxed(),
+            None => page.boxed(),
+        }
     };
     pages().iter().fold(route, |route, p| {
         let route = route.at(Lang::En.href(p.path), endpoint(p));

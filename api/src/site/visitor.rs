@@ -33,6 +33,28 @@ use crate::AppState;
 /// The largest form a page accepts (a comment is at most 20,000 characters, answers aside).
 pub const MAX_FORM_BYTES: usize = 512 * 1024;
 
+/// Marks a page whose form uploads a file (`multipart/form-data`) of at most this many bytes
+/// (the whole body); other pages take only `application/x-www-form-urlencoded`.
+#[derive(Clone, Copy)]
+pub struct UploadLimit(pub usize);
+
+/// A file posted with a form.
+#[derive(Debug, Clone)]
+pub struct UploadedFile {
+    /// The form field's name.
+    pub field: String,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The files posted with the form (empty for a form without an upload).
+pub fn files(req: &Request) -> Vec<UploadedFile> {
+    req.extensions()
+        .get::<Vec<UploadedFile>>()
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// The visitor of one request.
 #[derive(Clone)]
 pub struct Visitor {
@@ -250,8 +272,9 @@ pub async fn around<E: Endpoint>(ep: E, mut req: Request) -> poem::Result<Respon
     } else {
         match read_form(&mut req).await {
             Err(resp) => resp,
-            Ok(form) if form.get("csrf").is_some_and(|t| visitor.csrf.verify(t)) => {
+            Ok((form, files)) if form.get("csrf").is_some_and(|t| visitor.csrf.verify(t)) => {
                 req.extensions_mut().insert(form);
+                req.extensions_mut().insert(files);
                 ep.call(req).await?.into_response()
             }
             Ok(_) => super::forbidden(&req),
@@ -280,12 +303,16 @@ pub async fn around<E: Endpoint>(ep: E, mut req: Request) -> poem::Result<Respon
     Ok(resp)
 }
 
-/// Reads an `application/x-www-form-urlencoded` body; an answer page when it is not one.
-async fn read_form(req: &mut Request) -> Result<FormData, Response> {
-    let form_type = req
-        .content_type()
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !form_type {
+/// Reads an `application/x-www-form-urlencoded` body (or, on a page with an [`UploadLimit`],
+/// a `multipart/form-data` one); an answer page when it is neither or too large.
+async fn read_form(req: &mut Request) -> Result<(FormData, Vec<UploadedFile>), Response> {
+    let content_type = req.content_type().unwrap_or_default().to_string();
+    if let Some(UploadLimit(limit)) = req.extensions().get::<UploadLimit>().copied()
+        && content_type.starts_with("multipart/form-data")
+    {
+        return read_multipart(req, &content_type, limit).await;
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(super::forbidden(req));
     }
     let body = req.take_body();
@@ -297,5 +324,53 @@ async fn read_form(req: &mut Request) -> Result<FormData, Response> {
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     req.set_body(Body::from(bytes));
-    Ok(FormData(pairs))
+    Ok((FormData(pairs), Vec::new()))
+}
+
+async fn read_multipart(
+    req: &mut Request,
+    content_type: &str,
+    limit: usize,
+) -> Result<(FormData, Vec<UploadedFile>), Response> {
+    let Ok(boundary) = multer::parse_boundary(content_type) else {
+        return Err(super::forbidden(req));
+    };
+    let constraints =
+        multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(limit as u64));
+    let stream = req.take_body().into_bytes_stream();
+    let mut parts = multer::Multipart::with_constraints(stream, boundary, constraints);
+    let mut pairs = Vec::new();
+    let mut files = Vec::new();
+    loop {
+        let field = match parts.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(
+                multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. },
+            ) => {
+                return Err(super::too_large(req));
+            }
+            Err(_) => return Err(super::forbidden(req)),
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.file_name().map(String::from);
+        let bytes = match field.bytes().await {
+            Ok(b) => b,
+            Err(
+                multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. },
+            ) => {
+                return Err(super::too_large(req));
+            }
+            Err(_) => return Err(super::forbidden(req)),
+        };
+        match file_name {
+            Some(file_name) => files.push(UploadedFile {
+                field: name,
+                file_name,
+                bytes: bytes.to_vec(),
+            }),
+            None => pairs.push((name, String::from_utf8_lossy(&bytes).into_owned())),
+        }
+    }
+    Ok((FormData(pairs), files))
 }

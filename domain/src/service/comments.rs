@@ -707,7 +707,13 @@ pub async fn moderate(
     crate::jobs::enqueue(&*tx, &IndexTarget::Comment(found.id)).await?;
     // The author is told what happened and why (a change of status only).
     if found.moderation_status != status {
-        crate::jobs::enqueue(&*tx, &crate::jobs::MailJob::CommentModerated { comment_id: found.id }).await?;
+        crate::jobs::enqueue(
+            &*tx,
+            &crate::jobs::MailJob::CommentModerated {
+                comment_id: found.id,
+            },
+        )
+        .await?;
     }
     let recount = crate::jobs::AggregateJob::rebuild(consultation_id.get());
     crate::jobs::enqueue(&*tx, &recount).await?;

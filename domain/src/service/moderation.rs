@@ -14,13 +14,7 @@ use crate::{
 };
 
 /// The reasons an officer chooses from when hiding a comment; free text is added to them.
-pub const HIDE_REASONS: &[&str] = &[
-    "personal_data",
-    "abusive",
-    "off_topic",
-    "spam",
-    "illegal",
-];
+pub const HIDE_REASONS: &[&str] = &["personal_data", "abusive", "off_topic", "spam", "illegal"];
 
 #[derive(Debug, Clone, Default)]
 pub struct ModerationFilter {

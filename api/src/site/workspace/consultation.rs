@@ -67,7 +67,11 @@ struct ConsultationPage {
 impl ConsultationPage {
     fn excerpt(&self, c: &comment::Model) -> String {
         let text: String = c.body.chars().take(280).collect();
-        if text.len() < c.body.len() { format!("{text}…") } else { text }
+        if text.len() < c.body.len() {
+            format!("{text}…")
+        } else {
+            text
+        }
     }
 }
 
@@ -93,7 +97,8 @@ async fn page(
     let loaded = async {
         let c = moderation::managed(conn, &me.actor, ConsultationId(id)).await?;
         let view = consultations::views(conn, vec![c]).await?.pop();
-        let comments = moderation::comments(conn, &me.actor, ConsultationId(id), &filter, PAGE).await?;
+        let comments =
+            moderation::comments(conn, &me.actor, ConsultationId(id), &filter, PAGE).await?;
         let clusters = moderation::clusters(conn, &me.actor, ConsultationId(id), SAMPLE).await?;
         let report = match reports::get(conn, Some(&me.actor), ConsultationId(id)).await {
             Ok(r) => Some(r),
@@ -113,12 +118,16 @@ async fn page(
         .then(|| comments.last().map(|c| c.id.to_string()))
         .flatten()
         .map(|before| {
-            link(&chrome, &format!("/workspace/consultations/{id}"), &[
-                ("status", filter.status.map(ModerationStatus::as_str)),
-                ("stance", filter.stance.map(Stance::as_str)),
-                ("provision", filter.provision.as_deref()),
-                ("before", Some(&before)),
-            ])
+            link(
+                &chrome,
+                &format!("/workspace/consultations/{id}"),
+                &[
+                    ("status", filter.status.map(ModerationStatus::as_str)),
+                    ("stance", filter.stance.map(Stance::as_str)),
+                    ("provision", filter.provision.as_deref()),
+                    ("before", Some(&before)),
+                ],
+            )
         });
     let closed = view.consultation.closes_at <= domain::time::now_ms();
     let page = ConsultationPage {
@@ -140,14 +149,23 @@ async fn page(
 }
 
 #[handler]
-pub async fn show(req: &Request, state: Data<&AppState>, PageId(id): PageId, Query(q): Query<QueueQuery>) -> Response {
+pub async fn show(
+    req: &Request,
+    state: Data<&AppState>,
+    PageId(id): PageId,
+    Query(q): Query<QueueQuery>,
+) -> Response {
     page(req, &state, id, q, Errors::default(), StatusCode::OK).await
 }
 
 /// Hides a comment (`action=hide`, with a reason from the list and a note) or publishes it
 /// again (`action=publish`, with a note).
 #[handler]
-pub async fn moderate(req: &Request, state: Data<&AppState>, Path((id, comment_id)): Path<(String, String)>) -> Response {
+pub async fn moderate(
+    req: &Request,
+    state: Data<&AppState>,
+    Path((id, comment_id)): Path<(String, String)>,
+) -> Response {
     let (Ok(id), Ok(comment_id)) = (id.parse::<i64>(), comment_id.parse::<i64>()) else {
         return not_found(req);
     };
@@ -162,23 +180,62 @@ pub async fn moderate(req: &Request, state: Data<&AppState>, Path((id, comment_i
         Some("hide") => {
             let Some(code) = form.get("reason").filter(|r| HIDE_REASONS.contains(r)) else {
                 let mut errors = Errors::default();
-                errors.push(format!("reason-{comment_id}"), chrome.t.get("ws-choose-reason"));
-                return page(req, &state, id, QueueQuery::default(), errors, StatusCode::BAD_REQUEST).await;
+                errors.push(
+                    format!("reason-{comment_id}"),
+                    chrome.t.get("ws-choose-reason"),
+                );
+                return page(
+                    req,
+                    &state,
+                    id,
+                    QueueQuery::default(),
+                    errors,
+                    StatusCode::BAD_REQUEST,
+                )
+                .await;
             };
             // Said in both languages: the author reads it on the tracking page in either.
             let th = reason_label(Lang::Th, code);
             let en = reason_label(Lang::En, code);
-            let reason = if note.is_empty() { format!("{th} ({en})") } else { format!("{th} ({en}): {note}") };
+            let reason = if note.is_empty() {
+                format!("{th} ({en})")
+            } else {
+                format!("{th} ({en}): {note}")
+            };
             (ModerationStatus::Hidden, reason)
         }
         _ => (ModerationStatus::Published, note.to_string()),
     };
-    match comments::moderate(&state.ctx.db, &me.actor, ConsultationId(id), CommentId(comment_id), status, &reason).await {
-        Ok(_) => see_other(&format!("{}#comment-{comment_id}", chrome.href(&format!("/workspace/consultations/{id}")))),
-        Err(err) => match Errors::from_domain(&chrome.t, &err, |_| Some(format!("note-{comment_id}"))) {
-            Some(errors) => page(req, &state, id, QueueQuery::default(), errors, StatusCode::BAD_REQUEST).await,
-            None => error_page(req, err),
-        },
+    match comments::moderate(
+        &state.ctx.db,
+        &me.actor,
+        ConsultationId(id),
+        CommentId(comment_id),
+        status,
+        &reason,
+    )
+    .await
+    {
+        Ok(_) => see_other(&format!(
+            "{}#comment-{comment_id}",
+            chrome.href(&format!("/workspace/consultations/{id}"))
+        )),
+        Err(err) => {
+            match Errors::from_domain(&chrome.t, &err, |_| Some(format!("note-{comment_id}"))) {
+                Some(errors) => {
+                    page(
+                        req,
+                        &state,
+                        id,
+                        QueueQuery::default(),
+                        errors,
+                        StatusCode::BAD_REQUEST,
+                    )
+                    .await
+                }
+                None => error_page(req, err),
+            }
+        }
     }
 }
 
@@ -195,11 +252,22 @@ pub async fn compile(req: &Request, state: Data<&AppState>, PageId(id): PageId) 
     };
     let chrome = Chrome::new(req, "ws-consultation-page-title");
     match reports::request_compile(&state.ctx.db, &me.actor, ConsultationId(id), None).await {
-        Ok(()) => see_other(&format!("{}?compiling=1#summary", chrome.href(&format!("/workspace/consultations/{id}")))),
+        Ok(()) => see_other(&format!(
+            "{}?compiling=1#summary",
+            chrome.href(&format!("/workspace/consultations/{id}"))
+        )),
         Err(DomainError::InvalidState(_)) => {
             let mut errors = Errors::default();
             errors.push("summary", chrome.t.get("ws-summary-not-now"));
-            page(req, &state, id, QueueQuery::default(), errors, StatusCode::CONFLICT).await
+            page(
+                req,
+                &state,
+                id,
+                QueueQuery::default(),
+                errors,
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(e) => error_page(req, e),
     }
@@ -214,11 +282,22 @@ pub async fn publish(req: &Request, state: Data<&AppState>, PageId(id): PageId) 
     };
     let chrome = Chrome::new(req, "ws-consultation-page-title");
     match reports::publish(&state.ctx.db, &me.actor, ConsultationId(id)).await {
-        Ok(_) => see_other(&format!("{}#summary", chrome.href(&format!("/workspace/consultations/{id}")))),
+        Ok(_) => see_other(&format!(
+            "{}#summary",
+            chrome.href(&format!("/workspace/consultations/{id}"))
+        )),
         Err(DomainError::InvalidState(_)) => {
             let mut errors = Errors::default();
             errors.push("summary", chrome.t.get("ws-summary-not-now"));
-            page(req, &state, id, QueueQuery::default(), errors, StatusCode::CONFLICT).await
+            page(
+                req,
+                &state,
+                id,
+                QueueQuery::default(),
+                errors,
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(e) => error_page(req, e),
     }
@@ -247,7 +326,11 @@ pub async fn preview(req: &Request, state: Data<&AppState>, PageId(id): PageId) 
     };
     match loaded.await {
         Ok((consultation, report)) => {
-            let page = PreviewPage { chrome: Chrome::new(req, "ws-summary-preview-title"), consultation, report };
+            let page = PreviewPage {
+                chrome: Chrome::new(req, "ws-summary-preview-title"),
+                consultation,
+                report,
+            };
             render(req, StatusCode::OK, page)
         }
         Err(e) => error_page(req, e),

@@ -7,8 +7,7 @@
 use askama::Template;
 use chrono::{Datelike, NaiveDate};
 use domain::{
-    DomainError,
-    calendar,
+    DomainError, calendar,
     ids::DraftId,
     service::{
         consultations::{self, NewConsultation, NewQuestion},
@@ -118,7 +117,10 @@ struct SetupPage {
 impl SetupPage {
     /// The two dates of the form: (field prefix, [day, month, year] as typed).
     fn dates(&self) -> Vec<(&'static str, [String; 3])> {
-        vec![("opens", self.f.opens.clone()), ("closes", self.f.closes.clone())]
+        vec![
+            ("opens", self.f.opens.clone()),
+            ("closes", self.f.closes.clone()),
+        ]
     }
 }
 
@@ -159,7 +161,15 @@ async fn setup_page(
 
 #[handler]
 pub async fn new_form(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
-    setup_page(req, &state, id, SetupFields::blank(), Errors::default(), StatusCode::OK).await
+    setup_page(
+        req,
+        &state,
+        id,
+        SetupFields::blank(),
+        Errors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Adds a question block (`action=add_question`) or opens the consultation.
@@ -195,7 +205,10 @@ pub async fn create(req: &Request, state: Data<&AppState>, PageId(id): PageId) -
     let mut blocks = Vec::new();
     let mut questions = Vec::new();
     for (i, q) in f.questions.iter().enumerate() {
-        if q.prompt_th.trim().is_empty() && q.prompt_en.trim().is_empty() && q.options.trim().is_empty() {
+        if q.prompt_th.trim().is_empty()
+            && q.prompt_en.trim().is_empty()
+            && q.options.trim().is_empty()
+        {
             continue;
         }
         let Some(kind) = QuestionKind::parse(q.kind.trim()) else {
@@ -206,12 +219,21 @@ pub async fn create(req: &Request, state: Data<&AppState>, PageId(id): PageId) -
         questions.push(NewQuestion {
             kind,
             prompt_th: q.prompt_th.clone(),
-            prompt_en: Some(q.prompt_en.trim()).filter(|p| !p.is_empty()).map(String::from),
-            options: q.options.lines().map(str::trim).filter(|o| !o.is_empty()).map(String::from).collect(),
+            prompt_en: Some(q.prompt_en.trim())
+                .filter(|p| !p.is_empty())
+                .map(String::from),
+            options: q
+                .options
+                .lines()
+                .map(str::trim)
+                .filter(|o| !o.is_empty())
+                .map(String::from)
+                .collect(),
             required: q.required,
         });
     }
-    let (Some(kind), Some(opens), Some(closes), true) = (kind, opens, closes, errors.is_empty()) else {
+    let (Some(kind), Some(opens), Some(closes), true) = (kind, opens, closes, errors.is_empty())
+    else {
         return setup_page(req, &state, id, f, errors, StatusCode::BAD_REQUEST).await;
     };
     let now = now_ms();
@@ -223,11 +245,22 @@ pub async fn create(req: &Request, state: Data<&AppState>, PageId(id): PageId) -
         closes_at,
         version: None,
         questions,
-        invited_stakeholders: f.stakeholders.lines().map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
-        short_period_reason: Some(f.reason.trim()).filter(|r| !r.is_empty()).map(String::from),
+        invited_stakeholders: f
+            .stakeholders
+            .lines()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
+        short_period_reason: Some(f.reason.trim())
+            .filter(|r| !r.is_empty())
+            .map(String::from),
     };
     match consultations::create_consultation(&state.ctx.db, &me.actor, DraftId(id), input).await {
-        Ok(view) => see_other(&chrome.href(&format!("/workspace/consultations/{}", view.consultation.id))),
+        Ok(view) => see_other(&chrome.href(&format!(
+            "/workspace/consultations/{}",
+            view.consultation.id
+        ))),
         Err(DomainError::HearingTooShort) => {
             let mut errors = Errors::default();
             errors.push("short_period_reason", chrome.t.get("ws-hearing-too-short"));
@@ -257,7 +290,9 @@ pub async fn create(req: &Request, state: Data<&AppState>, PageId(id): PageId) -
                 Some(format!("q{block}_{field}"))
             };
             match Errors::from_domain(&chrome.t, &err, field_id) {
-                Some(errors) => setup_page(req, &state, id, f, errors, StatusCode::BAD_REQUEST).await,
+                Some(errors) => {
+                    setup_page(req, &state, id, f, errors, StatusCode::BAD_REQUEST).await
+                }
                 None => error_page(req, err),
             }
         }
@@ -267,5 +302,9 @@ pub async fn create(req: &Request, state: Data<&AppState>, PageId(id): PageId) -
 /// The year to show in a date's hint: the current year in the page's era.
 pub fn example_year(thai: bool) -> i32 {
     let today = calendar::bangkok_date(now_ms());
-    if thai { calendar::buddhist_year(today) } else { today.year() }
+    if thai {
+        calendar::buddhist_year(today)
+    } else {
+        today.year()
+    }
 }

@@ -492,14 +492,28 @@ async fn version_page(
     render(req, status, page)
 }
 
-/// What looks wrong in a body about to be published, in words.
+/// What looks wrong in a body about to be published, in words (see `provisions::warnings`).
 fn body_warnings(chrome: &Chrome, body: &str, provisions: &[Provision]) -> Vec<String> {
-    let _ = body;
+    use domain::provisions::BodyWarning;
+    let mut out: Vec<String> = provisions::warnings(body)
+        .iter()
+        .map(|w| {
+            let label = match w {
+                BodyWarning::DuplicateNumber { label, .. }
+                | BodyWarning::EmptyProvision { label, .. } => label.clone(),
+                BodyWarning::SkippedNumber { expected, .. } => expected.clone(),
+                BodyWarning::TextOutsideProvision { excerpt, .. } => excerpt.clone(),
+            };
+            let text = chrome
+                .t
+                .with(&format!("ws-warning-{}", w.code()), "label", label);
+            format!("{}: {text}", chrome.t.with("ws-line", "n", w.line()))
+        })
+        .collect();
     if provisions.is_empty() {
-        vec![chrome.t.get("ws-warning-no-provisions")]
-    } else {
-        Vec::new()
+        out.push(chrome.t.get("ws-warning-no-provisions"));
     }
+    out
 }
 
 #[handler]
@@ -654,6 +668,74 @@ pub async fn version_post(req: &Request, state: Data<&AppState>, PageId(id): Pag
             }
             None => error_page(req, err),
         },
+    }
+}
+
+/// The largest upload form: a `.docx` at the converter's limit, plus the form's fields.
+pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024 + 64 * 1024;
+
+/// Converts an uploaded Word document into the version form's text and shows its preview;
+/// nothing is stored until the officer publishes. A file that is not a plain `.docx` (not a
+/// zip, a zip bomb, too large, macro-enabled) is refused with a message saying why.
+#[handler]
+pub async fn upload(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
+    let me = match me(req) {
+        Ok(me) => me,
+        Err(resp) => return resp,
+    };
+    let form = visitor::form(req);
+    let chrome = Chrome::new(req, "ws-version-title");
+    let based_on = form.raw("based_on").to_string();
+    let file = visitor::files(req)
+        .into_iter()
+        .find(|f| f.field == "document" && !f.bytes.is_empty());
+    let Some(file) = file else {
+        let mut errors = Errors::default();
+        errors.push("document", chrome.t.get("ws-docx-none"));
+        return version_page(
+            req,
+            &state,
+            &me.actor,
+            id,
+            None,
+            false,
+            errors,
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    };
+    let converted = tokio::task::spawn_blocking(move || {
+        domain::docx::to_markdown(&file.bytes, &domain::docx::DocxLimits::default())
+    })
+    .await;
+    match converted {
+        Ok(Ok(markdown)) => {
+            version_page(
+                req,
+                &state,
+                &me.actor,
+                id,
+                Some((markdown, String::new(), based_on)),
+                true,
+                Errors::default(),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Ok(Err(e)) => {
+            let mut errors = Errors::default();
+            errors.push("document", chrome.t.get(&format!("ws-docx-{}", e.code())));
+            let status = if e.code() == "docx_too_large" {
+                StatusCode::PAYLOAD_TOO_LARGE
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            version_page(req, &state, &me.actor, id, None, false, errors, status).await
+        }
+        Err(e) => error_page(
+            req,
+            DomainError::Internal(anyhow::anyhow!("converting a document failed: {e}")),
+        ),
     }
 }
 

@@ -14,8 +14,8 @@ mod consultation;
 pub mod consultations;
 mod dashboard;
 mod drafts;
-mod responses;
 pub mod invitations;
+mod responses;
 
 /// The workspace's pages, by path without the language prefix.
 pub(super) fn pages() -> Vec<PageRoute> {
@@ -46,6 +46,13 @@ pub(super) fn pages() -> Vec<PageRoute> {
             Some(|| drafts::version_form.boxed()),
             Some(|| drafts::version_post.boxed()),
         ),
+        PageRoute::with(
+            Staff,
+            "/workspace/drafts/:id/versions/upload",
+            None,
+            Some(|| drafts::upload.boxed()),
+        )
+        .uploading(drafts::MAX_UPLOAD_BYTES),
         PageRoute::with(
             Staff,
             "/workspace/drafts/:id/submit",

@@ -65,7 +65,12 @@ impl ResponsesPage {
     fn targets(&self) -> Vec<Target> {
         let mut out = Vec::new();
         if let Some(p) = &self.current {
-            out.push(Target { kind: "provision", id: p.id.clone(), label: p.label.clone(), text: String::new() });
+            out.push(Target {
+                kind: "provision",
+                id: p.id.clone(),
+                label: p.label.clone(),
+                text: String::new(),
+            });
         }
         for c in &self.comments {
             out.push(Target {
@@ -98,7 +103,9 @@ impl ResponsesPage {
     }
 
     fn reason(&self, kind: &str, id: &str) -> String {
-        self.of(kind, id).map(|d| d.reason.clone()).unwrap_or_default()
+        self.of(kind, id)
+            .map(|d| d.reason.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -134,7 +141,15 @@ async fn page(
         let clusters = moderation::clusters(conn, &me.actor, cid, 0).await?;
         let dispositions = moderation::dispositions(conn, &me.actor, cid).await?;
         let title = consultations_title(conn, &c).await?;
-        Ok::<_, DomainError>((c, title, provisions, current, comments, clusters, dispositions))
+        Ok::<_, DomainError>((
+            c,
+            title,
+            provisions,
+            current,
+            comments,
+            clusters,
+            dispositions,
+        ))
     };
     match loaded.await {
         Ok((consultation, title, provisions, current, comments, clusters, dispositions)) => {
@@ -172,8 +187,21 @@ async fn consultations_title<C: sea_orm::ConnectionTrait>(
 }
 
 #[handler]
-pub async fn show(req: &Request, state: Data<&AppState>, PageId(id): PageId, Query(q): Query<ResponsesQuery>) -> Response {
-    page(req, &state, id, given(&q.provision), Errors::default(), StatusCode::OK).await
+pub async fn show(
+    req: &Request,
+    state: Data<&AppState>,
+    PageId(id): PageId,
+    Query(q): Query<ResponsesQuery>,
+) -> Response {
+    page(
+        req,
+        &state,
+        id,
+        given(&q.provision),
+        Errors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Records a disposition for a provision, a comment or a cluster.
@@ -188,8 +216,13 @@ pub async fn record(req: &Request, state: Data<&AppState>, PageId(id): PageId) -
     let provision = form.get("provision").map(String::from);
     let kind = form.get("target_kind").and_then(DispositionTarget::parse);
     let target_id = form.get("target_id").unwrap_or_default().to_string();
-    let field = format!("decision-{}-{}", form.get("target_kind").unwrap_or("x"), target_id);
-    let (Some(kind), Some(decision)) = (kind, form.get("decision").and_then(Decision::parse)) else {
+    let field = format!(
+        "decision-{}-{}",
+        form.get("target_kind").unwrap_or("x"),
+        target_id
+    );
+    let (Some(kind), Some(decision)) = (kind, form.get("decision").and_then(Decision::parse))
+    else {
         let mut errors = Errors::default();
         errors.push(field, chrome.t.get("ws-choose-decision"));
         return page(req, &state, id, provision, errors, StatusCode::BAD_REQUEST).await;
@@ -200,9 +233,15 @@ pub async fn record(req: &Request, state: Data<&AppState>, PageId(id): PageId) -
         decision,
         reason: form.raw("reason").to_string(),
     };
-    match dispositions::record_disposition(&state.ctx.db, &me.actor, ConsultationId(id), input).await {
+    match dispositions::record_disposition(&state.ctx.db, &me.actor, ConsultationId(id), input)
+        .await
+    {
         Ok(_) => {
-            let back = crate::site::link(&chrome, &format!("/workspace/consultations/{id}/responses"), &[("provision", provision.as_deref())]);
+            let back = crate::site::link(
+                &chrome,
+                &format!("/workspace/consultations/{id}/responses"),
+                &[("provision", provision.as_deref())],
+            );
             see_other(&format!("{back}#{}-{}", kind, target_id))
         }
         Err(DomainError::InvalidState(_)) => {
@@ -210,7 +249,9 @@ pub async fn record(req: &Request, state: Data<&AppState>, PageId(id): PageId) -
             errors.push(field, chrome.t.get("ws-dispositions-final"));
             page(req, &state, id, provision, errors, StatusCode::CONFLICT).await
         }
-        Err(err) => match Errors::from_domain(&chrome.t, &err, |_| Some(format!("reason-{}-{}", kind, target_id))) {
+        Err(err) => match Errors::from_domain(&chrome.t, &err, |_| {
+            Some(format!("reason-{}-{}", kind, target_id))
+        }) {
             Some(errors) => page(req, &state, id, provision, errors, StatusCode::BAD_REQUEST).await,
             None => error_page(req, err),
         },
