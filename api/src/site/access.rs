@@ -36,7 +36,7 @@ impl Access {
 }
 
 /// Applies `access` in front of a page (inside [`visitor::around`]).
-pub fn guard<E: Endpoint>(
+pub fn guard<E: Endpoint + 'static>(
     access: Access,
 ) -> impl Fn(
     std::sync::Arc<E>,
@@ -44,10 +44,7 @@ pub fn guard<E: Endpoint>(
 ) -> std::pin::Pin<Box<dyn Future<Output = poem::Result<Response>> + Send>>
 + Send
 + Sync
-+ 'static
-where
-    E: 'static,
-{
++ 'static {
     move |ep, req| {
         Box::pin(async move {
             if access == Access::Public {

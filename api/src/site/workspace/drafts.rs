@@ -114,15 +114,18 @@ struct DraftFormPage {
 async fn form_page(
     req: &Request,
     state: &AppState,
-    actor: &Actor,
     title_key: &str,
     action: String,
     f: DraftFields,
     errors: Errors,
     status: StatusCode,
 ) -> Response {
+    let me = match me(req) {
+        Ok(me) => me,
+        Err(resp) => return resp,
+    };
     let chrome = Chrome::new(req, title_key);
-    let agencies = if actor.role == Role::Admin {
+    let agencies = if me.actor.role == Role::Admin {
         match crate::site::agencies::all(&state.ctx.db.conn).await {
             Ok(all) => all
                 .into_iter()
@@ -160,15 +163,10 @@ fn field_id(f: &domain::error::FieldError) -> Option<String> {
 
 #[handler]
 pub async fn new_form(req: &Request, state: Data<&AppState>) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
     let action = Chrome::new(req, "ws-new-draft-title").href("/workspace/drafts/new");
     form_page(
         req,
         &state,
-        &me.actor,
         "ws-new-draft-title",
         action,
         DraftFields::default(),
@@ -198,7 +196,6 @@ pub async fn create(req: &Request, state: Data<&AppState>) -> Response {
         return form_page(
             req,
             &state,
-            &me.actor,
             "ws-new-draft-title",
             action,
             f,
@@ -225,7 +222,6 @@ pub async fn create(req: &Request, state: Data<&AppState>) -> Response {
                 form_page(
                     req,
                     &state,
-                    &me.actor,
                     "ws-new-draft-title",
                     action,
                     f,
@@ -332,7 +328,6 @@ pub async fn edit_form(req: &Request, state: Data<&AppState>, PageId(id): PageId
             form_page(
                 req,
                 &state,
-                &me.actor,
                 "ws-edit-draft-title",
                 action,
                 DraftFields::of_draft(&view),
@@ -360,7 +355,6 @@ pub async fn edit(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> 
         return form_page(
             req,
             &state,
-            &me.actor,
             "ws-edit-draft-title",
             action,
             f,
@@ -387,7 +381,6 @@ pub async fn edit(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> 
             form_page(
                 req,
                 &state,
-                &me.actor,
                 "ws-edit-draft-title",
                 action,
                 f,
@@ -401,7 +394,6 @@ pub async fn edit(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> 
                 form_page(
                     req,
                     &state,
-                    &me.actor,
                     "ws-edit-draft-title",
                     action,
                     f,
@@ -434,16 +426,19 @@ struct VersionPage {
 async fn version_page(
     req: &Request,
     state: &AppState,
-    actor: &Actor,
     id: i64,
     typed: Option<(String, String, String)>,
     preview: bool,
     errors: Errors,
     status: StatusCode,
 ) -> Response {
+    let me = match me(req) {
+        Ok(me) => me,
+        Err(resp) => return resp,
+    };
     let conn = &state.ctx.db.conn;
     let loaded = async {
-        let d = drafts::find_managed(conn, actor, DraftId(id)).await?;
+        let d = drafts::find_managed(conn, &me.actor, DraftId(id)).await?;
         let view = drafts::view_of(conn, d).await?;
         let latest = match view.draft.current_version {
             Some(n) => draft_version::Entity::find()
@@ -518,14 +513,9 @@ fn body_warnings(chrome: &Chrome, body: &str, provisions: &[Provision]) -> Vec<S
 
 #[handler]
 pub async fn version_form(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
     version_page(
         req,
         &state,
-        &me.actor,
         id,
         None,
         false,
@@ -565,7 +555,6 @@ pub async fn version_post(req: &Request, state: Data<&AppState>, PageId(id): Pag
         return version_page(
             req,
             &state,
-            &me.actor,
             id,
             Some(typed),
             errors.is_empty(),
@@ -579,7 +568,6 @@ pub async fn version_post(req: &Request, state: Data<&AppState>, PageId(id): Pag
         return version_page(
             req,
             &state,
-            &me.actor,
             id,
             Some(typed),
             true,
@@ -609,7 +597,6 @@ pub async fn version_post(req: &Request, state: Data<&AppState>, PageId(id): Pag
             version_page(
                 req,
                 &state,
-                &me.actor,
                 id,
                 Some(typed),
                 true,
@@ -623,7 +610,6 @@ pub async fn version_post(req: &Request, state: Data<&AppState>, PageId(id): Pag
             version_page(
                 req,
                 &state,
-                &me.actor,
                 id,
                 Some(typed),
                 true,
@@ -643,7 +629,6 @@ pub async fn version_post(req: &Request, state: Data<&AppState>, PageId(id): Pag
                 version_page(
                     req,
                     &state,
-                    &me.actor,
                     id,
                     Some(typed),
                     true,
@@ -657,7 +642,6 @@ pub async fn version_post(req: &Request, state: Data<&AppState>, PageId(id): Pag
                 version_page(
                     req,
                     &state,
-                    &me.actor,
                     id,
                     Some(typed),
                     false,
@@ -679,10 +663,6 @@ pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024 + 64 * 1024;
 /// zip, a zip bomb, too large, macro-enabled) is refused with a message saying why.
 #[handler]
 pub async fn upload(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
     let form = visitor::form(req);
     let chrome = Chrome::new(req, "ws-version-title");
     let based_on = form.raw("based_on").to_string();
@@ -695,7 +675,6 @@ pub async fn upload(req: &Request, state: Data<&AppState>, PageId(id): PageId) -
         return version_page(
             req,
             &state,
-            &me.actor,
             id,
             None,
             false,
@@ -713,7 +692,6 @@ pub async fn upload(req: &Request, state: Data<&AppState>, PageId(id): PageId) -
             version_page(
                 req,
                 &state,
-                &me.actor,
                 id,
                 Some((markdown, String::new(), based_on)),
                 true,
@@ -730,7 +708,7 @@ pub async fn upload(req: &Request, state: Data<&AppState>, PageId(id): PageId) -
             } else {
                 StatusCode::BAD_REQUEST
             };
-            version_page(req, &state, &me.actor, id, None, false, errors, status).await
+            version_page(req, &state, id, None, false, errors, status).await
         }
         Err(e) => error_page(
             req,
