@@ -477,3 +477,104 @@ async fn every_page_template_passes_axe_in_both_languages() {
     c.close().await.unwrap();
     app.run_pending_jobs().await;
 }
+
+#[tokio::test]
+async fn every_workspace_page_passes_axe_in_both_languages() {
+    let Some(driver) = driver().await else {
+        return;
+    };
+    let app = TestApp::builder().spawn().await;
+    let h = app.open_hearing("axe-ws").await;
+    let citizen = app.user("citizen", None).await;
+    let body =
+        json!({"body": "ความเห็นเพื่อตรวจการเข้าถึงได้", "stance": "oppose", "provision_id": "s1"});
+    app.create_comment(h.consultation_id, Some(&citizen), &body)
+        .await;
+    app.run_pending_jobs().await;
+    // An administrator sees every workspace page, the administrators' ones too.
+    let (_, email, _) = app.signed_in("admin", None).await;
+    let secret = domain::service::sign_in::issue_now(&app.ctx.db, &email, "/workspace")
+        .await
+        .unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(&driver, true, profile.path()).await;
+    c.goto(&app.url(&format!("/sign-in/{secret}")))
+        .await
+        .unwrap();
+    click(&c, "main form button[type=submit]").await;
+    let admin_id = domain::entity::account::Entity::find()
+        .all(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.email == email)
+        .unwrap()
+        .id;
+    use sea_orm::EntityTrait;
+    let pages = [
+        "/workspace".to_string(),
+        "/workspace/drafts/new".into(),
+        format!("/workspace/drafts/{}", h.draft_id),
+        format!("/workspace/drafts/{}/edit", h.draft_id),
+        format!("/workspace/drafts/{}/versions/new", h.draft_id),
+        format!("/workspace/drafts/{}/consultations/new", h.draft_id),
+        format!("/workspace/consultations/{}", h.consultation_id),
+        format!("/workspace/consultations/{}/responses", h.consultation_id),
+        "/workspace/admin/accounts".into(),
+        format!("/workspace/admin/accounts/{admin_id}"),
+        "/workspace/admin/agencies".into(),
+        "/workspace/admin/jobs".into(),
+        "/workspace/admin/audit".into(),
+        "/account".into(),
+        "/invitations/not-a-valid-invitation".into(),
+    ];
+    for prefix in ["", "/en"] {
+        for page in &pages {
+            let path = format!("{prefix}{page}");
+            c.goto(&app.url(&path)).await.unwrap();
+            let name = format!("axe{}", path.replace(['/', '?', '=', '%'], "_"));
+            look(&c, &name, true).await;
+        }
+        // The preview of a version, with its warnings, and a form sent back with its errors.
+        c.goto(&app.url(&format!(
+            "{prefix}/workspace/drafts/{}/versions/new",
+            h.draft_id
+        )))
+        .await
+        .unwrap();
+        c.find(Locator::Css("#body"))
+            .await
+            .unwrap()
+            .send_keys("\n\nมาตรา ๙ ข้อความที่ข้ามเลข\n\nมาตรา ๙ ซ้ำ\n")
+            .await
+            .unwrap();
+        // The form posts back to its own address: wait for what the answer shows.
+        choose(&c, "button[value=preview]").await;
+        c.wait()
+            .for_element(Locator::Css(".warnings"))
+            .await
+            .unwrap();
+        look(
+            &c,
+            &format!("axe{}-preview", prefix.replace('/', "_")),
+            true,
+        )
+        .await;
+        c.goto(&app.url(&format!("{prefix}/workspace/drafts/new")))
+            .await
+            .unwrap();
+        choose(&c, "main form button[type=submit]").await;
+        c.wait()
+            .for_element(Locator::Css(".error-summary"))
+            .await
+            .unwrap();
+        look(
+            &c,
+            &format!("axe{}-draft-errors", prefix.replace('/', "_")),
+            true,
+        )
+        .await;
+    }
+    c.close().await.unwrap();
+    app.run_pending_jobs().await;
+}
