@@ -518,6 +518,7 @@ async fn every_workspace_page_passes_axe_in_both_languages() {
         format!("/workspace/drafts/{}/edit", h.draft_id),
         format!("/workspace/drafts/{}/versions/new", h.draft_id),
         format!("/workspace/drafts/{}/consultations/new", h.draft_id),
+        format!("/workspace/drafts/{}/assessment", h.draft_id),
         format!("/workspace/consultations/{}", h.consultation_id),
         format!("/workspace/consultations/{}/responses", h.consultation_id),
         "/workspace/admin/accounts".into(),

@@ -1183,3 +1183,122 @@ async fn a_word_document_becomes_a_previewed_version_and_bad_files_are_refused()
         "nothing stored"
     );
 }
+
+/// An assessment as the workspace form's fields (`alternatives[0].kind` = ...).
+fn assessment_fields(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                let path = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                assessment_fields(&path, v, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                assessment_fields(&format!("{prefix}[{i}]"), v, out);
+            }
+        }
+        serde_json::Value::String(s) => out.push((prefix.into(), s.clone())),
+        serde_json::Value::Number(n) => out.push((prefix.into(), n.to_string())),
+        serde_json::Value::Bool(true) => out.push((prefix.into(), "on".into())),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_impact_assessment_is_filled_checked_at_each_field_previewed_and_published() {
+    let app = TestApp::builder().with_agency("ria").spawn().await;
+    let (mut officer, _, token) = app.signed_in("officer", Some("ria")).await;
+    let draft_id = app.published_draft(&token).await;
+    let path = format!("/workspace/drafts/{draft_id}/assessment");
+    let form = officer.get(&path).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.html);
+    let mut fields = vec![("csrf".to_string(), form.csrf())];
+    assessment_fields(
+        "",
+        &serde_json::to_value(domain::ria::example()).unwrap(),
+        &mut fields,
+    );
+    let saved = || async {
+        domain::entity::impact_assessment::Entity::find()
+            .count(&app.ctx.db.conn)
+            .await
+            .unwrap()
+    };
+
+    // A number typed as words, and no "do nothing" alternative: refused at those fields, kept.
+    let mut bad = fields.clone();
+    for (k, v) in bad.iter_mut() {
+        if k == "readiness.budget_thb" {
+            *v = "ห้าล้าน".into();
+        }
+        if k == "alternatives[0].kind" {
+            *v = "legal".into();
+        }
+    }
+    bad.push(("action".into(), "save".into()));
+    let r = post_owned(&mut officer, &path, &bad).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.html);
+    assert!(
+        r.html.contains("href=\"#readiness.budget_thb\""),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("value=\"ห้าล้าน\""), "typed values kept");
+    assert_eq!(saved().await, 0, "nothing stored");
+
+    // "More rows" keeps everything and stores nothing.
+    let mut more = fields.clone();
+    more.push(("action".into(), "more".into()));
+    let r = post_owned(&mut officer, &path, &more).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(saved().await, 0);
+
+    // Preview renders the report without storing it; save stores it; publish freezes it.
+    let mut preview = fields.clone();
+    preview.push(("action".into(), "preview".into()));
+    let r = post_owned(&mut officer, &path, &preview).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.html);
+    assert!(
+        r.html.contains("class=\"prose inset\""),
+        "the report is previewed"
+    );
+    assert_eq!(saved().await, 0);
+    let mut save = fields.clone();
+    save.push(("action".into(), "save".into()));
+    let r = post_owned(&mut officer, &path, &save).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    let stored = app.get_impact_assessment(draft_id, Some(&token)).await;
+    assert_eq!(stored.status, StatusCode::OK);
+    assert_eq!(
+        serde_json::to_value(domain::ria::example()).unwrap()["objectives"],
+        stored.body["fields"]["objectives"],
+        "stored as typed"
+    );
+    let again = officer.get(&path).await;
+    assert!(
+        again.html.contains("ria-example")
+            || again.html.contains(domain::ria::example().problem.as_str()),
+        "the saved values are shown"
+    );
+    assert_eq!(
+        app.get_impact_assessment(draft_id, None).await.status,
+        StatusCode::NOT_FOUND,
+        "not public yet"
+    );
+    let r = officer
+        .post(&format!("{path}/publish"), &[("csrf", &again.csrf())])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    assert_eq!(
+        app.get_impact_assessment(draft_id, None).await.status,
+        StatusCode::OK,
+        "published"
+    );
+    let r = post_owned(&mut officer, &path, &save).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "published is final");
+}

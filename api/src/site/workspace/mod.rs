@@ -10,6 +10,7 @@ use super::{Access, PageRoute, see_other};
 use domain::service::sessions::SignedIn;
 
 mod admin;
+mod assessment;
 mod consultation;
 pub mod consultations;
 mod dashboard;
@@ -53,6 +54,18 @@ pub(super) fn pages() -> Vec<PageRoute> {
             Some(|| drafts::upload.boxed()),
         )
         .uploading(drafts::MAX_UPLOAD_BYTES),
+        PageRoute::with(
+            Staff,
+            "/workspace/drafts/:id/assessment",
+            Some(|| assessment::show.boxed()),
+            Some(|| assessment::save.boxed()),
+        ),
+        PageRoute::with(
+            Staff,
+            "/workspace/drafts/:id/assessment/publish",
+            None,
+            Some(|| assessment::publish.boxed()),
+        ),
         PageRoute::with(
             Staff,
             "/workspace/drafts/:id/submit",
