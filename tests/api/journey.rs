@@ -521,6 +521,7 @@ async fn every_workspace_page_passes_axe_in_both_languages() {
         format!("/workspace/drafts/{}/assessment", h.draft_id),
         format!("/workspace/consultations/{}", h.consultation_id),
         format!("/workspace/consultations/{}/responses", h.consultation_id),
+        "/workspace/laws".into(),
         "/workspace/admin/accounts".into(),
         format!("/workspace/admin/accounts/{admin_id}"),
         "/workspace/admin/agencies".into(),

@@ -130,3 +130,30 @@ pub async fn dashboard<C: ConnectionTrait>(
         laws_due: laws.all(conn).await?,
     })
 }
+
+/// A law in force of the agency, with how many people asked for its early evaluation.
+pub struct AgencyLaw {
+    pub law: law_in_force::Model,
+    pub requests: u64,
+}
+
+/// The laws in force of `actor`'s agency (an administrator: of every agency), evaluation due
+/// soonest first.
+pub async fn laws<C: ConnectionTrait>(conn: &C, actor: &Actor) -> DomainResult<Vec<AgencyLaw>> {
+    let mut query =
+        law_in_force::Entity::find().order_by_asc(law_in_force::Column::EvaluationDueAt);
+    if actor.role != Role::Admin {
+        query = query
+            .filter(law_in_force::Column::AgencyId.eq(actor.agency_id.map_or(-1, |a| a.get())));
+    }
+    let rows = query.all(conn).await?;
+    let ids: Vec<i64> = rows.iter().map(|l| l.id).collect();
+    let counts = super::laws::request_counts(conn, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|law| AgencyLaw {
+            requests: counts.get(&law.id).copied().unwrap_or(0),
+            law,
+        })
+        .collect())
+}

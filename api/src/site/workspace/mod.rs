@@ -16,6 +16,7 @@ pub mod consultations;
 mod dashboard;
 mod drafts;
 pub mod invitations;
+mod laws;
 mod responses;
 
 /// The workspace's pages, by path without the language prefix.
@@ -114,6 +115,7 @@ pub(super) fn pages() -> Vec<PageRoute> {
             Some(|| responses::show.boxed()),
             Some(|| responses::record.boxed()),
         ),
+        PageRoute::with(Staff, "/workspace/laws", Some(|| laws::list.boxed()), None),
         PageRoute::with(
             Admin,
             "/workspace/admin/accounts",
@@ -165,6 +167,7 @@ pub(crate) fn me(req: &Request) -> Result<SignedIn, Response> {
 pub const SECTIONS: &[(&str, &str)] = &[
     ("/workspace", "ws-nav-dashboard"),
     ("/workspace/drafts/new", "ws-nav-new-draft"),
+    ("/workspace/laws", "ws-nav-laws"),
 ];
 
 /// The administrators' sections.
