@@ -580,3 +580,375 @@ async fn every_workspace_page_passes_axe_in_both_languages() {
     c.close().await.unwrap();
     app.run_pending_jobs().await;
 }
+
+/// Sends the form of the button `css` when the answer comes back at the same address (a form
+/// shown again with its errors, a preview): waits until the page was replaced. Works without
+/// JavaScript, as it only asks the browser whether the old page is gone.
+async fn submit_here(c: &Client, css: &str) {
+    let old = c.find(Locator::Css("main")).await.unwrap();
+    choose(c, css).await;
+    for _ in 0..200 {
+        if old.tag_name().await.is_err() {
+            c.wait().for_element(Locator::Css("footer")).await.unwrap();
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("sending {css} did not answer");
+}
+
+/// Types `value` into the control whose id is `id` (a select is chosen, a checkbox ticked).
+async fn fill(c: &Client, id: &str, value: &str) -> bool {
+    let Ok(el) = c.find(Locator::Css(&format!("[id=\"{id}\"]"))).await else {
+        return false;
+    };
+    match el.tag_name().await.unwrap().as_str() {
+        "select" => el.select_by_value(value).await.unwrap(),
+        _ if el.attr("type").await.unwrap().as_deref() == Some("checkbox") => {
+            if value == "on" && !el.is_selected().await.unwrap() {
+                el.click().await.unwrap();
+            }
+        }
+        _ => {
+            el.clear().await.unwrap();
+            el.send_keys(value).await.unwrap();
+        }
+    }
+    true
+}
+
+/// The fields of a value as the workspace's assessment form names them.
+fn form_fields(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                let path = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                form_fields(&path, v, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                form_fields(&format!("{prefix}[{i}]"), v, out);
+            }
+        }
+        serde_json::Value::String(s) => out.push((prefix.into(), s.clone())),
+        serde_json::Value::Number(n) => out.push((prefix.into(), n.to_string())),
+        serde_json::Value::Bool(true) => out.push((prefix.into(), "on".into())),
+        _ => {}
+    }
+}
+
+/// An officer runs a consultation from a Word document to the draft's submission.
+async fn officer_walk(
+    app: &TestApp,
+    smtp: &TestSmtp,
+    driver: &Driver,
+    email: &str,
+    javascript: bool,
+) {
+    use domain::entity::{consultation, draft};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let name = if javascript {
+        "officer"
+    } else {
+        "officer-nojs"
+    };
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(driver, javascript, profile.path()).await;
+
+    // Sign in with a link from the real SMTP server, to the workspace.
+    let before = smtp.wait_for(0, Duration::from_millis(10)).await.len();
+    c.goto(&app.url("/sign-in?next=%2Fworkspace"))
+        .await
+        .unwrap();
+    c.find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    click(&c, "form[action$='/sign-in'] button[type=submit]").await;
+    app.run_pending_jobs().await;
+    let mails = smtp.wait_for(before + 1, Duration::from_secs(10)).await;
+    let body = mails
+        .iter()
+        .rev()
+        .find(|m| m.to.iter().any(|t| t == email))
+        .unwrap()
+        .text_body()
+        .unwrap();
+    let link = body[body.find("http").unwrap()..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    c.goto(&link).await.unwrap();
+    click(&c, "main form button[type=submit]").await;
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/workspace")
+    );
+    look(&c, &format!("{name}-1-dashboard"), javascript).await;
+
+    // A new draft, its first version from a Word document: preview, then publish.
+    click(&c, ".workspace-nav a[href$='/workspace/drafts/new']").await;
+    let title = format!("ร่างพระราชบัญญัติจากเอกสาร Word ({name})");
+    c.find(Locator::Id("title_th"))
+        .await
+        .unwrap()
+        .send_keys(&title)
+        .await
+        .unwrap();
+    c.find(Locator::Id("law_type"))
+        .await
+        .unwrap()
+        .select_by_value("act")
+        .await
+        .unwrap();
+    click(&c, "main form button[type=submit]").await;
+    let draft_url = c.current_url().await.unwrap();
+    let draft_id: i64 = draft_url
+        .path()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    click(&c, "a[href$='/versions/new']").await;
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/draft.docx");
+    c.find(Locator::Id("document"))
+        .await
+        .unwrap()
+        .send_keys(fixture)
+        .await
+        .unwrap();
+    click(&c, "form[action$='/versions/upload'] button[type=submit]").await;
+    look(&c, &format!("{name}-2-preview"), javascript).await;
+    assert!(
+        c.source().await.unwrap().contains("#s1"),
+        "the provisions are previewed"
+    );
+    c.find(Locator::Id("changelog"))
+        .await
+        .unwrap()
+        .send_keys("ฉบับแรกจากเอกสาร Word")
+        .await
+        .unwrap();
+    click(&c, "button[value=publish]").await;
+    assert_eq!(c.current_url().await.unwrap().path(), draft_url.path());
+
+    // A consultation of 30 days with two questions, dates in the Buddhist Era.
+    click(&c, "a[href$='/consultations/new']").await;
+    let today = domain::calendar::bangkok_date(domain::time::now_ms());
+    for (prefix, day) in [("opens", today), ("closes", today + chrono::Days::new(30))] {
+        use chrono::Datelike;
+        fill(&c, &format!("{prefix}_day"), &day.day().to_string()).await;
+        fill(&c, &format!("{prefix}_month"), &day.month().to_string()).await;
+        fill(
+            &c,
+            &format!("{prefix}_year"),
+            &domain::calendar::buddhist_year(day).to_string(),
+        )
+        .await;
+    }
+    fill(&c, "q0_kind", "single_choice").await;
+    fill(&c, "q0_prompt_th", "ท่านเห็นด้วยกับร่างนี้หรือไม่").await;
+    fill(&c, "q0_options", "เห็นด้วย\nไม่เห็นด้วย").await;
+    fill(&c, "q1_kind", "text").await;
+    fill(&c, "q1_prompt_th", "ข้อเสนอแนะเพิ่มเติม").await;
+    click(&c, "button[value=open]").await;
+    let consultation_url = c.current_url().await.unwrap();
+    let consultation_id: i64 = consultation_url
+        .path()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    // A citizen comments on the first provision.
+    let citizen = app.user("citizen", None).await;
+    for text in ["โปรดกำหนดระยะเวลาให้ชัดเจน", "ลดราคาพิเศษ คลิกเลย"]
+    {
+        let r = app
+            .create_comment(
+                consultation_id,
+                Some(&citizen),
+                &json!({"body": text, "stance": "oppose", "provision_id": "s1"}),
+            )
+            .await;
+        assert_eq!(r.status.as_u16(), 201, "{:?}", r.body);
+    }
+    app.run_pending_jobs().await;
+
+    // Moderate the advertisement with a reason.
+    c.goto(consultation_url.as_str()).await.unwrap();
+    look(&c, &format!("{name}-3-consultation"), javascript).await;
+    let spam = c
+        .find(Locator::XPath("//li[contains(., 'ลดราคาพิเศษ')]"))
+        .await
+        .unwrap();
+    spam.find(Locator::Css("summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    spam.find(Locator::Css("select[name=reason]"))
+        .await
+        .unwrap()
+        .select_by_value("spam")
+        .await
+        .unwrap();
+    spam.find(Locator::Css("textarea[name=note]"))
+        .await
+        .unwrap()
+        .send_keys("ข้อความโฆษณา")
+        .await
+        .unwrap();
+    let before = c.current_url().await.unwrap();
+    spam.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for _ in 0..200 {
+        if c.current_url().await.unwrap() != before {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    c.wait().for_element(Locator::Css("footer")).await.unwrap();
+    assert!(
+        c.source().await.unwrap().contains("ข้อความโฆษณา"),
+        "the reason is shown"
+    );
+
+    // Responses to the provision and to the other comment.
+    click(&c, "a[href$='/responses']").await;
+    c.find(Locator::Css(
+        "[id='provision-s1'] input[value=partly_accepted]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.find(Locator::Css("[id='provision-s1'] textarea[name=reason]"))
+        .await
+        .unwrap()
+        .send_keys("ปรับถ้อยคำตามความเห็น")
+        .await
+        .unwrap();
+    click(&c, "[id='provision-s1'] button[type=submit]").await;
+    look(&c, &format!("{name}-4-responses"), javascript).await;
+
+    // The hearing closes; the summary is compiled by the worker, previewed and published.
+    consultation::Entity::update_many()
+        .col_expr(
+            consultation::Column::ClosesAt,
+            Expr::value(domain::time::now_ms() - 1),
+        )
+        .filter(consultation::Column::Id.eq(consultation_id))
+        .exec(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    c.goto(consultation_url.as_str()).await.unwrap();
+    click(&c, "form[action$='/summary/compile'] button").await;
+    app.run_pending_jobs().await;
+    c.goto(consultation_url.as_str()).await.unwrap();
+    click(&c, "a[href$='/summary']").await;
+    assert!(
+        c.source().await.unwrap().contains("ปรับถ้อยคำตามความเห็น"),
+        "the responses are in the summary"
+    );
+    c.goto(consultation_url.as_str()).await.unwrap();
+    click(&c, "form[action$='/summary/publish'] button").await;
+
+    // The impact assessment, row by row, then published.
+    c.goto(&app.url(&format!("/workspace/drafts/{draft_id}/assessment")))
+        .await
+        .unwrap();
+    let mut fields = Vec::new();
+    form_fields(
+        "",
+        &serde_json::to_value(domain::ria::example()).unwrap(),
+        &mut fields,
+    );
+    let mut left = fields;
+    for _ in 0..20 {
+        let mut still = Vec::new();
+        for (id, value) in left {
+            if !fill(&c, &id, &value).await {
+                still.push((id, value));
+            }
+        }
+        left = still;
+        if left.is_empty() {
+            break;
+        }
+        submit_here(&c, "button[value=more]").await;
+    }
+    assert!(left.is_empty(), "every field found: {left:?}");
+    click(&c, "button[value=save]").await;
+    look(&c, &format!("{name}-5-assessment"), javascript).await;
+    click(&c, "form[action$='/assessment/publish'] button").await;
+
+    // Every point of the checklist holds: submit.
+    let submit = c
+        .find(Locator::Css("form[action$='/submit'] button"))
+        .await
+        .unwrap();
+    assert_eq!(
+        submit.attr("disabled").await.unwrap(),
+        None,
+        "submit is enabled"
+    );
+    submit.click().await.unwrap();
+    for _ in 0..200 {
+        let stored = draft::Entity::find_by_id(draft_id)
+            .one(&app.ctx.db.conn)
+            .await
+            .unwrap()
+            .unwrap();
+        if stored.status == domain::types::DraftStatus::Submitted {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let stored = draft::Entity::find_by_id(draft_id)
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.status, domain::types::DraftStatus::Submitted);
+    c.wait().for_element(Locator::Css("footer")).await.unwrap();
+    look(&c, &format!("{name}-6-submitted"), javascript).await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_officer_runs_a_consultation_from_a_word_document_to_submission_in_a_real_browser() {
+    let Some(driver) = driver().await else {
+        return;
+    };
+    let smtp = TestSmtp::start().await;
+    let app = TestApp::builder()
+        .with_smtp(&smtp)
+        .with_agency("journey")
+        .spawn()
+        .await;
+    let (_, email, _) = app.signed_in("officer", Some("journey")).await;
+    for javascript in [true, false] {
+        officer_walk(&app, &smtp, &driver, &email, javascript).await;
+    }
+    app.run_pending_jobs().await;
+}
