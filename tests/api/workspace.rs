@@ -1217,7 +1217,11 @@ async fn the_impact_assessment_is_filled_checked_at_each_field_previewed_and_pub
     let path = format!("/workspace/drafts/{draft_id}/assessment");
     let form = officer.get(&path).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.html);
-    let mut fields = vec![("csrf".to_string(), form.csrf())];
+    assert_eq!(form.input("seen").as_deref(), Some("none"));
+    let mut fields = vec![
+        ("csrf".to_string(), form.csrf()),
+        ("seen".to_string(), "none".to_string()),
+    ];
     assessment_fields(
         "",
         &serde_json::to_value(domain::ria::example()).unwrap(),
@@ -1279,7 +1283,16 @@ async fn the_impact_assessment_is_filled_checked_at_each_field_previewed_and_pub
         stored.body["fields"]["objectives"],
         "stored as typed"
     );
+    // A second author who opened the form before that save is refused, not saved over it.
+    let r = post_owned(&mut officer, &path, &save).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.html);
+    assert!(r.html.contains("error-summary"));
     let again = officer.get(&path).await;
+    assert_ne!(
+        again.input("seen").as_deref(),
+        Some("none"),
+        "the form starts from the saved one"
+    );
     assert!(
         again.html.contains("ria-example")
             || again.html.contains(domain::ria::example().problem.as_str()),

@@ -108,6 +108,7 @@ impl AssessmentsApi {
             &auth.0,
             DraftId(id.0),
             fields,
+            None,
         )
         .await?)?))
     }

@@ -54,11 +54,15 @@ pub async fn get<C: ConnectionTrait>(
 }
 
 /// Saves the assessment as a draft (replacing the previous draft). Published ones are final.
+/// `seen` is the `updated_at` of the saved assessment the author started from (`Some(None)`:
+/// none was saved yet); when someone else saved since, the save is refused as a conflict
+/// instead of overwriting their work.
 pub async fn save(
     db: &Db,
     actor: &Actor,
     draft_id: DraftId,
     fields: ImpactAssessment,
+    seen: Option<Option<i64>>,
 ) -> DomainResult<Assessment> {
     let fields = crate::text::canonical_strings(fields).map_err(anyhow::Error::from)?;
     let errors = fields.validate();
@@ -69,7 +73,13 @@ pub async fn save(
     drafts::find_managed(&*tx, actor, draft_id).await?;
     let json = impact_assessment::FieldsJson::encode(&fields)?;
     let now = now_ms();
-    let row = match find(&*tx, draft_id).await? {
+    let existing = find(&*tx, draft_id).await?;
+    if seen.is_some_and(|seen| seen != existing.as_ref().map(|e| e.updated_at)) {
+        return Err(DomainError::Conflict(
+            "someone else saved this assessment since you opened it".into(),
+        ));
+    }
+    let row = match existing {
         Some(existing) if existing.published_at.is_some() => {
             return Err(DomainError::InvalidState(
                 "the impact assessment is published and can no longer change".into(),

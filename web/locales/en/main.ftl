@@ -663,3 +663,4 @@ ws-reminder = Reminder sent
 ws-public-requests = Requests for an early evaluation
 ws-overdue = overdue
 ws-due-soon = due soon
+ws-assessment-conflict = Someone else saved this assessment since you opened it. Open it again to see their changes, then make yours.

@@ -520,13 +520,18 @@ async fn page(
     };
     let (values, extra) = match typed {
         Some(t) => t,
-        None => (
-            stored
+        None => {
+            let mut values = stored
                 .as_ref()
                 .map(|a| Values::of_assessment(&a.fields))
-                .unwrap_or_default(),
-            1,
-        ),
+                .unwrap_or_default();
+            // What the author starts from, so that a save over someone else's is refused.
+            let seen = stored
+                .as_ref()
+                .map_or("none".to_string(), |a| a.row.updated_at.to_string());
+            values.0.insert("seen".into(), seen);
+            (values, 1)
+        }
     };
     let mut chrome = Chrome::new(req, "ws-assessment-title");
     chrome.title = format!("{} · {}", chrome.title, view.draft.title_th);
@@ -615,7 +620,12 @@ pub async fn save(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> 
         )
         .await;
     }
-    match assessments::save(&state.ctx.db, &me.actor, DraftId(id), assessment).await {
+    let seen = match values.get("seen").trim() {
+        "none" => Some(None),
+        // A form without what it started from is refused as a conflict, never saved blind.
+        n => Some(Some(n.parse().unwrap_or(-1))),
+    };
+    match assessments::save(&state.ctx.db, &me.actor, DraftId(id), assessment, seen).await {
         Ok(_) => see_other(&format!(
             "{}?saved=1",
             chrome.href(&format!("/workspace/drafts/{id}/assessment"))
@@ -623,6 +633,20 @@ pub async fn save(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> 
         Err(DomainError::InvalidState(_)) => {
             let mut errors = Errors::default();
             errors.push("problem", chrome.t.get("ws-assessment-final"));
+            page(
+                req,
+                &state,
+                id,
+                Some((values, 1)),
+                None,
+                errors,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(DomainError::Conflict(_)) => {
+            let mut errors = Errors::default();
+            errors.push("problem", chrome.t.get("ws-assessment-conflict"));
             page(
                 req,
                 &state,
