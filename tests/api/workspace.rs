@@ -325,6 +325,46 @@ async fn an_invited_officer_accepts_once_and_an_expired_invitation_fails() {
     let r = again.post(&link, &[("csrf", &csrf)]).await;
     assert_eq!(r.status, StatusCode::GONE, "{}", r.html);
 
+    // Accepted while signed in (as someone who signs in with ThaID would be): that account
+    // gets the role, and no other account is made.
+    let r = admin
+        .post(
+            "/workspace/admin/accounts",
+            &[
+                ("csrf", &form.csrf()),
+                ("email", "thaid-user@example.org"),
+                ("role", "officer"),
+                ("agency", "invites"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    let thaid_link = mailed_link(&app, &smtp, 2).await;
+    let (mut signed, citizen_email, _) = app.signed_in("citizen", None).await;
+    let page = signed.get(&thaid_link).await;
+    assert!(
+        page.html.contains("citizen ผู้ทดสอบ"),
+        "the page says who accepts"
+    );
+    let r = signed.post(&thaid_link, &[("csrf", &page.csrf())]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    let upgraded = account::Entity::find()
+        .filter(account::Column::Email.eq(&citizen_email))
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(upgraded.role, domain::types::Role::Officer);
+    assert!(
+        account::Entity::find()
+            .filter(account::Column::Email.eq("thaid-user@example.org"))
+            .one(&app.ctx.db.conn)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(signed.get("/workspace").await.status, StatusCode::OK);
+
     // An invitation accepted after it expired fails and makes no account.
     let r = admin
         .post(
@@ -337,7 +377,7 @@ async fn an_invited_officer_accepts_once_and_an_expired_invitation_fails() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
-    let late = mailed_link(&app, &smtp, 2).await;
+    let late = mailed_link(&app, &smtp, 3).await;
     invitation::Entity::update_many()
         .col_expr(
             invitation::Column::ExpiresAt,

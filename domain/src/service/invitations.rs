@@ -165,8 +165,15 @@ pub async fn find_usable<C: ConnectionTrait>(
 }
 
 /// Accepts the invitation with this secret (once; a second use, or one after expiry, is
-/// `NotFound`) and returns the account it signs in, now with the invited role.
-pub async fn accept(db: &Db, secret: &str) -> DomainResult<account::Model> {
+/// `NotFound`) and returns the account it signs in, now with the invited role: the account of
+/// `signed_in` when the invitee accepts while signed in (someone who signs in with ThaID, whose
+/// account has no usable address, becomes staff that way), else the invited address's account
+/// (made if there is none).
+pub async fn accept(
+    db: &Db,
+    secret: &str,
+    signed_in: Option<AccountId>,
+) -> DomainResult<account::Model> {
     let now = now_ms();
     let tx = db.write().await?;
     let found = find_usable(&*tx, secret)
@@ -185,10 +192,15 @@ pub async fn accept(db: &Db, secret: &str) -> DomainResult<account::Model> {
     if taken.rows_affected != 1 {
         return Err(DomainError::NotFound("invitation"));
     }
-    let existing = account::Entity::find()
-        .filter(account::Column::Email.eq(&found.email))
-        .one(&*tx)
-        .await?;
+    let existing = match signed_in {
+        Some(id) => account::Entity::find_by_id(id.get()).one(&*tx).await?,
+        None => {
+            account::Entity::find()
+                .filter(account::Column::Email.eq(&found.email))
+                .one(&*tx)
+                .await?
+        }
+    };
     let before = existing
         .as_ref()
         .map(|a| serde_json::json!({"role": a.role, "agency_id": a.agency_id}));

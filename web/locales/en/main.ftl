@@ -664,3 +664,4 @@ ws-public-requests = Requests for an early evaluation
 ws-overdue = overdue
 ws-due-soon = due soon
 ws-assessment-conflict = Someone else saved this assessment since you opened it. Open it again to see their changes, then make yours.
+invitation-signed-in = You are signed in as { $name }: accepting gives this account the role.

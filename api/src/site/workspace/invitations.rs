@@ -52,7 +52,8 @@ fn expired(req: &Request) -> Response {
 pub async fn accept(req: &Request, state: Data<&AppState>, Path(secret): Path<String>) -> Response {
     let workspace = Chrome::new(req, "invitation-title").href("/workspace");
     let accepted = async {
-        let account = invitations::accept(&state.ctx.db, &secret).await?;
+        let me = crate::site::visitor::actor(req).map(|a| a.account_id);
+        let account = invitations::accept(&state.ctx.db, &secret, me).await?;
         crate::site::sign_in::start_session(req, &state, AccountId(account.id), &workspace).await
     };
     match accepted.await {
