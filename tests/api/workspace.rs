@@ -1214,6 +1214,39 @@ async fn a_word_document_becomes_a_previewed_version_and_bad_files_are_refused()
     );
     let (status, _) = upload(vec![0u8; 11 * 1024 * 1024], "big.docx").await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    // The fixture with a VBA project added: a macro-enabled document.
+    let fixture =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/draft.docx")).unwrap();
+    let mut with_macros = zip::ZipWriter::new_append(std::io::Cursor::new(fixture)).unwrap();
+    with_macros
+        .start_file(
+            "word/vbaProject.bin",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+    std::io::Write::write_all(&mut with_macros, b"\xD0\xCF\x11\xE0 macros").unwrap();
+    let with_macros = with_macros.finish().unwrap().into_inner();
+    let (status, html) = upload(with_macros, "draft.docx").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains(".docm"), "the message names macros: {html}");
+    // A zip bomb: a small file whose document unpacks into 200 MB.
+    let mut bomb = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    bomb.start_file("word/document.xml", deflated).unwrap();
+    let zeros = vec![0u8; 1024 * 1024];
+    for _ in 0..200 {
+        std::io::Write::write_all(&mut bomb, &zeros).unwrap();
+    }
+    let bomb = bomb.finish().unwrap().into_inner();
+    assert!(
+        bomb.len() < 1024 * 1024,
+        "the bomb is small: {}",
+        bomb.len()
+    );
+    let (status, html) = upload(bomb, "draft.docx").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("ขยายตัวเป็นข้อมูลจำนวนมากผิดปกติ"), "named a zip bomb: {html}");
     assert_eq!(
         draft_version::Entity::find()
             .count(&app.ctx.db.conn)
