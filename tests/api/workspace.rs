@@ -1246,7 +1246,10 @@ async fn a_word_document_becomes_a_previewed_version_and_bad_files_are_refused()
     );
     let (status, html) = upload(bomb, "draft.docx").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(html.contains("ขยายตัวเป็นข้อมูลจำนวนมากผิดปกติ"), "named a zip bomb: {html}");
+    assert!(
+        html.contains("ขยายตัวเป็นข้อมูลจำนวนมากผิดปกติ"),
+        "named a zip bomb: {html}"
+    );
     assert_eq!(
         draft_version::Entity::find()
             .count(&app.ctx.db.conn)
@@ -1387,4 +1390,68 @@ async fn the_impact_assessment_is_filled_checked_at_each_field_previewed_and_pub
     );
     let r = post_owned(&mut officer, &path, &save).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "published is final");
+}
+
+#[tokio::test]
+async fn an_administrator_retries_a_failed_job_and_reads_the_verified_audit_trail() {
+    let app = TestApp::builder().spawn().await;
+    let (mut admin, _, _) = app.signed_in("admin", None).await;
+    // A verification that failed (as if its worker had died on it), queued the normal way.
+    let id = domain::jobs::enqueue(
+        &app.ctx.db.conn,
+        &domain::jobs::VerifyIntegrityJob::default(),
+    )
+    .await
+    .unwrap();
+    job::Entity::update_many()
+        .col_expr(job::Column::State, Expr::value("failed"))
+        .col_expr(job::Column::LastError, Expr::value("the worker stopped"))
+        .filter(job::Column::Id.eq(id))
+        .exec(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    let jobs = admin.get("/workspace/admin/jobs?state=failed").await;
+    assert_eq!(jobs.status, StatusCode::OK, "{}", jobs.html);
+    assert!(
+        jobs.html.contains("the worker stopped")
+            && jobs
+                .html
+                .contains(&format!("/workspace/admin/jobs/{id}/retry"))
+    );
+    let audit = admin.get("/workspace/admin/audit").await;
+    assert!(
+        audit.html.contains("account.create"),
+        "the trail's events are listed"
+    );
+    let r = admin
+        .post(
+            &format!("/workspace/admin/jobs/{id}/retry"),
+            &[("csrf", &jobs.csrf())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    let row = job::Entity::find_by_id(id)
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.state, domain::types::JobState::Pending);
+
+    // The worker verifies; the page shows the result.
+    app.run_pending_jobs().await;
+    let audit = admin.get("/en/workspace/admin/audit").await;
+    assert!(audit.html.contains("intact"), "{}", audit.html);
+    // Asking for a verification now queues one.
+    let r = admin
+        .post("/workspace/admin/audit", &[("csrf", &audit.csrf())])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    let waiting = job::Entity::find()
+        .filter(job::Column::Kind.eq("verify_integrity"))
+        .filter(job::Column::State.eq("pending"))
+        .count(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(waiting, 1);
+    app.run_pending_jobs().await;
 }
