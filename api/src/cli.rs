@@ -240,9 +240,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 let secret =
                     domain::service::sign_in::issue_now(&ctx.db, crate::demo::DEMO_CITIZEN, "/")
                         .await?;
+                let officer = domain::service::sign_in::issue_now(
+                    &ctx.db,
+                    crate::demo::DEMO_OFFICER,
+                    "/workspace",
+                )
+                .await?;
                 eprintln!(
                     "sign in as the demo citizen (valid 15 minutes, once): http://{host}:{}/sign-in/{secret}\n\
+                     sign in as the demo officer, to the workspace: http://{host}:{}/sign-in/{officer}\n\
                      or ask for a link at /sign-in (mail goes to {})",
+                    app.port(),
                     app.port(),
                     ctx.mailer.mail_dir().map_or_else(
                         || "the SMTP server".to_string(),

@@ -152,6 +152,9 @@ async fn ensure_account(
 
 /// The demo citizen whose sign-in link `serve --demo` prints.
 pub const DEMO_CITIZEN: &str = "citizen01@demo.rabfang.localhost";
+/// The demo officer of the first demo agency (the Office of the Personal Data Protection
+/// Committee), whose sign-in link `serve --demo` prints for the workspace.
+pub const DEMO_OFFICER: &str = "officer@pdpc-office.demo.rabfang.localhost";
 
 pub async fn load(ctx: &Context) -> anyhow::Result<DemoReport> {
     let seeds: Vec<AgencySeed> = serde_json::from_str(AGENCIES).context("demo/agencies.json")?;

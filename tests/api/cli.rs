@@ -137,6 +137,25 @@ async fn serve_with_demo_data_serves_it_and_stops_cleanly_on_sigterm() {
     let done = v.post(link, &[("csrf", &confirm.csrf())]).await;
     assert_eq!(done.status, 303);
     assert!(v.get("/").await.html.contains("/sign-out"), "signed in");
+    // And the demo officer's, to the workspace with the agency's drafts.
+    let line = log
+        .iter()
+        .find(|l| l.contains("sign in as the demo officer"))
+        .unwrap_or_else(|| panic!("no officer sign-in link printed: {log:#?}"));
+    let link = line[line.find("http").unwrap()..]
+        .split_whitespace()
+        .next()
+        .unwrap();
+    let mut officer = tests::web::Visitor::new(&served.address);
+    let confirm = officer.get(link).await;
+    let done = officer.post(link, &[("csrf", &confirm.csrf())]).await;
+    assert_eq!(done.location.as_deref(), Some("/workspace"));
+    let workspace = officer.get("/workspace").await;
+    assert_eq!(workspace.status, 200);
+    assert!(
+        workspace.html.contains("/workspace/drafts/"),
+        "the agency's drafts"
+    );
     assert_eq!(
         client
             .get(served.url("/healthz"))
