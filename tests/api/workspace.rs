@@ -1455,3 +1455,107 @@ async fn an_administrator_retries_a_failed_job_and_reads_the_verified_audit_trai
     assert_eq!(waiting, 1);
     app.run_pending_jobs().await;
 }
+
+#[tokio::test]
+async fn the_administrators_forms_refuse_bad_input_with_the_typed_values_kept() {
+    let app = TestApp::builder().with_agency("forms-a").spawn().await;
+    let (mut admin, _, _) = app.signed_in("admin", None).await;
+    let agencies = || async {
+        agency::Entity::find()
+            .count(&app.ctx.db.conn)
+            .await
+            .unwrap()
+    };
+    let before = agencies().await;
+    let page = admin.get("/workspace/admin/agencies").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let r = admin
+        .post(
+            "/workspace/admin/agencies",
+            &[
+                ("csrf", &page.csrf()),
+                ("slug", "Not A Slug"),
+                ("name_th", "สำนักงานทดสอบ"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.html);
+    assert!(
+        r.html.contains("href=\"#slug\"")
+            && r.html.contains("value=\"Not A Slug\"")
+            && r.html.contains("สำนักงานทดสอบ")
+    );
+    let r = admin
+        .post(
+            "/workspace/admin/agencies",
+            &[
+                ("csrf", &page.csrf()),
+                ("slug", "forms-a"),
+                ("name_th", "ซ้ำ"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.html);
+    assert_eq!(agencies().await, before, "nothing stored");
+    let r = admin
+        .post(
+            "/workspace/admin/agencies",
+            &[
+                ("csrf", &page.csrf()),
+                ("slug", "forms-b"),
+                ("name_th", "สำนักงานใหม่"),
+                ("name_en", "New Office"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    assert_eq!(agencies().await, before + 1);
+
+    // An officer needs an agency: refused, the account unchanged.
+    let (_, email, _) = app.signed_in("citizen", None).await;
+    let citizen = account::Entity::find()
+        .filter(account::Column::Email.eq(&email))
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let path = format!("/workspace/admin/accounts/{}", citizen.id);
+    let page = admin.get(&path).await;
+    let r = admin
+        .post(
+            &path,
+            &[
+                ("csrf", &page.csrf()),
+                ("change", "role"),
+                ("role", "officer"),
+                ("agency", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.html);
+    assert!(r.html.contains("error-summary"));
+    let unchanged = account::Entity::find_by_id(citizen.id)
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(unchanged.role, domain::types::Role::Citizen);
+    let r = admin
+        .post(
+            &path,
+            &[
+                ("csrf", &page.csrf()),
+                ("change", "role"),
+                ("role", "officer"),
+                ("agency", "forms-b"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    let changed = account::Entity::find_by_id(citizen.id)
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(changed.role, domain::types::Role::Officer);
+}
