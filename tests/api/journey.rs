@@ -511,6 +511,11 @@ async fn every_workspace_page_passes_axe_in_both_languages() {
         .unwrap()
         .id;
     use sea_orm::EntityTrait;
+    let agency_id = domain::entity::agency::Entity::find()
+        .all(&app.ctx.db.conn)
+        .await
+        .unwrap()[0]
+        .id;
     let pages = [
         "/workspace".to_string(),
         "/workspace/drafts/new".into(),
@@ -525,6 +530,7 @@ async fn every_workspace_page_passes_axe_in_both_languages() {
         "/workspace/admin/accounts".into(),
         format!("/workspace/admin/accounts/{admin_id}"),
         "/workspace/admin/agencies".into(),
+        format!("/workspace/admin/agencies/{agency_id}"),
         "/workspace/admin/jobs".into(),
         "/workspace/admin/audit".into(),
         "/account".into(),

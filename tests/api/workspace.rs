@@ -80,6 +80,13 @@ async fn every_workspace_page_refuses_whom_it_must_and_changes_nothing() {
         .unwrap()
         .unwrap()
         .id;
+    let agency_id = agency::Entity::find()
+        .filter(agency::Column::Slug.eq("walk-a"))
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     let commenter = app.user("citizen", None).await;
     let comment_id = app
         .create_comment(
@@ -111,6 +118,7 @@ async fn every_workspace_page_refuses_whom_it_must_and_changes_nothing() {
             "jobs" => job_id.to_string(),
             "tokens" => token_id.to_string(),
             "comments" => comment_id.to_string(),
+            "agencies" => agency_id.to_string(),
             other => panic!("{path}: give the walk an id for a `{other}/{param}` parameter"),
         }
     };
@@ -1510,6 +1518,46 @@ async fn the_administrators_forms_refuse_bad_input_with_the_typed_values_kept() 
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
     assert_eq!(agencies().await, before + 1);
+    // Renamed: a name is required, and the new one is kept.
+    let renamed = agency::Entity::find()
+        .filter(agency::Column::Slug.eq("forms-b"))
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let path = format!("/workspace/admin/agencies/{}", renamed.id);
+    let page = admin.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let r = admin
+        .post(
+            &path,
+            &[
+                ("csrf", &page.csrf()),
+                ("name_th", " "),
+                ("name_en", "Kept"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.html);
+    assert!(r.html.contains("value=\"Kept\""));
+    let r = admin
+        .post(
+            &path,
+            &[
+                ("csrf", &page.csrf()),
+                ("name_th", "สำนักงานที่เปลี่ยนชื่อ"),
+                ("name_en", "Renamed Office"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    let stored = agency::Entity::find_by_id(renamed.id)
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.name_th, "สำนักงานที่เปลี่ยนชื่อ");
+    assert_eq!(stored.slug, "forms-b", "the slug stays");
 
     // An officer needs an agency: refused, the account unchanged.
     let (_, email, _) = app.signed_in("citizen", None).await;

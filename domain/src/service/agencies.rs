@@ -93,6 +93,71 @@ pub async fn create_agency(
     Ok(model)
 }
 
+/// New names for an agency (its slug, which addresses use, stays).
+#[derive(Debug, Clone)]
+pub struct AgencyNames {
+    pub name_th: String,
+    pub name_en: Option<String>,
+    pub parent_ministry_th: Option<String>,
+    pub parent_ministry_en: Option<String>,
+}
+
+/// Renames an agency (administrators).
+pub async fn rename_agency(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    input: AgencyNames,
+) -> DomainResult<agency::Model> {
+    if actor.role != Role::Admin {
+        return Err(DomainError::Forbidden(
+            "only administrators change agencies".into(),
+        ));
+    }
+    let mut checks = Checks::new();
+    let name_th = checks.title("name_th", &input.name_th, 300);
+    let name_en = checks.optional_title("name_en", input.name_en.as_deref(), 300);
+    let parent_th = checks.optional_title(
+        "parent_ministry_th",
+        input.parent_ministry_th.as_deref(),
+        300,
+    );
+    let parent_en = checks.optional_title(
+        "parent_ministry_en",
+        input.parent_ministry_en.as_deref(),
+        300,
+    );
+    checks.finish()?;
+    let tx = db.write().await?;
+    let before = find_by_id(&*tx, id)
+        .await?
+        .ok_or(DomainError::NotFound("agency"))?;
+    let after = agency::Entity::update(agency::ActiveModel {
+        id: Set(id),
+        name_th: Set(name_th),
+        name_en: Set(name_en),
+        parent_ministry_th: Set(parent_th),
+        parent_ministry_en: Set(parent_en),
+        ..Default::default()
+    })
+    .exec(&*tx)
+    .await?;
+    audit::record(
+        &*tx,
+        AuditRecord {
+            actor: Some(actor.account_id),
+            action: "agency.rename",
+            entity_type: "agency",
+            entity_id: id.to_string(),
+            before: Some(agency_json(&before)),
+            after: Some(agency_json(&after)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
 pub fn agency_json(m: &agency::Model) -> serde_json::Value {
     serde_json::json!({
         "id": m.id, "slug": m.slug, "name_th": m.name_th, "name_en": m.name_en,

@@ -665,3 +665,6 @@ ws-overdue = overdue
 ws-due-soon = due soon
 ws-assessment-conflict = Someone else saved this assessment since you opened it. Open it again to see their changes, then make yours.
 invitation-signed-in = You are signed in as { $name }: accepting gives this account the role.
+ws-agency-title = Agency
+field-parent_ministry_th = Ministry in Thai
+field-parent_ministry_en = Ministry in English

@@ -475,3 +475,92 @@ pub async fn verify(req: &Request, state: Data<&AppState>) -> Response {
         Err(e) => error_page(req, e),
     }
 }
+
+#[derive(Template)]
+#[template(path = "workspace/admin/agency.html")]
+struct AgencyPage {
+    chrome: Chrome,
+    agency: agency::Model,
+    /// The form as typed: Thai name, English name, ministry in Thai, ministry in English.
+    typed: [String; 4],
+    errors: Errors,
+}
+
+async fn agency_page(
+    req: &Request,
+    state: &AppState,
+    id: i64,
+    typed: Option<[String; 4]>,
+    errors: Errors,
+    status: StatusCode,
+) -> Response {
+    match agencies::find_by_id(&state.ctx.db.conn, id).await {
+        Ok(Some(agency)) => {
+            let typed = typed.unwrap_or_else(|| {
+                [
+                    agency.name_th.clone(),
+                    agency.name_en.clone().unwrap_or_default(),
+                    agency.parent_ministry_th.clone().unwrap_or_default(),
+                    agency.parent_ministry_en.clone().unwrap_or_default(),
+                ]
+            });
+            let mut chrome = Chrome::new(req, "ws-agency-title");
+            chrome.title = format!("{} · {}", chrome.title, agency.name_th);
+            let page = AgencyPage {
+                chrome,
+                agency,
+                typed,
+                errors,
+            };
+            render(req, status, page)
+        }
+        Ok(None) => crate::site::not_found(req),
+        Err(e) => error_page(req, e),
+    }
+}
+
+#[handler]
+pub async fn agency_form(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
+    agency_page(req, &state, id, None, Errors::default(), StatusCode::OK).await
+}
+
+/// Renames an agency.
+#[handler]
+pub async fn rename_agency(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
+    let me = match me(req) {
+        Ok(me) => me,
+        Err(resp) => return resp,
+    };
+    let form = visitor::form(req);
+    let typed = [
+        "name_th",
+        "name_en",
+        "parent_ministry_th",
+        "parent_ministry_en",
+    ]
+    .map(|f| form.raw(f).to_string());
+    let chrome = Chrome::new(req, "ws-agency-title");
+    let input = agencies::AgencyNames {
+        name_th: typed[0].clone(),
+        name_en: given(&Some(typed[1].clone())),
+        parent_ministry_th: given(&Some(typed[2].clone())),
+        parent_ministry_en: given(&Some(typed[3].clone())),
+    };
+    match agencies::rename_agency(&state.ctx.db, &me.actor, id, input).await {
+        Ok(_) => see_other(&chrome.href("/workspace/admin/agencies")),
+        Err(err) => match Errors::from_domain(&chrome.t, &err, |_| None) {
+            Some(errors) => {
+                agency_page(
+                    req,
+                    &state,
+                    id,
+                    Some(typed),
+                    errors,
+                    StatusCode::BAD_REQUEST,
+                )
+                .await
+            }
+            None => error_page(req, err),
+        },
+    }
+}

@@ -136,6 +136,12 @@ pub(super) fn pages() -> Vec<PageRoute> {
         ),
         PageRoute::with(
             Admin,
+            "/workspace/admin/agencies/:id",
+            Some(|| admin::agency_form.boxed()),
+            Some(|| admin::rename_agency.boxed()),
+        ),
+        PageRoute::with(
+            Admin,
             "/workspace/admin/jobs",
             Some(|| admin::job_queue.boxed()),
             None,
