@@ -211,7 +211,7 @@ fn comments(count: usize, first_id: i64, seed: u64) -> Vec<CommentFacts> {
                         ("individual", 80),
                         ("organisation", 10),
                         ("business", 6),
-                        ("agency", 4),
+                        ("government", 4),
                     ],
                 )
                 .into(),
@@ -223,7 +223,7 @@ fn comments(count: usize, first_id: i64, seed: u64) -> Vec<CommentFacts> {
                     .then(|| format!("s{}", rng.random_range(1..=40))),
                 channel: weighted(
                     &mut rng,
-                    &[("web", 85), ("email", 5), ("letter", 5), ("hearing", 5)],
+                    &[("web", 85), ("api", 5), ("offline", 10)],
                 )
                 .into(),
                 received_at,
