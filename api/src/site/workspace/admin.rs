@@ -22,7 +22,7 @@ use poem::{
     web::{Data, Query},
 };
 
-use super::me;
+use super::{Me, me};
 use crate::{
     AppState,
     site::{Chrome, PageId, error_page, forms::Errors, given, render, see_other, visitor},
@@ -119,11 +119,7 @@ pub async fn staff(
 
 /// Invites someone by e-mail to be an officer of an agency, or an administrator.
 #[handler]
-pub async fn invite(req: &Request, state: Data<&AppState>) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
+pub async fn invite(req: &Request, state: Data<&AppState>, Me(me): Me) -> Response {
     let form = visitor::form(req);
     let typed = (
         form.raw("email").to_string(),
@@ -215,11 +211,12 @@ pub async fn staff_member(req: &Request, state: Data<&AppState>, PageId(id): Pag
 
 /// Changes a role (`change=role`), deactivates (`change=deactivate`) or reactivates.
 #[handler]
-pub async fn change_account(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
+pub async fn change_account(
+    req: &Request,
+    state: Data<&AppState>,
+    PageId(id): PageId,
+    Me(me): Me,
+) -> Response {
     let form = visitor::form(req);
     let chrome = Chrome::new(req, "ws-account-title");
     let change = match form.get("change") {
@@ -298,11 +295,7 @@ pub async fn agency_list(req: &Request, state: Data<&AppState>) -> Response {
 }
 
 #[handler]
-pub async fn create_agency(req: &Request, state: Data<&AppState>) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
+pub async fn create_agency(req: &Request, state: Data<&AppState>, Me(me): Me) -> Response {
     let form = visitor::form(req);
     let typed = (
         form.raw("slug").to_string(),
@@ -354,11 +347,8 @@ pub async fn job_queue(
     req: &Request,
     state: Data<&AppState>,
     Query(q): Query<JobsQuery>,
+    Me(me): Me,
 ) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
     let job_state = given(&q.state).and_then(|s| JobState::parse(&s));
     let Ok(page) = PageRequest::parse(Some(100), given(&q.cursor).as_deref()) else {
         return crate::site::not_found(req);
@@ -390,11 +380,12 @@ pub async fn job_queue(
 }
 
 #[handler]
-pub async fn retry_job(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
+pub async fn retry_job(
+    req: &Request,
+    state: Data<&AppState>,
+    PageId(id): PageId,
+    Me(me): Me,
+) -> Response {
     let chrome = Chrome::new(req, "ws-jobs-title");
     match jobs::retry_job(&state.ctx.db, Some(&me.actor), id).await {
         Ok(_) | Err(DomainError::InvalidState(_)) => see_other(&format!(
@@ -424,11 +415,12 @@ pub struct AuditQuery {
 const AUDIT_PAGE: u64 = 100;
 
 #[handler]
-pub async fn audit(req: &Request, state: Data<&AppState>, Query(q): Query<AuditQuery>) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
+pub async fn audit(
+    req: &Request,
+    state: Data<&AppState>,
+    Query(q): Query<AuditQuery>,
+    Me(me): Me,
+) -> Response {
     let conn = &state.ctx.db.conn;
     let loaded = async {
         Ok::<_, DomainError>((
@@ -461,11 +453,7 @@ pub async fn audit(req: &Request, state: Data<&AppState>, Query(q): Query<AuditQ
 
 /// Asks the worker to verify the audit trail now.
 #[handler]
-pub async fn verify(req: &Request, state: Data<&AppState>) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
+pub async fn verify(req: &Request, state: Data<&AppState>, Me(me): Me) -> Response {
     let chrome = Chrome::new(req, "ws-audit-title");
     match integrity::request_verification(&state.ctx.db, Some(&me.actor)).await {
         Ok(()) => see_other(&format!(
@@ -526,11 +514,12 @@ pub async fn agency_form(req: &Request, state: Data<&AppState>, PageId(id): Page
 
 /// Renames an agency.
 #[handler]
-pub async fn rename_agency(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
+pub async fn rename_agency(
+    req: &Request,
+    state: Data<&AppState>,
+    PageId(id): PageId,
+    Me(me): Me,
+) -> Response {
     let form = visitor::form(req);
     let typed = [
         "name_th",

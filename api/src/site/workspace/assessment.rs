@@ -21,7 +21,7 @@ use domain::{
 use poem::{Request, Response, handler, http::StatusCode, web::Data};
 use serde_json::{Map, Value};
 
-use super::me;
+use super::{Me, me};
 use crate::{
     AppState,
     site::{Chrome, PageId, error_page, forms::Errors, render, see_other, visitor},
@@ -566,11 +566,12 @@ pub async fn show(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> 
 
 /// Saves (`action=save`), previews (`action=preview`) or shows more rows (`action=more`).
 #[handler]
-pub async fn save(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
+pub async fn save(
+    req: &Request,
+    state: Data<&AppState>,
+    PageId(id): PageId,
+    Me(me): Me,
+) -> Response {
     let form = visitor::form(req);
     let chrome = Chrome::new(req, "ws-assessment-title");
     let values = compact(&Values::of_form(&form));
@@ -677,11 +678,12 @@ pub async fn save(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> 
 
 /// Publishes the saved assessment, for good.
 #[handler]
-pub async fn publish(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
+pub async fn publish(
+    req: &Request,
+    state: Data<&AppState>,
+    PageId(id): PageId,
+    Me(me): Me,
+) -> Response {
     let chrome = Chrome::new(req, "ws-assessment-title");
     match assessments::publish(&state.ctx.db, &me.actor, DraftId(id)).await {
         Ok(_) => see_other(&chrome.href(&format!("/workspace/drafts/{id}#submit"))),

@@ -23,7 +23,7 @@ use poem::{
     web::{Data, Path, Query},
 };
 
-use super::me;
+use super::{Me, me};
 use crate::{
     AppState,
     site::{
@@ -245,11 +245,12 @@ fn reason_label(lang: Lang, code: &str) -> String {
 
 /// Asks the worker to compile the hearing summary (after the hearing closed).
 #[handler]
-pub async fn compile(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
+pub async fn compile(
+    req: &Request,
+    state: Data<&AppState>,
+    PageId(id): PageId,
+    Me(me): Me,
+) -> Response {
     let chrome = Chrome::new(req, "ws-consultation-page-title");
     match reports::request_compile(&state.ctx.db, &me.actor, ConsultationId(id), None).await {
         Ok(()) => see_other(&format!(
@@ -275,11 +276,12 @@ pub async fn compile(req: &Request, state: Data<&AppState>, PageId(id): PageId) 
 
 /// Publishes the compiled summary: final, and the consultation is concluded.
 #[handler]
-pub async fn publish(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
+pub async fn publish(
+    req: &Request,
+    state: Data<&AppState>,
+    PageId(id): PageId,
+    Me(me): Me,
+) -> Response {
     let chrome = Chrome::new(req, "ws-consultation-page-title");
     match reports::publish(&state.ctx.db, &me.actor, ConsultationId(id)).await {
         Ok(_) => see_other(&format!(
@@ -313,11 +315,12 @@ struct PreviewPage {
 
 /// The compiled summary as it will be published.
 #[handler]
-pub async fn preview(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
+pub async fn preview(
+    req: &Request,
+    state: Data<&AppState>,
+    PageId(id): PageId,
+    Me(me): Me,
+) -> Response {
     let conn = &state.ctx.db.conn;
     let loaded = async {
         let c = moderation::managed(conn, &me.actor, ConsultationId(id)).await?;

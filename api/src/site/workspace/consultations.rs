@@ -18,7 +18,7 @@ use domain::{
 };
 use poem::{Request, Response, handler, http::StatusCode, web::Data};
 
-use super::me;
+use super::{Me, me};
 use crate::{
     AppState,
     site::{
@@ -174,11 +174,12 @@ pub async fn new_form(req: &Request, state: Data<&AppState>, PageId(id): PageId)
 
 /// Adds a question block (`action=add_question`) or opens the consultation.
 #[handler]
-pub async fn create(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
+pub async fn create(
+    req: &Request,
+    state: Data<&AppState>,
+    PageId(id): PageId,
+    Me(me): Me,
+) -> Response {
     let form = visitor::form(req);
     let mut f = SetupFields::of_form(&form);
     if form.get("action") == Some("add_question") {

@@ -20,7 +20,7 @@ use domain::{
 use poem::{Request, Response, handler, http::StatusCode, web::Data};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::me;
+use super::{Me, me};
 use crate::{
     AppState,
     site::{
@@ -177,11 +177,7 @@ pub async fn new_form(req: &Request, state: Data<&AppState>) -> Response {
 }
 
 #[handler]
-pub async fn create(req: &Request, state: Data<&AppState>) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
+pub async fn create(req: &Request, state: Data<&AppState>, Me(me): Me) -> Response {
     let chrome = Chrome::new(req, "ws-new-draft-title");
     let f = DraftFields::of_form(&visitor::form(req));
     let mut errors = Errors::default();
@@ -294,11 +290,12 @@ async fn draft_page(
 }
 
 #[handler]
-pub async fn show(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
+pub async fn show(
+    req: &Request,
+    state: Data<&AppState>,
+    PageId(id): PageId,
+    Me(me): Me,
+) -> Response {
     draft_page(
         req,
         &state,
@@ -311,11 +308,12 @@ pub async fn show(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> 
 }
 
 #[handler]
-pub async fn edit_form(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
+pub async fn edit_form(
+    req: &Request,
+    state: Data<&AppState>,
+    PageId(id): PageId,
+    Me(me): Me,
+) -> Response {
     let conn = &state.ctx.db.conn;
     let view = async {
         let d = drafts::find_managed(conn, &me.actor, DraftId(id)).await?;
@@ -341,11 +339,12 @@ pub async fn edit_form(req: &Request, state: Data<&AppState>, PageId(id): PageId
 }
 
 #[handler]
-pub async fn edit(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
+pub async fn edit(
+    req: &Request,
+    state: Data<&AppState>,
+    PageId(id): PageId,
+    Me(me): Me,
+) -> Response {
     let chrome = Chrome::new(req, "ws-edit-draft-title");
     let f = DraftFields::of_form(&visitor::form(req));
     let mut errors = Errors::default();
@@ -527,11 +526,12 @@ pub async fn version_form(req: &Request, state: Data<&AppState>, PageId(id): Pag
 
 /// Previews (`action=preview`) or publishes (`action=publish`) the typed text.
 #[handler]
-pub async fn version_post(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
+pub async fn version_post(
+    req: &Request,
+    state: Data<&AppState>,
+    PageId(id): PageId,
+    Me(me): Me,
+) -> Response {
     let form = visitor::form(req);
     let typed = (
         form.raw("body").to_string(),
@@ -719,11 +719,12 @@ pub async fn upload(req: &Request, state: Data<&AppState>, PageId(id): PageId) -
 
 /// Submits the draft; the server refuses unless every point of the checklist holds.
 #[handler]
-pub async fn submit(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
+pub async fn submit(
+    req: &Request,
+    state: Data<&AppState>,
+    PageId(id): PageId,
+    Me(me): Me,
+) -> Response {
     let chrome = Chrome::new(req, "ws-draft-title");
     match assessments::submit(&state.ctx.db, &me.actor, DraftId(id)).await {
         Ok(_) => see_other(&chrome.href(&format!("/workspace/drafts/{id}"))),

@@ -6,7 +6,7 @@ use askama::Template;
 use domain::service::workspace::{self, AgencyLaw};
 use poem::{Request, Response, handler, http::StatusCode, web::Data};
 
-use super::me;
+use super::Me;
 use crate::{
     AppState,
     site::{Chrome, error_page, render},
@@ -22,11 +22,7 @@ struct LawsPage {
 }
 
 #[handler]
-pub async fn list(req: &Request, state: Data<&AppState>) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
+pub async fn list(req: &Request, state: Data<&AppState>, Me(me): Me) -> Response {
     match workspace::laws(&state.ctx.db.conn, &me.actor).await {
         Ok(laws) => {
             let now = domain::time::now_ms();

@@ -169,6 +169,15 @@ pub(crate) fn me(req: &Request) -> Result<SignedIn, Response> {
     })
 }
 
+/// The signed-in staff member, as a handler's argument (without one: sent to sign in).
+pub(crate) struct Me(pub SignedIn);
+
+impl<'a> poem::FromRequest<'a> for Me {
+    async fn from_request(req: &'a Request, _body: &mut poem::RequestBody) -> poem::Result<Self> {
+        me(req).map(Me).map_err(poem::Error::from_response)
+    }
+}
+
 /// The workspace's sections, for its navigation: (path, message key).
 pub const SECTIONS: &[(&str, &str)] = &[
     ("/workspace", "ws-nav-dashboard"),

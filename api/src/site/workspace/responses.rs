@@ -21,7 +21,7 @@ use poem::{
     web::{Data, Query},
 };
 
-use super::me;
+use super::{Me, me};
 use crate::{
     AppState,
     site::{Chrome, PageId, error_page, forms::Errors, given, render, see_other, visitor},
@@ -206,11 +206,12 @@ pub async fn show(
 
 /// Records a disposition for a provision, a comment or a cluster.
 #[handler]
-pub async fn record(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> Response {
-    let me = match me(req) {
-        Ok(me) => me,
-        Err(resp) => return resp,
-    };
+pub async fn record(
+    req: &Request,
+    state: Data<&AppState>,
+    PageId(id): PageId,
+    Me(me): Me,
+) -> Response {
     let form = visitor::form(req);
     let chrome = Chrome::new(req, "ws-responses-title");
     let provision = form.get("provision").map(String::from);
