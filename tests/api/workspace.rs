@@ -1036,6 +1036,46 @@ async fn moderation_tells_the_author_why_and_responses_and_the_summary_are_made_
         "the listed reason in English too: {told}"
     );
 
+    // The queue filters by moderation status.
+    let hidden = officer.get(&format!("{page_path}?status=hidden")).await;
+    assert!(hidden.html.contains(&tracking));
+    let published = officer.get(&format!("{page_path}?status=published")).await;
+    assert!(!published.html.contains(&tracking));
+
+    // A campaign cluster shows its representative text, its size and a sample of its members.
+    let cluster = domain::entity::comment_cluster::Entity::insert(
+        domain::entity::comment_cluster::ActiveModel {
+            consultation_id: sea_orm::Set(h.consultation_id),
+            size: sea_orm::Set(1),
+            representative_text: sea_orm::Set("ข้อความรณรงค์ตัวแทนกลุ่ม".into()),
+            computed_at: sea_orm::Set(domain::time::now_ms()),
+            ..Default::default()
+        },
+    )
+    .exec(&app.ctx.db.conn)
+    .await
+    .unwrap()
+    .last_insert_id;
+    domain::entity::comment::Entity::update_many()
+        .col_expr(
+            domain::entity::comment::Column::ClusterId,
+            Expr::value(cluster),
+        )
+        .filter(domain::entity::comment::Column::Id.eq(comment_id))
+        .exec(&app.ctx.db.conn)
+        .await
+        .unwrap();
+    let page = officer.get(&page_path).await;
+    assert!(
+        page.html.contains("ข้อความรณรงค์ตัวแทนกลุ่ม"),
+        "the representative text"
+    );
+    assert!(
+        page.html
+            .contains(&format!("href=\"#comment-{comment_id}\">{tracking}")),
+        "a member in the sample"
+    );
+
     // Responses: a disposition on the provision and one on the comment, from the provision's view.
     let responses = format!("{page_path}/responses");
     let view = officer.get(&format!("{responses}?provision=s1")).await;
