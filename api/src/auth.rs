@@ -5,7 +5,10 @@
 //! and in the OpenAPI document.
 
 use domain::{ErrorCode, types::Actor};
-use poem::{Endpoint, Middleware, Request, http::header};
+use poem::{
+    Endpoint, Middleware, Request,
+    http::{Method, header},
+};
 use poem_openapi::{SecurityScheme, auth::Bearer};
 
 use crate::{
@@ -23,14 +26,27 @@ use crate::{
 )]
 pub struct SignedIn(pub Actor);
 
+/// The caller of an operation that requires a token. A read-only token may call only reads
+/// (`GET`); any other operation is refused with `403` before it runs.
 async fn signed_in(req: &Request, _bearer: Bearer) -> poem::Result<Actor> {
-    req.extensions().get::<Actor>().copied().ok_or_else(|| {
-        ProblemError(Problem::new(
+    let actor = req.extensions().get::<Actor>().copied().ok_or_else(|| {
+        poem::Error::from(ProblemError(Problem::new(
             ErrorCode::Unauthenticated,
             "the token is not valid",
+        )))
+    })?;
+    let read_only = req
+        .extensions()
+        .get::<domain::service::api_tokens::Bearer>()
+        .is_some_and(|b| b.read_only);
+    if read_only && !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return Err(ProblemError(Problem::new(
+            ErrorCode::Forbidden,
+            "this API key is read-only; make a key that may write on your account page",
         ))
-        .into()
-    })
+        .into());
+    }
+    Ok(actor)
 }
 
 /// Public operations that show more to a signed-in caller (an agency sees its own drafts in
@@ -89,8 +105,9 @@ impl<E: Endpoint> Endpoint for AuthenticateEndpoint<E> {
                 )
             })?;
             match domain::service::api_tokens::authenticate(&state.ctx.db, token).await {
-                Ok(Some(actor)) => {
-                    req.extensions_mut().insert(actor);
+                Ok(Some(bearer)) => {
+                    req.extensions_mut().insert(bearer.actor);
+                    req.extensions_mut().insert(bearer);
                 }
                 Ok(None) => {
                     return Err(ProblemError(Problem::new(

@@ -171,6 +171,15 @@ error_classes! {
         ValidationFailed, Unauthenticated, Forbidden, NotFound, InvalidState, Conflict,
         IdempotencyKeyReused, RateLimited, DbBusy, Internal,
     ];
+    /// A signed-in read of the caller's own things.
+    MyRead = [Unauthenticated, DbBusy, Internal];
+    /// A signed-in write with a JSON body that makes something of the caller's own.
+    MyCreate = [
+        ValidationFailed, UnknownField, MalformedJson, Unauthenticated, Forbidden,
+        UnsupportedMediaType, PayloadTooLarge, RateLimited, DbBusy, Internal,
+    ];
+    /// A signed-in action without a body on something of the caller's named in the path.
+    MyAction = [Unauthenticated, Forbidden, NotFound, RateLimited, DbBusy, Internal];
     /// A signed-in read of something that only some roles see, with query parameters.
     RestrictedList = [ValidationFailed, Unauthenticated, Forbidden, DbBusy, Internal];
     /// A signed-in read of something that only some roles see.

@@ -134,3 +134,111 @@ async fn officers_act_only_inside_their_own_agency() {
     assert_eq!(d.body["title_en"], "Draft Test Act");
     assert_eq!(d.body["current_version"], 1);
 }
+
+#[tokio::test]
+async fn anyone_signed_in_makes_lists_and_revokes_their_own_api_keys_and_read_only_keys_only_read()
+{
+    let app = tests::TestApp::builder().with_agency("keys").spawn().await;
+    let researcher = app.user("researcher", None).await;
+    let officer = app.user("officer", Some("keys")).await;
+
+    // Anyone signed in, no administrator needed; the secret is in the answer once.
+    assert_eq!(
+        app.create_api_key(None, &json!({"name": "x"})).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let bad = app
+        .create_api_key(Some(&researcher), &json!({"name": "  "}))
+        .await;
+    assert_eq!(
+        bad.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        bad.body
+    );
+    let made = app
+        .create_api_key(
+            Some(&researcher),
+            &json!({"name": "research scripts", "read_only": true}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.body);
+    let key = made.body["token"].as_str().unwrap().to_string();
+    let id = made.body["key"]["id"].as_i64().unwrap();
+    assert_eq!(made.body["key"]["read_only"], true);
+    let listed = app.list_api_keys(Some(&key)).await;
+    assert_eq!(
+        listed.status,
+        StatusCode::OK,
+        "a read-only key reads: {:?}",
+        listed.body
+    );
+    let names: Vec<&str> = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"research scripts"));
+    assert!(
+        !listed.body.to_string().contains(&key),
+        "the secret is never listed"
+    );
+    let used = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == id)
+        .unwrap()
+        .clone();
+    assert!(
+        used["last_used_at"].is_string(),
+        "its use is recorded: {used}"
+    );
+
+    // A read-only key cannot write, even where its owner may.
+    let officer_ro = app
+        .create_api_key(
+            Some(&officer),
+            &json!({"name": "dashboards", "read_only": true}),
+        )
+        .await
+        .body["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let draft = json!({"title_th": "ร่างจากกุญแจอ่านอย่างเดียว", "law_type": "act"});
+    let refused = app.create_draft(Some(&officer_ro), &draft).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{:?}", refused.body);
+    assert_eq!(refused.code(), "forbidden");
+    assert_eq!(
+        app.list_drafts(Some(&officer_ro), &[]).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.create_draft(Some(&officer), &draft).await.status,
+        StatusCode::CREATED
+    );
+    let writer = app
+        .create_api_key(Some(&officer_ro), &json!({"name": "escalate"}))
+        .await;
+    assert_eq!(
+        writer.status,
+        StatusCode::FORBIDDEN,
+        "a read-only key makes no key that writes"
+    );
+
+    // Someone else's key is not found; revoking one's own stops it at the next request.
+    assert_eq!(
+        app.revoke_api_key(id, Some(&officer)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.list_api_keys(Some(&key)).await.status, StatusCode::OK);
+    let revoked = app.revoke_api_key(id, Some(&researcher)).await;
+    assert_eq!(revoked.status, StatusCode::OK, "{:?}", revoked.body);
+    assert!(revoked.body["revoked_at"].is_string());
+    assert_eq!(
+        app.list_api_keys(Some(&key)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}

@@ -369,6 +369,22 @@ impl TestApp {
         self.get_op(&path, token, query).await
     }
 
+    // The caller's account
+
+    pub async fn list_api_keys(&self, token: Option<&str>) -> Reply {
+        self.get_op("/api/v1/account/tokens", token, &[]).await
+    }
+
+    pub async fn create_api_key(&self, token: Option<&str>, body: &Value) -> Reply {
+        self.send_op(Method::POST, "/api/v1/account/tokens", token, Some(body))
+            .await
+    }
+
+    pub async fn revoke_api_key(&self, key: i64, token: Option<&str>) -> Reply {
+        let path = format!("/api/v1/account/tokens/{key}/revoke");
+        self.send_op(Method::POST, &path, token, None).await
+    }
+
     // Administration
 
     pub async fn list_jobs(&self, token: Option<&str>, query: Query<'_>) -> Reply {

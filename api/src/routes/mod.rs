@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use domain::{DomainResult, service::page::PageRequest, time::to_datetime};
 use poem_openapi::{Enum, Tags};
 
+pub mod account;
 pub mod admin;
 pub mod agencies;
 pub mod assessments;
@@ -35,6 +36,8 @@ pub enum Tag {
     Subscriptions,
     /// Laws in force and their five-yearly ex-post evaluation.
     Laws,
+    /// The caller's own account: API keys.
+    Account,
     /// Administration: background jobs.
     Admin,
     /// Liveness and readiness of the service.
@@ -53,6 +56,7 @@ pub type Api = (
     search::SearchApi,
     subscriptions::SubscriptionsApi,
     laws::LawsApi,
+    account::AccountApi,
     admin::AdminApi,
     health::HealthApi,
 );
@@ -70,6 +74,7 @@ pub fn api() -> Api {
         search::SearchApi,
         subscriptions::SubscriptionsApi,
         laws::LawsApi,
+        account::AccountApi,
         admin::AdminApi,
         health::HealthApi,
     )

@@ -105,7 +105,8 @@ pub async fn create_token(req: &Request, state: Data<&AppState>) -> Response {
         return super::forbidden(req);
     };
     let name = super::visitor::form(req).raw("name").to_string();
-    match api_tokens::create(&state.ctx.db, &me.actor, &name).await {
+    let read_only = super::visitor::form(req).get("read_only").is_some();
+    match api_tokens::create(&state.ctx.db, &me.actor, &name, read_only).await {
         Ok((model, token)) => {
             page(
                 req,

@@ -17,6 +17,8 @@ pub struct Model {
     pub last_used_at: Option<i64>,
     /// Set when the owner (or an administrator) revokes the token; it stops working at once.
     pub revoked_at: Option<i64>,
+    /// A read-only token reads what its owner may read and changes nothing.
+    pub read_only: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -82,7 +82,7 @@ pub async fn create_account(
     })
     .exec_with_returning(&*tx)
     .await?;
-    let (_, token) = super::api_tokens::issue(&*tx, model.id, "").await?;
+    let (_, token) = super::api_tokens::issue(&*tx, model.id, "", false).await?;
     audit::record(
         &*tx,
         AuditRecord {

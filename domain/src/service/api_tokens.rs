@@ -35,6 +35,7 @@ pub async fn issue<C: ConnectionTrait>(
     conn: &C,
     account_id: i64,
     name: &str,
+    read_only: bool,
 ) -> DomainResult<(api_token::Model, String)> {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
@@ -49,6 +50,7 @@ pub async fn issue<C: ConnectionTrait>(
         name: Set(name.to_string()),
         last_used_at: Set(None),
         revoked_at: Set(None),
+        read_only: Set(read_only),
         ..Default::default()
     })
     .exec_with_returning(conn)
@@ -61,6 +63,7 @@ pub async fn create(
     db: &Db,
     actor: &Actor,
     name: &str,
+    read_only: bool,
 ) -> DomainResult<(api_token::Model, String)> {
     let mut checks = Checks::new();
     let name = checks.title("name", name, 100);
@@ -79,7 +82,7 @@ pub async fn create(
             format!("you hold {MAX_TOKENS} tokens already; revoke one first"),
         ));
     }
-    let (model, token) = issue(&*tx, actor.account_id.get(), &name).await?;
+    let (model, token) = issue(&*tx, actor.account_id.get(), &name, read_only).await?;
     audit::record(
         &*tx,
         AuditRecord {
@@ -88,7 +91,7 @@ pub async fn create(
             entity_type: "api_token",
             entity_id: model.id.to_string(),
             before: None,
-            after: Some(serde_json::json!({"id": model.id, "account_id": model.account_id, "name": model.name})),
+            after: Some(serde_json::json!({"id": model.id, "account_id": model.account_id, "name": model.name, "read_only": model.read_only})),
         },
     )
     .await?;
@@ -149,14 +152,22 @@ pub async fn revoke(db: &Db, actor: &Actor, id: i64) -> DomainResult<api_token::
 struct TokenOwner {
     token_id: i64,
     last_used_at: Option<i64>,
+    read_only: bool,
     account_id: i64,
     role: Role,
     agency_id: Option<i64>,
 }
 
-/// The actor a bearer token stands for, or `None` for an unknown or revoked token or a
-/// deactivated account. Records the token's use (at most once a minute).
-pub async fn authenticate(db: &Db, token: &str) -> DomainResult<Option<Actor>> {
+/// Who a bearer token stands for, and whether the token only reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Bearer {
+    pub actor: Actor,
+    pub read_only: bool,
+}
+
+/// Who a bearer token stands for, or `None` for an unknown or revoked token or a deactivated
+/// account. Records the token's use (at most once a minute).
+pub async fn authenticate(db: &Db, token: &str) -> DomainResult<Option<Bearer>> {
     let (t, a) = (Alias::new("api_tokens"), Alias::new("accounts"));
     let query = Query::select()
         .expr_as(
@@ -166,6 +177,10 @@ pub async fn authenticate(db: &Db, token: &str) -> DomainResult<Option<Actor>> {
         .expr_as(
             Expr::col((t.clone(), Alias::new("last_used_at"))),
             Alias::new("last_used_at"),
+        )
+        .expr_as(
+            Expr::col((t.clone(), Alias::new("read_only"))),
+            Alias::new("read_only"),
         )
         .expr_as(
             Expr::col((a.clone(), Alias::new("id"))),
@@ -207,10 +222,13 @@ pub async fn authenticate(db: &Db, token: &str) -> DomainResult<Option<Actor>> {
             .await?;
         tx.commit().await?;
     }
-    Ok(Some(Actor {
-        account_id: AccountId(owner.account_id),
-        role: owner.role,
-        agency_id: owner.agency_id.map(AgencyId),
+    Ok(Some(Bearer {
+        actor: Actor {
+            account_id: AccountId(owner.account_id),
+            role: owner.role,
+            agency_id: owner.agency_id.map(AgencyId),
+        },
+        read_only: owner.read_only,
     }))
 }
 

@@ -668,3 +668,5 @@ invitation-signed-in = You are signed in as { $name }: accepting gives this acco
 ws-agency-title = Agency
 field-parent_ministry_th = Ministry in Thai
 field-parent_ministry_en = Ministry in English
+tokens-read-only = Read-only: the token can read but not change anything
+tokens-read-only-tag = read-only

@@ -660,3 +660,5 @@ invitation-signed-in = ท่านเข้าสู่ระบบในชื
 ws-agency-title = หน่วยงาน
 field-parent_ministry_th = กระทรวง (ภาษาไทย)
 field-parent_ministry_en = กระทรวง (ภาษาอังกฤษ)
+tokens-read-only = อ่านอย่างเดียว: โทเคนนี้อ่านข้อมูลได้แต่เปลี่ยนแปลงสิ่งใดไม่ได้
+tokens-read-only-tag = อ่านอย่างเดียว
