@@ -1,7 +1,9 @@
 //! Accounts for the agency workspace: an account can be deactivated (its sessions and API
 //! tokens stop working at once); API tokens get a name, their last use and a revocation time,
 //! so that their owner can manage them, and may be read-only; and officers are invited by e-mail to an agency
-//! (`invitations`, stored as a hash of the link's secret, single use, expiring).
+//! (`invitations`, stored as a hash of the link's secret, single use, expiring). A consultation
+//! remembers the newest comment its agency marked as reviewed, so that the workspace can say
+//! how many await moderation.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -14,12 +16,16 @@ pub struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // SQLite alters one column per statement.
-        let added: [(&str, ColumnDef); 5] = [
+        let added: [(&str, ColumnDef); 6] = [
             ("accounts", big_integer_null("deactivated_at")),
             ("api_tokens", string("name").default("").take()),
             ("api_tokens", big_integer_null("last_used_at")),
             ("api_tokens", big_integer_null("revoked_at")),
             ("api_tokens", boolean("read_only").default(false).take()),
+            (
+                "consultations",
+                big_integer("reviewed_up_to").default(0).take(),
+            ),
         ];
         for (table, mut column) in added {
             manager
@@ -76,6 +82,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         for (table, column) in [
+            ("consultations", "reviewed_up_to"),
             ("api_tokens", "read_only"),
             ("api_tokens", "revoked_at"),
             ("api_tokens", "last_used_at"),

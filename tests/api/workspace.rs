@@ -993,6 +993,35 @@ async fn moderation_tells_the_author_why_and_responses_and_the_summary_are_made_
     let page = officer.get(&page_path).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.html);
     assert!(page.html.contains(&tracking), "the comment is in the queue");
+    // Awaiting moderation until the queue is marked as reviewed.
+    let dashboard = officer.get("/en/workspace").await;
+    assert!(
+        dashboard.html.contains("1 awaiting moderation"),
+        "{}",
+        dashboard.html
+    );
+    let up_to = page
+        .input("up_to")
+        .expect("a way to mark the queue as reviewed");
+    assert_eq!(up_to, comment_id.to_string());
+    let r = officer
+        .post(
+            &format!("{page_path}/reviewed"),
+            &[("csrf", &page.csrf()), ("up_to", &up_to)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    assert!(
+        !officer
+            .get("/en/workspace")
+            .await
+            .html
+            .contains("awaiting moderation")
+    );
+    assert!(
+        officer.get(&page_path).await.input("up_to").is_none(),
+        "nothing new to mark"
+    );
     let action = format!("{page_path}/comments/{comment_id}/moderation");
     // Hiding needs a reason from the list.
     let r = officer

@@ -23,6 +23,9 @@ pub struct Model {
     /// When the current dates were announced (creation, or the last change before opening);
     /// NULL only in a row written by an older version before its migration ran.
     pub announced_at: Option<i64>,
+    /// The newest comment id the agency marked as reviewed in its moderation queue; comments
+    /// after it await moderation.
+    pub reviewed_up_to: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

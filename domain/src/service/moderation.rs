@@ -41,6 +41,41 @@ pub async fn managed<C: ConnectionTrait>(
     Ok(c)
 }
 
+/// Marks the consultation's comments up to `up_to` (the newest the officer was shown) as
+/// reviewed. Comments that arrived after the page was shown stay awaiting; the mark never moves
+/// back.
+pub async fn mark_reviewed(
+    db: &crate::db::Db,
+    actor: &Actor,
+    consultation_id: ConsultationId,
+    up_to: i64,
+) -> DomainResult<()> {
+    use sea_orm::sea_query::Expr;
+    let tx = db.write().await?;
+    managed(&*tx, actor, consultation_id).await?;
+    consultation::Entity::update_many()
+        .col_expr(consultation::Column::ReviewedUpTo, Expr::value(up_to))
+        .filter(consultation::Column::Id.eq(consultation_id.get()))
+        .filter(consultation::Column::ReviewedUpTo.lt(up_to))
+        .exec(&*tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The newest comment id of the consultation (0 when it has none).
+pub async fn newest_comment<C: ConnectionTrait>(
+    conn: &C,
+    consultation_id: ConsultationId,
+) -> DomainResult<i64> {
+    Ok(comment::Entity::find()
+        .filter(comment::Column::ConsultationId.eq(consultation_id.get()))
+        .order_by_desc(comment::Column::Id)
+        .one(conn)
+        .await?
+        .map_or(0, |c| c.id))
+}
+
 /// A page of `limit` comments, newest first.
 pub async fn comments<C: ConnectionTrait>(
     conn: &C,

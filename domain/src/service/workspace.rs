@@ -27,6 +27,8 @@ pub struct OpenConsultation {
     pub view: ConsultationView,
     pub comments: u64,
     pub recent_comments: u64,
+    /// Comments after the newest one the agency marked as reviewed.
+    pub awaiting_review: u64,
 }
 
 pub struct Dashboard {
@@ -84,10 +86,15 @@ pub async fn dashboard<C: ConnectionTrait>(
                     .filter(comment::Column::ReceivedAt.gt(now - RECENT_MS))
                     .count(conn)
                     .await?;
+                let awaiting_review = of_this()
+                    .filter(comment::Column::Id.gt(view.consultation.reviewed_up_to))
+                    .count(conn)
+                    .await?;
                 open.push(OpenConsultation {
                     view,
                     comments,
                     recent_comments,
+                    awaiting_review,
                 });
             }
             ConsultationStatus::Closed => summaries_due.push(view),

@@ -670,3 +670,7 @@ field-parent_ministry_th = Ministry in Thai
 field-parent_ministry_en = Ministry in English
 tokens-read-only = Read-only: the token can read but not change anything
 tokens-read-only-tag = read-only
+ws-awaiting-review = { $n } awaiting moderation
+ws-awaiting-review-hint = Comments marked "new" arrived since the queue was last marked as reviewed.
+ws-mark-reviewed = Mark all comments shown as reviewed
+ws-new = new

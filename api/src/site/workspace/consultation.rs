@@ -60,6 +60,8 @@ struct ConsultationPage {
     reasons: &'static [&'static str],
     compiling: bool,
     closed: bool,
+    /// The newest comment (what "mark as reviewed" marks up to).
+    newest: i64,
     next: Option<String>,
     errors: Errors,
 }
@@ -100,15 +102,18 @@ async fn page(
         let comments =
             moderation::comments(conn, &me.actor, ConsultationId(id), &filter, PAGE).await?;
         let clusters = moderation::clusters(conn, &me.actor, ConsultationId(id), SAMPLE).await?;
+        let newest = moderation::newest_comment(conn, ConsultationId(id)).await?;
         let report = match reports::get(conn, Some(&me.actor), ConsultationId(id)).await {
             Ok(r) => Some(r),
             Err(DomainError::NotFound(_)) => None,
             Err(e) => return Err(e),
         };
-        Ok::<_, DomainError>((view, comments, clusters, report))
+        Ok::<_, DomainError>((view, comments, clusters, report, newest))
     };
-    let (view, comments, clusters, report) = match loaded.await {
-        Ok((Some(view), comments, clusters, report)) => (view, comments, clusters, report),
+    let (view, comments, clusters, report, newest) = match loaded.await {
+        Ok((Some(view), comments, clusters, report, newest)) => {
+            (view, comments, clusters, report, newest)
+        }
         Ok((None, ..)) => return not_found(req),
         Err(e) => return error_page(req, e),
     };
@@ -141,6 +146,7 @@ async fn page(
         reasons: HIDE_REASONS,
         compiling: q.compiling.is_some(),
         closed,
+        newest,
         next,
         errors,
         view,
@@ -336,6 +342,28 @@ pub async fn preview(
             };
             render(req, StatusCode::OK, page)
         }
+        Err(e) => error_page(req, e),
+    }
+}
+
+/// Marks the comments shown (up to the newest when the page was shown) as reviewed.
+#[handler]
+pub async fn reviewed(
+    req: &Request,
+    state: Data<&AppState>,
+    PageId(id): PageId,
+    Me(me): Me,
+) -> Response {
+    let chrome = Chrome::new(req, "ws-consultation-page-title");
+    let up_to = visitor::form(req)
+        .get("up_to")
+        .and_then(|n| n.parse::<i64>().ok())
+        .unwrap_or(0);
+    match moderation::mark_reviewed(&state.ctx.db, &me.actor, ConsultationId(id), up_to).await {
+        Ok(()) => see_other(&format!(
+            "{}#comments",
+            chrome.href(&format!("/workspace/consultations/{id}"))
+        )),
         Err(e) => error_page(req, e),
     }
 }

@@ -93,6 +93,12 @@ pub(super) fn pages() -> Vec<PageRoute> {
         ),
         PageRoute::with(
             Staff,
+            "/workspace/consultations/:id/reviewed",
+            None,
+            Some(|| consultation::reviewed.boxed()),
+        ),
+        PageRoute::with(
+            Staff,
             "/workspace/consultations/:id/summary",
             Some(|| consultation::preview.boxed()),
             None,
