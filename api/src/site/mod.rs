@@ -28,6 +28,7 @@ mod search;
 mod sign_in;
 pub mod sitemap;
 mod subscriptions;
+pub mod texts;
 pub mod visitor;
 
 use i18n::{Lang, Messages};
