@@ -221,11 +221,7 @@ fn comments(count: usize, first_id: i64, seed: u64) -> Vec<CommentFacts> {
                 provision_id: rng
                     .random_bool(0.6)
                     .then(|| format!("s{}", rng.random_range(1..=40))),
-                channel: weighted(
-                    &mut rng,
-                    &[("web", 85), ("api", 5), ("offline", 10)],
-                )
-                .into(),
+                channel: weighted(&mut rng, &[("web", 85), ("api", 5), ("offline", 10)]).into(),
                 received_at,
                 answers,
                 body: body(&mut rng, &thai_words),
