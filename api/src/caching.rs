@@ -3,6 +3,11 @@
 //! `If-None-Match` names it is answered `304 Not Modified` with no body. Anonymous reads are
 //! `Cache-Control: public` for a short time; reads made with a token or a cookie are `private`
 //! and revalidated each time, and `Vary` keeps the two apart. Health checks are never cached.
+//!
+//! A handler whose page is costly to make may set the `ETag` itself from what the page is made
+//! of ([`etag_of`]), and answer a matching `If-None-Match` before making it ([`fresh`],
+//! [`not_modified`]); the body is then not hashed, and this middleware adds the same
+//! `Cache-Control` and `Vary` to that `304` as to the page.
 
 use poem::{
     Body, Endpoint, IntoResponse, Request, Response,
@@ -21,7 +26,10 @@ pub async fn conditional_get<E: Endpoint>(ep: E, req: Request) -> poem::Result<R
         || req.headers().contains_key(header::COOKIE);
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
     let mut response = ep.call(req).await?.into_response();
-    if !read || response.status() != StatusCode::OK {
+    // A handler's own early `304` (see [`not_modified`]) gets the page's caching headers.
+    let handler_304 = response.status() == StatusCode::NOT_MODIFIED
+        && response.headers().contains_key(header::ETAG);
+    if !read || !(response.status() == StatusCode::OK || handler_304) {
         return Ok(response);
     }
     if health {
@@ -60,6 +68,9 @@ pub async fn conditional_get<E: Endpoint>(ep: E, req: Request) -> poem::Result<R
         header::VARY,
         HeaderValue::from_static("Authorization, Cookie"),
     );
+    if handler_304 {
+        return Ok(response);
+    }
     if if_none_match.is_some_and(|v| matches(&v, &etag)) {
         let mut not_modified = Response::builder()
             .status(StatusCode::NOT_MODIFIED)
@@ -74,6 +85,40 @@ pub async fn conditional_get<E: Endpoint>(ep: E, req: Request) -> poem::Result<R
         return Ok(not_modified);
     }
     Ok(response)
+}
+
+/// A strong `ETag` for a page made from `inputs` (everything the page is made of, with the
+/// build it is rendered by: see `RABFANG_SITE_BUILD` in `api/build.rs`).
+pub fn etag_of(inputs: &[u8]) -> HeaderValue {
+    let tag = format!(
+        "\"b{:032x}\"",
+        xxhash_rust::xxh3::xxh3_128_with_seed(inputs, SITE_BUILD_SEED)
+    );
+    HeaderValue::from_str(&tag).expect("hex is a valid header value")
+}
+
+/// The build's hash, as a seed of [`etag_of`].
+const SITE_BUILD_SEED: u64 = match u64::from_str_radix(env!("RABFANG_SITE_BUILD"), 16) {
+    Ok(seed) => seed,
+    Err(_) => panic!("RABFANG_SITE_BUILD is hexadecimal"),
+};
+
+/// Whether the request's `If-None-Match` names `etag`: the page need not be made again.
+pub fn fresh(req: &Request, etag: &HeaderValue) -> bool {
+    matches!(*req.method(), Method::GET | Method::HEAD)
+        && req
+            .headers()
+            .get_all(header::IF_NONE_MATCH)
+            .iter()
+            .any(|v| matches(v, etag))
+}
+
+/// `304 Not Modified` for a page whose `ETag` is `etag` (the middleware adds the rest).
+pub fn not_modified(etag: HeaderValue) -> Response {
+    Response::builder()
+        .status(StatusCode::NOT_MODIFIED)
+        .header(header::ETAG, etag)
+        .finish()
 }
 
 /// Whether an `If-None-Match` value names `etag` (weak comparison, RFC 9110 13.1.2).

@@ -29,6 +29,8 @@ pub mod site;
 #[derive(Clone)]
 pub struct AppState {
     pub ctx: Context,
+    /// Draft versions' texts as pages show them, rendered once.
+    pub texts: std::sync::Arc<site::texts::RenderedTexts>,
 }
 
 pub const API_TITLE: &str = "Rabfang API";
@@ -76,7 +78,10 @@ pub fn app(ctx: Context) -> BoxEndpoint<'static> {
     site::mount(routes)
         .with(limits::RateLimit(limits))
         .with(auth::Authenticate)
-        .data(AppState { ctx })
+        .data(AppState {
+            ctx,
+            texts: Default::default(),
+        })
         .catch_all_error(error::render_poem_error)
         .around(limits::retry_after)
         .around(caching::conditional_get)

@@ -620,3 +620,77 @@ async fn public_pages_answer_304_to_if_none_match_and_personal_ones_are_private(
     let sign_in = client.get(app.url("/sign-in")).send().await.unwrap();
     assert_eq!(sign_in.headers()["cache-control"], "private, no-store");
 }
+
+#[tokio::test]
+async fn a_draft_page_is_revalidated_without_rendering_and_changes_its_etag_with_the_draft() {
+    let app = spawn_app().await;
+    let h = app.open_hearing("draft-etag").await;
+    let client = reqwest::Client::new();
+    let path = format!("/drafts/{}", h.draft_id);
+    let first = client.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let etag = first.headers()["etag"].clone();
+    let page = first.text().await.unwrap();
+    assert!(
+        page.contains("provision__comment"),
+        "the open consultation is linked"
+    );
+    // The same page again (its text kept, not rendered): the same bytes, the same tag.
+    let again = client.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(again.headers()["etag"], etag);
+    assert_eq!(again.text().await.unwrap(), page);
+    let english = client
+        .get(app.url(&format!("/en{path}")))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(
+        english.headers()["etag"],
+        etag,
+        "each language has its own tag"
+    );
+    let revalidated = client
+        .get(app.url(&path))
+        .header("If-None-Match", etag.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(revalidated.headers()["etag"], etag);
+    assert!(
+        revalidated.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .starts_with("public")
+    );
+    assert!(revalidated.text().await.unwrap().is_empty());
+
+    // A new version is a new page: the old tag no longer matches, the new text is shown.
+    let v = app
+        .create_version(
+            h.draft_id,
+            Some(&h.officer),
+            &json!({"body_markdown": "มาตรา ๑ ข้อความฉบับที่สองของร่างนี้", "changelog": "ฉบับที่สอง"}),
+        )
+        .await;
+    assert_eq!(v.status, StatusCode::CREATED, "{}", v.text);
+    let changed = client
+        .get(app.url(&path))
+        .header("If-None-Match", etag.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert_ne!(changed.headers()["etag"], etag);
+    assert!(changed.text().await.unwrap().contains("ข้อความฉบับที่สอง"));
+    // The first version, asked for by number, is still its own text.
+    let old = client
+        .get(app.url(&format!("{path}?version=1")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!old.contains("ข้อความฉบับที่สอง"));
+}

@@ -1,20 +1,22 @@
 //! The drafts list and a draft's page: its facts, its consultations, a table of contents by
 //! chapter (หมวด) and every provision with a stable anchor (`#s5`).
 
+use std::sync::Arc;
+
 use askama::Template;
 use domain::{
     entity::{consultation, draft_version},
     ids::DraftId,
     provisions::Provision,
     service::{
-        drafts::{self, DraftFilter, DraftView},
+        drafts::{self, DraftFilter, DraftView, VersionRef},
         page::PageRequest,
     },
     types::{DraftStatus, LawType},
 };
 use poem::{
     Request, Response, handler,
-    http::StatusCode,
+    http::{StatusCode, header},
     web::{Data, Query},
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -22,9 +24,13 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use super::{
     Chrome, PageId,
     consultations::{Choice, choices},
-    given, link, render,
+    given,
+    i18n::Lang,
+    link, render,
+    texts::TextKey,
+    visitor,
 };
-use crate::AppState;
+use crate::{AppState, caching};
 
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct ListQuery {
@@ -123,9 +129,17 @@ fn sections(provisions: Vec<Provision>) -> Vec<Section> {
 #[template(path = "pages/drafts/show.html")]
 struct ShowPage {
     chrome: Chrome,
+    facts: ShowFacts,
+    /// The version's table of contents and provisions, rendered once (see [`super::texts`]).
+    text: Arc<str>,
+}
+
+/// What a draft page is made of besides its version's text (which the version's row id names,
+/// as versions never change): its `ETag` is a hash of these, taken before anything is rendered.
+#[derive(Debug)]
+struct ShowFacts {
     view: DraftView,
-    version: Option<draft_version::Model>,
-    sections: Vec<Section>,
+    version: Option<VersionRef>,
     consultations: Vec<consultation::Model>,
     /// The consultation open now on the shown version: each provision links to comment on it.
     open_consultation: Option<i64>,
@@ -133,43 +147,54 @@ struct ShowPage {
     versions: Vec<(i32, i64)>,
     /// When the impact assessment was published, if it was.
     assessment_published: Option<i64>,
+    timeline: Vec<Step>,
 }
 
 /// One step of a draft's way to becoming law, and whether it is done.
+#[derive(Debug)]
 pub struct Step {
     pub key: &'static str,
     pub done: bool,
     pub current: bool,
 }
 
-impl ShowPage {
-    /// Preparation, hearing, summary, impact assessment, submitted: what is done.
-    fn timeline(&self) -> Vec<Step> {
-        let now = domain::time::now_ms();
-        let status = self.view.status;
-        let heard = self.consultations.iter().any(|c| c.closes_at <= now);
-        let summarised = self
-            .consultations
-            .iter()
-            .any(|c| c.summary_published_at.is_some());
-        let submitted = matches!(status, DraftStatus::Submitted | DraftStatus::Enacted);
-        let done = [
-            ("timeline-preparation", true),
-            ("timeline-hearing", heard),
-            ("timeline-summary", summarised),
-            ("timeline-assessment", self.assessment_published.is_some()),
-            ("timeline-submitted", submitted),
-        ];
-        let current = done.iter().position(|(_, d)| !d);
-        done.iter()
-            .enumerate()
-            .map(|(i, (key, d))| Step {
-                key,
-                done: *d,
-                current: Some(i) == current,
-            })
-            .collect()
-    }
+/// Preparation, hearing, summary, impact assessment, submitted: what is done at `now`.
+fn timeline(
+    status: DraftStatus,
+    consultations: &[consultation::Model],
+    assessment_published: Option<i64>,
+    now: i64,
+) -> Vec<Step> {
+    let heard = consultations.iter().any(|c| c.closes_at <= now);
+    let summarised = consultations
+        .iter()
+        .any(|c| c.summary_published_at.is_some());
+    let submitted = matches!(status, DraftStatus::Submitted | DraftStatus::Enacted);
+    let done = [
+        ("timeline-preparation", true),
+        ("timeline-hearing", heard),
+        ("timeline-summary", summarised),
+        ("timeline-assessment", assessment_published.is_some()),
+        ("timeline-submitted", submitted),
+    ];
+    let current = done.iter().position(|(_, d)| !d);
+    done.iter()
+        .enumerate()
+        .map(|(i, (key, d))| Step {
+            key,
+            done: *d,
+            current: Some(i) == current,
+        })
+        .collect()
+}
+
+/// A version's table of contents and provisions (`pages/drafts/text.html`).
+#[derive(Template)]
+#[template(path = "pages/drafts/text.html")]
+struct VersionText<'a> {
+    chrome: &'a Chrome,
+    sections: Vec<Section>,
+    open_consultation: Option<i64>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -177,6 +202,9 @@ pub struct ShowQuery {
     version: Option<String>,
 }
 
+/// A draft's page. Its `ETag` comes from the draft's rows without the version's text, so a
+/// revalidation is answered before the page is rendered; the version's text is rendered once
+/// per version, language and open consultation, and kept ([`super::texts`]).
 #[handler]
 pub async fn show(
     req: &Request,
@@ -192,8 +220,14 @@ pub async fn show(
     let conn = &state.ctx.db.conn;
     let loaded = async {
         let view = drafts::get_draft(conn, None, DraftId(id)).await?;
+        let refs = drafts::version_refs(conn, DraftId(id)).await?;
         let version = match wanted.or(view.draft.current_version) {
-            Some(n) => Some(drafts::get_version(conn, None, DraftId(id), n).await?),
+            Some(n) => Some(
+                *refs
+                    .iter()
+                    .find(|v| v.number == n)
+                    .ok_or(domain::DomainError::NotFound("version"))?,
+            ),
             None => None,
         };
         let consultations = consultation::Entity::find()
@@ -201,50 +235,97 @@ pub async fn show(
             .order_by_asc(consultation::Column::OpensAt)
             .all(conn)
             .await?;
-        let versions = drafts::list_versions(conn, None, DraftId(id))
-            .await?
-            .into_iter()
-            .map(|v| (v.number, v.published_at))
-            .collect::<Vec<_>>();
-        let published_assessment =
-            match domain::service::assessments::get(conn, None, DraftId(id)).await {
-                Ok(a) => a.row.published_at,
-                Err(domain::DomainError::NotFound(_)) => None,
-                Err(e) => return Err(e),
-            };
-        Ok::<_, domain::DomainError>((view, version, consultations, versions, published_assessment))
+        let assessment_published =
+            domain::service::assessments::published_at(conn, DraftId(id)).await?;
+        let versions = refs.iter().map(|v| (v.number, v.published_at)).collect();
+        Ok::<_, domain::DomainError>((view, version, consultations, versions, assessment_published))
     };
     let (view, version, consultations, versions, assessment_published) = match loaded.await {
         Ok(x) => x,
         Err(e) => return super::error_page(req, e),
     };
-    let mut chrome = Chrome::new(req, "nav-drafts");
-    chrome.title = view.draft.title_th.clone();
     let now = domain::time::now_ms();
     let open_consultation = consultations
         .iter()
         .find(|c| {
             domain::service::consultations::status_at(c, now)
                 == domain::types::ConsultationStatus::Open
-                && Some(c.version_number) == version.as_ref().map(|v| v.number)
+                && Some(c.version_number) == version.map(|v| v.number)
         })
         .map(|c| c.id);
-    let page = ShowPage {
+    let facts = ShowFacts {
+        timeline: timeline(view.status, &consultations, assessment_published, now),
+        view,
+        version,
+        consultations,
         open_consultation,
         versions,
         assessment_published,
-        chrome,
-        sections: sections(
-            version
-                .as_ref()
-                .map(|v| v.provisions.0.clone())
-                .unwrap_or_default(),
-        ),
-        version,
-        consultations,
-        view,
     };
-    render(req, StatusCode::OK, page)
+    // Everything the page shows: the facts, the address (language, query, the other
+    // language's link) and who is signed in (the header).
+    let account = visitor::signed_in(req).map(|s| s.display_name);
+    let etag = caching::etag_of(format!("{}\n{account:?}\n{facts:?}", req.uri()).as_bytes());
+    if account.is_none() && caching::fresh(req, &etag) {
+        return caching::not_modified(etag);
+    }
+    let (lang, _) = Lang::of_path(req.uri().path());
+    let key = facts.version.map(|v| TextKey {
+        version_id: v.id,
+        lang,
+        open_consultation: facts.open_consultation,
+    });
+    let kept = key.and_then(|key| state.texts.get(&key));
+    let unrendered = match (key, &kept) {
+        (Some(key), None) => {
+            match draft_version::Entity::find_by_id(key.version_id)
+                .one(conn)
+                .await
+            {
+                Ok(Some(row)) => Some(row.provisions.0),
+                Ok(None) => return super::not_found(req),
+                Err(e) => return super::error_page(req, e.into()),
+            }
+        }
+        _ => None,
+    };
+    let mut chrome = Chrome::new(req, "nav-drafts");
+    chrome.title = facts.view.draft.title_th.clone();
+    let text = match (kept, unrendered, key) {
+        (Some(text), _, _) => text,
+        (None, Some(provisions), Some(key)) => {
+            let page = VersionText {
+                chrome: &chrome,
+                sections: sections(provisions),
+                open_consultation: facts.open_consultation,
+            };
+            match page.render() {
+                Ok(text) => {
+                    let text: Arc<str> = text.into();
+                    state.texts.keep(key, Arc::clone(&text));
+                    text
+                }
+                Err(e) => {
+                    let e = domain::DomainError::Internal(anyhow::anyhow!("rendering: {e}"));
+                    return super::error_page(req, e);
+                }
+            }
+        }
+        _ => Arc::from(""),
+    };
+    let mut response = render(
+        req,
+        StatusCode::OK,
+        ShowPage {
+            chrome,
+            facts,
+            text,
+        },
+    );
+    if response.status() == StatusCode::OK {
+        response.headers_mut().insert(header::ETAG, etag);
+    }
+    response
 }
 
 /// One provision's change between two versions, ready to show.

@@ -11,7 +11,7 @@ pub const LOCALES: [(Lang, &str); 2] = [
     (Lang::En, include_str!("../../../web/locales/en/main.ftl")),
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
     Th,
     En,

@@ -29,6 +29,7 @@ mod search;
 pub(crate) mod sign_in;
 pub mod sitemap;
 mod subscriptions;
+pub mod texts;
 pub mod visitor;
 mod workspace;
 

@@ -796,10 +796,163 @@ fn snippet(words: &[QueryWord], f: &Fields, title: &str, body: &str) -> String {
     escape_html(&start)
 }
 
+/// Texts longer than this many bytes are cut to a window around their matches before they
+/// are segmented (see [`match_window`]); shorter ones are segmented whole.
+const WINDOW_ABOVE_BYTES: usize = 4096;
+
+/// The snippet of `text`: its best fragment around the query's words, or `None` when no word
+/// of `text` matches. A long text is first cut to a window around the place where the query's
+/// words occur most densely, found by a plain substring search, and only the window is
+/// segmented: the cost follows the snippet, not the document.
 fn highlight(words: &[QueryWord], field: Field, text: &str) -> Option<String> {
     if text.is_empty() {
         return None;
     }
+    // The generator's limit is in bytes: scale by the text's average bytes per character.
+    let chars = text.chars().count().max(1);
+    let max_bytes = SNIPPET_CHARS * text.len() / chars;
+    if text.len() > WINDOW_ABOVE_BYTES {
+        match match_window(words, text, max_bytes) {
+            Window::Cut(from, to) => {
+                if let Some(html) = highlight_in(words, field, text, from..to, max_bytes) {
+                    return Some(html);
+                }
+                // The words occur there only inside other words: look at the whole text.
+            }
+            Window::NoMatch => return None,
+            Window::Whole => {}
+        }
+    }
+    highlight_in(words, field, text, 0..text.len(), max_bytes)
+}
+
+/// Where in a long text to look for a snippet.
+#[derive(Debug, PartialEq)]
+enum Window {
+    /// The byte range of the original text around the densest matches.
+    Cut(usize, usize),
+    /// No word of the query can match in this text.
+    NoMatch,
+    /// Nothing cheap tells: segment the whole text.
+    Whole,
+}
+
+/// The window of `text` to segment for a snippet of about `max_bytes`. A word of the text
+/// matches a query word when it is the query word, contains it (Thai), or is near it (a
+/// fuzzy Latin word): so the normalised text contains the query word where one of the first
+/// two kinds of match is, and an alphanumeric run near the query word where the third is. The
+/// window starts a little before the half fragment holding most such places (the first of
+/// the best), and its ends are moved out to white space so that the words inside it are
+/// segmented as in the whole text.
+fn match_window(words: &[QueryWord], text: &str, max_bytes: usize) -> Window {
+    let mut normal = String::with_capacity(text.len());
+    // (where the character's folded form starts in `normal`, where it is in `text`)
+    let mut starts: Vec<(usize, usize)> = Vec::with_capacity(text.len() / 2);
+    for (original, c) in text.char_indices() {
+        starts.push((normal.len(), original));
+        words::fold_char(c, &mut normal);
+    }
+    let mut places: Vec<usize> = Vec::new();
+    for w in words {
+        places.extend(normal.match_indices(w.text.as_str()).map(|(at, _)| at));
+    }
+    if words.iter().any(|w| w.fuzzy_distance.is_some()) {
+        let mut run_start = None;
+        for (at, c) in normal.char_indices().chain([(normal.len(), ' ')]) {
+            let in_run = c.is_alphanumeric() && !thai::is_thai(c);
+            match (in_run, run_start) {
+                (true, None) => run_start = Some(at),
+                (false, Some(from)) => {
+                    let run = &normal[from..at];
+                    if words.iter().any(|w| {
+                        w.fuzzy_distance
+                            .is_some_and(|d| edit_distance(&w.chars, run, d) <= usize::from(d))
+                    }) {
+                        places.push(from);
+                    }
+                    run_start = None;
+                }
+                _ => {}
+            }
+        }
+        if places.is_empty() {
+            // A fuzzy match inside a run that is not a word by itself: only segmenting tells.
+            return Window::Whole;
+        }
+    }
+    if places.is_empty() {
+        return Window::NoMatch;
+    }
+    places.sort_unstable();
+    // The half fragment starting at a place with the most places; the first of the best.
+    let span = max_bytes / 2;
+    let mut best = (0, places[0]);
+    let mut end = 0;
+    for (i, &from) in places.iter().enumerate() {
+        while end < places.len() && places[end] < from + span {
+            end += 1;
+        }
+        if end - i > best.0 {
+            best = (end - i, from);
+        }
+    }
+    let centre = best.1;
+    let original = |n: usize| -> usize {
+        let i = starts.partition_point(|&(s, _)| s <= n).saturating_sub(1);
+        starts.get(i).map_or(text.len(), |&(_, o)| o)
+    };
+    // The generator cuts fragments from the window's start: begin a little before the best
+    // places so that the first fragment holds them with some words before; end far enough
+    // on for a better fragment after them to be found too.
+    let lead = max_bytes / 4;
+    let from = original(centre.saturating_sub(lead));
+    let to = if centre + 2 * max_bytes >= normal.len() {
+        text.len()
+    } else {
+        original(centre + 2 * max_bytes)
+    };
+    Window::Cut(
+        to_white_space_before(text, from, lead),
+        to_white_space_after(text, to, max_bytes),
+    )
+}
+
+/// `at`, moved back to just after white space (at most `limit` bytes back; else `at`).
+fn to_white_space_before(text: &str, at: usize, limit: usize) -> usize {
+    if at == 0 {
+        return 0;
+    }
+    let floor = at.saturating_sub(limit);
+    text[..at]
+        .char_indices()
+        .rev()
+        .take_while(|&(i, _)| i >= floor)
+        .find(|&(_, c)| c.is_whitespace())
+        .map_or(at, |(i, c)| i + c.len_utf8())
+}
+
+/// `at`, moved on to the next white space (at most `limit` bytes on; else `at`).
+fn to_white_space_after(text: &str, at: usize, limit: usize) -> usize {
+    if at >= text.len() {
+        return text.len();
+    }
+    text[at..]
+        .char_indices()
+        .take_while(|&(i, _)| i <= limit)
+        .find(|&(_, c)| c.is_whitespace())
+        .map_or(at, |(i, _)| at + i)
+}
+
+/// The snippet of `text[range]`, in `max_bytes`, with `…` where `text` goes on before or after.
+fn highlight_in(
+    words: &[QueryWord],
+    field: Field,
+    text: &str,
+    range: std::ops::Range<usize>,
+    max_bytes: usize,
+) -> Option<String> {
+    let (offset, whole_len) = (range.start, text.len());
+    let text = &text[range];
     let tokens = word_tokens(text);
     let mut terms: BTreeMap<String, Score> = BTreeMap::new();
     for token in &tokens {
@@ -814,9 +967,6 @@ fn highlight(words: &[QueryWord], field: Field, text: &str) -> Option<String> {
     if terms.is_empty() {
         return None;
     }
-    // The generator's limit is in bytes: scale by the text's average bytes per character.
-    let chars = text.chars().count().max(1);
-    let max_bytes = SNIPPET_CHARS * text.len() / chars;
     // The generator tokenizes the text it cuts: hand it the tokens above rather than segment
     // the text a second time (the same `WordTokenizer` tokens).
     let generator = SnippetGenerator::new(
@@ -830,13 +980,13 @@ fn highlight(words: &[QueryWord], field: Field, text: &str) -> Option<String> {
         return None;
     }
     snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-    let range = snippet.fragment_range();
+    let fragment = snippet.fragment_range();
     let mut html = String::new();
-    if range.start > 0 {
+    if offset + fragment.start > 0 {
         html.push_str("… ");
     }
     html.push_str(snippet.to_html().trim());
-    if range.end < text.len() {
+    if offset + fragment.end < whole_len {
         html.push_str(" …");
     }
     Some(html)
@@ -1142,6 +1292,75 @@ mod tests {
         let mut snippet = generator.snippet(&text);
         snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
         assert!(html.contains(snippet.to_html().trim()), "{html}");
+    }
+
+    /// The distinct marked words of a snippet.
+    fn marks(html: &str) -> std::collections::BTreeSet<&str> {
+        html.split("<mark>")
+            .skip(1)
+            .filter_map(|m| m.split("</mark>").next())
+            .collect()
+    }
+
+    #[test]
+    fn long_texts_are_segmented_only_around_their_matches() {
+        let (_, f) = schema();
+        let filler = "ร่างพระราชบัญญัตินี้ใช้บังคับเมื่อพ้นกำหนดเก้าสิบวัน มาตรา ๓ ในพระราชบัญญัตินี้ ";
+        let cases = [
+            ("ข้อมูล", "ผู้ควบคุมข้อมูลส่วนบุคคลต้องแจ้ง"),
+            ("บุคคล", "ผู้ควบคุมข้อมูลส่วนบุคคลต้องแจ้ง"),
+            ("regulaton", "the Data Regulation applies"),
+            ("personal data", "personal data of the subject"),
+            ("มาตรา ๙๙", "มาตรา 99 ให้ยกเลิก"),
+        ];
+        for (query, needle) in cases {
+            let words = query_words(query);
+            for at in [0, 40, 79] {
+                let mut text = filler.repeat(80);
+                let cut = text
+                    .char_indices()
+                    .nth(at * filler.chars().count())
+                    .unwrap()
+                    .0;
+                text.insert_str(cut, needle);
+                assert!(text.len() > WINDOW_ABOVE_BYTES);
+                let max_bytes = SNIPPET_CHARS * text.len() / text.chars().count();
+                let whole = highlight_in(&words, f.body, &text, 0..text.len(), max_bytes)
+                    .expect("a snippet of the whole text");
+                let window = match_window(&words, &text, max_bytes);
+                let Window::Cut(from, to) = window else {
+                    panic!("{query}: {window:?}");
+                };
+                assert!(
+                    to - from < 4 * max_bytes + 2 * max_bytes,
+                    "{query}: {from}..{to}"
+                );
+                let html = highlight(&words, f.body, &text).expect("a snippet");
+                assert_eq!(
+                    marks(&html),
+                    marks(&whole),
+                    "{query} at {at}: {html} / {whole}"
+                );
+                assert_eq!(html.starts_with("… "), whole.starts_with("… "), "{html}");
+                assert_eq!(html.ends_with(" …"), whole.ends_with(" …"), "{html}");
+            }
+        }
+        // No word of the query in a long text: nothing is segmented, as nothing would match.
+        let text = filler.repeat(80);
+        let words = query_words("สิ่งแวดล้อม");
+        assert_eq!(match_window(&words, &text, 600), Window::NoMatch);
+        assert_eq!(highlight(&words, f.body, &text), None);
+        assert_eq!(
+            highlight_in(&words, f.body, &text, 0..text.len(), 600),
+            None
+        );
+        // The densest place wins: three matches late beat one early.
+        let mut text = format!("ข้อมูล {}", filler.repeat(40));
+        text.push_str("ข้อมูล ข้อมูล ข้อมูล ");
+        text.push_str(&filler.repeat(40));
+        let words = query_words("ข้อมูล");
+        let html = highlight(&words, f.body, &text).expect("a snippet");
+        assert_eq!(html.matches("<mark>").count(), 3, "{html}");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! immutable report (Markdown rendered to sanitised HTML, with its content hash) and as JSON.
 //! A draft moves to `submitted` only when its hearing summaries and its RIA are published.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 
 use super::drafts;
 use crate::{
@@ -35,6 +35,22 @@ async fn find<C: ConnectionTrait>(
         .filter(impact_assessment::Column::DraftId.eq(draft_id))
         .one(conn)
         .await?)
+}
+
+/// When the draft's impact assessment was published, if it was (`None` when it has none, or
+/// only an unpublished one): what a public page shows of it, without reading the assessment.
+pub async fn published_at<C: ConnectionTrait>(
+    conn: &C,
+    draft_id: DraftId,
+) -> DomainResult<Option<i64>> {
+    Ok(impact_assessment::Entity::find()
+        .select_only()
+        .column(impact_assessment::Column::PublishedAt)
+        .filter(impact_assessment::Column::DraftId.eq(draft_id))
+        .into_tuple::<Option<i64>>()
+        .one(conn)
+        .await?
+        .flatten())
 }
 
 /// The draft's assessment: published ones for everyone, unpublished ones for its agency.

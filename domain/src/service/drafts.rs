@@ -610,6 +610,43 @@ pub async fn list_versions<C: ConnectionTrait>(
         .await?)
 }
 
+/// A published version without its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VersionRef {
+    /// The `draft_versions` row (a version never changes once published).
+    pub id: i64,
+    pub number: i32,
+    pub published_at: i64,
+}
+
+/// The versions of a draft, oldest first, without their texts. The caller has found the draft
+/// (and that its reader may see it).
+pub async fn version_refs<C: ConnectionTrait>(
+    conn: &C,
+    draft_id: DraftId,
+) -> DomainResult<Vec<VersionRef>> {
+    let rows: Vec<(i64, i32, i64)> = draft_version::Entity::find()
+        .select_only()
+        .columns([
+            draft_version::Column::Id,
+            draft_version::Column::Number,
+            draft_version::Column::PublishedAt,
+        ])
+        .filter(draft_version::Column::DraftId.eq(draft_id.get()))
+        .order_by_asc(draft_version::Column::Number)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, number, published_at)| VersionRef {
+            id,
+            number,
+            published_at,
+        })
+        .collect())
+}
+
 pub async fn get_version<C: ConnectionTrait>(
     conn: &C,
     actor: Option<&Actor>,
