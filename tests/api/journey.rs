@@ -491,6 +491,24 @@ async fn every_workspace_page_passes_axe_in_both_languages() {
     app.create_comment(h.consultation_id, Some(&citizen), &body)
         .await;
     app.run_pending_jobs().await;
+    // A hearing that has not opened yet, whose dates can still move.
+    let later = app.published_draft(&h.officer).await;
+    let now = domain::time::now_ms();
+    let day = 24 * 3600 * 1000;
+    let scheduled = app
+        .create_consultation(
+            later,
+            Some(&h.officer),
+            &json!({
+                "kind": "draft",
+                "opens_at": domain::calendar::machine_time(now + 3 * day),
+                "closes_at": domain::calendar::machine_time(now + 40 * day),
+            }),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
     // An administrator sees every workspace page, the administrators' ones too.
     let (_, email, _) = app.signed_in("admin", None).await;
     let secret = domain::service::sign_in::issue_now(&app.ctx.db, &email, "/workspace")
@@ -526,6 +544,8 @@ async fn every_workspace_page_passes_axe_in_both_languages() {
         format!("/workspace/drafts/{}/assessment", h.draft_id),
         format!("/workspace/consultations/{}", h.consultation_id),
         format!("/workspace/consultations/{}/responses", h.consultation_id),
+        format!("/workspace/consultations/{scheduled}/dates"),
+        format!("/workspace/consultations/{}/dates", h.consultation_id),
         "/workspace/laws".into(),
         "/workspace/admin/accounts".into(),
         format!("/workspace/admin/accounts/{admin_id}"),

@@ -38,6 +38,17 @@ async fn fingerprint(app: &TestApp) -> Vec<u64> {
             .count(c)
             .await
             .unwrap(),
+        domain::entity::law_in_force::Entity::find()
+            .count(c)
+            .await
+            .unwrap(),
+        domain::entity::consultation::Entity::find()
+            .all(c)
+            .await
+            .unwrap()
+            .iter()
+            .map(|k| (k.opens_at ^ k.closes_at) as u64)
+            .fold(0, u64::wrapping_add),
     ]
 }
 
@@ -56,6 +67,15 @@ const FIELDS: &[(&str, &str)] = &[
     ("name_th", "ผู้บุกรุก"),
     ("name", "stolen"),
     ("change", "deactivate"),
+    ("opens_day", "1"),
+    ("opens_month", "1"),
+    ("opens_year", "2600"),
+    ("closes_day", "1"),
+    ("closes_month", "3"),
+    ("closes_year", "2600"),
+    ("in_force_day", "1"),
+    ("in_force_month", "1"),
+    ("in_force_year", "2560"),
 ];
 
 #[tokio::test]
@@ -1675,4 +1695,215 @@ async fn the_administrators_forms_refuse_bad_input_with_the_typed_values_kept() 
         .unwrap()
         .unwrap();
     assert_eq!(changed.role, domain::types::Role::Officer);
+}
+
+#[tokio::test]
+async fn an_officer_moves_a_scheduled_hearing_but_not_one_that_has_opened() {
+    let app = TestApp::builder().with_agency("move").spawn().await;
+    let (mut officer, _, token) = app.signed_in("officer", Some("move")).await;
+    let draft_id = app.published_draft(&token).await;
+    let day = 24 * 3600 * 1000;
+    let now = domain::time::now_ms();
+    let iso = |ms: i64| domain::calendar::machine_time(ms);
+    let created = app
+        .create_consultation(
+            draft_id,
+            Some(&token),
+            &json!({"kind": "draft", "opens_at": iso(now + 5 * day), "closes_at": iso(now + 40 * day)}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.body["id"].as_i64().unwrap();
+    let path = format!("/workspace/consultations/{id}/dates");
+    let overview = officer.get(&format!("/workspace/consultations/{id}")).await;
+    assert!(
+        overview.html.contains(&format!("href=\"{path}\"")),
+        "a scheduled hearing links to its dates"
+    );
+
+    // The form shows the stored dates, in Buddhist Era years on the Thai page.
+    let form = officer.get(&path).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.html);
+    let be = |ms: i64| {
+        use chrono::Datelike;
+        let d = domain::calendar::bangkok_date(ms);
+        [
+            d.day().to_string(),
+            d.month().to_string(),
+            domain::calendar::buddhist_year(d).to_string(),
+        ]
+    };
+    let opens = be(now + 5 * day);
+    assert_eq!(form.input("opens_year").as_deref(), Some(opens[2].as_str()));
+    assert_eq!(form.input("opens_day").as_deref(), Some(opens[0].as_str()));
+    let english = officer.get(&format!("/en{path}")).await;
+    assert_eq!(
+        english.input("opens_year").as_deref(),
+        Some(
+            (opens[2].parse::<i32>().unwrap() - 543)
+                .to_string()
+                .as_str()
+        )
+    );
+
+    let post = |opens: [String; 3], closes: [String; 3], reason: &str| {
+        owned(&[
+            ("csrf", &form.csrf()),
+            ("opens_day", &opens[0]),
+            ("opens_month", &opens[1]),
+            ("opens_year", &opens[2]),
+            ("closes_day", &closes[0]),
+            ("closes_month", &closes[1]),
+            ("closes_year", &closes[2]),
+            ("short_period_reason", reason),
+        ])
+    };
+    let stored = || async { app.get_consultation(id, None).await.body };
+    let before = stored().await;
+    // A date that does not exist, and then a hearing of 6 days without a reason: refused, the
+    // typed values kept, nothing changed.
+    let r = post_owned(
+        &mut officer,
+        &path,
+        &post(
+            ["30".into(), "2".into(), opens[2].clone()],
+            be(now + 50 * day),
+            "",
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.html);
+    assert!(r.html.contains("href=\"#opens_day\""));
+    assert_eq!(r.input("opens_day").as_deref(), Some("30"));
+    let r = post_owned(
+        &mut officer,
+        &path,
+        &post(be(now + 10 * day), be(now + 15 * day), ""),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.html);
+    assert!(r.html.contains("href=\"#short_period_reason\""));
+    assert_eq!(stored().await, before, "nothing changed");
+
+    // Ten days later, for 30 days: moved.
+    let r = post_owned(
+        &mut officer,
+        &path,
+        &post(be(now + 15 * day), be(now + 45 * day), ""),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    let after = stored().await;
+    let date_of = |v: &serde_json::Value, field: &str| {
+        let t = chrono::DateTime::parse_from_rfc3339(v[field].as_str().unwrap()).unwrap();
+        domain::calendar::bangkok_date(t.timestamp_millis())
+    };
+    assert_eq!(
+        date_of(&after, "opens_at"),
+        domain::calendar::bangkok_date(now + 15 * day)
+    );
+    assert_eq!(
+        date_of(&after, "closes_at"),
+        domain::calendar::bangkok_date(now + 45 * day)
+    );
+
+    // A hearing that has opened: the page says its dates are fixed, and a post is refused.
+    let second = app.published_draft(&token).await;
+    let open_id = app.open_consultation(&token, second).await;
+    let open_path = format!("/workspace/consultations/{open_id}/dates");
+    let page = officer.get(&open_path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.input("opens_day").is_none(),
+        "no form for an open hearing"
+    );
+    let before = app.get_consultation(open_id, None).await.body;
+    let r = post_owned(
+        &mut officer,
+        &open_path,
+        &post(be(now + 15 * day), be(now + 45 * day), ""),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.html);
+    assert_eq!(app.get_consultation(open_id, None).await.body, before);
+}
+
+#[tokio::test]
+async fn an_officer_registers_a_law_in_force_with_buddhist_era_dates() {
+    let app = TestApp::builder().with_agency("laws-reg").spawn().await;
+    let (mut officer, _, token) = app.signed_in("officer", Some("laws-reg")).await;
+    let form = officer.get("/workspace/laws").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.html);
+    let laws = || async {
+        app.list_laws(Some(&token), &[]).await.body["items"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let fields = |title: &str, law_type: &str, in_force: [&str; 3], evaluated: [&str; 3]| {
+        owned(&[
+            ("csrf", &form.csrf()),
+            ("title_th", title),
+            ("title_en", ""),
+            ("law_type", law_type),
+            ("in_force_day", in_force[0]),
+            ("in_force_month", in_force[1]),
+            ("in_force_year", in_force[2]),
+            ("evaluated_day", evaluated[0]),
+            ("evaluated_month", evaluated[1]),
+            ("evaluated_year", evaluated[2]),
+        ])
+    };
+    // No title, no type, a date that does not exist, an evaluation before entry into force.
+    let r = post_owned(
+        &mut officer,
+        "/workspace/laws",
+        &fields("", "", ["31", "4", "2562"], ["", "", ""]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.html);
+    assert!(r.html.contains("href=\"#law_type\"") && r.html.contains("href=\"#in_force_day\""));
+    assert_eq!(r.input("in_force_day").as_deref(), Some("31"));
+    let r = post_owned(
+        &mut officer,
+        "/workspace/laws",
+        &fields(
+            "พระราชบัญญัติทดสอบ",
+            "act",
+            ["28", "5", "2562"],
+            ["1", "1", "2560"],
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.html);
+    assert!(r.html.contains("href=\"#evaluated_day\""), "{}", r.html);
+    assert!(laws().await.is_empty(), "nothing registered");
+
+    // In force since 28 May 2562 (2019), never evaluated: due five years on, 28 May 2024.
+    let r = post_owned(
+        &mut officer,
+        "/workspace/laws",
+        &fields("พระราชบัญญัติทดสอบ", "act", ["28", "5", "2562"], ["", "", ""]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    let listed = laws().await;
+    assert_eq!(listed.len(), 1);
+    let law = &listed[0];
+    assert_eq!(law["title_th"], "พระราชบัญญัติทดสอบ");
+    let due =
+        chrono::DateTime::parse_from_rfc3339(law["evaluation_due_at"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        domain::calendar::bangkok_date(due.timestamp_millis()),
+        chrono::NaiveDate::from_ymd_opt(2024, 5, 28).unwrap()
+    );
+    let page = officer.get("/workspace/laws").await;
+    assert!(
+        page.html.contains("พระราชบัญญัติทดสอบ")
+            && page.html.contains(&format!("id=\"law-{}\"", law["id"]))
+    );
+    assert!(
+        page.html.contains("28 พฤษภาคม 2567"),
+        "due date in BE on the Thai page"
+    );
 }

@@ -5,20 +5,22 @@
 //! keeping everything typed, and saves nothing. Blocks left without a prompt are ignored.
 
 use askama::Template;
-use chrono::{Datelike, NaiveDate};
 use domain::{
-    DomainError, calendar,
+    DomainError,
     ids::DraftId,
     service::{
         consultations::{self, NewConsultation, NewQuestion},
         drafts::{self, DraftView},
     },
-    time::now_ms,
     types::{ConsultationKind, QuestionKind},
 };
 use poem::{Request, Response, handler, http::StatusCode, web::Data};
 
-use super::{Me, me};
+use super::{
+    Me,
+    dates::{self, DateParts},
+    me,
+};
 use crate::{
     AppState,
     site::{
@@ -48,8 +50,8 @@ pub struct QuestionFields {
 #[derive(Default)]
 pub struct SetupFields {
     pub kind: String,
-    pub opens: [String; 3],
-    pub closes: [String; 3],
+    pub opens: DateParts,
+    pub closes: DateParts,
     pub reason: String,
     pub stakeholders: String,
     pub questions: Vec<QuestionFields>,
@@ -70,13 +72,10 @@ impl SetupFields {
             .and_then(|n| n.parse::<usize>().ok())
             .unwrap_or(FIRST_QUESTIONS)
             .min(MAX_QUESTIONS);
-        let date = |prefix: &str| {
-            ["day", "month", "year"].map(|part| form.raw(&format!("{prefix}_{part}")).to_string())
-        };
         SetupFields {
             kind: form.raw("kind").into(),
-            opens: date("opens"),
-            closes: date("closes"),
+            opens: dates::of_form(form, "opens"),
+            closes: dates::of_form(form, "closes"),
             reason: form.raw("short_period_reason").into(),
             stakeholders: form.raw("stakeholders").into(),
             questions: (0..count)
@@ -92,17 +91,6 @@ impl SetupFields {
     }
 }
 
-/// A date typed as day, month and year (BE from 2400 on, else CE).
-fn typed_date(parts: &[String; 3]) -> Option<NaiveDate> {
-    let [d, m, y] = parts.each_ref().map(|p| p.trim().parse::<i32>().ok());
-    let (d, m, y) = (u32::try_from(d?).ok()?, u32::try_from(m?).ok()?, y?);
-    if y >= 2400 {
-        calendar::from_buddhist(d, m, y)
-    } else {
-        NaiveDate::from_ymd_opt(y, m, d)
-    }
-}
-
 #[derive(Template)]
 #[template(path = "workspace/consultation_form.html")]
 struct SetupPage {
@@ -115,11 +103,11 @@ struct SetupPage {
 }
 
 impl SetupPage {
-    /// The two dates of the form: (field prefix, [day, month, year] as typed).
-    fn dates(&self) -> Vec<(&'static str, [String; 3])> {
+    /// The two dates of the form: (field prefix, [day, month, year] as typed, legend key).
+    fn dates(&self) -> Vec<(&'static str, DateParts, &'static str)> {
         vec![
-            ("opens", self.f.opens.clone()),
-            ("closes", self.f.closes.clone()),
+            ("opens", self.f.opens.clone(), "ws-first-day"),
+            ("closes", self.f.closes.clone(), "ws-last-day"),
         ]
     }
 }
@@ -194,11 +182,11 @@ pub async fn create(
     if kind.is_none() {
         errors.push("kind", code_message(&chrome.t, "required"));
     }
-    let opens = typed_date(&f.opens);
+    let opens = dates::typed(&f.opens);
     if opens.is_none() {
         errors.push("opens_day", chrome.t.get("ws-date-invalid"));
     }
-    let closes = typed_date(&f.closes);
+    let closes = dates::typed(&f.closes);
     if closes.is_none() {
         errors.push("closes_day", chrome.t.get("ws-date-invalid"));
     }
@@ -237,9 +225,7 @@ pub async fn create(
     else {
         return setup_page(req, &state, id, f, errors, StatusCode::BAD_REQUEST).await;
     };
-    let now = now_ms();
-    let opens_at = calendar::bangkok_midnight(opens).max(now);
-    let closes_at = calendar::bangkok_midnight(closes.succ_opt().unwrap_or(closes)) - 1000;
+    let (opens_at, closes_at) = (dates::opening(opens), dates::closing(closes));
     let input = NewConsultation {
         kind,
         opens_at,
@@ -297,15 +283,5 @@ pub async fn create(
                 None => error_page(req, err),
             }
         }
-    }
-}
-
-/// The year to show in a date's hint: the current year in the page's era.
-pub fn example_year(thai: bool) -> i32 {
-    let today = calendar::bangkok_date(now_ms());
-    if thai {
-        calendar::buddhist_year(today)
-    } else {
-        today.year()
     }
 }

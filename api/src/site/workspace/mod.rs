@@ -14,9 +14,11 @@ mod assessment;
 mod consultation;
 pub mod consultations;
 mod dashboard;
+pub mod dates;
 mod drafts;
 pub mod invitations;
 mod laws;
+mod reschedule;
 mod responses;
 
 /// The workspace's pages, by path without the language prefix.
@@ -121,7 +123,18 @@ pub(super) fn pages() -> Vec<PageRoute> {
             Some(|| responses::show.boxed()),
             Some(|| responses::record.boxed()),
         ),
-        PageRoute::with(Staff, "/workspace/laws", Some(|| laws::list.boxed()), None),
+        PageRoute::with(
+            Staff,
+            "/workspace/consultations/:id/dates",
+            Some(|| reschedule::show.boxed()),
+            Some(|| reschedule::save.boxed()),
+        ),
+        PageRoute::with(
+            Staff,
+            "/workspace/laws",
+            Some(|| laws::list.boxed()),
+            Some(|| laws::register.boxed()),
+        ),
         PageRoute::with(
             Admin,
             "/workspace/admin/accounts",
