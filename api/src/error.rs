@@ -6,7 +6,7 @@
 //! raised before its handler runs: `unauthenticated` (any bad token), `validation_failed` (a
 //! query parameter that does not parse), `not_found` (a path parameter that does not), and for a
 //! JSON body `malformed_json`, `unknown_field`, `unsupported_media_type`, `payload_too_large`;
-//! `rate_limited` for every write. Errors raised by the framework are rewritten into the same
+//! `rate_limited` for every write and every read of the API. Errors raised by the framework are rewritten into the same
 //! shape by [`render_poem_error`]. Unexpected errors are logged with their cause chain and shown
 //! only as a generic 500.
 
@@ -114,15 +114,19 @@ macro_rules! error_classes {
 
 error_classes! {
     /// A public list or filter: query parameters that may not parse.
-    PublicList = [ValidationFailed, Unauthenticated, DbBusy, Internal];
+    PublicList = [ValidationFailed, Unauthenticated, RateLimited, DbBusy, Internal];
     /// Full-text search: a public list that also needs the search backend.
-    PublicSearch = [ValidationFailed, Unauthenticated, SearchUnavailable, DbBusy, Internal];
+    PublicSearch = [
+        ValidationFailed, Unauthenticated, RateLimited, SearchUnavailable, DbBusy, Internal,
+    ];
     /// A public read of one object named in the path.
-    PublicRead = [Unauthenticated, NotFound, DbBusy, Internal];
+    PublicRead = [Unauthenticated, NotFound, RateLimited, DbBusy, Internal];
     /// A public read of one object named in the path, with query parameters.
-    PublicReadQuery = [ValidationFailed, Unauthenticated, NotFound, DbBusy, Internal];
+    PublicReadQuery = [
+        ValidationFailed, Unauthenticated, NotFound, RateLimited, DbBusy, Internal,
+    ];
     /// A public page that needs a query parameter and reads nothing stored.
-    PublicPage = [ValidationFailed, Unauthenticated];
+    PublicPage = [ValidationFailed, Unauthenticated, RateLimited];
     /// An anonymous write with a JSON body (subscribing by e-mail).
     PublicCreate = [
         ValidationFailed, UnknownField, MalformedJson, Unauthenticated, UnsupportedMediaType,
@@ -172,7 +176,7 @@ error_classes! {
         IdempotencyKeyReused, RateLimited, DbBusy, Internal,
     ];
     /// A signed-in read of the caller's own things.
-    MyRead = [Unauthenticated, DbBusy, Internal];
+    MyRead = [Unauthenticated, RateLimited, DbBusy, Internal];
     /// A signed-in write with a JSON body that makes something of the caller's own.
     MyCreate = [
         ValidationFailed, UnknownField, MalformedJson, Unauthenticated, Forbidden,
@@ -181,9 +185,11 @@ error_classes! {
     /// A signed-in action without a body on something of the caller's named in the path.
     MyAction = [Unauthenticated, Forbidden, NotFound, RateLimited, DbBusy, Internal];
     /// A signed-in read of something that only some roles see, with query parameters.
-    RestrictedList = [ValidationFailed, Unauthenticated, Forbidden, DbBusy, Internal];
+    RestrictedList = [
+        ValidationFailed, Unauthenticated, Forbidden, RateLimited, DbBusy, Internal,
+    ];
     /// A signed-in read of something that only some roles see.
-    RestrictedRead = [Unauthenticated, Forbidden, DbBusy, Internal];
+    RestrictedRead = [Unauthenticated, Forbidden, RateLimited, DbBusy, Internal];
     /// A signed-in action without a body or path parameter that only some roles may take.
     RestrictedAction = [Unauthenticated, Forbidden, RateLimited, DbBusy, Internal];
 }
@@ -291,18 +297,46 @@ fn describe(codes: &[ErrorCode], status: u16) -> &'static str {
     }
 }
 
-/// `429` and `503` say in `Retry-After` how many seconds to wait.
+/// `429` and `503` say in `Retry-After` how many seconds to wait; a `429` also says which quota
+/// was used up.
 fn retry_after(status: u16) -> Vec<MetaHeader> {
     if status != 429 && status != 503 {
         return Vec::new();
     }
-    vec![MetaHeader {
+    let mut headers = vec![MetaHeader {
         name: "Retry-After".into(),
         description: Some("Seconds to wait before trying again.".into()),
         required: true,
         deprecated: false,
         schema: u64::schema_ref(),
-    }]
+    }];
+    if status == 429 {
+        headers.extend([
+            MetaHeader {
+                name: "RateLimit-Policy".into(),
+                description: Some(
+                    "The quota that was used up, as `\"reads\";q=12000;w=60`: its name \
+                     (`reads` or `writes`), requests allowed per window, and the window in seconds."
+                        .into(),
+                ),
+                required: true,
+                deprecated: false,
+                schema: String::schema_ref(),
+            },
+            MetaHeader {
+                name: "RateLimit".into(),
+                description: Some(
+                    "Where the caller stands, as `\"reads\";r=0;t=3`: requests remaining and \
+                     seconds until the next is allowed."
+                        .into(),
+                ),
+                required: true,
+                deprecated: false,
+                schema: String::schema_ref(),
+            },
+        ]);
+    }
+    headers
 }
 
 /// The list of error codes for the API description: each code, its status and its meaning.

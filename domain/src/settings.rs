@@ -67,6 +67,13 @@ pub struct Settings {
     /// (`RABFANG_RATE_LIMIT_ADDRESS`, default 3000: many people share an address behind a
     /// mobile carrier's or an office's NAT).
     pub rate_limit_address: u32,
+    /// Reads of the API (GET, HEAD under `/api/`) one account may make per minute, whichever
+    /// of its keys it uses, in bursts of as many (`RABFANG_READ_LIMIT_ACCOUNT`, default 12000:
+    /// 200 a second, enough to follow the change feed or page through everything).
+    pub read_limit_account: u32,
+    /// Reads of the API per minute from one client address without a key
+    /// (`RABFANG_READ_LIMIT_ADDRESS`, default 3000). Pages of the site are not counted.
+    pub read_limit_address: u32,
     /// The key that signs the site's forms (CSRF) and receipts' tracking secrets
     /// (`RABFANG_SECRET_KEY`, at least 32 characters). Unset: a random key is generated once
     /// and kept in the data folder (`secret_key`, mode 0600); see [`crate::keys`].
@@ -132,6 +139,8 @@ const KNOWN: &[&str] = &[
     "RABFANG_LOG_FORMAT",
     "RABFANG_RATE_LIMIT_ACCOUNT",
     "RABFANG_RATE_LIMIT_ADDRESS",
+    "RABFANG_READ_LIMIT_ACCOUNT",
+    "RABFANG_READ_LIMIT_ADDRESS",
     "RABFANG_TRUSTED_PROXIES",
     "RABFANG_SECRET_KEY",
     "RABFANG_OIDC_ISSUER",
@@ -195,11 +204,13 @@ impl Settings {
             None => Ok(default),
             Some(v) => match v.trim().parse::<u32>() {
                 Ok(n @ 1..) => Ok(n),
-                _ => bail!("{key} must be a number of writes per minute of at least 1, got {v}"),
+                _ => bail!("{key} must be a number of requests per minute of at least 1, got {v}"),
             },
         };
         let rate_limit_account = per_minute("RABFANG_RATE_LIMIT_ACCOUNT", 300)?;
         let rate_limit_address = per_minute("RABFANG_RATE_LIMIT_ADDRESS", 3000)?;
+        let read_limit_account = per_minute("RABFANG_READ_LIMIT_ACCOUNT", 12_000)?;
+        let read_limit_address = per_minute("RABFANG_READ_LIMIT_ADDRESS", 3000)?;
         let trusted_proxies = get("RABFANG_TRUSTED_PROXIES")
             .unwrap_or_default()
             .split(',')
@@ -254,6 +265,8 @@ impl Settings {
             job_lease_ms,
             rate_limit_account,
             rate_limit_address,
+            read_limit_account,
+            read_limit_address,
             trusted_proxies,
         })
     }

@@ -1,5 +1,7 @@
-//! Fair limits: writes per account and per client address (GCRA), a forged
-//! `X-Forwarded-For` that changes nothing, and at most one confirmation mail per address.
+//! Fair limits: writes per account and per client address, reads of the API per account (any
+//! of its keys) or per anonymous address (GCRA), the `RateLimit-Policy` and `RateLimit` fields,
+//! a forged `X-Forwarded-For` that changes nothing, and at most one confirmation mail per
+//! address.
 
 use std::time::Duration;
 
@@ -57,7 +59,7 @@ async fn an_account_over_its_write_limit_gets_429_with_retry_after_and_nothing_i
     let problem: serde_json::Value = r.json().await.unwrap();
     assert_eq!(problem["code"], "rate_limited");
     assert_eq!(stored_comments(&app).await, 3);
-    // Reads are not limited, and another account is not held back by the first.
+    // Reads count against their own quota, and another account is not held back by the first.
     assert_eq!(
         app.list_comments(h.consultation_id, Some(&citizen), &[])
             .await
@@ -151,4 +153,136 @@ async fn twenty_identical_subscriptions_send_one_confirmation_mail() {
     smtp.wait_for(1, Duration::from_secs(10)).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(smtp.messages().len(), 1, "one mail to one address");
+}
+
+/// A raw GET, for its headers: (status, `RateLimit-Policy`, `RateLimit`, `Retry-After`).
+async fn read_fields(
+    app: &TestApp,
+    path: &str,
+    token: Option<&str>,
+) -> (u16, Option<String>, Option<String>, Option<String>) {
+    let mut req = app.client.get(app.url(path));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let r = req.send().await.unwrap();
+    let field = |name: &str| {
+        r.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    (
+        r.status().as_u16(),
+        field("ratelimit-policy"),
+        field("ratelimit"),
+        field("retry-after"),
+    )
+}
+
+#[tokio::test]
+async fn api_reads_are_counted_per_account_or_per_anonymous_address_and_say_where_the_caller_stands()
+ {
+    let app = TestApp::builder()
+        .with_settings(&[
+            ("RABFANG_READ_LIMIT_ACCOUNT", "4"),
+            ("RABFANG_READ_LIMIT_ADDRESS", "3"),
+        ])
+        .with_user("researcher", "researcher", None)
+        .with_user("other", "researcher", None)
+        .spawn()
+        .await;
+    let (researcher, other) = (app.token("researcher"), app.token("other"));
+
+    // Anonymous: three reads a minute from this address, each saying what is left.
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        let (status, policy, state, _) = read_fields(&app, "/api/v1/agencies", None).await;
+        assert_eq!(status, 200);
+        assert_eq!(policy.as_deref(), Some("\"reads\";q=3;w=60"));
+        seen.push(state.unwrap());
+    }
+    assert!(seen[0].starts_with("\"reads\";r=2;t="), "{seen:?}");
+    assert!(seen[2].starts_with("\"reads\";r=0;t="), "{seen:?}");
+    let (status, policy, state, retry_after) = read_fields(&app, "/api/v1/agencies", None).await;
+    assert_eq!(status, 429);
+    assert_eq!(policy.as_deref(), Some("\"reads\";q=3;w=60"));
+    let retry_after: u64 = retry_after.unwrap().parse().unwrap();
+    assert!((1..=20).contains(&retry_after), "{retry_after}");
+    assert_eq!(
+        state.as_deref(),
+        Some(format!("\"reads\";r=0;t={retry_after}").as_str())
+    );
+    let problem = app.list_agencies(None, &[]).await;
+    assert_eq!(problem.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(problem.code(), "rate_limited");
+    // The site's pages and the health check are not counted.
+    for path in ["/", "/en/consultations", "/healthz"] {
+        let (status, policy, _, _) = read_fields(&app, path, None).await;
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(policy, None, "{path} is not counted");
+    }
+
+    // With a key, the account's own quota (four), whatever the address has used; all of the
+    // account's keys share it.
+    let second_key = app
+        .create_api_key(Some(&researcher), &json!({"name": "second"}))
+        .await;
+    assert_eq!(
+        second_key.status,
+        StatusCode::CREATED,
+        "{}",
+        second_key.text
+    );
+    let second_key = second_key.body["token"].as_str().unwrap().to_string();
+    let mut statuses = Vec::new();
+    for key in [
+        &researcher,
+        &second_key,
+        &researcher,
+        &second_key,
+        &researcher,
+    ] {
+        let (status, policy, _, _) = read_fields(&app, "/api/v1/drafts", Some(key)).await;
+        if status == 200 {
+            assert_eq!(policy.as_deref(), Some("\"reads\";q=4;w=60"));
+        }
+        statuses.push(status);
+    }
+    // Making the second key was a write (its own quota); the five reads: four, then 429.
+    assert_eq!(statuses, [200, 200, 200, 200, 429]);
+    // Another account is not held back.
+    assert_eq!(
+        read_fields(&app, "/api/v1/drafts", Some(&other)).await.0,
+        200
+    );
+}
+
+#[tokio::test]
+async fn writes_say_where_the_caller_stands_in_the_writes_quota() {
+    let app = TestApp::builder()
+        .with_settings(&[("RABFANG_RATE_LIMIT_ACCOUNT", "5")])
+        .with_user("citizen", "citizen", None)
+        .spawn()
+        .await;
+    let r = app
+        .client
+        .post(app.url("/api/v1/account/tokens"))
+        .bearer_auth(app.token("citizen"))
+        .json(&json!({"name": "a key"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(
+        r.headers()["ratelimit-policy"].to_str().unwrap(),
+        "\"writes\";q=5;w=60"
+    );
+    assert!(
+        r.headers()["ratelimit"]
+            .to_str()
+            .unwrap()
+            .starts_with("\"writes\";r=4;t="),
+        "{:?}",
+        r.headers()["ratelimit"]
+    );
 }

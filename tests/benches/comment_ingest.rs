@@ -75,6 +75,7 @@ async fn main() {
         &[
             ("RABFANG_RATE_LIMIT_ACCOUNT", "100000000"),
             ("RABFANG_RATE_LIMIT_ADDRESS", "100000000"),
+            ("RABFANG_READ_LIMIT_ADDRESS", "100000000"),
         ],
     );
     let client = reqwest::Client::builder()

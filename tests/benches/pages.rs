@@ -26,7 +26,15 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let (url, _pg) = tests::test_database(dir.path()).await;
     eprintln!("starting rabfang serve --demo...");
-    let served = Served::start(&binary, dir.path(), &url, &["--demo"], &[]);
+    // One load generator stands in for a crowd of many addresses: the API's per-address read
+    // limit (a few thousand a minute) would otherwise answer most of it with 429.
+    let served = Served::start(
+        &binary,
+        dir.path(),
+        &url,
+        &["--demo"],
+        &[("RABFANG_READ_LIMIT_ADDRESS", "100000000")],
+    );
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(clients)
         .build()

@@ -207,6 +207,8 @@ impl TestAppBuilder {
             // Tests write fast from one address; the rate-limit tests set their own limits.
             ("RABFANG_RATE_LIMIT_ACCOUNT", "1000000"),
             ("RABFANG_RATE_LIMIT_ADDRESS", "1000000"),
+            ("RABFANG_READ_LIMIT_ACCOUNT", "1000000"),
+            ("RABFANG_READ_LIMIT_ADDRESS", "1000000"),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
