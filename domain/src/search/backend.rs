@@ -35,6 +35,15 @@ impl Search {
         }
     }
 
+    /// Whether the backend lost its documents on opening (an embedded index of another
+    /// version, emptied) and must be filled again from the database.
+    pub fn needs_reindex(&self) -> bool {
+        match self {
+            Search::Embedded(i) => i.recreated(),
+            Search::Meili(_) => false,
+        }
+    }
+
     /// Prepares the backend (Meilisearch: creates the index and applies its settings).
     pub async fn prepare(&self) -> SearchResult<()> {
         match self {

@@ -26,6 +26,14 @@
 //! five letters or more), and a word of one character must match a whole word, so short
 //! queries do not flood the results.
 //!
+//! # Snippets without segmenting
+//!
+//! `title` and `body` are indexed from words analysed once, at indexing; the texts are stored
+//! in `title_text` and `body_text`, and where each word is in them in `title_words` and
+//! `body_words` ([`word_offsets`]). A hit's snippet is cut and marked from those stored words:
+//! a search never segments a document's text again, so its cost follows the hits' count, not
+//! their texts' length and script.
+//!
 //! # Writes and reads
 //!
 //! tantivy allows one writer per index directory: it is taken on the first write and kept, and
@@ -53,17 +61,17 @@ use tantivy::schema::{
     TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
-use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::{
     DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, SegmentOrdinal,
     SegmentReader, TantivyDocument, TantivyError, Term,
 };
 
-use crate::search::text;
 use crate::search::{
     DocKind, Facets, SearchDoc, SearchError, SearchFilter, SearchHit, SearchIndex, SearchQuery,
     SearchResult, SearchResults,
 };
+use crate::search::{text, word_offsets};
 use crate::text::{subwords, thai, words};
 
 /// Name under which the word tokenizer is registered (title and body).
@@ -104,6 +112,8 @@ struct Inner {
     /// a process that only searches (an API server next to a separate worker) never takes it.
     writer: Mutex<Option<IndexWriter>>,
     f: Fields,
+    /// See [`EmbeddedIndex::recreated`].
+    recreated: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -115,6 +125,10 @@ struct Fields {
     provision_id: Field,
     title: Field,
     body: Field,
+    title_text: Field,
+    body_text: Field,
+    title_words: Field,
+    body_words: Field,
     grams: Field,
     agency: Field,
     status: Field,
@@ -134,7 +148,7 @@ impl fmt::Debug for EmbeddedIndex {
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let words = TextOptions::default().set_stored().set_indexing_options(
+    let words = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(WORDS_TOKENIZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
@@ -152,6 +166,10 @@ fn schema() -> (Schema, Fields) {
         provision_id: b.add_text_field("provision_id", STRING | STORED),
         title: b.add_text_field("title", words.clone()),
         body: b.add_text_field("body", words),
+        title_text: b.add_text_field("title_text", STORED),
+        body_text: b.add_text_field("body_text", STORED),
+        title_words: b.add_bytes_field("title_words", STORED),
+        body_words: b.add_bytes_field("body_words", STORED),
         grams: b.add_text_field("grams", grams),
         agency: b.add_text_field("agency", STRING | FAST),
         status: b.add_text_field("status", STRING | FAST),
@@ -174,16 +192,42 @@ impl EmbeddedIndex {
         let directory = MmapDirectory::open(dir)
             .with_context(|| format!("cannot open the search index directory {}", dir.display()))?;
         let (schema, fields) = schema();
-        let index = Index::open_or_create(directory, schema).with_context(|| {
-            format!(
-                "cannot open the search index in {} (if its schema is from another version, delete \
-                 the directory and reindex)",
-                dir.display()
-            )
-        })?;
+        let cannot_open = || format!("cannot open the search index in {}", dir.display());
+        let (index, recreated) = match Index::open_or_create(directory, schema.clone()) {
+            Ok(index) => (index, false),
+            // An index written by another version of Rabfang, with other fields: it is only a
+            // copy of the database, so it is made again (see [`EmbeddedIndex::recreated`]).
+            Err(TantivyError::SchemaError(reason)) => {
+                tracing::warn!(
+                    dir = %dir.display(),
+                    reason,
+                    "the search index was made by another version of Rabfang; it is emptied and \
+                     will be rebuilt from the database"
+                );
+                std::fs::remove_dir_all(dir).with_context(cannot_open)?;
+                std::fs::create_dir_all(dir).with_context(cannot_open)?;
+                let directory = MmapDirectory::open(dir).with_context(cannot_open)?;
+                (
+                    Index::create(directory, schema, Default::default())
+                        .with_context(cannot_open)?,
+                    true,
+                )
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context(cannot_open())),
+        };
         // Another process (a separate worker, `rabfang search reindex`) may write this index:
         // its commits are picked up within about a second. Our own commits reload at once.
-        Self::from_index(index, fields, ReloadPolicy::OnCommitWithDelay)
+        let mut opened = Self::from_index(index, fields, ReloadPolicy::OnCommitWithDelay)?;
+        if let Some(inner) = Arc::get_mut(&mut opened.inner) {
+            inner.recreated = recreated;
+        }
+        Ok(opened)
+    }
+
+    /// Whether opening found an index of another version and emptied it: the documents must
+    /// be indexed again (`serve` queues a reindex job).
+    pub fn recreated(&self) -> bool {
+        self.inner.recreated
     }
 
     /// Takes the writer now, unless another process holds it (then `false`): a command beside
@@ -232,6 +276,7 @@ impl EmbeddedIndex {
                 reader,
                 writer: Mutex::new(None),
                 f,
+                recreated: false,
             }),
         })
     }
@@ -319,8 +364,30 @@ impl Inner {
                 doc.add_text(field, v);
             }
         }
-        doc.add_text(f.title, &d.title);
-        doc.add_text(f.body, &d.body);
+        for (indexed, stored, stored_words, text) in [
+            (f.title, f.title_text, f.title_words, &d.title),
+            (f.body, f.body_text, f.body_words, &d.body),
+        ] {
+            // Analysed once: indexed as these tokens, and where they are kept for snippets.
+            let tokens = word_tokens(text);
+            let words: Vec<word_offsets::Word<'_>> = tokens
+                .iter()
+                .map(|t| word_offsets::Word {
+                    text: &t.text,
+                    from: t.offset_from,
+                    to: t.offset_to,
+                })
+                .collect();
+            doc.add_bytes(stored_words, &word_offsets::encode(text, &words));
+            doc.add_text(stored, text);
+            doc.add_pre_tokenized_text(
+                indexed,
+                PreTokenizedString {
+                    text: text.clone(),
+                    tokens,
+                },
+            );
+        }
         doc.add_text(
             f.grams,
             words::normalize(&format!("{}\n{}", d.title, d.body)),
@@ -524,8 +591,15 @@ impl Inner {
             let kind_str = str_of(f.kind).unwrap_or_default();
             let kind = DocKind::parse(&kind_str)
                 .with_context(|| format!("unknown kind {kind_str:?} in the search index"))?;
-            let title = str_of(f.title).unwrap_or_default();
-            let body = str_of(f.body).unwrap_or_default();
+            let title = str_of(f.title_text).unwrap_or_default();
+            let body = str_of(f.body_text).unwrap_or_default();
+            let bytes_of = |field: Field| doc.get_first(field).and_then(|v| v.as_bytes());
+            let snippet = snippet(
+                &words,
+                f,
+                Stored::new(&title, bytes_of(f.title_words)),
+                Stored::new(&body, bytes_of(f.body_words)),
+            );
             hits.push(SearchHit {
                 id: str_of(f.id).unwrap_or_default(),
                 kind,
@@ -535,7 +609,7 @@ impl Inner {
                     .unwrap_or_default(),
                 consultation_id: doc.get_first(f.consultation_id).and_then(|v| v.as_i64()),
                 provision_id: str_of(f.provision_id),
-                snippet: snippet(&words, f, &title, &body),
+                snippet,
                 title,
                 score,
             });
@@ -780,20 +854,45 @@ fn edit_distance(a: &[char], b: &str, max: u8) -> usize {
 
 /// The body (or, failing that, the title) around the matches, HTML-escaped, matches in `<mark>`;
 /// the start of the text when nothing is highlighted.
-fn snippet(words: &[QueryWord], f: &Fields, title: &str, body: &str) -> String {
+fn snippet(words: &[QueryWord], f: &Fields, title: Stored<'_>, body: Stored<'_>) -> String {
     if !words.is_empty() {
-        for (field, text) in [(f.body, body), (f.title, title)] {
-            if let Some(s) = highlight(words, field, text) {
+        for (field, stored) in [(f.body, body), (f.title, title)] {
+            if let Some(s) = highlight(words, field, stored) {
                 return s;
             }
         }
     }
-    let text = if body.trim().is_empty() { title } else { body };
+    let text = if body.text.trim().is_empty() {
+        title.text
+    } else {
+        body.text
+    };
     let mut start: String = text.chars().take(SNIPPET_CHARS).collect();
     if start.len() < text.len() {
         start.push('…');
     }
     escape_html(&start)
+}
+
+/// A stored text and, when the index has them, where its words are ([`word_offsets`]).
+#[derive(Clone, Copy)]
+struct Stored<'a> {
+    text: &'a str,
+    words: Option<&'a [u8]>,
+}
+
+impl<'a> Stored<'a> {
+    fn new(text: &'a str, words: Option<&'a [u8]>) -> Stored<'a> {
+        Stored { text, words }
+    }
+
+    /// The words inside `range`, offsets relative to its start: from the stored words, or by
+    /// segmenting the range when there are none that fit.
+    fn tokens(&self, range: std::ops::Range<usize>) -> Vec<Token> {
+        self.words
+            .and_then(|w| word_offsets::tokens_in(w, self.text, range.clone()))
+            .unwrap_or_else(|| word_tokens(&self.text[range]))
+    }
 }
 
 /// Texts longer than this many bytes are cut to a window around their matches before they
@@ -804,7 +903,8 @@ const WINDOW_ABOVE_BYTES: usize = 4096;
 /// of `text` matches. A long text is first cut to a window around the place where the query's
 /// words occur most densely, found by a plain substring search, and only the window is
 /// segmented: the cost follows the snippet, not the document.
-fn highlight(words: &[QueryWord], field: Field, text: &str) -> Option<String> {
+fn highlight(words: &[QueryWord], field: Field, stored: Stored<'_>) -> Option<String> {
+    let text = stored.text;
     if text.is_empty() {
         return None;
     }
@@ -814,7 +914,7 @@ fn highlight(words: &[QueryWord], field: Field, text: &str) -> Option<String> {
     if text.len() > WINDOW_ABOVE_BYTES {
         match match_window(words, text, max_bytes) {
             Window::Cut(from, to) => {
-                if let Some(html) = highlight_in(words, field, text, from..to, max_bytes) {
+                if let Some(html) = highlight_in(words, field, stored, from..to, max_bytes) {
                     return Some(html);
                 }
                 // The words occur there only inside other words: look at the whole text.
@@ -823,7 +923,7 @@ fn highlight(words: &[QueryWord], field: Field, text: &str) -> Option<String> {
             Window::Whole => {}
         }
     }
-    highlight_in(words, field, text, 0..text.len(), max_bytes)
+    highlight_in(words, field, stored, 0..text.len(), max_bytes)
 }
 
 /// Where in a long text to look for a snippet.
@@ -947,13 +1047,13 @@ fn to_white_space_after(text: &str, at: usize, limit: usize) -> usize {
 fn highlight_in(
     words: &[QueryWord],
     field: Field,
-    text: &str,
+    stored: Stored<'_>,
     range: std::ops::Range<usize>,
     max_bytes: usize,
 ) -> Option<String> {
-    let (offset, whole_len) = (range.start, text.len());
-    let text = &text[range];
-    let tokens = word_tokens(text);
+    let (offset, whole_len) = (range.start, stored.text.len());
+    let tokens = stored.tokens(range.clone());
+    let text = &stored.text[range];
     let mut terms: BTreeMap<String, Score> = BTreeMap::new();
     for token in &tokens {
         if let Some(weight) = words
@@ -1267,12 +1367,54 @@ mod tests {
         }
     }
 
+    /// Where the words of `text` are, as the index stores them.
+    fn stored_words(text: &str) -> Vec<u8> {
+        let tokens = word_tokens(text);
+        let words: Vec<word_offsets::Word<'_>> = tokens
+            .iter()
+            .map(|t| word_offsets::Word {
+                text: &t.text,
+                from: t.offset_from,
+                to: t.offset_to,
+            })
+            .collect();
+        word_offsets::encode(text, &words)
+    }
+
+    /// `text` stored with its words, as a hit is read from the index.
+    fn highlight_stored(words: &[QueryWord], field: Field, text: &str) -> Option<String> {
+        let stored = stored_words(text);
+        let from_stored = highlight(words, field, Stored::new(text, Some(&stored)));
+        // The same as segmenting the text at search time, which the stored words replace.
+        assert_eq!(
+            from_stored,
+            highlight(words, field, Stored::new(text, None))
+        );
+        from_stored
+    }
+
+    #[test]
+    fn stored_words_are_the_analysed_words() {
+        let text = "ร่างพระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล มาตรา ๕ (Data Regulation) ÉCOLE ﬁle Straße İ";
+        let stored = stored_words(text);
+        let tokens = word_offsets::tokens_in(&stored, text, 0..text.len()).unwrap();
+        let expected = word_tokens(text);
+        assert_eq!(tokens.len(), expected.len());
+        for (a, b) in tokens.iter().zip(&expected) {
+            assert_eq!(
+                (&a.text, a.offset_from, a.offset_to, a.position),
+                (&b.text, b.offset_from, b.offset_to, b.position)
+            );
+        }
+        assert!(stored.len() < text.len() / 2, "{} bytes", stored.len());
+    }
+
     #[test]
     fn snippets_from_the_tokens_already_made_are_the_tokenizer_s_snippets() {
         let (_, f) = schema();
         let text = "ผู้ควบคุมข้อมูลส่วนบุคคลต้องแจ้ง ÉCOLE มาตรา ๕ personal data ".repeat(12);
         let words = query_words("ข้อมูล Personal");
-        let html = highlight(&words, f.body, &text).expect("a snippet");
+        let html = highlight_stored(&words, f.body, &text).expect("a snippet");
         assert!(html.contains("<mark>ข้อมูล</mark>"), "{html}");
         assert!(html.contains("<mark>personal</mark>"), "{html}");
         // What the generator gives when it segments the text itself.
@@ -1325,8 +1467,14 @@ mod tests {
                 text.insert_str(cut, needle);
                 assert!(text.len() > WINDOW_ABOVE_BYTES);
                 let max_bytes = SNIPPET_CHARS * text.len() / text.chars().count();
-                let whole = highlight_in(&words, f.body, &text, 0..text.len(), max_bytes)
-                    .expect("a snippet of the whole text");
+                let whole = highlight_in(
+                    &words,
+                    f.body,
+                    Stored::new(&text, None),
+                    0..text.len(),
+                    max_bytes,
+                )
+                .expect("a snippet of the whole text");
                 let window = match_window(&words, &text, max_bytes);
                 let Window::Cut(from, to) = window else {
                     panic!("{query}: {window:?}");
@@ -1335,7 +1483,7 @@ mod tests {
                     to - from < 4 * max_bytes + 2 * max_bytes,
                     "{query}: {from}..{to}"
                 );
-                let html = highlight(&words, f.body, &text).expect("a snippet");
+                let html = highlight_stored(&words, f.body, &text).expect("a snippet");
                 assert_eq!(
                     marks(&html),
                     marks(&whole),
@@ -1349,9 +1497,9 @@ mod tests {
         let text = filler.repeat(80);
         let words = query_words("สิ่งแวดล้อม");
         assert_eq!(match_window(&words, &text, 600), Window::NoMatch);
-        assert_eq!(highlight(&words, f.body, &text), None);
+        assert_eq!(highlight_stored(&words, f.body, &text), None);
         assert_eq!(
-            highlight_in(&words, f.body, &text, 0..text.len(), 600),
+            highlight_in(&words, f.body, Stored::new(&text, None), 0..text.len(), 600),
             None
         );
         // The densest place wins: three matches late beat one early.
@@ -1359,8 +1507,29 @@ mod tests {
         text.push_str("ข้อมูล ข้อมูล ข้อมูล ");
         text.push_str(&filler.repeat(40));
         let words = query_words("ข้อมูล");
-        let html = highlight(&words, f.body, &text).expect("a snippet");
+        let html = highlight_stored(&words, f.body, &text).expect("a snippet");
         assert_eq!(html.matches("<mark>").count(), 3, "{html}");
+    }
+
+    #[test]
+    fn an_index_of_another_version_is_emptied_and_said_to_need_a_reindex() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut b = Schema::builder();
+        let body = b.add_text_field("body", tantivy::schema::TEXT | STORED);
+        let old = Index::create_in_dir(dir.path(), b.build()).unwrap();
+        let mut writer: IndexWriter = old.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer
+            .add_document(tantivy::doc!(body => "an old document"))
+            .unwrap();
+        writer.commit().unwrap();
+        drop((writer, old));
+
+        let index = EmbeddedIndex::open(dir.path()).unwrap();
+        assert!(index.recreated());
+        assert_eq!(index.inner.count(None).unwrap(), 0);
+        // Opened again, it is this version's index.
+        drop(index);
+        assert!(!EmbeddedIndex::open(dir.path()).unwrap().recreated());
     }
 
     #[test]

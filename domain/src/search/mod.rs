@@ -19,6 +19,7 @@ pub mod documents;
 pub mod embedded;
 pub mod meilisearch;
 pub mod text;
+mod word_offsets;
 
 /// What a document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
