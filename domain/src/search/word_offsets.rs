@@ -126,7 +126,7 @@ mod tests {
     fn words_come_back_with_their_places_and_normal_forms() {
         let text = "ร่าง ﬁle";
         let owned = words_of(text);
-        let words: Vec<Word> = owned
+        let words: Vec<Word<'_>> = owned
             .iter()
             .map(|(t, from, to)| Word {
                 text: t,
