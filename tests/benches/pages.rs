@@ -140,6 +140,51 @@ async fn main() {
         .await;
         result.report(what);
     }
+    // The search API as researchers and the site's own search box use it: a mix of Thai,
+    // English and filtered queries, asked again and again (a crowd after the news), then every
+    // request a query not asked before (two nouns from a list, in order), which no cache of
+    // answers can serve.
+    let mix: Vec<String> = [
+        "q=ข้อมูล",
+        "q=ส่วนบุคคล",
+        "q=สิ่งแวดล้อม&kind=comment",
+        "q=personal%20data",
+        "q=consumer",
+        "q=ข้อมูล&agency=pdpc-office",
+        "q=ค่าธรรมเนียม&kind=provision",
+        "q=regulation&limit=10",
+    ]
+    .iter()
+    .map(|q| served.url(&format!("/api/v1/search?{q}")))
+    .collect();
+    let result = load(clients, per_client, StatusCode::OK, {
+        let (client, mix) = (client.clone(), mix.clone());
+        move |c, i| client.get(&mix[(c + i) % mix.len()])
+    })
+    .await;
+    result.report("search API, a mix of 8 Thai, English and filtered queries");
+    let nouns = tests::bench::THAI_NOUNS;
+    let base = served.url("/api/v1/search");
+    let result = load(clients, per_client, StatusCode::OK, {
+        let (client, base) = (client.clone(), base.clone());
+        move |c, i| {
+            let n = c * per_client + i;
+            let (a, b) = (
+                nouns[n % nouns.len()],
+                nouns[(n / nouns.len()) % nouns.len()],
+            );
+            let page = n / (nouns.len() * nouns.len());
+            client.get(&base).query(&[
+                ("q", format!("{a} {b}")),
+                ("cursor", format!("o{}", page * 20)),
+            ])
+        }
+    })
+    .await;
+    result.report(&format!(
+        "search API, a new query each time (two of {} Thai nouns)",
+        nouns.len()
+    ));
     let draft = served.url(&pages[1].1);
     let etag = client
         .get(&draft)

@@ -82,6 +82,7 @@ pub struct CreateComment {
     pub provision_id: Option<String>,
     /// Answers to the consultation's questions; required questions must be answered.
     #[serde(default)]
+    #[oai(default)]
     pub answers: Vec<Answer>,
     /// Who the commenter speaks for (default `individual`).
     #[serde(default)]
@@ -101,6 +102,7 @@ pub struct CreateComment {
     pub publication: Option<Publication>,
     /// E-mail me when the agency publishes the hearing summary (default false).
     #[serde(default)]
+    #[oai(default)]
     pub notify: bool,
 }
 

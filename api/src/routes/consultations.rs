@@ -52,9 +52,11 @@ pub struct CreateQuestion {
     pub prompt_en: Option<String>,
     /// 2 to 30 options for choice questions; leave out for `scale` and `text`.
     #[serde(default)]
+    #[oai(default)]
     pub options: Vec<String>,
     /// Whether every comment must answer it (default false).
     #[serde(default)]
+    #[oai(default)]
     pub required: bool,
 }
 
@@ -144,9 +146,11 @@ pub struct CreateConsultation {
     pub version: Option<i32>,
     /// The questionnaire, up to 50 questions.
     #[serde(default)]
+    #[oai(default)]
     pub questions: Vec<CreateQuestion>,
     /// Stakeholders the agency invites.
     #[serde(default)]
+    #[oai(default)]
     pub invited_stakeholders: Vec<String>,
     /// Required for a hearing shorter than 15 days; published with the consultation.
     #[serde(default)]

@@ -113,6 +113,7 @@ pub struct CreateDraft {
     pub summary_en: Option<String>,
     /// Up to 10 topics, each 1-40 lowercase letters, digits or hyphens.
     #[serde(default)]
+    #[oai(default)]
     pub topics: Vec<String>,
     /// The text of version 1 in Markdown (at most 512 KiB). Provisions are paragraphs or headings
     /// starting with `มาตรา`, `ข้อ`, `Section` or `Article` and a number; `หมวด` starts a chapter.
