@@ -1,6 +1,7 @@
 //! Rabfang's domain: the model, the rules the law sets, and the services both the API and the
 //! worker call. Nothing here knows about HTTP.
 
+pub mod akn;
 pub mod audit;
 pub mod calendar;
 pub mod campaigns;

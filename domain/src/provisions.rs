@@ -18,9 +18,9 @@
 //!   A bare `บทเฉพาะกาล` (transitional provisions) block is a chapter too,
 //!   id `ch-transitional`. When a chapter line carries no title and the next
 //!   block is a plain heading, that heading is taken as the chapter's title.
-//! * `ส่วนที่ <n>` (a part inside a chapter) is not modelled: such a block
-//!   only ends the preceding provision and belongs to no provision; it is not
-//!   added to the chapter title.
+//! * `ส่วนที่ <n>` (a part inside a chapter) is not among the chapters: such a
+//!   block only ends the preceding provision and belongs to no provision; it is
+//!   not added to the chapter title. [`outline`] names it, for exports.
 //! * End matter — blocks starting with `ผู้รับสนองพระบรมราชโองการ`,
 //!   `ผู้รับสนองพระราชโองการ`, `ประกาศ ณ วันที่`, `หมายเหตุ`,
 //!   `บันทึกหลักการและเหตุผล` — likewise ends the preceding provision, so
@@ -88,9 +88,53 @@ pub struct ParsedBody {
 
 /// Parses a markdown body into chapters and provisions.
 pub fn parse_body(markdown: &str) -> ParsedBody {
-    let blocks = top_level_blocks(markdown);
     let mut chapters: Vec<Chapter> = Vec::new();
     let mut provisions: Vec<Provision> = Vec::new();
+    for segment in outline(markdown) {
+        match segment {
+            Segment::Chapter { chapter, .. } => chapters.push(chapter),
+            Segment::Provision(p) => provisions.push(p),
+            Segment::Loose(_) | Segment::Part { .. } | Segment::EndMatter(_) => {}
+        }
+    }
+    ParsedBody {
+        html: render_html(markdown),
+        chapters,
+        provisions,
+    }
+}
+
+/// One or more top-level blocks of a body and the role they play by the rules above.
+/// [`outline`] answers every block of the body exactly once, in order, so an export that must
+/// keep every word (the Akoma Ntoso document) can walk it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// A block that belongs to no provision: the title and preamble before the first
+    /// provision, or text after a part heading or end matter. Its byte range in the body.
+    Loose(Range<usize>),
+    /// A chapter heading (with the plain heading that gave it its title, when it had none).
+    Chapter {
+        chapter: Chapter,
+        source: Range<usize>,
+    },
+    /// A `ส่วนที่ <n>` heading: `number` is normalised like an id (`1`, `2-1`), `label` is the
+    /// number as written and `title` the whole heading, whitespace collapsed.
+    Part {
+        number: String,
+        label: String,
+        title: String,
+        source: Range<usize>,
+    },
+    /// The first block of end matter (a signature, a note, the statement of reasons).
+    EndMatter(Range<usize>),
+    /// A provision with all the blocks it runs over.
+    Provision(Provision),
+}
+
+/// The body's top-level blocks in order, by role (see [`Segment`]).
+pub fn outline(markdown: &str) -> Vec<Segment> {
+    let blocks = top_level_blocks(markdown);
+    let mut out: Vec<Segment> = Vec::new();
     let mut chapter_ids = IdAllocator::default();
     let mut provision_ids = IdAllocator::default();
     let mut current_chapter: Option<String> = None;
@@ -101,34 +145,52 @@ pub fn parse_body(markdown: &str) -> ParsedBody {
         let block = &blocks[i];
         i += 1;
         match classify(block) {
-            BlockRole::Body => {
-                if let Some(p) = open.as_mut() {
-                    p.end = block.range.end;
-                }
+            BlockRole::Body => match open.as_mut() {
+                Some(p) => p.end = block.range.end,
+                None => out.push(Segment::Loose(block.range.clone())),
+            },
+            BlockRole::Part {
+                number,
+                label,
+                title,
+            } => {
+                close(markdown, open.take(), &mut out);
+                out.push(Segment::Part {
+                    number,
+                    label,
+                    title,
+                    source: block.range.clone(),
+                });
             }
-            BlockRole::Separator => {
-                close(markdown, open.take(), &mut provisions);
+            BlockRole::EndMatter => {
+                close(markdown, open.take(), &mut out);
+                out.push(Segment::EndMatter(block.range.clone()));
             }
             BlockRole::Chapter {
                 id,
                 label,
                 mut title,
             } => {
-                close(markdown, open.take(), &mut provisions);
+                close(markdown, open.take(), &mut out);
+                let mut source = block.range.clone();
                 if title == label
                     && let Some(next) = blocks.get(i)
                     && next.kind == BlockKind::Heading
                     && matches!(classify(next), BlockRole::Body)
                 {
                     title = format!("{title} {}", collapse_ws(&next.text));
+                    source.end = next.range.end;
                     i += 1;
                 }
                 let id = chapter_ids.allocate(id);
                 current_chapter = Some(title.clone());
-                chapters.push(Chapter { id, label, title });
+                out.push(Segment::Chapter {
+                    chapter: Chapter { id, label, title },
+                    source,
+                });
             }
             BlockRole::Provision { id, label, heading } => {
-                close(markdown, open.take(), &mut provisions);
+                close(markdown, open.take(), &mut out);
                 open = Some(OpenProvision {
                     id: provision_ids.allocate(id),
                     label,
@@ -140,13 +202,8 @@ pub fn parse_body(markdown: &str) -> ParsedBody {
             }
         }
     }
-    close(markdown, open.take(), &mut provisions);
-
-    ParsedBody {
-        html: render_html(markdown),
-        chapters,
-        provisions,
-    }
+    close(markdown, open.take(), &mut out);
+    out
 }
 
 /// The id for a provision label such as `มาตรา ๕/๑` (→ `s5-1`). Leading
@@ -271,8 +328,14 @@ fn top_level_blocks(markdown: &str) -> Vec<Block> {
 
 enum BlockRole {
     Body,
-    /// Ends the open provision without starting anything (ส่วนที่, end matter).
-    Separator,
+    /// `ส่วนที่ <n>`: ends the open provision without starting one.
+    Part {
+        number: String,
+        label: String,
+        title: String,
+    },
+    /// Signatures, notes, the statement of reasons: ends the open provision.
+    EndMatter,
     Chapter {
         id: String,
         label: String,
@@ -320,10 +383,15 @@ fn classify(block: &Block) -> BlockRole {
             heading,
         };
     }
-    if match_keyword_number(text, &["ส่วนที่"], false).is_some()
-        || END_MATTER.iter().any(|w| text.starts_with(w))
-    {
-        return BlockRole::Separator;
+    if let Some(m) = match_keyword_number(text, &["ส่วนที่"], false) {
+        return BlockRole::Part {
+            number: m.id,
+            label: collapse_ws(&text[..m.end]),
+            title: collapse_ws(text),
+        };
+    }
+    if END_MATTER.iter().any(|w| text.starts_with(w)) {
+        return BlockRole::EndMatter;
     }
     BlockRole::Body
 }
@@ -337,21 +405,21 @@ struct OpenProvision {
     end: usize,
 }
 
-fn close(markdown: &str, open: Option<OpenProvision>, out: &mut Vec<Provision>) {
+fn close(markdown: &str, open: Option<OpenProvision>, out: &mut Vec<Segment>) {
     let Some(p) = open else { return };
     let text = markdown
         .get(p.start..p.end)
         .unwrap_or_default()
         .trim_end()
         .to_string();
-    out.push(Provision {
+    out.push(Segment::Provision(Provision {
         id: p.id,
         label: p.label,
         chapter: p.chapter,
         heading: p.heading,
         html: render_html(&text),
         text,
-    });
+    }));
 }
 
 /// Hands out ids, suffixing repeats with `-dup2`, `-dup3`, …
@@ -789,6 +857,56 @@ mod tests {
             assert!(at.is_some(), "{} is not a slice in order", p.id);
             from = at.unwrap_or(from) + p.text.len();
         }
+    }
+
+    #[test]
+    fn the_outline_covers_every_block_once_in_order() {
+        let segments = outline(BODY);
+        let mut covered = 0;
+        let mut kinds = String::new();
+        for s in &segments {
+            let range = match s {
+                Segment::Loose(r) | Segment::EndMatter(r) => r.clone(),
+                Segment::Chapter { source, .. } | Segment::Part { source, .. } => source.clone(),
+                Segment::Provision(p) => {
+                    let at = BODY[covered..].find(&p.text).map(|i| i + covered);
+                    let at = at.unwrap_or_else(|| panic!("{} out of order", p.id));
+                    at..at + p.text.len()
+                }
+            };
+            assert!(
+                BODY[covered..range.start].trim().is_empty(),
+                "a gap before {s:?}: {:?}",
+                &BODY[covered..range.start]
+            );
+            covered = range.end;
+            kinds.push(match s {
+                Segment::Loose(_) => 'l',
+                Segment::Chapter { .. } => 'c',
+                Segment::Part { .. } => 'p',
+                Segment::EndMatter(_) => 'e',
+                Segment::Provision(_) => 's',
+            });
+        }
+        assert!(BODY[covered..].trim().is_empty());
+        assert_eq!(kinds, "llcssscsscssel");
+        let parsed = parse_body(BODY);
+        let ids: Vec<&str> = segments
+            .iter()
+            .filter_map(|s| match s {
+                Segment::Provision(p) => Some(p.id.as_str()),
+                _ => None,
+            })
+            .collect();
+        let parsed_ids: Vec<&str> = parsed.provisions.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, parsed_ids);
+
+        let parts = outline("หมวด ๑\n\nส่วนที่ ๒/๑ การขออนุญาต\n\nมาตรา ๑ ก\n");
+        assert!(matches!(
+            &parts[1],
+            Segment::Part { number, label, title, .. }
+                if number == "2-1" && label == "ส่วนที่ ๒/๑" && title == "ส่วนที่ ๒/๑ การขออนุญาต"
+        ));
     }
 
     #[test]

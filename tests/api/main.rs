@@ -1,5 +1,6 @@
 //! The black-box suite: one test binary, one module per capability.
 
+mod akn;
 mod assessments;
 mod auth;
 mod browser;

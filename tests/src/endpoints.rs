@@ -117,6 +117,12 @@ impl TestApp {
         self.get_op(&path, token, &[]).await
     }
 
+    /// [`get_version`](Self::get_version) as Akoma Ntoso XML (the text is in `Reply::text`).
+    pub async fn get_version_akn(&self, draft: i64, number: i64, token: Option<&str>) -> Reply {
+        let path = format!("/api/v1/drafts/{draft}/versions/{number}/akn");
+        self.get_op(&path, token, &[]).await
+    }
+
     pub async fn diff_versions(
         &self,
         draft: i64,

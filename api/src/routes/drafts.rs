@@ -10,7 +10,7 @@ use poem::web::Data;
 use poem_openapi::{
     ApiResponse, Enum, Object, OpenApi,
     param::{Header, Path, Query},
-    payload::Json,
+    payload::{Json, PlainText},
 };
 
 use super::{DraftStatus, LawType, Tag, page, time};
@@ -352,6 +352,13 @@ pub enum CreatedVersion {
     Created(Json<Version>),
 }
 
+#[derive(ApiResponse)]
+pub enum AknDocument {
+    /// The version as an Akoma Ntoso 3.0 document, valid against the OASIS schema.
+    #[oai(status = 200, content_type = "application/akn+xml; charset=utf-8")]
+    Xml(PlainText<String>),
+}
+
 pub struct DraftsApi;
 
 #[OpenApi(prefix_path = "/api/v1", tag = "Tag::Drafts")]
@@ -544,6 +551,35 @@ impl DraftsApi {
                 .await?
                 .into(),
         ))
+    }
+
+    /// Get a version of a draft as an Akoma Ntoso 3.0 document.
+    ///
+    /// Akoma Ntoso is the OASIS LegalDocML standard (namespace
+    /// `http://docs.oasis-open.org/legaldocml/ns/akn/3.0`) that legal-informatics tools read;
+    /// the document is valid against its schema. The draft is a `bill`. `meta/identification` carries FRBR URIs: the work is
+    /// `/akn/th/bill/{law type}/{date of first publication}/{draft id}`, the expression adds
+    /// `/tha@v{number}`. Chapters (หมวด) are `chapter`, parts (ส่วนที่) `part`, and each
+    /// provision a `section` whose `eId` is its `id` with the AKN prefix, after its chapter and
+    /// part: `s5` in chapter 1 is `chp_1__sec_5`, `s5-1` is `sec_5-1`, `c3` (ข้อ) is `sec_c3`.
+    /// The number as written is the section's `num`; the text is in `content`, in Thai as
+    /// written. Text before the first provision is the `preface` (title) and `preamble`;
+    /// signatures and notes after the last provision are the `conclusions`.
+    #[oai(
+        path = "/drafts/:id/versions/:number/akn",
+        method = "get",
+        operation_id = "get_version_akn"
+    )]
+    async fn version_akn(
+        &self,
+        state: Data<&AppState>,
+        auth: MaybeSignedIn,
+        id: Path<i64>,
+        number: Path<i32>,
+    ) -> ApiResult<AknDocument, PublicRead> {
+        let xml =
+            drafts::version_akn(&state.ctx.db.conn, auth.actor(), DraftId(id.0), number.0).await?;
+        Ok(AknDocument::Xml(PlainText(xml)))
     }
 
     /// Compare version `number` with an earlier version, provision by provision, with

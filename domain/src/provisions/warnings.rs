@@ -25,7 +25,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::{
-    BlockKind, BlockRole, END_MATTER, IdAllocator, classify, collapse_ws, match_keyword_number,
+    BlockKind, BlockRole, IdAllocator, classify, collapse_ws, match_keyword_number,
     match_provision, strip_leading_markers, top_level_blocks,
 };
 
@@ -193,13 +193,14 @@ pub fn warnings(markdown: &str) -> Vec<BodyWarning> {
                     });
                 }
             }
-            BlockRole::Separator => {
+            BlockRole::EndMatter => {
+                close(open.take(), &mut out);
+                in_end_matter = true;
+            }
+            BlockRole::Part { .. } => {
                 close(open.take(), &mut out);
                 let text = strip_leading_markers(&block.text);
-                if END_MATTER.iter().any(|w| text.starts_with(w)) {
-                    in_end_matter = true;
-                } else if let Some(m) = match_keyword_number(text, &["ส่วนที่"], false)
-                {
+                if let Some(m) = match_keyword_number(text, &["ส่วนที่"], false) {
                     title_may_follow = !has_words(&text[m.end..]);
                 }
             }

@@ -654,12 +654,58 @@ pub async fn get_version<C: ConnectionTrait>(
     number: i32,
 ) -> DomainResult<draft_version::Model> {
     let draft = find_visible(conn, actor, id).await?;
+    version_of(conn, &draft, number).await
+}
+
+async fn version_of<C: ConnectionTrait>(
+    conn: &C,
+    draft: &draft::Model,
+    number: i32,
+) -> DomainResult<draft_version::Model> {
     draft_version::Entity::find()
         .filter(draft_version::Column::DraftId.eq(draft.id))
         .filter(draft_version::Column::Number.eq(number))
         .one(conn)
         .await?
         .ok_or(DomainError::NotFound("version"))
+}
+
+/// Version `number` of draft `id` as an Akoma Ntoso 3.0 document (see [`crate::akn`]), with
+/// the same visibility as [`get_version`].
+pub async fn version_akn<C: ConnectionTrait>(
+    conn: &C,
+    actor: Option<&Actor>,
+    id: DraftId,
+    number: i32,
+) -> DomainResult<String> {
+    let draft = find_visible(conn, actor, id).await?;
+    let version = version_of(conn, &draft, number).await?;
+    let agency = crate::entity::agency::Entity::find_by_id(draft.agency_id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| {
+            DomainError::Internal(anyhow::anyhow!("draft {} has no agency", draft.id))
+        })?;
+    let day = |ms: i64| {
+        crate::time::to_datetime(ms)
+            .with_timezone(&crate::time::bangkok())
+            .date_naive()
+    };
+    tokio::task::spawn_blocking(move || {
+        crate::akn::bill_xml(&crate::akn::BillVersion {
+            draft_id: draft.id,
+            title_th: &draft.title_th,
+            law_type: draft.law_type,
+            agency_slug: &agency.slug,
+            agency_name_th: &agency.name_th,
+            first_published: day(draft.published_at.unwrap_or(version.published_at)),
+            version: version.number,
+            version_published: day(version.published_at),
+            body_markdown: &version.body_markdown,
+        })
+    })
+    .await
+    .map_err(|e| DomainError::Internal(anyhow::anyhow!("Akoma Ntoso export failed: {e}")))
 }
 
 /// Compares version `against` (older) with version `number`, provision by provision.
