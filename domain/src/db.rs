@@ -331,6 +331,33 @@ mod tests {
         stream.await.unwrap();
     }
 
+    /// `.cargo/config.toml` builds SQLite with the planner's stability guarantee (without it,
+    /// every statement with `LIMIT ?` is parsed again on each run) and without memory
+    /// statistics (a global mutex around every allocation).
+    #[tokio::test]
+    async fn sqlite_is_built_with_a_stable_planner_and_without_memory_statistics() {
+        use sea_orm::{ConnectionTrait, Statement};
+        let (_dir, db) = sqlite().await;
+        let rows = db
+            .conn
+            .query_all_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "PRAGMA compile_options",
+            ))
+            .await
+            .unwrap();
+        let options: Vec<String> = rows
+            .iter()
+            .map(|r| r.try_get_by_index::<String>(0).unwrap())
+            .collect();
+        for wanted in ["ENABLE_QPSG", "DEFAULT_MEMSTATUS=0"] {
+            assert!(
+                options.iter().any(|o| o == wanted),
+                "SQLite lacks {wanted}: {options:?}"
+            );
+        }
+    }
+
     #[tokio::test]
     async fn a_full_queue_answers_busy_at_once() {
         let queue = WriteQueue::default();
