@@ -42,7 +42,7 @@
 //! picks up another process's commits within about a second. All tantivy calls run on tokio's
 //! blocking pool.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::ops::Bound;
 use std::path::Path;
@@ -60,7 +60,6 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
 };
-use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::{
     DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, SegmentOrdinal,
@@ -596,7 +595,6 @@ impl Inner {
             let bytes_of = |field: Field| doc.get_first(field).and_then(|v| v.as_bytes());
             let snippet = snippet(
                 &words,
-                f,
                 Stored::new(&title, bytes_of(f.title_words)),
                 Stored::new(&body, bytes_of(f.body_words)),
             );
@@ -854,10 +852,10 @@ fn edit_distance(a: &[char], b: &str, max: u8) -> usize {
 
 /// The body (or, failing that, the title) around the matches, HTML-escaped, matches in `<mark>`;
 /// the start of the text when nothing is highlighted.
-fn snippet(words: &[QueryWord], f: &Fields, title: Stored<'_>, body: Stored<'_>) -> String {
+fn snippet(words: &[QueryWord], title: Stored<'_>, body: Stored<'_>) -> String {
     if !words.is_empty() {
-        for (field, stored) in [(f.body, body), (f.title, title)] {
-            if let Some(s) = highlight(words, field, stored) {
+        for stored in [body, title] {
+            if let Some(s) = highlight(words, stored) {
                 return s;
             }
         }
@@ -886,13 +884,106 @@ impl<'a> Stored<'a> {
         Stored { text, words }
     }
 
-    /// The words inside `range`, offsets relative to its start: from the stored words, or by
-    /// segmenting the range when there are none that fit.
-    fn tokens(&self, range: std::ops::Range<usize>) -> Vec<Token> {
-        self.words
-            .and_then(|w| word_offsets::tokens_in(w, self.text, range.clone()))
-            .unwrap_or_else(|| word_tokens(&self.text[range]))
+    /// The words inside `range` (offsets relative to its start), each with how well it
+    /// matches the query: from the stored words, or by segmenting the range when there are
+    /// none that fit. A word's weight is worked out once per distinct word.
+    fn marked(&self, words: &[QueryWord], range: std::ops::Range<usize>) -> Vec<Marked> {
+        let weigh = |token: &str| {
+            words
+                .iter()
+                .filter_map(|w| w.highlight(token))
+                .reduce(f32::max)
+        };
+        let part = &self.text[range.clone()];
+        let Some(stored) = self
+            .words
+            .and_then(|w| word_offsets::words_in(w, self.text, range.clone()))
+        else {
+            return word_tokens(part)
+                .into_iter()
+                .map(|t| Marked {
+                    from: t.offset_from,
+                    to: t.offset_to,
+                    weight: weigh(&t.text),
+                })
+                .collect();
+        };
+        let mut seen: HashMap<&str, Option<Score>> = HashMap::new();
+        let mut marked = Vec::with_capacity(stored.len());
+        for w in &stored {
+            let weight = match w.normal {
+                Some(normal) => weigh(normal),
+                None => *seen
+                    .entry(&part[w.from..w.to])
+                    .or_insert_with(|| weigh(&word_offsets::normal_form(w, part))),
+            };
+            marked.push(Marked {
+                from: w.from,
+                to: w.to,
+                weight,
+            });
+        }
+        marked
     }
+}
+
+/// A word of a snippet's text: its byte range, and its weight when it matches the query.
+struct Marked {
+    from: usize,
+    to: usize,
+    weight: Option<Score>,
+}
+
+/// A candidate fragment of a snippet, as tantivy's snippet generator makes them.
+struct Fragment {
+    score: Score,
+    start: usize,
+    stop: usize,
+    marks: Vec<std::ops::Range<usize>>,
+}
+
+impl Fragment {
+    fn new(start: usize) -> Fragment {
+        Fragment {
+            score: 0.0,
+            start,
+            stop: start,
+            marks: Vec::new(),
+        }
+    }
+}
+
+/// The best fragment of at most `max_bytes`: the words are cut into fragments in order, a new
+/// one starting where a word would end past `max_bytes` from the fragment's start; a fragment
+/// scores the weights of its matching words; the highest score wins, the earliest on a tie.
+/// The same fragments, scores and choice as tantivy's `SnippetGenerator` (a test compares
+/// them), without segmenting or lower-casing every word again.
+fn best_fragment(marked: &[Marked], max_bytes: usize) -> Option<Fragment> {
+    let mut fragments = Vec::new();
+    let mut fragment = Fragment::new(0);
+    for m in marked {
+        if m.to - fragment.start > max_bytes {
+            let next = Fragment::new(m.from);
+            let done = std::mem::replace(&mut fragment, next);
+            if done.score > 0.0 {
+                fragments.push(done);
+            }
+        }
+        fragment.stop = m.to;
+        if let Some(weight) = m.weight {
+            fragment.score += weight;
+            fragment.marks.push(m.from..m.to);
+        }
+    }
+    if fragment.score > 0.0 {
+        fragments.push(fragment);
+    }
+    fragments.into_iter().max_by(|a, b| {
+        a.score
+            .partial_cmp(&b.score)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| (b.start, b.stop).cmp(&(a.start, a.stop)))
+    })
 }
 
 /// Texts longer than this many bytes are cut to a window around their matches before they
@@ -903,7 +994,7 @@ const WINDOW_ABOVE_BYTES: usize = 4096;
 /// of `text` matches. A long text is first cut to a window around the place where the query's
 /// words occur most densely, found by a plain substring search, and only the window is
 /// segmented: the cost follows the snippet, not the document.
-fn highlight(words: &[QueryWord], field: Field, stored: Stored<'_>) -> Option<String> {
+fn highlight(words: &[QueryWord], stored: Stored<'_>) -> Option<String> {
     let text = stored.text;
     if text.is_empty() {
         return None;
@@ -914,7 +1005,7 @@ fn highlight(words: &[QueryWord], field: Field, stored: Stored<'_>) -> Option<St
     if text.len() > WINDOW_ABOVE_BYTES {
         match match_window(words, text, max_bytes) {
             Window::Cut(from, to) => {
-                if let Some(html) = highlight_in(words, field, stored, from..to, max_bytes) {
+                if let Some(html) = highlight_in(words, stored, from..to, max_bytes) {
                     return Some(html);
                 }
                 // The words occur there only inside other words: look at the whole text.
@@ -923,7 +1014,7 @@ fn highlight(words: &[QueryWord], field: Field, stored: Stored<'_>) -> Option<St
             Window::Whole => {}
         }
     }
-    highlight_in(words, field, stored, 0..text.len(), max_bytes)
+    highlight_in(words, stored, 0..text.len(), max_bytes)
 }
 
 /// Where in a long text to look for a snippet.
@@ -1046,50 +1137,33 @@ fn to_white_space_after(text: &str, at: usize, limit: usize) -> usize {
 /// The snippet of `text[range]`, in `max_bytes`, with `…` where `text` goes on before or after.
 fn highlight_in(
     words: &[QueryWord],
-    field: Field,
     stored: Stored<'_>,
     range: std::ops::Range<usize>,
     max_bytes: usize,
 ) -> Option<String> {
     let (offset, whole_len) = (range.start, stored.text.len());
-    let tokens = stored.tokens(range.clone());
+    let marked = stored.marked(words, range.clone());
     let text = &stored.text[range];
-    let mut terms: BTreeMap<String, Score> = BTreeMap::new();
-    for token in &tokens {
-        if let Some(weight) = words
-            .iter()
-            .filter_map(|w| w.highlight(&token.text))
-            .reduce(f32::max)
-        {
-            terms.insert(token.text.clone(), weight);
-        }
-    }
-    if terms.is_empty() {
-        return None;
-    }
-    // The generator tokenizes the text it cuts: hand it the tokens above rather than segment
-    // the text a second time (the same `WordTokenizer` tokens).
-    let generator = SnippetGenerator::new(
-        terms,
-        TextAnalyzer::from(Pretokenized(Arc::new(tokens))),
-        field,
-        max_bytes,
-    );
-    let mut snippet = generator.snippet(text);
-    if snippet.is_empty() {
-        return None;
-    }
-    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-    let fragment = snippet.fragment_range();
+    let fragment = best_fragment(&marked, max_bytes)?;
     let mut html = String::new();
+    let mut at = fragment.start;
+    for mark in &fragment.marks {
+        html.push_str(&escape_html(&text[at..mark.start]));
+        html.push_str("<mark>");
+        html.push_str(&escape_html(&text[mark.clone()]));
+        html.push_str("</mark>");
+        at = mark.end;
+    }
+    html.push_str(&escape_html(&text[at..fragment.stop]));
+    let mut out = String::with_capacity(html.len() + 8);
     if offset + fragment.start > 0 {
-        html.push_str("… ");
+        out.push_str("… ");
     }
-    html.push_str(snippet.to_html().trim());
-    if offset + fragment.end < whole_len {
-        html.push_str(" …");
+    out.push_str(html.trim());
+    if offset + fragment.stop < whole_len {
+        out.push_str(" …");
     }
-    Some(html)
+    Some(out)
 }
 
 fn escape_html(s: &str) -> String {
@@ -1223,18 +1297,6 @@ fn word_tokens(text: &str) -> Vec<Token> {
         .collect()
 }
 
-/// The [`word_tokens`] of one text, computed before: handed out for that text only (snippets).
-#[derive(Clone)]
-struct Pretokenized(Arc<Vec<Token>>);
-
-impl Tokenizer for Pretokenized {
-    type TokenStream<'a> = VecTokenStream;
-
-    fn token_stream<'a>(&'a mut self, _text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(self.0.as_ref().clone())
-    }
-}
-
 /// Character bigrams and trigrams of each run of Thai characters, at the position of their
 /// first character (runs separated by [`GRAM_RUN_GAP`]). The text is normalised by the caller.
 #[derive(Clone, Copy, Default)]
@@ -1355,6 +1417,7 @@ impl SegmentCollector for SegmentFacetCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tantivy::snippet::SnippetGenerator;
 
     #[test]
     fn analyze_gives_the_shared_words_with_original_offsets() {
@@ -1382,14 +1445,11 @@ mod tests {
     }
 
     /// `text` stored with its words, as a hit is read from the index.
-    fn highlight_stored(words: &[QueryWord], field: Field, text: &str) -> Option<String> {
+    fn highlight_stored(words: &[QueryWord], text: &str) -> Option<String> {
         let stored = stored_words(text);
-        let from_stored = highlight(words, field, Stored::new(text, Some(&stored)));
+        let from_stored = highlight(words, Stored::new(text, Some(&stored)));
         // The same as segmenting the text at search time, which the stored words replace.
-        assert_eq!(
-            from_stored,
-            highlight(words, field, Stored::new(text, None))
-        );
+        assert_eq!(from_stored, highlight(words, Stored::new(text, None)));
         from_stored
     }
 
@@ -1397,13 +1457,13 @@ mod tests {
     fn stored_words_are_the_analysed_words() {
         let text = "ร่างพระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล มาตรา ๕ (Data Regulation) ÉCOLE ﬁle Straße İ";
         let stored = stored_words(text);
-        let tokens = word_offsets::tokens_in(&stored, text, 0..text.len()).unwrap();
+        let decoded = word_offsets::words_in(&stored, text, 0..text.len()).unwrap();
         let expected = word_tokens(text);
-        assert_eq!(tokens.len(), expected.len());
-        for (a, b) in tokens.iter().zip(&expected) {
+        assert_eq!(decoded.len(), expected.len());
+        for (a, b) in decoded.iter().zip(&expected) {
             assert_eq!(
-                (&a.text, a.offset_from, a.offset_to, a.position),
-                (&b.text, b.offset_from, b.offset_to, b.position)
+                (word_offsets::normal_form(a, text), a.from, a.to),
+                (b.text.clone(), b.offset_from, b.offset_to)
             );
         }
         assert!(stored.len() < text.len() / 2, "{} bytes", stored.len());
@@ -1412,9 +1472,9 @@ mod tests {
     #[test]
     fn snippets_from_the_tokens_already_made_are_the_tokenizer_s_snippets() {
         let (_, f) = schema();
-        let text = "ผู้ควบคุมข้อมูลส่วนบุคคลต้องแจ้ง ÉCOLE มาตรา ๕ personal data ".repeat(12);
+        let text = "ผู้ควบคุมข้อมูลส่วนบุคคลต้องแจ้ง ÉCOLE <b>&'มาตรา'</b> ๕ \"personal\" data ".repeat(12);
         let words = query_words("ข้อมูล Personal");
-        let html = highlight_stored(&words, f.body, &text).expect("a snippet");
+        let html = highlight_stored(&words, &text).expect("a snippet");
         assert!(html.contains("<mark>ข้อมูล</mark>"), "{html}");
         assert!(html.contains("<mark>personal</mark>"), "{html}");
         // What the generator gives when it segments the text itself.
@@ -1446,7 +1506,6 @@ mod tests {
 
     #[test]
     fn long_texts_are_segmented_only_around_their_matches() {
-        let (_, f) = schema();
         let filler = "ร่างพระราชบัญญัตินี้ใช้บังคับเมื่อพ้นกำหนดเก้าสิบวัน มาตรา ๓ ในพระราชบัญญัตินี้ ";
         let cases = [
             ("ข้อมูล", "ผู้ควบคุมข้อมูลส่วนบุคคลต้องแจ้ง"),
@@ -1467,14 +1526,9 @@ mod tests {
                 text.insert_str(cut, needle);
                 assert!(text.len() > WINDOW_ABOVE_BYTES);
                 let max_bytes = SNIPPET_CHARS * text.len() / text.chars().count();
-                let whole = highlight_in(
-                    &words,
-                    f.body,
-                    Stored::new(&text, None),
-                    0..text.len(),
-                    max_bytes,
-                )
-                .expect("a snippet of the whole text");
+                let whole =
+                    highlight_in(&words, Stored::new(&text, None), 0..text.len(), max_bytes)
+                        .expect("a snippet of the whole text");
                 let window = match_window(&words, &text, max_bytes);
                 let Window::Cut(from, to) = window else {
                     panic!("{query}: {window:?}");
@@ -1483,7 +1537,7 @@ mod tests {
                     to - from < 4 * max_bytes + 2 * max_bytes,
                     "{query}: {from}..{to}"
                 );
-                let html = highlight_stored(&words, f.body, &text).expect("a snippet");
+                let html = highlight_stored(&words, &text).expect("a snippet");
                 assert_eq!(
                     marks(&html),
                     marks(&whole),
@@ -1497,9 +1551,9 @@ mod tests {
         let text = filler.repeat(80);
         let words = query_words("สิ่งแวดล้อม");
         assert_eq!(match_window(&words, &text, 600), Window::NoMatch);
-        assert_eq!(highlight_stored(&words, f.body, &text), None);
+        assert_eq!(highlight_stored(&words, &text), None);
         assert_eq!(
-            highlight_in(&words, f.body, Stored::new(&text, None), 0..text.len(), 600),
+            highlight_in(&words, Stored::new(&text, None), 0..text.len(), 600),
             None
         );
         // The densest place wins: three matches late beat one early.
@@ -1507,7 +1561,7 @@ mod tests {
         text.push_str("ข้อมูล ข้อมูล ข้อมูล ");
         text.push_str(&filler.repeat(40));
         let words = query_words("ข้อมูล");
-        let html = highlight_stored(&words, f.body, &text).expect("a snippet");
+        let html = highlight_stored(&words, &text).expect("a snippet");
         assert_eq!(html.matches("<mark>").count(), 3, "{html}");
     }
 

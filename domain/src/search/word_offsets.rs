@@ -9,8 +9,6 @@
 
 use std::ops::Range;
 
-use tantivy::tokenizer::Token;
-
 use crate::text::words;
 
 /// A word of a text: its normalised form and its byte range in the original text.
@@ -71,22 +69,33 @@ pub fn encode(text: &str, words: &[Word<'_>]) -> Vec<u8> {
     out
 }
 
-/// The words of `text` that lie inside `range`, as tokens with offsets relative to
-/// `range.start` (what the snippet generator is given for `&text[range]`). Words are decoded
-/// up to the end of the range only. `None` when the stored form does not fit the text (an
-/// index written by another version): the caller segments the text instead.
-pub fn tokens_in(stored: &[u8], text: &str, range: Range<usize>) -> Option<Vec<Token>> {
-    let mut tokens = Vec::new();
-    let (mut at, mut end, mut position) = (0, 0, 0);
+/// A stored word inside a range: its byte range relative to the range's start, and its
+/// normalised form when folding the original does not give it.
+pub struct StoredWord<'a> {
+    pub from: usize,
+    pub to: usize,
+    pub normal: Option<&'a str>,
+}
+
+/// The words of `text` that lie inside `range`, offsets relative to `range.start`. Words are
+/// decoded up to the end of the range only. `None` when the stored form does not fit the text
+/// (an index written by another version): the caller segments the text instead.
+pub fn words_in<'a>(
+    stored: &'a [u8],
+    text: &str,
+    range: Range<usize>,
+) -> Option<Vec<StoredWord<'a>>> {
+    let mut words = Vec::new();
+    let (mut at, mut end) = (0, 0);
     while at < stored.len() {
         let from = end + take(stored, &mut at)?;
         let packed = take(stored, &mut at)?;
         let to = from + (packed >> 1);
-        let explicit = if packed & 1 == 1 {
+        let normal = if packed & 1 == 1 {
             let len = take(stored, &mut at)?;
             let bytes = stored.get(at..at + len)?;
             at += len;
-            Some(std::str::from_utf8(bytes).ok()?.to_string())
+            Some(std::str::from_utf8(bytes).ok()?)
         } else {
             None
         };
@@ -97,18 +106,23 @@ pub fn tokens_in(stored: &[u8], text: &str, range: Range<usize>) -> Option<Vec<T
             break;
         }
         if from >= range.start && to <= range.end {
-            tokens.push(Token {
-                offset_from: from - range.start,
-                offset_to: to - range.start,
-                position,
-                text: explicit.unwrap_or_else(|| fold(&text[from..to])),
-                position_length: 1,
+            words.push(StoredWord {
+                from: from - range.start,
+                to: to - range.start,
+                normal,
             });
         }
-        position += 1;
         end = to;
     }
-    Some(tokens)
+    Some(words)
+}
+
+/// The normalised form of a stored word of `text` (offsets relative to `text`).
+pub fn normal_form(word: &StoredWord<'_>, text: &str) -> String {
+    match word.normal {
+        Some(n) => n.to_string(),
+        None => fold(&text[word.from..word.to]),
+    }
 }
 
 #[cfg(test)]
@@ -135,25 +149,25 @@ mod tests {
             })
             .collect();
         let stored = encode(text, &words);
-        let tokens = tokens_in(&stored, text, 0..text.len()).unwrap();
-        let got: Vec<(&str, usize, usize, usize)> = tokens
+        let decoded = words_in(&stored, text, 0..text.len()).unwrap();
+        let got: Vec<(String, usize, usize)> = decoded
             .iter()
-            .map(|t| (t.text.as_str(), t.offset_from, t.offset_to, t.position))
+            .map(|w| (normal_form(w, text), w.from, w.to))
             .collect();
         // The analysis made `file` of `ﬁle`, which folding alone does not: stored explicitly.
         assert_eq!(
             got,
             vec![
-                ("ร่าง", 0, "ร่าง".len(), 0),
-                ("file", text.find('ﬁ').unwrap(), text.len(), 1)
+                ("ร่าง".to_string(), 0, "ร่าง".len()),
+                ("file".to_string(), text.find('ﬁ').unwrap(), text.len())
             ]
         );
-        // A range keeps only the words inside it, offsets relative to it, positions global.
+        // A range keeps only the words inside it, offsets relative to it.
         let from = text.find('ﬁ').unwrap();
-        let tail = tokens_in(&stored, text, from..text.len()).unwrap();
+        let tail = words_in(&stored, text, from..text.len()).unwrap();
         assert_eq!(tail.len(), 1);
-        assert_eq!((tail[0].offset_from, tail[0].position), (0, 1));
+        assert_eq!((tail[0].from, tail[0].normal), (0, Some("file")));
         // Stored words that do not fit the text are refused, not trusted.
-        assert!(tokens_in(&stored, "ร่าง", 0.."ร่าง".len()).is_none());
+        assert!(words_in(&stored, "ร่าง", 0.."ร่าง".len()).is_none());
     }
 }
