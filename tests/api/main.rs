@@ -5,6 +5,7 @@ mod assessments;
 mod auth;
 mod browser;
 mod caching;
+mod changes;
 mod cli;
 mod commenting;
 mod comments;

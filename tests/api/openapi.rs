@@ -145,6 +145,7 @@ const ERROR_STATUSES: &[(&str, &[u16])] = &[
         &[400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503],
     ),
     ("list_evaluation_requests", &[401, 404, 422, 429, 500, 503]),
+    ("list_changes", &[401, 422, 429, 500, 503]),
     ("list_api_keys", &[401, 429, 500, 503]),
     (
         "create_api_key",

@@ -377,6 +377,10 @@ impl TestApp {
 
     // The caller's account
 
+    pub async fn list_changes(&self, token: Option<&str>, query: Query<'_>) -> Reply {
+        self.get_op("/api/v1/changes", token, query).await
+    }
+
     pub async fn list_api_keys(&self, token: Option<&str>) -> Reply {
         self.get_op("/api/v1/account/tokens", token, &[]).await
     }

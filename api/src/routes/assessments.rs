@@ -43,7 +43,7 @@ fn convert<A: serde::Serialize, B: serde::de::DeserializeOwned>(a: &A) -> domain
         .map_err(|e| domain::DomainError::Internal(e.into()))
 }
 
-fn out(a: assessments::Assessment) -> domain::DomainResult<ImpactAssessment> {
+pub(crate) fn out(a: assessments::Assessment) -> domain::DomainResult<ImpactAssessment> {
     let r = a.row;
     Ok(ImpactAssessment {
         draft_id: r.draft_id,

@@ -41,7 +41,7 @@ pub struct Law {
 }
 
 impl Law {
-    fn new(l: domain::entity::law_in_force::Model, evaluation_requests: u64) -> Self {
+    pub(crate) fn new(l: domain::entity::law_in_force::Model, evaluation_requests: u64) -> Self {
         Law {
             id: l.id,
             title_th: l.title_th,

@@ -8,6 +8,7 @@ pub mod account;
 pub mod admin;
 pub mod agencies;
 pub mod assessments;
+pub mod changes;
 pub mod comments;
 pub mod consultations;
 pub mod dispositions;
@@ -36,6 +37,8 @@ pub enum Tag {
     Subscriptions,
     /// Laws in force and their five-yearly ex-post evaluation.
     Laws,
+    /// Everything public that changed, in commit order: for keeping a copy up to date.
+    Changes,
     /// The caller's own account: API keys.
     Account,
     /// Administration: background jobs.
@@ -56,6 +59,7 @@ pub type Api = (
     search::SearchApi,
     subscriptions::SubscriptionsApi,
     laws::LawsApi,
+    changes::ChangesApi,
     account::AccountApi,
     admin::AdminApi,
     health::HealthApi,
@@ -74,6 +78,7 @@ pub fn api() -> Api {
         search::SearchApi,
         subscriptions::SubscriptionsApi,
         laws::LawsApi,
+        changes::ChangesApi,
         account::AccountApi,
         admin::AdminApi,
         health::HealthApi,

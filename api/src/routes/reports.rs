@@ -39,7 +39,7 @@ pub struct Report {
     pub published_at: Option<DateTime<Utc>>,
 }
 
-fn out(base: &str, r: domain::entity::report::Model) -> domain::DomainResult<Report> {
+pub(crate) fn out(base: &str, r: domain::entity::report::Model) -> domain::DomainResult<Report> {
     Ok(Report {
         consultation_id: r.consultation_id,
         status: if r.published_at.is_some() {

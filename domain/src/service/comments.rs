@@ -656,6 +656,39 @@ pub async fn list_public_comments<C: ConnectionTrait>(
     }))
 }
 
+/// One comment as the public sees it, if the public sees it: published, not private, on a
+/// consultation the public may see (the rules of [`list_public_comments`]).
+pub async fn public_comment<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+) -> DomainResult<Option<PublicComment>> {
+    let Some(c) = comment::Entity::find_by_id(id)
+        .filter(comment::Column::ModerationStatus.eq(ModerationStatus::Published))
+        .filter(comment::Column::Publication.ne(Publication::Private))
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    match consultations::find_visible(conn, None, ConsultationId(c.consultation_id)).await {
+        Ok(_) => {}
+        Err(DomainError::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    let author_name = if c.publication == Publication::Named {
+        account::Entity::find_by_id(c.account_id)
+            .one(conn)
+            .await?
+            .map(|a| a.display_name)
+    } else {
+        None
+    };
+    Ok(Some(PublicComment {
+        author_name,
+        comment: c,
+    }))
+}
+
 /// Removes nothing; kept for symmetry with the public listing: comments by id for staff.
 pub async fn count_comments<C: ConnectionTrait>(
     conn: &C,

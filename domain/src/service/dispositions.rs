@@ -166,3 +166,35 @@ pub async fn list_dispositions<C: ConnectionTrait>(
         })
         .collect())
 }
+
+/// One disposition as the public sees it, if the public sees it: on a consultation the public
+/// may see, and, when it answers a comment, on a published comment that is not private (the
+/// rules of [`list_dispositions`]).
+pub async fn public_disposition<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+) -> DomainResult<Option<disposition::Model>> {
+    let Some(d) = disposition::Entity::find_by_id(id).one(conn).await? else {
+        return Ok(None);
+    };
+    match consultations::find_visible(conn, None, ConsultationId(d.consultation_id)).await {
+        Ok(_) => {}
+        Err(DomainError::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    if d.target_kind == DispositionTarget::Comment {
+        let Ok(comment_id) = d.target_id.parse::<i64>() else {
+            return Ok(None);
+        };
+        let shown = comment::Entity::find_by_id(comment_id)
+            .filter(comment::Column::ModerationStatus.eq(ModerationStatus::Published))
+            .filter(comment::Column::Publication.ne(Publication::Private))
+            .one(conn)
+            .await?
+            .is_some();
+        if !shown {
+            return Ok(None);
+        }
+    }
+    Ok(Some(d))
+}

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod agencies;
 pub mod api_tokens;
 pub mod assessments;
+pub mod changes;
 pub mod clusters;
 pub mod comments;
 pub mod consultations;

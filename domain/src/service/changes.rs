@@ -1,0 +1,284 @@
+//! The change feed: every change to public data, in the order it was committed, for readers who
+//! keep a copy (researchers, archives, mirrors).
+//!
+//! The feed is read from the audit trail. Every change to public data is audited in the
+//! transaction that makes it, and audit events are appended under a lock on the chain head,
+//! held until commit (see [`crate::audit`]): so event ids are assigned in commit order, on
+//! SQLite and on PostgreSQL alike, across processes. A reader that asks for the events after
+//! the last id it saw therefore never misses one committed later by another process and never
+//! sees one twice. The cursor is that id.
+//!
+//! Each event names what changed; the feed gives each changed object's state as the public
+//! sees it now (the same rules as the API's own reads, with no caller), or none when the
+//! public cannot see it (hidden, private, withdrawn): a tombstone. Events about things the
+//! public never sees (accounts, keys, invitations, jobs, a draft still in preparation) are not
+//! in the feed, nor is a change to an object that was never public.
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::{
+    agencies, assessments,
+    comments::{self, PublicComment},
+    consultations::{self, ConsultationView},
+    dispositions, drafts,
+    drafts::DraftView,
+    laws, reports,
+};
+use crate::{
+    DomainError,
+    entity::{
+        agency, audit_event, disposition, draft_version, impact_assessment, law_in_force, report,
+    },
+    error::DomainResult,
+    ids::{ConsultationId, DraftId},
+};
+
+/// The most changes one read returns.
+pub const MAX_LIMIT: u64 = 1000;
+/// Changes per read unless asked otherwise.
+pub const DEFAULT_LIMIT: u64 = 100;
+
+/// The kinds of public object the feed reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectType {
+    Agency,
+    Draft,
+    Version,
+    Consultation,
+    Comment,
+    Disposition,
+    HearingSummary,
+    ImpactAssessment,
+    Law,
+}
+
+impl ObjectType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectType::Agency => "agency",
+            ObjectType::Draft => "draft",
+            ObjectType::Version => "version",
+            ObjectType::Consultation => "consultation",
+            ObjectType::Comment => "comment",
+            ObjectType::Disposition => "disposition",
+            ObjectType::HearingSummary => "hearing_summary",
+            ObjectType::ImpactAssessment => "impact_assessment",
+            ObjectType::Law => "law",
+        }
+    }
+}
+
+/// The audited actions that change public data, and what each changes: (action, the objects
+/// it changes, in the order the feed lists them).
+const PUBLIC_ACTIONS: &[(&str, &[ObjectType])] = &[
+    ("agency.create", &[ObjectType::Agency]),
+    ("agency.rename", &[ObjectType::Agency]),
+    ("draft.create", &[ObjectType::Draft]),
+    ("draft.update", &[ObjectType::Draft]),
+    ("draft.submit", &[ObjectType::Draft]),
+    (
+        "draft_version.publish",
+        &[ObjectType::Version, ObjectType::Draft],
+    ),
+    ("consultation.create", &[ObjectType::Consultation]),
+    ("consultation.reschedule", &[ObjectType::Consultation]),
+    ("comment.create", &[ObjectType::Comment]),
+    ("comment.moderate", &[ObjectType::Comment]),
+    ("disposition.record", &[ObjectType::Disposition]),
+    (
+        "hearing_summary.publish",
+        &[ObjectType::HearingSummary, ObjectType::Consultation],
+    ),
+    ("impact_assessment.save", &[ObjectType::ImpactAssessment]),
+    ("impact_assessment.publish", &[ObjectType::ImpactAssessment]),
+    ("law.register", &[ObjectType::Law]),
+    ("law.evaluation_request", &[ObjectType::Law]),
+    ("law.evaluation_due", &[ObjectType::Law]),
+];
+
+/// Actions after which an object the public saw may no longer be visible: their changes are
+/// reported even when the object is not public now (a tombstone).
+const MAY_REMOVE: &[&str] = &["comment.moderate"];
+
+/// A changed object's public state now.
+pub enum State {
+    Agency(agency::Model),
+    Draft(DraftView),
+    Version(draft_version::Model),
+    Consultation(ConsultationView),
+    Comment(PublicComment),
+    Disposition(disposition::Model),
+    HearingSummary(report::Model),
+    ImpactAssessment(Box<assessments::Assessment>),
+    Law(law_in_force::Model, u64),
+}
+
+/// One change: which object, when, and its public state now (`None`: the public cannot see it).
+pub struct Change {
+    /// The change's position in the feed: pass the last one seen as `after`.
+    pub cursor: i64,
+    pub object_type: ObjectType,
+    /// The object's id as the API names it (`12`; a version: `draft/number`, `12/3`).
+    pub object_id: String,
+    pub changed_at: i64,
+    pub state: Option<State>,
+}
+
+/// A read of the feed.
+pub struct ChangePage {
+    pub items: Vec<Change>,
+    /// Where to continue: the cursor of the last event read (past events with no public
+    /// change too), or `after` itself when there was nothing new.
+    pub next: i64,
+    /// Whether more events were waiting after this read.
+    pub more: bool,
+}
+
+/// The changes after cursor `after` (0: from the start), at most `limit` events' worth.
+pub async fn page<C: ConnectionTrait>(
+    conn: &C,
+    after: i64,
+    limit: u64,
+) -> DomainResult<ChangePage> {
+    let limit = limit.clamp(1, MAX_LIMIT);
+    let actions: Vec<&str> = PUBLIC_ACTIONS.iter().map(|(a, _)| *a).collect();
+    let events = audit_event::Entity::find()
+        .filter(audit_event::Column::Id.gt(after))
+        .filter(audit_event::Column::Action.is_in(actions))
+        .order_by_asc(audit_event::Column::Id)
+        .limit(limit + 1)
+        .all(conn)
+        .await?;
+    let more = events.len() as u64 > limit;
+    let events = &events[..events.len().min(limit as usize)];
+    let mut items = Vec::new();
+    for e in events {
+        let Some((_, objects)) = PUBLIC_ACTIONS.iter().find(|(a, _)| *a == e.action) else {
+            continue;
+        };
+        for &object_type in *objects {
+            let Some(object_id) = object_id(object_type, e) else {
+                continue;
+            };
+            let state = state_of(conn, object_type, &object_id).await?;
+            if state.is_none() && !MAY_REMOVE.contains(&e.action.as_str()) {
+                // Not public now, and this action does not take anything out of public view:
+                // a change the public never saw (a draft in preparation, say).
+                continue;
+            }
+            items.push(Change {
+                cursor: e.id,
+                object_type,
+                object_id,
+                changed_at: e.created_at,
+                state,
+            });
+        }
+    }
+    Ok(ChangePage {
+        items,
+        next: events.last().map_or(after, |e| e.id),
+        more,
+    })
+}
+
+/// The id of the `object_type` an event changed, as the API names it.
+fn object_id(object_type: ObjectType, e: &audit_event::Model) -> Option<String> {
+    match (object_type, e.entity_type.as_str()) {
+        // `draft_version.publish` names `draft/number`; its draft is the part before the slash.
+        (ObjectType::Draft, "draft_version") => e.entity_id.split('/').next().map(String::from),
+        // A hearing summary is named by its consultation.
+        (ObjectType::HearingSummary | ObjectType::Consultation, "consultation") => {
+            Some(e.entity_id.clone())
+        }
+        _ => Some(e.entity_id.clone()),
+    }
+}
+
+/// `Ok(None)` for "not found" (not public now).
+fn public<T>(found: DomainResult<T>) -> DomainResult<Option<T>> {
+    match found {
+        Ok(v) => Ok(Some(v)),
+        Err(DomainError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The public state of one object now, if the public can see it.
+async fn state_of<C: ConnectionTrait>(
+    conn: &C,
+    object_type: ObjectType,
+    id: &str,
+) -> DomainResult<Option<State>> {
+    let number = |s: &str| s.parse::<i64>().ok();
+    Ok(match object_type {
+        ObjectType::Agency => match number(id) {
+            Some(n) => agencies::find_by_id(conn, n).await?.map(State::Agency),
+            None => None,
+        },
+        ObjectType::Draft => match number(id) {
+            Some(n) => public(drafts::get_draft(conn, None, DraftId(n)).await)?.map(State::Draft),
+            None => None,
+        },
+        ObjectType::Version => {
+            let Some((draft, version)) = id.split_once('/') else {
+                return Ok(None);
+            };
+            match (number(draft), version.parse::<i32>().ok()) {
+                (Some(d), Some(v)) => public(drafts::get_version(conn, None, DraftId(d), v).await)?
+                    .map(State::Version),
+                _ => None,
+            }
+        }
+        ObjectType::Consultation => match number(id) {
+            Some(n) => {
+                public(consultations::get_consultation(conn, None, ConsultationId(n)).await)?
+                    .map(State::Consultation)
+            }
+            None => None,
+        },
+        ObjectType::Comment => match number(id) {
+            Some(n) => comments::public_comment(conn, n).await?.map(State::Comment),
+            None => None,
+        },
+        ObjectType::Disposition => match number(id) {
+            Some(n) => dispositions::public_disposition(conn, n)
+                .await?
+                .map(State::Disposition),
+            None => None,
+        },
+        ObjectType::HearingSummary => match number(id) {
+            Some(n) => public(reports::get(conn, None, ConsultationId(n)).await)?
+                .filter(|r| r.published_at.is_some())
+                .map(State::HearingSummary),
+            None => None,
+        },
+        ObjectType::ImpactAssessment => {
+            let Some(n) = number(id) else {
+                return Ok(None);
+            };
+            let Some(row) = impact_assessment::Entity::find_by_id(n).one(conn).await? else {
+                return Ok(None);
+            };
+            public(assessments::get(conn, None, DraftId(row.draft_id)).await)?
+                .filter(|a| a.row.published_at.is_some())
+                .map(|a| State::ImpactAssessment(Box::new(a)))
+        }
+        ObjectType::Law => {
+            let Some(n) = number(id) else {
+                return Ok(None);
+            };
+            match public(laws::get(conn, n).await)? {
+                Some(law) => {
+                    let count = laws::request_counts(conn, &[n])
+                        .await?
+                        .get(&n)
+                        .copied()
+                        .unwrap_or(0);
+                    Some(State::Law(law, count))
+                }
+                None => None,
+            }
+        }
+    })
+}
