@@ -414,3 +414,59 @@ async fn hiding_a_comment_removes_it_from_the_listing_the_index_and_the_term_lis
         1
     );
 }
+
+#[tokio::test]
+async fn paging_stops_at_ten_thousand_results_and_the_answer_says_so() {
+    use domain::search::{DocKind, SearchDoc, SearchIndex};
+    let app = spawn_app().await;
+    let docs: Vec<SearchDoc> = (0..10_050)
+        .map(|n| SearchDoc {
+            id: format!("comment-{n}"),
+            kind: DocKind::Comment,
+            draft_id: 1,
+            consultation_id: Some(1),
+            provision_id: None,
+            title: String::new(),
+            body: format!("quota {n}"),
+            agency: "deep".into(),
+            status: Some("open".into()),
+            law_type: None,
+            topics: Vec::new(),
+            stance: None,
+            respondent_type: None,
+            province: None,
+            date: n,
+        })
+        .collect();
+    for chunk in docs.chunks(2_000) {
+        app.ctx.search.upsert(chunk.to_vec()).await.unwrap();
+    }
+    let page = |cursor: &'static str| {
+        let app = &app;
+        async move {
+            app.search(None, &[("q", "quota"), ("limit", "10"), ("cursor", cursor)])
+                .await
+        }
+    };
+    let first = page("").await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    assert_eq!(first.body["total"], 10_050);
+    assert_eq!(first.body["truncated"], true);
+    assert_eq!(first.body["next_cursor"], "o10");
+    // The last page paging reaches: no cursor past it, rather than one that is then refused.
+    let last = page("o9990").await;
+    assert_eq!(last.status, StatusCode::OK, "{}", last.text);
+    assert_eq!(last.body["items"].as_array().unwrap().len(), 10);
+    assert_eq!(last.body["next_cursor"], serde_json::Value::Null);
+    assert_eq!(last.body["truncated"], true);
+    let past = page("o10000").await;
+    assert_eq!(
+        past.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        past.text
+    );
+    // Narrowed below the depth, everything pages and nothing is truncated.
+    let narrow = app.search(None, &[("q", "quota 5"), ("limit", "10")]).await;
+    assert_eq!(narrow.body["truncated"], false);
+}

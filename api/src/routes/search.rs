@@ -95,11 +95,17 @@ pub struct SearchFacets {
 pub struct SearchPage {
     /// The hits on this page.
     pub items: Vec<SearchHit>,
-    /// Pass as `cursor` to get the next page; `null` on the last page.
+    /// Pass as `cursor` to get the next page; `null` on the last page, or where paging stops
+    /// (see `truncated`).
     #[oai(nullable)]
     pub next_cursor: Option<String>,
     /// Number of matching documents.
     pub total: u64,
+    /// More documents match than paging reaches: paging stops after the first 10,000 results.
+    /// To get the rest, narrow the query (by `kind`, `agency`, `consultation_id`, or a date
+    /// range with `from` and `to`, and page through each part), or read everything public
+    /// through the change feed (`GET /api/v1/changes`).
+    pub truncated: bool,
     pub facets: SearchFacets,
 }
 
@@ -119,6 +125,9 @@ const QUERY_PARAMS: &[&str] = &[
     "cursor",
 ];
 const MAX_LIMIT: i64 = 100;
+/// How deep paging goes: results past the first 10,000 are not paged to (Meilisearch's
+/// `maxTotalHits`, and the embedded index alike); `truncated` says when some are left.
+const MAX_DEPTH: usize = 10_000;
 
 /// Refuses query parameters this operation does not know (a misspelt filter must not be
 /// silently ignored).
@@ -215,7 +224,7 @@ impl SearchApi {
             Some(c) => c
                 .strip_prefix('o')
                 .and_then(|n| n.parse::<usize>().ok())
-                .filter(|n| *n <= 10_000)
+                .filter(|n| *n < MAX_DEPTH)
                 .ok_or_else(|| {
                     DomainError::invalid(
                         "cursor",
@@ -262,8 +271,9 @@ impl SearchApi {
             .await
             .map_err(DomainError::from)?;
         let next = offset + results.hits.len();
-        let next_cursor = (results.hits.len() == query.limit && (next as u64) < results.total)
-            .then(|| format!("o{next}"));
+        let more = results.hits.len() == query.limit && (next as u64) < results.total;
+        let next_cursor = (more && next < MAX_DEPTH).then(|| format!("o{next}"));
+        let truncated = results.total > MAX_DEPTH as u64;
         Ok(Json(SearchPage {
             items: results
                 .hits
@@ -281,6 +291,7 @@ impl SearchApi {
                 .collect(),
             next_cursor,
             total: results.total,
+            truncated,
             facets: SearchFacets {
                 agency: facet(results.facets.agency),
                 law_type: facet(results.facets.law_type),
