@@ -220,12 +220,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     report.drafts, report.comments
                 );
             }
-            if ctx.search.needs_reindex() {
-                let id =
-                    domain::jobs::enqueue(&ctx.db.conn, &domain::jobs::SearchReindexJob::default())
-                        .await
-                        .context("queueing the search index's rebuild")?;
-                eprintln!("the search index is rebuilt from the database (job {id})");
+            if let Some(job) = domain::service::indexing::rebuild_if_emptied(&ctx)
+                .await
+                .context("queueing the search index's rebuild")?
+            {
+                eprintln!("the search index is rebuilt from the database (job {job})");
             }
             if let Err(err) = ctx.search.prepare().await {
                 tracing::warn!(error = %err, "the search backend is not ready; search answers 503 until it is");

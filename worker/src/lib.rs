@@ -292,6 +292,7 @@ pub async fn main_from_env() -> anyhow::Result<()> {
     )
     .await?;
     ctx.db.ensure_current().await?;
+    domain::service::indexing::rebuild_if_emptied(&ctx).await?;
     let (tx, rx) = watch::channel(false);
     tokio::spawn(async move {
         domain::shutdown::signal().await;

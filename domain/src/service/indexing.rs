@@ -209,6 +209,19 @@ pub struct ReindexProgress {
     pub total: u64,
 }
 
+/// Queues a rebuild of the search index when opening it found an index of another version
+/// and emptied it ([`Search::needs_reindex`]): `serve` and `rabfang-worker` call this once the
+/// database is current, so whichever process opened the index first queues the rebuild.
+/// Returns the job's id when one was queued.
+pub async fn rebuild_if_emptied(ctx: &crate::Context) -> DomainResult<Option<i64>> {
+    if !ctx.search.needs_reindex() {
+        return Ok(None);
+    }
+    let id = crate::jobs::enqueue(&ctx.db.conn, &crate::jobs::SearchReindexJob::default()).await?;
+    tracing::warn!(job = id, "the search index is rebuilt from the database");
+    Ok(Some(id))
+}
+
 /// Rebuilds the whole index from the database, reporting progress after each batch. On
 /// Meilisearch the documents go to a fresh index that replaces the live one in one swap at the
 /// end, so searches never see a half-filled index (see [`Search::begin_rebuild`]). A
