@@ -58,6 +58,7 @@ async fn the_feed_lists_public_changes_in_order_with_their_state_and_tombstones(
     let anonymous = post("anonymous", "ความเห็นที่เผยแพร่โดยไม่ระบุชื่อ").await;
     let secret = post("private", "ความเห็นส่วนตัวที่ห้ามเผยแพร่").await;
     let hidden = post("anonymous", "ความเห็นที่จะถูกซ่อน").await;
+    let named = post("named", "ความเห็นที่ลงชื่อ").await;
 
     let (items, cursor) = follow(&app, String::new(), 1000).await;
     let kinds: Vec<(&str, &str)> = items
@@ -107,6 +108,19 @@ async fn the_feed_lists_public_changes_in_order_with_their_state_and_tombstones(
     assert_eq!(comment["removed"], false);
     assert_eq!(comment["comment"]["body"], "ความเห็นที่เผยแพร่โดยไม่ระบุชื่อ");
     assert_eq!(comment["draft"], Value::Null);
+    assert_eq!(
+        comment["comment"]["author_name"],
+        Value::Null,
+        "anonymous: no name"
+    );
+    let signed = items
+        .iter()
+        .find(|i| i["object_id"].as_str() == Some(named.to_string().as_str()))
+        .unwrap();
+    assert!(
+        signed["comment"]["author_name"].is_string(),
+        "named: the author's name, {signed}"
+    );
 
     // Nothing new: the same cursor back, nothing more.
     let (none, same) = follow(&app, cursor.clone(), 10).await;

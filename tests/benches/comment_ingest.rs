@@ -10,6 +10,8 @@
 //! change the size (defaults 20000 and 64); `RABFANG_WORKER=off` runs the server without its
 //! worker, to tell the worker's share. The per-account and per-address write limits are
 //! raised for the run (every client shares 127.0.0.1); the limiter still runs on each request.
+//! Afterwards one client follows the change feed from the start (`GET /api/v1/changes`, 1000
+//! a read) and we report changes/s.
 
 use std::{
     path::PathBuf,
@@ -176,6 +178,36 @@ async fn main() {
     println!(
         "the worker's backlog after intake: {backlog} jobs, done {:.1} s later ({left} left)",
         drain.elapsed().as_secs_f64()
+    );
+    // A researcher following the change feed from the start, 1000 changes a read, one client:
+    // every comment above is a change.
+    let feed = Instant::now();
+    let (mut changes, mut reads, mut after) = (0usize, 0usize, "0".to_string());
+    loop {
+        let page: Value = client
+            .get(served.url("/api/v1/changes"))
+            .query(&[("after", after.as_str()), ("limit", "1000")])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        reads += 1;
+        changes += page["items"].as_array().map_or(0, Vec::len);
+        after = page["next_cursor"].as_str().unwrap_or("0").to_string();
+        if page["has_more"] != true {
+            break;
+        }
+    }
+    let took = feed.elapsed().as_secs_f64();
+    println!(
+        "change feed from the start: {changes} changes in {reads} reads, {took:.2} s = {:.0} changes/s",
+        changes as f64 / took
+    );
+    assert!(
+        changes >= intake.ok,
+        "every accepted comment is in the feed"
     );
     let exit = served.stop();
     assert!(exit.success(), "{exit:?}");

@@ -151,6 +151,15 @@ pub async fn page<C: ConnectionTrait>(
         .await?;
     let more = events.len() as u64 > limit;
     let events = &events[..events.len().min(limit as usize)];
+    // Comments are most of any feed: their states are read together, in a few queries.
+    let comment_states = comments::public_comments(
+        conn,
+        events
+            .iter()
+            .filter(|e| e.entity_type == "comment")
+            .filter_map(|e| e.entity_id.parse::<i64>().ok()),
+    )
+    .await?;
     let mut items = Vec::new();
     for e in events {
         let Some((_, objects)) = PUBLIC_ACTIONS.iter().find(|(a, _)| *a == e.action) else {
@@ -160,7 +169,15 @@ pub async fn page<C: ConnectionTrait>(
             let Some(object_id) = object_id(object_type, e) else {
                 continue;
             };
-            let state = state_of(conn, object_type, &object_id).await?;
+            let state = match object_type {
+                // A comment changed twice in one read: its state (the same, now) twice.
+                ObjectType::Comment => object_id
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|n| comment_states.get(&n).cloned())
+                    .map(State::Comment),
+                _ => state_of(conn, object_type, &object_id).await?,
+            };
             if state.is_none() && !MAY_REMOVE.contains(&e.action.as_str()) {
                 // Not public now, and this action does not take anything out of public view:
                 // a change the public never saw (a draft in preparation, say).
@@ -238,7 +255,10 @@ async fn state_of<C: ConnectionTrait>(
             None => None,
         },
         ObjectType::Comment => match number(id) {
-            Some(n) => comments::public_comment(conn, n).await?.map(State::Comment),
+            Some(n) => comments::public_comments(conn, [n])
+                .await?
+                .remove(&n)
+                .map(State::Comment),
             None => None,
         },
         ObjectType::Disposition => match number(id) {

@@ -656,37 +656,68 @@ pub async fn list_public_comments<C: ConnectionTrait>(
     }))
 }
 
-/// One comment as the public sees it, if the public sees it: published, not private, on a
-/// consultation the public may see (the rules of [`list_public_comments`]).
-pub async fn public_comment<C: ConnectionTrait>(
+/// The comments among `ids` that the public sees, as it sees them: published, not private,
+/// on a consultation whose draft is published (the rules of [`list_public_comments`]), with
+/// the author's name on `named` ones. A handful of queries whatever the number of ids.
+pub async fn public_comments<C: ConnectionTrait>(
     conn: &C,
-    id: i64,
-) -> DomainResult<Option<PublicComment>> {
-    let Some(c) = comment::Entity::find_by_id(id)
+    ids: impl IntoIterator<Item = i64>,
+) -> DomainResult<HashMap<i64, PublicComment>> {
+    let ids: Vec<i64> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = comment::Entity::find()
+        .filter(comment::Column::Id.is_in(ids))
         .filter(comment::Column::ModerationStatus.eq(ModerationStatus::Published))
         .filter(comment::Column::Publication.ne(Publication::Private))
-        .one(conn)
-        .await?
-    else {
-        return Ok(None);
+        .all(conn)
+        .await?;
+    let consultations = super::by_ids::<consultation::Entity, _>(
+        conn,
+        consultation::Column::Id,
+        rows.iter().map(|c| c.consultation_id),
+        |c| c.id,
+    )
+    .await?;
+    let drafts = super::by_ids::<crate::entity::draft::Entity, _>(
+        conn,
+        crate::entity::draft::Column::Id,
+        consultations.values().map(|c| c.draft_id),
+        |d| d.id,
+    )
+    .await?;
+    let visible = |c: &comment::Model| {
+        consultations
+            .get(&c.consultation_id)
+            .and_then(|k| drafts.get(&k.draft_id))
+            .is_some_and(|d| d.published_at.is_some())
     };
-    match consultations::find_visible(conn, None, ConsultationId(c.consultation_id)).await {
-        Ok(_) => {}
-        Err(DomainError::NotFound(_)) => return Ok(None),
-        Err(e) => return Err(e),
-    }
-    let author_name = if c.publication == Publication::Named {
-        account::Entity::find_by_id(c.account_id)
-            .one(conn)
-            .await?
-            .map(|a| a.display_name)
-    } else {
-        None
-    };
-    Ok(Some(PublicComment {
-        author_name,
-        comment: c,
-    }))
+    let rows: Vec<comment::Model> = rows.into_iter().filter(|c| visible(c)).collect();
+    let authors = super::by_ids::<account::Entity, _>(
+        conn,
+        account::Column::Id,
+        rows.iter()
+            .filter(|c| c.publication == Publication::Named)
+            .map(|c| c.account_id),
+        |a| a.id,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|c| {
+            let author_name = (c.publication == Publication::Named)
+                .then(|| authors.get(&c.account_id).map(|a| a.display_name.clone()))
+                .flatten();
+            (
+                c.id,
+                PublicComment {
+                    author_name,
+                    comment: c,
+                },
+            )
+        })
+        .collect())
 }
 
 /// Removes nothing; kept for symmetry with the public listing: comments by id for staff.
