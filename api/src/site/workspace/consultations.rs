@@ -103,12 +103,9 @@ struct SetupPage {
 }
 
 impl SetupPage {
-    /// The two dates of the form: (field prefix, [day, month, year] as typed, legend key).
+    /// The two dates of the form (see [`dates::hearing_fields`]).
     fn dates(&self) -> Vec<(&'static str, DateParts, &'static str)> {
-        vec![
-            ("opens", self.f.opens.clone(), "ws-first-day"),
-            ("closes", self.f.closes.clone(), "ws-last-day"),
-        ]
+        dates::hearing_fields(&self.f.opens, &self.f.closes)
     }
 }
 
@@ -182,14 +179,8 @@ pub async fn create(
     if kind.is_none() {
         errors.push("kind", code_message(&chrome.t, "required"));
     }
-    let opens = dates::typed(&f.opens);
-    if opens.is_none() {
-        errors.push("opens_day", chrome.t.get("ws-date-invalid"));
-    }
-    let closes = dates::typed(&f.closes);
-    if closes.is_none() {
-        errors.push("closes_day", chrome.t.get("ws-date-invalid"));
-    }
+    let opens = dates::checked(&f.opens, "opens", false, &chrome.t, &mut errors).flatten();
+    let closes = dates::checked(&f.closes, "closes", false, &chrome.t, &mut errors).flatten();
     // The questions that were written, with the block each came from.
     let mut blocks = Vec::new();
     let mut questions = Vec::new();
@@ -261,11 +252,8 @@ pub async fn create(
         Err(err) => {
             let field_id = |e: &domain::error::FieldError| -> Option<String> {
                 let name = e.field.as_str();
-                if name.starts_with("opens_at") {
-                    return Some("opens_day".into());
-                }
-                if name.starts_with("closes_at") {
-                    return Some("closes_day".into());
+                if let Some(id) = dates::hearing_field_id(name) {
+                    return Some(id);
                 }
                 if name.starts_with("invited_stakeholders") {
                     return Some("stakeholders".into());

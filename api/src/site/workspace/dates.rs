@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 use domain::{calendar, time::now_ms};
 
-use crate::site::visitor::FormData;
+use crate::site::{forms::Errors, i18n::Messages, visitor::FormData};
 
 /// A date as typed: `[day, month, year]`.
 pub type DateParts = [String; 3];
@@ -40,6 +40,47 @@ pub fn typed(parts: &DateParts) -> Option<NaiveDate> {
         calendar::from_buddhist(d, m, y)
     } else {
         NaiveDate::from_ymd_opt(y, m, d)
+    }
+}
+
+/// The date typed in the boxes `{prefix}_…`, if it is a real one; otherwise the problem goes to
+/// its first box, `{prefix}_day`. An `optional` date left blank is `Some(None)`.
+pub fn checked(
+    parts: &DateParts,
+    prefix: &str,
+    optional: bool,
+    t: &Messages,
+    errors: &mut Errors,
+) -> Option<Option<NaiveDate>> {
+    if optional && is_blank(parts) {
+        return Some(None);
+    }
+    let date = typed(parts);
+    if date.is_none() {
+        errors.push(format!("{prefix}_day"), t.get("ws-date-invalid"));
+    }
+    date.map(Some)
+}
+
+/// A hearing's two dates as its forms show them: (field prefix, boxes as typed, legend key).
+pub fn hearing_fields(
+    opens: &DateParts,
+    closes: &DateParts,
+) -> Vec<(&'static str, DateParts, &'static str)> {
+    vec![
+        ("opens", opens.clone(), "ws-first-day"),
+        ("closes", closes.clone(), "ws-last-day"),
+    ]
+}
+
+/// The form field where a service's problem with a hearing's dates belongs.
+pub fn hearing_field_id(service_field: &str) -> Option<String> {
+    if service_field.starts_with("opens_at") {
+        Some("opens_day".into())
+    } else if service_field.starts_with("closes_at") {
+        Some("closes_day".into())
+    } else {
+        None
     }
 }
 

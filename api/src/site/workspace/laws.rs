@@ -133,18 +133,8 @@ pub async fn register(req: &Request, state: Data<&AppState>, Me(me): Me) -> Resp
     if law_type.is_none() {
         errors.push("law_type", code_message(&chrome.t, "required"));
     }
-    let in_force = dates::typed(&f.in_force);
-    if in_force.is_none() {
-        errors.push("in_force_day", chrome.t.get("ws-date-invalid"));
-    }
-    let evaluated = if dates::is_blank(&f.evaluated) {
-        Some(None)
-    } else {
-        dates::typed(&f.evaluated).map(Some)
-    };
-    if evaluated.is_none() {
-        errors.push("evaluated_day", chrome.t.get("ws-date-invalid"));
-    }
+    let in_force = dates::checked(&f.in_force, "in_force", false, &chrome.t, &mut errors).flatten();
+    let evaluated = dates::checked(&f.evaluated, "evaluated", true, &chrome.t, &mut errors);
     let (Some(law_type), Some(in_force), Some(evaluated), true) =
         (law_type, in_force, evaluated, errors.is_empty())
     else {

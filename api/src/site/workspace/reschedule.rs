@@ -52,12 +52,9 @@ impl ReschedulePage {
         self.view.status == ConsultationStatus::Scheduled
     }
 
-    /// The two dates of the form: (field prefix, [day, month, year] as typed, legend key).
+    /// The two dates of the form (see [`dates::hearing_fields`]).
     fn dates(&self) -> Vec<(&'static str, DateParts, &'static str)> {
-        vec![
-            ("opens", self.f.opens.clone(), "ws-first-day"),
-            ("closes", self.f.closes.clone(), "ws-last-day"),
-        ]
+        dates::hearing_fields(&self.f.opens, &self.f.closes)
     }
 }
 
@@ -124,14 +121,8 @@ pub async fn save(
     };
     let chrome = Chrome::new(req, "ws-reschedule-title");
     let mut errors = Errors::default();
-    let opens = dates::typed(&f.opens);
-    if opens.is_none() {
-        errors.push("opens_day", chrome.t.get("ws-date-invalid"));
-    }
-    let closes = dates::typed(&f.closes);
-    if closes.is_none() {
-        errors.push("closes_day", chrome.t.get("ws-date-invalid"));
-    }
+    let opens = dates::checked(&f.opens, "opens", false, &chrome.t, &mut errors).flatten();
+    let closes = dates::checked(&f.closes, "closes", false, &chrome.t, &mut errors).flatten();
     let (Some(opens), Some(closes)) = (opens, closes) else {
         return page(req, &state, id, Some(f), errors, StatusCode::BAD_REQUEST).await;
     };
@@ -165,16 +156,7 @@ pub async fn save(
             page(req, &state, id, Some(f), errors, StatusCode::CONFLICT).await
         }
         Err(err) => {
-            let field_id = |e: &domain::error::FieldError| -> Option<String> {
-                let name = e.field.as_str();
-                if name.starts_with("opens_at") {
-                    Some("opens_day".into())
-                } else if name.starts_with("closes_at") {
-                    Some("closes_day".into())
-                } else {
-                    None
-                }
-            };
+            let field_id = |e: &domain::error::FieldError| dates::hearing_field_id(&e.field);
             match Errors::from_domain(&chrome.t, &err, field_id) {
                 Some(errors) => {
                     page(req, &state, id, Some(f), errors, StatusCode::BAD_REQUEST).await
