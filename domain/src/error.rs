@@ -97,6 +97,8 @@ error_codes! {
     UriTooLong = "uri_too_long", 414, "URI Too Long";
     /// The request has over 100 headers, or a head over 400 KiB.
     HeadersTooLarge = "headers_too_large", 431, "Request Header Fields Too Large";
+    /// The `Range` asked for starts past the end of the file; `Content-Range` gives its size.
+    RangeNotSatisfiable = "range_not_satisfiable", 416, "Range Not Satisfiable";
 }
 
 impl fmt::Display for ErrorCode {

@@ -11,6 +11,7 @@ pub mod diff;
 pub mod docx;
 pub mod entity;
 pub mod error;
+pub mod export;
 pub mod ids;
 pub mod jobs;
 pub mod keys;

@@ -85,6 +85,13 @@ pub struct Settings {
     /// Proxies whose `X-Forwarded-For` is believed (`RABFANG_TRUSTED_PROXIES`, addresses or
     /// CIDR blocks separated by commas; default none, so the header is ignored).
     pub trusted_proxies: Vec<IpBlock>,
+    /// Where the bulk exports are written and served from (`RABFANG_EXPORTS_DIR`, default
+    /// `exports` in the data folder). With several servers, a folder they all see.
+    pub exports_dir: PathBuf,
+    /// The licence the open data is published under, stated in every export's manifest and on
+    /// the open data page (`RABFANG_EXPORT_LICENCE_NAME`, `RABFANG_EXPORT_LICENCE_URL`;
+    /// default Creative Commons Attribution 4.0).
+    pub export_licence: crate::export::Licence,
 }
 
 /// An address block such as `10.0.0.0/8` or one address.
@@ -147,6 +154,9 @@ const KNOWN: &[&str] = &[
     "RABFANG_OIDC_CLIENT_ID",
     "RABFANG_OIDC_CLIENT_SECRET",
     "RABFANG_OIDC_NAME",
+    "RABFANG_EXPORTS_DIR",
+    "RABFANG_EXPORT_LICENCE_NAME",
+    "RABFANG_EXPORT_LICENCE_URL",
 ];
 
 impl Settings {
@@ -247,7 +257,25 @@ impl Settings {
                 "set RABFANG_OIDC_ISSUER, RABFANG_OIDC_CLIENT_ID and RABFANG_OIDC_CLIENT_SECRET together, or none of them"
             ),
         };
+        let exports_dir = get("RABFANG_EXPORTS_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir.join("exports"));
+        let export_licence = crate::export::Licence {
+            name: get("RABFANG_EXPORT_LICENCE_NAME").unwrap_or_else(|| {
+                "Creative Commons Attribution 4.0 International (CC BY 4.0)".into()
+            }),
+            url: get("RABFANG_EXPORT_LICENCE_URL")
+                .unwrap_or_else(|| "https://creativecommons.org/licenses/by/4.0/".into()),
+        };
+        url::Url::parse(&export_licence.url).with_context(|| {
+            format!(
+                "RABFANG_EXPORT_LICENCE_URL must be a URL, got {}",
+                export_licence.url
+            )
+        })?;
         Ok(Settings {
+            exports_dir,
+            export_licence,
             oidc,
             secret_key,
             data_dir,

@@ -44,6 +44,7 @@ fn the_list_of_error_codes_is_stable() {
             "malformed_request",
             "uri_too_long",
             "headers_too_large",
+            "range_not_satisfiable",
         ]
     );
     // Every code is documented for API users.
@@ -87,6 +88,7 @@ fn every_code_has_the_status_and_title_it_always_had() {
             ("malformed_request", 400),
             ("uri_too_long", 414),
             ("headers_too_large", 431),
+            ("range_not_satisfiable", 416),
         ]
     );
     for code in ErrorCode::ALL {

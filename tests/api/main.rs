@@ -15,6 +15,7 @@ mod demo;
 mod dispositions;
 mod drafts;
 mod errors;
+mod exports;
 mod health;
 mod idempotency;
 mod intake;

@@ -146,6 +146,9 @@ const ERROR_STATUSES: &[(&str, &[u16])] = &[
     ),
     ("list_evaluation_requests", &[401, 404, 422, 429, 500, 503]),
     ("list_changes", &[401, 422, 429, 500, 503]),
+    ("list_exports", &[401, 422, 429, 500, 503]),
+    ("get_export_catalog", &[401, 422, 429, 500, 503]),
+    ("get_export_file", &[401, 404, 416, 422, 429, 500, 503]),
     ("list_api_keys", &[401, 429, 500, 503]),
     (
         "create_api_key",
@@ -156,6 +159,7 @@ const ERROR_STATUSES: &[(&str, &[u16])] = &[
     ("get_integrity", &[401, 403, 429, 500, 503]),
     ("retry_job", &[401, 403, 404, 409, 429, 500, 503]),
     ("verify_integrity", &[401, 403, 429, 500, 503]),
+    ("request_export", &[401, 403, 404, 409, 429, 500, 503]),
     ("health", &[]),
     ("ready", &[503]),
 ];

@@ -381,6 +381,33 @@ impl TestApp {
         self.get_op("/api/v1/changes", token, query).await
     }
 
+    // Bulk exports
+
+    pub async fn list_exports(&self, token: Option<&str>, query: Query<'_>) -> Reply {
+        self.get_op("/api/v1/exports", token, query).await
+    }
+
+    pub async fn get_export_catalog(&self, token: Option<&str>) -> Reply {
+        self.get_op("/api/v1/exports/catalog", token, &[]).await
+    }
+
+    /// A file of an export, with the request's headers (`Range`, `If-None-Match`...).
+    pub async fn get_export_file(
+        &self,
+        dataset: &str,
+        generation: &str,
+        file: &str,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let path = format!("/api/v1/exports/{dataset}/{generation}/{file}");
+        self.request(Method::GET, &path, None, None, headers).await
+    }
+
+    pub async fn request_export(&self, dataset: &str, token: Option<&str>) -> Reply {
+        let path = format!("/api/v1/admin/exports/{dataset}");
+        self.send_op(Method::POST, &path, token, None).await
+    }
+
     pub async fn list_api_keys(&self, token: Option<&str>) -> Reply {
         self.get_op("/api/v1/account/tokens", token, &[]).await
     }

@@ -3,7 +3,8 @@
 //! Each moment is claimed with a conditional UPDATE of its `*_processed_at` column in the same
 //! transaction as the job, so however many workers run the scheduler, each event is enqueued
 //! exactly once. It also raises the five-yearly evaluation reminders of laws in force, and
-//! queues the daily integrity verification (`verify_integrity`), which it does not count.
+//! queues the daily integrity verification (`verify_integrity`) and the daily site-wide export
+//! (`export`), which it does not count.
 
 use domain::{
     Context,
@@ -79,5 +80,6 @@ pub async fn tick(ctx: &Context) -> anyhow::Result<usize> {
     }
     enqueued += domain::service::laws::raise_due_reminders(&ctx.db).await?;
     domain::service::integrity::enqueue_if_due(&ctx.db).await?;
+    domain::export::enqueue_if_due(&ctx.db, &ctx.settings.exports_dir).await?;
     Ok(enqueued)
 }

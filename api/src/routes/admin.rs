@@ -156,6 +156,13 @@ pub enum VerificationQueued {
     Accepted,
 }
 
+#[derive(ApiResponse)]
+pub enum ExportQueued {
+    /// The worker will write the export shortly; `list_exports` shows it once published.
+    #[oai(status = 202)]
+    Accepted,
+}
+
 pub struct AdminApi;
 
 #[OpenApi(prefix_path = "/api/v1", tag = "Tag::Admin")]
@@ -256,5 +263,31 @@ impl AdminApi {
     ) -> ApiResult<VerificationQueued, RestrictedAction> {
         integrity::request_verification(&state.ctx.db, Some(&auth.0)).await?;
         Ok(VerificationQueued::Accepted)
+    }
+
+    /// Ask the worker to write a new export of a dataset now (administrators): `site`, or
+    /// `consultation-{id}`. Exports are also written daily (`site`) and when a consultation
+    /// closes or its summary is published; an export already waiting answers the request.
+    #[oai(
+        path = "/admin/exports/:dataset",
+        method = "post",
+        operation_id = "request_export"
+    )]
+    async fn request_export(
+        &self,
+        state: Data<&AppState>,
+        auth: SignedIn,
+        /// `site` or `consultation-{id}`.
+        dataset: Path<String>,
+    ) -> ApiResult<ExportQueued, Action> {
+        if auth.0.role != domain::types::Role::Admin {
+            return Err(
+                domain::DomainError::Forbidden("only administrators start exports".into()).into(),
+            );
+        }
+        let scope = domain::export::Scope::parse(&dataset.0)
+            .ok_or(domain::DomainError::NotFound("dataset"))?;
+        domain::export::request(&state.ctx.db, Some(&auth.0), scope).await?;
+        Ok(ExportQueued::Accepted)
     }
 }

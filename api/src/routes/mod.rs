@@ -13,6 +13,7 @@ pub mod comments;
 pub mod consultations;
 pub mod dispositions;
 pub mod drafts;
+pub mod exports;
 pub mod health;
 pub mod laws;
 pub mod reports;
@@ -39,6 +40,8 @@ pub enum Tag {
     Laws,
     /// Everything public that changed, in commit order: for keeping a copy up to date.
     Changes,
+    /// Bulk downloads of everything public (CSV, JSON Lines, Parquet) and their DCAT catalogue.
+    Exports,
     /// The caller's own account: API keys.
     Account,
     /// Administration: background jobs.
@@ -60,6 +63,7 @@ pub type Api = (
     subscriptions::SubscriptionsApi,
     laws::LawsApi,
     changes::ChangesApi,
+    exports::ExportsApi,
     account::AccountApi,
     admin::AdminApi,
     health::HealthApi,
@@ -79,6 +83,7 @@ pub fn api() -> Api {
         subscriptions::SubscriptionsApi,
         laws::LawsApi,
         changes::ChangesApi,
+        exports::ExportsApi,
         account::AccountApi,
         admin::AdminApi,
         health::HealthApi,

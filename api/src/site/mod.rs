@@ -17,6 +17,7 @@ pub mod assets;
 mod commenting;
 mod consultations;
 mod content;
+mod datasets;
 mod drafts;
 mod forms;
 mod home;
@@ -359,6 +360,7 @@ fn pages() -> Vec<PageRoute> {
         page("/privacy", || content::show.boxed()),
         page("/accessibility", || content::show.boxed()),
         page("/open-data", || content::show.boxed()),
+        page("/open-data/datasets", || datasets::show.boxed()),
         PageRoute::with(SignedIn, "/account", Some(|| account::show.boxed()), None),
         PageRoute::with(
             SignedIn,

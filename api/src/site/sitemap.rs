@@ -87,6 +87,7 @@ pub async fn sitemap(req: &Request, state: Data<&AppState>) -> Response {
     .map(String::from)
     .collect();
     paths.extend(content::PAGES.iter().map(|(p, _, _)| p.to_string()));
+    paths.push("/open-data/datasets".to_string());
     paths.extend(agencies.iter().map(|a| format!("/agencies/{}", a.slug)));
     paths.extend(drafts.iter().map(|id| format!("/drafts/{id}")));
     paths.extend(

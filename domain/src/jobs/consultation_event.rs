@@ -1,5 +1,5 @@
 //! `consultation_event`: a consultation opened, is closing in 3 days, or closed. Refreshes the
-//! search documents whose status changed, queues the final recount when it closed, and queues
+//! search documents whose status changed, queues the final recount and the hearing's export when it closed, and queues
 //! the notices to its followers (`service::notices`).
 
 use sea_orm::EntityTrait;
@@ -43,6 +43,12 @@ impl BackgroundJob for ConsultationEventJob {
                 // counted, and the high-water mark of the live updates would step over it.
                 let tx = ctx.db.write().await?;
                 super::enqueue(&*tx, &AggregateJob::rebuild(c.id)).await?;
+                // The hearing's own export, after the recount (a lower priority runs later).
+                super::enqueue(
+                    &*tx,
+                    &super::ExportJob::consultation(crate::ids::ConsultationId(c.id)),
+                )
+                .await?;
                 tx.commit().await?;
             }
             notices::notify_followers(&ctx.db, &c, job.event).await?;

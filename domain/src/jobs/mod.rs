@@ -28,6 +28,7 @@ use crate::{Context, entity::job};
 mod aggregate;
 mod compile_report;
 mod consultation_event;
+mod export;
 mod queue;
 mod refresh_terms;
 mod search_index;
@@ -38,6 +39,7 @@ mod verify_integrity;
 pub use aggregate::AggregateJob;
 pub use compile_report::CompileReportJob;
 pub use consultation_event::ConsultationEventJob;
+pub use export::ExportJob;
 pub use queue::{enqueue, enqueue_many, list_jobs, retry_job};
 pub use refresh_terms::RefreshTermsJob;
 pub use search_index::IndexTarget;
@@ -95,6 +97,7 @@ pub const JOBS: &[Registered] = &[
     register::<CompileReportJob>(),
     register::<RefreshTermsJob>(),
     register::<VerifyIntegrityJob>(),
+    register::<ExportJob>(),
 ];
 
 fn decode_and_run<'a, J: BackgroundJob>(ctx: &'a Context, rows: &'a [job::Model]) -> BoxFuture<'a> {
@@ -139,6 +142,7 @@ mod tests {
                 "compile_report",
                 "refresh_terms",
                 "verify_integrity",
+                "export",
             ]
         );
     }

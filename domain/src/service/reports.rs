@@ -476,6 +476,7 @@ pub async fn publish(
     jobs::enqueue_many(&*tx, &mails).await?;
     jobs::enqueue(&*tx, &jobs::IndexTarget::Consultation(c.id)).await?;
     jobs::enqueue(&*tx, &jobs::IndexTarget::Draft(c.draft_id)).await?;
+    jobs::enqueue(&*tx, &jobs::ExportJob::consultation(consultation_id)).await?;
     audit::record(
         &*tx,
         AuditRecord {
