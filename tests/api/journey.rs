@@ -433,6 +433,8 @@ async fn every_page_template_passes_axe_in_both_languages() {
         .await;
     app.publish_impact_assessment(h.draft_id, Some(&h.officer))
         .await;
+    // The datasets page with files to list.
+    app.request_export("site", Some(&app.admin)).await;
     app.run_pending_jobs().await;
     let profile = tempfile::tempdir().unwrap();
     let c = browser(&driver, true, profile.path()).await;
@@ -460,6 +462,7 @@ async fn every_page_template_passes_axe_in_both_languages() {
         "/privacy".into(),
         "/accessibility".into(),
         "/open-data".into(),
+        "/open-data/datasets".into(),
         "/no-such-page".into(),
     ];
     for prefix in ["", "/en"] {
