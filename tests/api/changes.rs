@@ -304,3 +304,107 @@ async fn a_change_committed_while_another_waits_is_neither_passed_over_nor_reord
         .collect();
     assert_eq!(order, [a.as_str(), b.as_str()], "in commit order");
 }
+
+/// The ids of a list's items.
+fn ids(r: &tests::Reply, key: &str) -> Vec<Value> {
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i[key].clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn every_list_answers_what_changed_since_an_instant() {
+    let app = TestApp::builder().with_agency("since").spawn().await;
+    let officer = app.user("officer", Some("since")).await;
+    let draft = app.published_draft(&officer).await;
+    let consultation = app.open_consultation(&officer, draft).await;
+    let citizen = app.user("citizen", None).await;
+    let post = |body: &'static str| {
+        let (app, citizen) = (&app, citizen.clone());
+        async move {
+            let r = app
+                .create_comment(
+                    consultation,
+                    Some(&citizen),
+                    &json!({"body": body, "stance": "support"}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+            r.body["id"].as_i64().unwrap()
+        }
+    };
+    let untouched = post("ความเห็นก่อนเวลาที่ถาม").await;
+    let republished = post("ความเห็นที่ถูกซ่อนแล้วเผยแพร่อีกครั้ง").await;
+    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    let since = chrono::Utc::now().to_rfc3339();
+    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+
+    let fresh = post("ความเห็นหลังเวลาที่ถาม").await;
+    for status in ["hidden", "published"] {
+        let r = app
+            .moderate_comment(
+                consultation,
+                republished,
+                Some(&officer),
+                &json!({"status": status, "reason": "ตรวจสอบแล้ว"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    }
+    app.agency("since-new").await;
+    let second = app.published_draft(&officer).await;
+    let second_consultation = app.open_consultation(&officer, second).await;
+    let law = app
+        .create_law(Some(&officer), &json!({"title_th": "พระราชบัญญัติที่ขึ้นทะเบียนภายหลัง", "law_type": "act", "in_force_since": "2024-01-01T00:00:00Z"}))
+        .await;
+    assert_eq!(law.status, StatusCode::CREATED, "{}", law.text);
+
+    let q: &[(&str, &str)] = &[("updated_since", &since)];
+    let comments = ids(&app.list_comments(consultation, None, q).await, "id");
+    assert_eq!(
+        comments,
+        [json!(republished), json!(fresh)],
+        "not {untouched}"
+    );
+    assert_eq!(ids(&app.list_drafts(None, q).await, "id"), [json!(second)]);
+    assert_eq!(
+        ids(&app.list_consultations(None, q).await, "id"),
+        [json!(second_consultation)]
+    );
+    assert_eq!(
+        ids(&app.list_agencies(None, q).await, "slug"),
+        [json!("since-new")]
+    );
+    assert_eq!(
+        ids(&app.list_laws(None, q).await, "id"),
+        [law.body["id"].clone()]
+    );
+    // Without it, everything; with an instant to come, nothing.
+    assert_eq!(
+        ids(&app.list_comments(consultation, None, &[]).await, "id").len(),
+        3
+    );
+    let later = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    assert!(
+        ids(
+            &app.list_comments(consultation, None, &[("updated_since", &later)])
+                .await,
+            "id"
+        )
+        .is_empty()
+    );
+    // Not an instant: a problem naming the parameter, as for any other.
+    let r = app
+        .list_drafts(None, &[("updated_since", "yesterday")])
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+        "{}",
+        r.text
+    );
+}

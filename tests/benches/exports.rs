@@ -72,10 +72,40 @@ async fn main() {
         stdout.trim().to_string()
     };
     run(&["migrate"]);
-    run(&["agency", "create", "--slug", "bench", "--name-th", "หน่วยงานทดสอบ"]);
-    let officer = run(&["user", "create", "--email", "officer@bench.example", "--role", "officer", "--agency", "bench"]);
-    let admin = run(&["user", "create", "--email", "admin@bench.example", "--role", "admin"]);
-    run(&["user", "create", "--email", "citizen@bench.example", "--role", "citizen"]);
+    run(&[
+        "agency",
+        "create",
+        "--slug",
+        "bench",
+        "--name-th",
+        "หน่วยงานทดสอบ",
+    ]);
+    let officer = run(&[
+        "user",
+        "create",
+        "--email",
+        "officer@bench.example",
+        "--role",
+        "officer",
+        "--agency",
+        "bench",
+    ]);
+    let admin = run(&[
+        "user",
+        "create",
+        "--email",
+        "admin@bench.example",
+        "--role",
+        "admin",
+    ]);
+    run(&[
+        "user",
+        "create",
+        "--email",
+        "citizen@bench.example",
+        "--role",
+        "citizen",
+    ]);
     let served = Served::start(
         &binary,
         dir.path(),
@@ -88,7 +118,10 @@ async fn main() {
             ("RABFANG_READ_LIMIT_ADDRESS", "100000000"),
         ],
     );
-    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()
+        .unwrap();
     let created = |r: reqwest::Response| async move {
         assert_eq!(r.status(), StatusCode::CREATED);
         r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
@@ -115,13 +148,24 @@ async fn main() {
             .unwrap(),
     )
     .await;
-    let db = domain::db::Db::connect(&url, Default::default()).await.unwrap();
-    let account: i64 = count(&db, "SELECT id FROM accounts WHERE email = 'citizen@bench.example'").await;
+    let db = domain::db::Db::connect(&url, Default::default())
+        .await
+        .unwrap();
+    let account: i64 = count(
+        &db,
+        "SELECT id FROM accounts WHERE email = 'citizen@bench.example'",
+    )
+    .await;
 
     eprintln!("writing {total} comments with their audit events...");
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(12);
-    let stances = [Stance::Support, Stance::Oppose, Stance::Oppose, Stance::Neutral];
+    let stances = [
+        Stance::Support,
+        Stance::Oppose,
+        Stance::Oppose,
+        Stance::Neutral,
+    ];
     let first_id = count(&db, "SELECT COALESCE(MAX(id), 0) FROM comments").await + 1;
     let mut next_id = first_id;
     for chunk in 0..total.div_ceil(2000) {
@@ -141,7 +185,9 @@ async fn main() {
                     id: Set(next_id + i as i64),
                     consultation_id: Set(consultation),
                     account_id: Set(account),
-                    provision_id: Set(rng.random_bool(0.5).then(|| format!("s{}", rng.random_range(1..5)))),
+                    provision_id: Set(rng
+                        .random_bool(0.5)
+                        .then(|| format!("s{}", rng.random_range(1..5)))),
                     stance: Set(*stances.choose(&mut rng).unwrap()),
                     body: Set(body(&mut rng)),
                     answers: Set(answers.into()),
@@ -163,7 +209,10 @@ async fn main() {
             })
             .collect();
         let tx = db.write().await.unwrap();
-        comment::Entity::insert_many(rows).exec_without_returning(&*tx).await.unwrap();
+        comment::Entity::insert_many(rows)
+            .exec_without_returning(&*tx)
+            .await
+            .unwrap();
         let mut chain = AuditChain::lock(&*tx).await.unwrap();
         for i in 0..n {
             chain.push(AuditRecord {
@@ -179,7 +228,11 @@ async fn main() {
         tx.commit().await.unwrap();
         next_id += n as i64;
         if chunk % 50 == 49 {
-            eprintln!("  {} comments, {:.0} s", next_id - first_id, started.elapsed().as_secs_f64());
+            eprintln!(
+                "  {} comments, {:.0} s",
+                next_id - first_id,
+                started.elapsed().as_secs_f64()
+            );
         }
     }
     if db.backend() == sea_orm::DbBackend::Postgres {
@@ -221,7 +274,10 @@ async fn main() {
         if r.status() == StatusCode::OK {
             break r.json().await.unwrap();
         }
-        assert!(asked.elapsed() < Duration::from_secs(1800), "no export after 30 minutes");
+        assert!(
+            asked.elapsed() < Duration::from_secs(1800),
+            "no export after 30 minutes"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     let whole = asked.elapsed().as_secs_f64();

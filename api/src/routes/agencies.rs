@@ -1,8 +1,9 @@
+use chrono::{DateTime, Utc};
 use domain::service::agencies::{self, NewAgency};
 use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi, param::Query, payload::Json};
 
-use super::{Tag, page};
+use super::{Tag, page, since};
 use crate::{
     AppState,
     auth::SignedIn,
@@ -94,11 +95,19 @@ impl AgenciesApi {
         state: Data<&AppState>,
         /// Page size, 1 to 200 (default 50).
         limit: Query<Option<i64>>,
+        /// Only what had a public change at or after this instant (RFC 3339, such as
+        /// `2026-12-01T00:00:00Z`): what changed since you last looked. For every change in
+        /// order, follow `list_changes`.
+        updated_since: Query<Option<DateTime<Utc>>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<AgencyPage>, PublicList> {
-        let page = agencies::list_agencies(&state.ctx.db.conn, page(limit.0, cursor.0.as_deref())?)
-            .await?;
+        let page = agencies::list_agencies(
+            &state.ctx.db.conn,
+            since(updated_since.0),
+            page(limit.0, cursor.0.as_deref())?,
+        )
+        .await?;
         Ok(Json(AgencyPage {
             items: page.items.into_iter().map(Agency::from).collect(),
             next_cursor: page.next_cursor,

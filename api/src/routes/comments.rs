@@ -11,7 +11,7 @@ use poem_openapi::{
     payload::Json,
 };
 
-use super::{ModerationStatus, Publication, RespondentType, Stance, Tag, page, time};
+use super::{ModerationStatus, Publication, RespondentType, Stance, Tag, page, since, time};
 use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
@@ -277,12 +277,17 @@ impl CommentsApi {
         stance: Query<Option<Stance>>,
         /// Page size, 1 to 200 (default 50).
         limit: Query<Option<i64>>,
+        /// Only what had a public change at or after this instant (RFC 3339, such as
+        /// `2026-12-01T00:00:00Z`): what changed since you last looked. For every change in
+        /// order, follow `list_changes`.
+        updated_since: Query<Option<DateTime<Utc>>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<CommentPage>, PublicReadQuery> {
         let filter = comments::PublicCommentFilter {
             provision: provision.0,
             stance: stance.0.map(Into::into),
+            updated_since: since(updated_since.0),
         };
         let page = comments::list_public_comments(
             &state.ctx.db.conn,

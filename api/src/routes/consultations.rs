@@ -13,7 +13,7 @@ use poem_openapi::{
     payload::Json,
 };
 
-use super::{ConsultationKind, ConsultationStatus, QuestionKind, Tag, page, time};
+use super::{ConsultationKind, ConsultationStatus, QuestionKind, Tag, page, since, time};
 use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
@@ -285,6 +285,10 @@ impl ConsultationsApi {
         draft_id: Query<Option<i64>>,
         /// Page size, 1 to 200 (default 50).
         limit: Query<Option<i64>>,
+        /// Only what had a public change at or after this instant (RFC 3339, such as
+        /// `2026-12-01T00:00:00Z`): what changed since you last looked. For every change in
+        /// order, follow `list_changes`.
+        updated_since: Query<Option<DateTime<Utc>>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<ConsultationPage>, PublicList> {
@@ -293,6 +297,7 @@ impl ConsultationsApi {
             agency: agency.0,
             kind: kind.0.map(Into::into),
             draft_id: draft_id.0.map(DraftId),
+            updated_since: since(updated_since.0),
             ..Default::default()
         };
         let page = consultations::list_consultations(

@@ -13,7 +13,7 @@ use poem_openapi::{
     payload::{Json, PlainText},
 };
 
-use super::{DraftStatus, LawType, Tag, page, time};
+use super::{DraftStatus, LawType, Tag, page, since, time};
 use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
@@ -381,6 +381,10 @@ impl DraftsApi {
         topic: Query<Option<String>>,
         /// Page size, 1 to 200 (default 50).
         limit: Query<Option<i64>>,
+        /// Only what had a public change at or after this instant (RFC 3339, such as
+        /// `2026-12-01T00:00:00Z`): what changed since you last looked. For every change in
+        /// order, follow `list_changes`.
+        updated_since: Query<Option<DateTime<Utc>>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<DraftPage>, PublicList> {
@@ -389,6 +393,7 @@ impl DraftsApi {
             status: status.0.map(Into::into),
             law_type: law_type.0.map(Into::into),
             topic: topic.0,
+            updated_since: since(updated_since.0),
         };
         let page = drafts::list_drafts(
             &state.ctx.db.conn,

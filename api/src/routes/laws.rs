@@ -7,7 +7,7 @@ use poem_openapi::{
     payload::Json,
 };
 
-use super::{LawType, Tag, page, time};
+use super::{LawType, Tag, page, since, time};
 use crate::{
     AppState,
     auth::SignedIn,
@@ -182,12 +182,17 @@ impl LawsApi {
         evaluation_due: Query<Option<bool>>,
         /// Page size, 1 to 200 (default 50).
         limit: Query<Option<i64>>,
+        /// Only what had a public change at or after this instant (RFC 3339, such as
+        /// `2026-12-01T00:00:00Z`): what changed since you last looked. For every change in
+        /// order, follow `list_changes`.
+        updated_since: Query<Option<DateTime<Utc>>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<LawPage>, PublicList> {
         let p = laws::list(
             &state.ctx.db.conn,
             evaluation_due.0.unwrap_or(false),
+            since(updated_since.0),
             page(limit.0, cursor.0.as_deref())?,
         )
         .await?;

@@ -98,6 +98,11 @@ pub fn time(ms: i64) -> DateTime<Utc> {
     to_datetime(ms)
 }
 
+/// An `updated_since` parameter as the services take it (milliseconds since the epoch).
+pub fn since(t: Option<DateTime<Utc>>) -> Option<i64> {
+    t.map(domain::time::from_datetime)
+}
+
 /// Mirrors a domain vocabulary as an API enum (documented in the schema, parsed by serde).
 macro_rules! api_enum {
     ($(#[$meta:meta])* $name:ident = $domain:path { $($variant:ident),+ $(,)? }) => {

@@ -27,8 +27,12 @@ pub async fn all<C: ConnectionTrait>(conn: &C) -> DomainResult<Vec<agency::Model
     let mut out = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let page = agencies::list_agencies(conn, PageRequest::parse(Some(200), cursor.as_deref())?)
-            .await?;
+        let page = agencies::list_agencies(
+            conn,
+            None,
+            PageRequest::parse(Some(200), cursor.as_deref())?,
+        )
+        .await?;
         out.extend(page.items);
         match page.next_cursor {
             Some(c) => cursor = Some(c),
@@ -80,7 +84,7 @@ pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<ListQue
     let Ok(page) = PageRequest::parse(Some(100), given(&q.cursor).as_deref()) else {
         return super::not_found(req);
     };
-    let found = match agencies::list_agencies(&state.ctx.db.conn, page).await {
+    let found = match agencies::list_agencies(&state.ctx.db.conn, None, page).await {
         Ok(p) => p,
         Err(e) => return super::error_page(req, e),
     };

@@ -67,6 +67,7 @@ pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<ListQue
         law_type,
         agency: agency.clone(),
         topic: topic.clone(),
+        updated_since: None,
     };
     let conn = &state.ctx.db.conn;
     let loaded = async {

@@ -37,7 +37,7 @@ pub async fn list(req: &Request, state: Data<&AppState>, Query(q): Query<ListQue
     };
     let conn = &state.ctx.db.conn;
     let loaded = async {
-        let found = laws::list(conn, false, page).await?;
+        let found = laws::list(conn, false, None, page).await?;
         let ids: Vec<i64> = found.items.iter().map(|l| l.id).collect();
         let counts = laws::request_counts(conn, &ids).await?;
         Ok::<_, DomainError>((found, counts))

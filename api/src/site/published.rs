@@ -78,6 +78,7 @@ pub async fn list(
         let filter = PublicCommentFilter {
             provision: provision.clone(),
             stance,
+            updated_since: None,
         };
         let found =
             comments::list_public_comments(conn, actor.as_ref(), ConsultationId(id), filter, page)

@@ -48,7 +48,7 @@ async fn subscribe_page(
 ) -> Response {
     let agencies = if target.is_empty() || kind == "agency" {
         match PageRequest::parse(Some(200), None) {
-            Ok(page) => match agencies::list_agencies(&state.ctx.db.conn, page).await {
+            Ok(page) => match agencies::list_agencies(&state.ctx.db.conn, None, page).await {
                 Ok(p) => p.items,
                 Err(e) => return super::error_page(req, e),
             },

@@ -602,7 +602,8 @@ pub async fn produce<C: sea_orm::ConnectionTrait>(
         "agencies" => {
             let mut after = None;
             loop {
-                let page = agencies::list_agencies(conn, page_after(after, READ_PAGE)).await?;
+                let page =
+                    agencies::list_agencies(conn, None, page_after(after, READ_PAGE)).await?;
                 for a in &page.items {
                     out.push(vec![
                         Value::Integer(a.id),
@@ -643,7 +644,7 @@ pub async fn produce<C: sea_orm::ConnectionTrait>(
         "laws" => {
             let mut after = None;
             loop {
-                let page = laws::list(conn, false, page_after(after, READ_PAGE)).await?;
+                let page = laws::list(conn, false, None, page_after(after, READ_PAGE)).await?;
                 let ids: Vec<i64> = page.items.iter().map(|l| l.id).collect();
                 let counts = laws::request_counts(conn, &ids).await?;
                 for l in &page.items {

@@ -182,11 +182,21 @@ pub async fn find_by_id<C: ConnectionTrait>(
     Ok(agency::Entity::find_by_id(id).one(conn).await?)
 }
 
+/// Agencies by id; with `updated_since` (ms), those created or renamed since.
 pub async fn list_agencies<C: ConnectionTrait>(
     conn: &C,
+    updated_since: Option<i64>,
     page: PageRequest,
 ) -> DomainResult<Page<agency::Model>> {
     let mut query = agency::Entity::find().order_by_asc(agency::Column::Id);
+    if let Some(since) = updated_since {
+        query = query.filter(
+            agency::Column::Id.in_subquery(super::changes::changed_since(
+                super::changes::ObjectType::Agency,
+                since,
+            )),
+        );
+    }
     if let Some(after) = page.after {
         query = query.filter(agency::Column::Id.gt(after));
     }

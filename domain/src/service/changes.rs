@@ -96,6 +96,34 @@ const PUBLIC_ACTIONS: &[(&str, &[ObjectType])] = &[
     ("law.evaluation_due", &[ObjectType::Law]),
 ];
 
+/// The ids of `object_type` objects that had a public change at or after `since` (milliseconds
+/// since the epoch), as a subquery: exactly the objects the feed lists a change of since then.
+/// What the lists' `updated_since` filters by. For the objects the audit trail names by a
+/// numeric id: agencies, consultations, comments and laws (drafts keep their own `updated_at`).
+pub fn changed_since(object_type: ObjectType, since: i64) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::{Expr, Query};
+    let entity_type = match object_type {
+        ObjectType::Agency => "agency",
+        ObjectType::Consultation => "consultation",
+        ObjectType::Comment => "comment",
+        ObjectType::Law => "law_in_force",
+        // Not named by a numeric id of their own in the trail; see the callers.
+        _ => "",
+    };
+    let actions: Vec<&str> = PUBLIC_ACTIONS
+        .iter()
+        .filter(|(_, objects)| objects.contains(&object_type))
+        .map(|(a, _)| *a)
+        .collect();
+    Query::select()
+        .expr(Expr::cust("CAST(entity_id AS BIGINT)"))
+        .from(audit_event::Entity)
+        .and_where(audit_event::Column::EntityType.eq(entity_type))
+        .and_where(audit_event::Column::Action.is_in(actions))
+        .and_where(audit_event::Column::CreatedAt.gte(since))
+        .to_owned()
+}
+
 /// Actions after which an object the public saw may no longer be visible: their changes are
 /// reported even when the object is not public now (a tombstone).
 const MAY_REMOVE: &[&str] = &["comment.moderate"];

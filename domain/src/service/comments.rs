@@ -614,6 +614,9 @@ pub struct PublicCommentFilter {
     /// Only comments on this provision (`s5`).
     pub provision: Option<String>,
     pub stance: Option<Stance>,
+    /// Only comments with a public change at or after this time (ms): received, or hidden and
+    /// published again (a hidden one is not listed).
+    pub updated_since: Option<i64>,
 }
 
 /// Published, non-private comments of a consultation the caller may see.
@@ -635,6 +638,14 @@ pub async fn list_public_comments<C: ConnectionTrait>(
     }
     if let Some(s) = filter.stance {
         query = query.filter(comment::Column::Stance.eq(s));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(
+            comment::Column::Id.in_subquery(super::changes::changed_since(
+                super::changes::ObjectType::Comment,
+                since,
+            )),
+        );
     }
     if let Some(after) = page.after {
         query = query.filter(comment::Column::Id.gt(after));

@@ -86,6 +86,9 @@ pub struct ConsultationFilter {
     pub law_type: Option<crate::types::LawType>,
     /// Only consultations on drafts with this topic (a slug).
     pub topic: Option<String>,
+    /// Only consultations with a public change at or after this time (ms): opened, moved,
+    /// concluded with a published summary.
+    pub updated_since: Option<i64>,
 }
 
 /// A consultation as shown: the row, its derived status, and its draft's public facts.
@@ -448,6 +451,14 @@ pub async fn list_consultations<C: ConnectionTrait>(
     }
     if let Some(kind) = filter.kind {
         query = query.filter(consultation::Column::Kind.eq(kind));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(
+            consultation::Column::Id.in_subquery(super::changes::changed_since(
+                super::changes::ObjectType::Consultation,
+                since,
+            )),
+        );
     }
     if filter.law_type.is_some() || filter.topic.is_some() {
         let mut drafts = Query::select()

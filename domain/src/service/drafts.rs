@@ -71,6 +71,8 @@ pub struct DraftFilter {
     pub status: Option<DraftStatus>,
     pub law_type: Option<LawType>,
     pub topic: Option<String>,
+    /// Only drafts changed at or after this time (ms): edited, or given a new version.
+    pub updated_since: Option<i64>,
 }
 
 /// A parsed, rendered body ready to store as a version.
@@ -377,6 +379,9 @@ pub async fn list_drafts<C: ConnectionTrait>(
         ),
         _ => query.filter(draft::Column::PublishedAt.is_not_null()),
     };
+    if let Some(since) = filter.updated_since {
+        query = query.filter(draft::Column::UpdatedAt.gte(since));
+    }
     if let Some(after) = page.after {
         query = query.filter(draft::Column::Id.gt(after));
     }

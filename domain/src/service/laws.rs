@@ -222,13 +222,23 @@ pub async fn request_counts<C: ConnectionTrait>(
         .collect())
 }
 
-/// Laws in force, by id; with `reminded_only`, those whose evaluation reminder has been raised.
+/// Laws in force, by id; with `reminded_only`, those whose evaluation reminder has been raised;
+/// with `updated_since` (ms), those registered, asked to be evaluated or falling due since.
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
     reminded_only: bool,
+    updated_since: Option<i64>,
     page: PageRequest,
 ) -> DomainResult<Page<law_in_force::Model>> {
     let mut q = law_in_force::Entity::find().order_by_asc(law_in_force::Column::Id);
+    if let Some(since) = updated_since {
+        q = q.filter(
+            law_in_force::Column::Id.in_subquery(super::changes::changed_since(
+                super::changes::ObjectType::Law,
+                since,
+            )),
+        );
+    }
     if reminded_only {
         q = q.filter(law_in_force::Column::EvaluationRemindedAt.is_not_null());
     }
