@@ -340,7 +340,7 @@ async fn every_list_answers_what_changed_since_an_instant() {
     let untouched = post("ความเห็นก่อนเวลาที่ถาม").await;
     let republished = post("ความเห็นที่ถูกซ่อนแล้วเผยแพร่อีกครั้ง").await;
     tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    let since = chrono::Utc::now().to_rfc3339();
+    let since = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     tokio::time::sleep(std::time::Duration::from_millis(10)).await;
 
     let fresh = post("ความเห็นหลังเวลาที่ถาม").await;
@@ -362,6 +362,51 @@ async fn every_list_answers_what_changed_since_an_instant() {
         .create_law(Some(&officer), &json!({"title_th": "พระราชบัญญัติที่ขึ้นทะเบียนภายหลัง", "law_type": "act", "in_force_since": "2024-01-01T00:00:00Z"}))
         .await;
     assert_eq!(law.status, StatusCode::CREATED, "{}", law.text);
+
+    let r = app.record_disposition(consultation, Some(&officer), &json!({"target_kind": "comment", "target_id": fresh.to_string(), "decision": "accepted", "reason": "รับไว้พิจารณา"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let law_id = law.body["id"].as_i64().unwrap();
+    let r = app
+        .create_evaluation_request(
+            law_id,
+            Some(&citizen),
+            &json!({"reason": "กฎหมายนี้ล้าสมัยแล้ว"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let listed = |path: String| {
+        let app = &app;
+        async move { app.get(&path, None).await }
+    };
+    let versions = listed(format!(
+        "/api/v1/drafts/{second}/versions?updated_since={since}"
+    ))
+    .await;
+    assert_eq!(
+        versions.body.as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        versions.text
+    );
+    let versions = listed(format!(
+        "/api/v1/drafts/{draft}/versions?updated_since={since}"
+    ))
+    .await;
+    assert_eq!(versions.body, json!([]), "{}", versions.text);
+    let decided = listed(format!(
+        "/api/v1/consultations/{consultation}/dispositions?updated_since={since}"
+    ))
+    .await;
+    assert_eq!(
+        decided.body.as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        decided.text
+    );
+    let asked = app
+        .list_evaluation_requests(law_id, None, &[("updated_since", &since)])
+        .await;
+    assert_eq!(ids(&asked, "id").len(), 1);
 
     let q: &[(&str, &str)] = &[("updated_since", &since)];
     let comments = ids(&app.list_comments(consultation, None, q).await, "id");

@@ -4,14 +4,18 @@ use domain::{
     service::dispositions::{self, NewDisposition},
 };
 use poem::web::Data;
-use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
+use poem_openapi::{
+    Object, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+};
 
 use super::{Decision, DispositionTarget, Tag, time};
 use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
     body::JsonBody,
-    error::{ApiResult, Change, PublicRead},
+    error::{ApiResult, Change, PublicReadQuery},
 };
 
 /// A disposition to record. Recording again for the same target replaces the earlier one,
@@ -103,10 +107,20 @@ impl DispositionsApi {
         state: Data<&AppState>,
         auth: MaybeSignedIn,
         id: Path<i64>,
-    ) -> ApiResult<Json<Vec<Disposition>>, PublicRead> {
+        /// Only dispositions recorded (or recorded again) at or after this instant (RFC 3339, such as
+        /// `2026-12-01T00:00:00Z`): what changed since you last looked. For every change in
+        /// order, follow `list_changes`.
+        updated_since: Query<Option<DateTime<Utc>>>,
+    ) -> ApiResult<Json<Vec<Disposition>>, PublicReadQuery> {
         let list =
             dispositions::list_dispositions(&state.ctx.db.conn, auth.actor(), ConsultationId(id.0))
                 .await?;
-        Ok(Json(list.into_iter().map(Disposition::from).collect()))
+        let since = super::since(updated_since.0).unwrap_or(i64::MIN);
+        Ok(Json(
+            list.into_iter()
+                .filter(|d| d.decided_at >= since)
+                .map(Disposition::from)
+                .collect(),
+        ))
     }
 }

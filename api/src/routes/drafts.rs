@@ -488,12 +488,18 @@ impl DraftsApi {
         state: Data<&AppState>,
         auth: MaybeSignedIn,
         id: Path<i64>,
-    ) -> ApiResult<Json<Vec<VersionSummary>>, PublicRead> {
+        /// Only versions published at or after this instant (RFC 3339, such as
+        /// `2026-12-01T00:00:00Z`): what changed since you last looked. For every change in
+        /// order, follow `list_changes`.
+        updated_since: Query<Option<DateTime<Utc>>>,
+    ) -> ApiResult<Json<Vec<VersionSummary>>, PublicReadQuery> {
         let versions =
             drafts::list_versions(&state.ctx.db.conn, auth.actor(), DraftId(id.0)).await?;
+        let since = since(updated_since.0).unwrap_or(i64::MIN);
         Ok(Json(
             versions
                 .into_iter()
+                .filter(|v| v.published_at >= since)
                 .map(|v| VersionSummary {
                     number: v.number,
                     changelog: v.changelog,

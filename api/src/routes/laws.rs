@@ -253,6 +253,10 @@ impl LawsApi {
         &self,
         state: Data<&AppState>,
         id: Path<i64>,
+        /// Only requests made at or after this instant (RFC 3339, such as
+        /// `2026-12-01T00:00:00Z`): what changed since you last looked. For every change in
+        /// order, follow `list_changes`.
+        updated_since: Query<Option<DateTime<Utc>>>,
         /// Page size, 1 to 200 (default 50).
         limit: Query<Option<i64>>,
         /// The `next_cursor` of the previous page.
@@ -261,6 +265,7 @@ impl LawsApi {
         let p = laws::evaluation_requests(
             &state.ctx.db.conn,
             id.0,
+            since(updated_since.0),
             page(limit.0, cursor.0.as_deref())?,
         )
         .await?;

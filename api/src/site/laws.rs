@@ -101,7 +101,7 @@ async fn page(
     let loaded = async {
         let law = laws::get(conn, id).await?;
         let requests =
-            laws::evaluation_requests(conn, id, PageRequest::parse(Some(200), None)?).await?;
+            laws::evaluation_requests(conn, id, None, PageRequest::parse(Some(200), None)?).await?;
         Ok::<_, DomainError>((law, requests.items))
     };
     let (law, requests) = match loaded.await {

@@ -186,12 +186,16 @@ pub async fn request_evaluation(
 pub async fn evaluation_requests<C: ConnectionTrait>(
     conn: &C,
     law_id: i64,
+    since: Option<i64>,
     page: PageRequest,
 ) -> DomainResult<Page<evaluation_request::Model>> {
     get(conn, law_id).await?;
     let mut q = evaluation_request::Entity::find()
         .filter(evaluation_request::Column::LawId.eq(law_id))
         .order_by_asc(evaluation_request::Column::Id);
+    if let Some(since) = since {
+        q = q.filter(evaluation_request::Column::CreatedAt.gte(since));
+    }
     if let Some(after) = page.after {
         q = q.filter(evaluation_request::Column::Id.gt(after));
     }
