@@ -556,3 +556,70 @@ async fn the_scheduler_queues_the_daily_export_once_and_the_worker_writes_it() {
         "today's is done"
     );
 }
+
+#[tokio::test]
+async fn a_hearing_gets_its_export_when_it_closes_and_again_when_its_summary_is_published() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let h = app.open_hearing("closing").await;
+    let citizen = app.user("citizen", None).await;
+    let r = app
+        .create_comment(
+            h.consultation_id,
+            Some(&citizen),
+            &json!({"body": "ควรลดโทษปรับในมาตรา ๔", "stance": "oppose", "provision_id": "s4"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    app.run_pending_jobs().await;
+    let dataset = format!("consultation-{}", h.consultation_id);
+    let generation = |app: &TestApp| {
+        domain::export::find(
+            &app.ctx.settings.exports_dir,
+            domain::export::Scope::parse(&dataset).unwrap(),
+            None,
+        )
+        .map(|e| e.manifest)
+    };
+    assert!(
+        generation(&app).is_none(),
+        "no export while the hearing is open"
+    );
+
+    app.ctx
+        .db
+        .conn
+        .execute_unprepared(&format!(
+            "UPDATE consultations SET closes_at = {} WHERE id = {}",
+            domain::time::now_ms() - 1,
+            h.consultation_id
+        ))
+        .await
+        .unwrap();
+    worker::scheduler::tick(&app.ctx).await.unwrap();
+    app.run_pending_jobs().await;
+    let closed = generation(&app).expect("an export once it closed");
+    let statistics = closed.file("statistics.csv").unwrap();
+    assert!(statistics.rows > 0, "the final recount is in it");
+    assert_eq!(closed.file("comments.csv").unwrap().rows, 1);
+    assert_eq!(closed.file("hearing_summaries.csv").unwrap().rows, 0);
+
+    let r = app
+        .compile_report(h.consultation_id, Some(&h.officer))
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    app.run_pending_jobs().await;
+    let r = app
+        .publish_report(h.consultation_id, Some(&h.officer))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    app.run_pending_jobs().await;
+    let concluded = generation(&app).expect("an export after the summary");
+    assert!(concluded.generation > closed.generation);
+    assert_eq!(concluded.file("hearing_summaries.csv").unwrap().rows, 1);
+    let r = app
+        .get_export_file(&dataset, "latest", "consultations.jsonl", &[])
+        .await;
+    let row: Value = serde_json::from_str(r.text.lines().next().unwrap()).unwrap();
+    assert_eq!(row["status"], "concluded");
+}
