@@ -170,13 +170,32 @@ pub async fn page<C: ConnectionTrait>(
 ) -> DomainResult<ChangePage> {
     let limit = limit.clamp(1, MAX_LIMIT);
     let actions: Vec<&str> = PUBLIC_ACTIONS.iter().map(|(a, _)| *a).collect();
-    let events = audit_event::Entity::find()
+    // Only what the feed needs of each event, not its before and after documents.
+    let events: Vec<Event> = audit_event::Entity::find()
+        .select_only()
+        .columns([
+            audit_event::Column::Id,
+            audit_event::Column::Action,
+            audit_event::Column::EntityType,
+            audit_event::Column::EntityId,
+            audit_event::Column::CreatedAt,
+        ])
         .filter(audit_event::Column::Id.gt(after))
         .filter(audit_event::Column::Action.is_in(actions))
         .order_by_asc(audit_event::Column::Id)
         .limit(limit + 1)
+        .into_tuple::<(i64, String, String, String, i64)>()
         .all(conn)
-        .await?;
+        .await?
+        .into_iter()
+        .map(|(id, action, entity_type, entity_id, created_at)| Event {
+            id,
+            action,
+            entity_type,
+            entity_id,
+            created_at,
+        })
+        .collect();
     let more = events.len() as u64 > limit;
     let events = &events[..events.len().min(limit as usize)];
     // Comments are most of any feed: their states are read together, in a few queries.
@@ -227,8 +246,17 @@ pub async fn page<C: ConnectionTrait>(
     })
 }
 
+/// What the feed reads of an audit event.
+struct Event {
+    id: i64,
+    action: String,
+    entity_type: String,
+    entity_id: String,
+    created_at: i64,
+}
+
 /// The id of the `object_type` an event changed, as the API names it.
-fn object_id(object_type: ObjectType, e: &audit_event::Model) -> Option<String> {
+fn object_id(object_type: ObjectType, e: &Event) -> Option<String> {
     match (object_type, e.entity_type.as_str()) {
         // `draft_version.publish` names `draft/number`; its draft is the part before the slash.
         (ObjectType::Draft, "draft_version") => e.entity_id.split('/').next().map(String::from),
