@@ -18,7 +18,7 @@ use std::{
     str::FromStr,
     sync::{
         Arc,
-        atomic::{AtomicUsize, Ordering},
+        atomic::{AtomicI64, AtomicUsize, Ordering},
     },
     time::Duration,
 };
@@ -37,6 +37,7 @@ use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 use crate::{
     error::{DomainError, DomainResult},
     settings::redact_url,
+    token_cache::{self, TokenCache},
 };
 
 /// Requests that may wait for the writer at once before the next is refused with `db_busy`.
@@ -51,6 +52,8 @@ pub struct Db {
     queue: Option<Arc<WriteQueue>>,
     /// Writes through this handle let waiting requests go first (the worker's handle).
     background: bool,
+    /// Authenticated API tokens, shared by every handle of this process (`token_cache.rs`).
+    pub(crate) tokens: Arc<TokenCache>,
 }
 
 /// The writers of one process on SQLite (see the module doc). The lock is fair (first come,
@@ -109,6 +112,9 @@ impl WriteQueue {
 pub struct WriteTx {
     pub txn: DatabaseTransaction,
     _guard: Option<OwnedMutexGuard<()>>,
+    tokens: Arc<TokenCache>,
+    /// The authentication generation this transaction bumped to (0: it did not).
+    auth_generation: AtomicI64,
 }
 
 impl std::ops::Deref for WriteTx {
@@ -119,8 +125,23 @@ impl std::ops::Deref for WriteTx {
 }
 
 impl WriteTx {
+    /// Records that this transaction changes what an API token stands for (revokes one,
+    /// deactivates, reactivates or changes the role or agency of an account): bumps the
+    /// authentication generation, so that other processes drop their cached tokens, and on
+    /// commit this process's cache drops them before `commit` returns (`token_cache.rs`).
+    pub async fn auth_changed(&self) -> DomainResult<()> {
+        let generation = token_cache::bump(&self.txn).await?;
+        self.auth_generation
+            .fetch_max(generation, Ordering::Relaxed);
+        Ok(())
+    }
+
     pub async fn commit(self) -> DomainResult<()> {
         self.txn.commit().await?;
+        let generation = self.auth_generation.into_inner();
+        if generation > 0 {
+            self.tokens.advance(generation);
+        }
         Ok(())
     }
 }
@@ -172,6 +193,7 @@ impl Db {
                 conn: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
                 queue: Some(Arc::default()),
                 background: false,
+                tokens: Arc::default(),
             })
         } else {
             let connect = PgConnectOptions::from_str(url)
@@ -186,6 +208,7 @@ impl Db {
                 conn: SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
                 queue: None,
                 background: false,
+                tokens: Arc::default(),
             })
         }
     }
@@ -220,7 +243,12 @@ impl Db {
             }
             None => self.conn.begin().await?,
         };
-        Ok(WriteTx { txn, _guard: guard })
+        Ok(WriteTx {
+            txn,
+            _guard: guard,
+            tokens: self.tokens.clone(),
+            auth_generation: AtomicI64::new(0),
+        })
     }
 
     /// Applies every pending migration.

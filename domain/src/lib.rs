@@ -27,6 +27,7 @@ pub mod stats;
 pub mod telemetry;
 pub mod text;
 pub mod time;
+pub mod token_cache;
 pub mod types;
 
 pub use context::Context;

@@ -18,6 +18,7 @@ mod m20261130_000002_add_integrity_checks;
 mod m20261130_000003_add_consultation_announced_at;
 mod m20261130_000004_add_sessions_and_sign_in;
 mod m20261130_000005_add_workspace_accounts;
+mod m20261201_000001_add_auth_generation;
 mod m20261201_000002_index_audit_events_by_time;
 
 /// Applies and rolls back the schema, in order.
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000003_add_consultation_announced_at::Migration),
             Box::new(m20261130_000004_add_sessions_and_sign_in::Migration),
             Box::new(m20261130_000005_add_workspace_accounts::Migration),
+            Box::new(m20261201_000001_add_auth_generation::Migration),
             Box::new(m20261201_000002_index_audit_events_by_time::Migration),
         ]
     }

@@ -242,3 +242,120 @@ async fn anyone_signed_in_makes_lists_and_revokes_their_own_api_keys_and_read_on
         StatusCode::UNAUTHORIZED
     );
 }
+
+/// Each `serve` process remembers who a token stands for. A revocation, a role change or a
+/// deactivation made through one process is refused by the process that made it at the very
+/// next request, and by another process on the same database once `TRUST` (500 ms) has passed
+/// since it was made (domain/src/token_cache.rs); a reactivation works everywhere at once.
+#[tokio::test]
+async fn a_revocation_role_change_or_deactivation_in_one_process_reaches_another_within_the_bound()
+{
+    use domain::{
+        entity::account,
+        ids::AccountId,
+        service::accounts::{self, AccountChange},
+        token_cache::TRUST,
+        types::{Actor, Role},
+    };
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let app = tests::TestApp::builder()
+        .with_agency("twins")
+        .with_officer("officer", "twins")
+        .spawn()
+        .await;
+    let other = app.another_process().await;
+    let officer = app.token("officer");
+    let made = app
+        .create_api_key(Some(&officer), &json!({"name": "scripts"}))
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.body);
+    let key = made.body["token"].as_str().unwrap().to_string();
+    let id = made.body["key"]["id"].as_i64().unwrap();
+    // Both processes have seen the key and the officer's token (and remember them).
+    for process in [&app, &other] {
+        assert_eq!(
+            process.list_api_keys(Some(&key)).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            process.list_api_keys(Some(&officer)).await.status,
+            StatusCode::OK
+        );
+    }
+
+    // Revoked through the first process.
+    let revoked = app.revoke_api_key(id, Some(&officer)).await;
+    assert_eq!(revoked.status, StatusCode::OK, "{:?}", revoked.body);
+    assert_eq!(
+        app.list_api_keys(Some(&key)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    tokio::time::sleep(TRUST).await;
+    assert_eq!(
+        other.list_api_keys(Some(&key)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Demoted to citizen, then deactivated, by an administrator working in the first process.
+    let accounts_of = |role: Role| {
+        account::Entity::find()
+            .filter(account::Column::Role.eq(role))
+            .one(&app.ctx.db.conn)
+    };
+    let admin = accounts_of(Role::Admin).await.unwrap().unwrap();
+    let admin = Actor {
+        account_id: AccountId(admin.id),
+        role: Role::Admin,
+        agency_id: None,
+    };
+    let officer_id = AccountId(accounts_of(Role::Officer).await.unwrap().unwrap().id);
+    let draft = json!({"title_th": "ร่างจากอีกกระบวนการ", "law_type": "act"});
+    assert_eq!(
+        other.create_draft(Some(&officer), &draft).await.status,
+        StatusCode::CREATED
+    );
+    let citizen = AccountChange::Role {
+        role: Role::Citizen,
+        agency: None,
+    };
+    accounts::change(&app.ctx.db, &admin, officer_id, citizen)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.create_draft(Some(&officer), &draft).await.status,
+        StatusCode::FORBIDDEN
+    );
+    tokio::time::sleep(TRUST).await;
+    assert_eq!(
+        other.create_draft(Some(&officer), &draft).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        other.list_api_keys(Some(&officer)).await.status,
+        StatusCode::OK
+    );
+    accounts::change(&app.ctx.db, &admin, officer_id, AccountChange::Deactivate)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.list_api_keys(Some(&officer)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    tokio::time::sleep(TRUST).await;
+    assert_eq!(
+        other.list_api_keys(Some(&officer)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Refused tokens are not remembered: reactivated in the first, it works in both at once.
+    accounts::change(&app.ctx.db, &admin, officer_id, AccountChange::Reactivate)
+        .await
+        .unwrap();
+    for process in [&app, &other] {
+        assert_eq!(
+            process.list_api_keys(Some(&officer)).await.status,
+            StatusCode::OK
+        );
+    }
+}

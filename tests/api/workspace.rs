@@ -368,7 +368,12 @@ async fn an_invited_officer_accepts_once_and_an_expired_invitation_fails() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
     let thaid_link = mailed_link(&app, &smtp, 2).await;
-    let (mut signed, citizen_email, _) = app.signed_in("citizen", None).await;
+    let (mut signed, citizen_email, citizen_token) = app.signed_in("citizen", None).await;
+    let draft = json!({"title_th": "ร่างของผู้รับคำเชิญ", "law_type": "act"});
+    assert_eq!(
+        app.create_draft(Some(&citizen_token), &draft).await.status,
+        StatusCode::FORBIDDEN
+    );
     let page = signed.get(&thaid_link).await;
     assert!(
         page.html.contains("citizen ผู้ทดสอบ"),
@@ -392,6 +397,11 @@ async fn an_invited_officer_accepts_once_and_an_expired_invitation_fails() {
             .is_none()
     );
     assert_eq!(signed.get("/workspace").await.status, StatusCode::OK);
+    // The account's API token is an officer's from the next request on.
+    assert_eq!(
+        app.create_draft(Some(&citizen_token), &draft).await.status,
+        StatusCode::CREATED
+    );
 
     // An invitation accepted after it expired fails and makes no account.
     let r = admin

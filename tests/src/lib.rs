@@ -32,6 +32,8 @@ pub struct TestApp {
     pub admin: String,
     tokens: HashMap<String, String>,
     hearing: Option<Hearing>,
+    /// The settings it was started with, for [`TestApp::another_process`].
+    vars: HashMap<String, String>,
     expect_failed_jobs: bool,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
@@ -224,45 +226,8 @@ impl TestAppBuilder {
             .settings
             .iter()
             .any(|(k, _)| k == "RABFANG_MEILISEARCH_URL");
-        let explicit_public_url = self.settings.iter().any(|(k, _)| k == "RABFANG_PUBLIC_URL");
         vars.extend(self.settings);
-        let settings = Settings::from_vars(vars).expect("test settings");
-        let ctx = Context::build(
-            settings,
-            PoolOptions {
-                max_connections: 5,
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("connecting to the test database");
-        ctx.db.migrate().await.expect("migrating the test database");
-        if ctx.settings.meilisearch_url.is_some() && !own_search {
-            ctx.search
-                .prepare()
-                .await
-                .expect("TEST_MEILISEARCH_URL is set but Meilisearch is not usable");
-        }
-        let app = api::Application::bind(ctx.clone())
-            .await
-            .expect("binding a port");
-        let address = format!("http://127.0.0.1:{}", app.port());
-        // The port is known only now: links in mail (made by this context's jobs) and the
-        // server's own pages point at it, unless the test set a public URL of its own.
-        let mut ctx = ctx;
-        let mut app = app;
-        if !explicit_public_url {
-            ctx.settings.public_url = address.clone();
-            app.set_public_url(&address);
-        }
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            let _ = app
-                .run_until(async move {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
+        let (ctx, address, stop, server) = start_server(&vars, !own_search).await;
         let (_, admin) = accounts::create_account(
             &ctx.db,
             None,
@@ -283,6 +248,7 @@ impl TestAppBuilder {
             admin,
             tokens: HashMap::new(),
             hearing: None,
+            vars,
             expect_failed_jobs: self.expect_failed_jobs,
             stop: Some(stop),
             server: Some(server),
@@ -301,6 +267,58 @@ impl TestAppBuilder {
         }
         app
     }
+}
+
+/// Builds a context from `vars`, migrates, prepares Meilisearch if there is one and
+/// `prepare_search`, and serves it on `127.0.0.1:0`.
+async fn start_server(
+    vars: &HashMap<String, String>,
+    prepare_search: bool,
+) -> (
+    Context,
+    String,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    let explicit_public_url = vars.contains_key("RABFANG_PUBLIC_URL");
+    let settings = Settings::from_vars(vars.clone()).expect("test settings");
+    let ctx = Context::build(
+        settings,
+        PoolOptions {
+            max_connections: 5,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("connecting to the test database");
+    ctx.db.migrate().await.expect("migrating the test database");
+    if ctx.settings.meilisearch_url.is_some() && prepare_search {
+        ctx.search
+            .prepare()
+            .await
+            .expect("TEST_MEILISEARCH_URL is set but Meilisearch is not usable");
+    }
+    let app = api::Application::bind(ctx.clone())
+        .await
+        .expect("binding a port");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    // The port is known only now: links in mail (made by this context's jobs) and the
+    // server's own pages point at it, unless the test set a public URL of its own.
+    let mut ctx = ctx;
+    let mut app = app;
+    if !explicit_public_url {
+        ctx.settings.public_url = address.clone();
+        app.set_public_url(&address);
+    }
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let _ = app
+            .run_until(async move {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    (ctx, address, stop, server)
 }
 
 /// Background jobs that failed: given up (`failed`), or waiting for another attempt after an
@@ -389,6 +407,40 @@ impl TestApp {
             .get(name)
             .unwrap_or_else(|| panic!("no user {name:?} was built; add `.with_user({name:?}, …)`"))
             .clone()
+    }
+
+    /// A second server on this app's database, as another `serve` process beside the first
+    /// would be: its own context (pool, caches, embedded search index, mail folder), the same
+    /// accounts, tokens and Meilisearch indexes. It leaves the database and the check for
+    /// failed jobs to this app, so declare it after this one (it must be dropped first).
+    pub async fn another_process(&self) -> TestApp {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        // Processes that serve one site share its secret key (the README says so).
+        let _ = std::fs::copy(
+            self._dir.path().join("secret_key"),
+            dir.path().join("secret_key"),
+        );
+        let mut vars = self.vars.clone();
+        vars.insert(
+            "RABFANG_DATA_DIR".into(),
+            dir.path().to_str().unwrap_or(".").into(),
+        );
+        let (ctx, address, stop, server) = start_server(&vars, false).await;
+        TestApp {
+            database_url: self.database_url.clone(),
+            address,
+            client: reqwest::Client::new(),
+            ctx,
+            admin: self.admin.clone(),
+            tokens: self.tokens.clone(),
+            hearing: None,
+            vars,
+            expect_failed_jobs: true,
+            stop: Some(stop),
+            server: Some(server),
+            _dir: dir,
+            postgres: None,
+        }
     }
 
     /// The hearing the builder opened ([`TestAppBuilder::with_hearing`]).

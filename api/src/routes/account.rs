@@ -85,7 +85,9 @@ pub enum CreatedApiKey {
 
 #[derive(ApiResponse)]
 pub enum RevokedApiKey {
-    /// The key is revoked: it stops working at once. Revoking a revoked key answers the same.
+    /// The key is revoked: it stops working at once (where several server processes share
+    /// one database, the others refuse it within half a second). Revoking a revoked key
+    /// answers the same.
     #[oai(status = 200)]
     Revoked(Json<ApiKey>),
 }

@@ -1,6 +1,7 @@
 //! Accounts: made by `rabfang user create` or an administrator, by signing in (citizens) or by
 //! accepting an invitation (staff); an administrator changes their role and deactivates them.
-//! A deactivated account's sessions and API tokens stop working at its next request.
+//! A deactivated account's sessions and API tokens stop working at its next request (tokens
+//! within half a second in other `serve` processes: `token_cache.rs`).
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
@@ -136,8 +137,9 @@ pub enum AccountChange {
     Reactivate,
 }
 
-/// Changes an account. Deactivating ends its sessions; its tokens stop working too (every
-/// request checks the account). An administrator cannot deactivate or demote themselves, so
+/// Changes an account. Deactivating ends its sessions; its tokens stop working too, and a new
+/// role or agency applies to them, from the next request (the change bumps the authentication
+/// generation, `token_cache.rs`). An administrator cannot deactivate or demote themselves, so
 /// the platform never loses its last way in by accident.
 pub async fn change(
     db: &Db,
@@ -205,6 +207,7 @@ pub async fn change(
         }
     };
     let after = account::Entity::update(update).exec(&*tx).await?;
+    tx.auth_changed().await?;
     audit::record(
         &*tx,
         AuditRecord {

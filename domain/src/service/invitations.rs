@@ -244,6 +244,8 @@ pub async fn accept(
     })
     .exec(&*tx)
     .await?;
+    // An existing account's tokens now stand for the invited role and agency.
+    tx.auth_changed().await?;
     audit::record(
         &*tx,
         AuditRecord {
