@@ -295,7 +295,7 @@ async fn a_job_running_longer_than_its_lease_is_not_taken_over() {
     // Two and a half leases pass while the job is paused; another worker keeps trying.
     for _ in 0..5 {
         tokio::time::sleep(Duration::from_millis(1000)).await;
-        let taken = worker::claim(&app.ctx, "another-worker", 100)
+        let taken = worker::claim(&app.ctx, "another-worker", 100, worker::Lane::All)
             .await
             .unwrap();
         assert!(
@@ -320,4 +320,51 @@ async fn a_job_running_longer_than_its_lease_is_not_taken_over() {
     terminate(&mut child).await;
     assert_eq!(smtp.messages().len(), 1, "one receipt");
     assert_eq!(mail_job().await.attempts, 1, "claimed once");
+}
+
+/// A long job (a bulk export) runs in a lane of its own: while it is in hand, the other jobs,
+/// such as a commenter's receipt, still run.
+#[tokio::test]
+async fn a_long_export_does_not_hold_back_the_other_jobs() {
+    let smtp = TestSmtp::start().await;
+    let app = tests::spawn_app().await;
+    let h = app.open_hearing("lanes").await;
+    let r = app.request_export("site", Some(&app.admin)).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    let citizen = app.user("citizen", None).await;
+    let r = app
+        .create_comment(
+            h.consultation_id,
+            Some(&citizen),
+            &json!({"body": BODY, "stance": "support"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let data = tempfile::tempdir().unwrap();
+    let point = "before:export";
+    let mut child = worker(
+        data.path(),
+        &app.database_url,
+        &smtp.url,
+        Some(&format!("{point}=sleep(30000)")),
+        &[],
+    );
+    wait_for_failpoint(&mut child, point).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while smtp.messages().is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the receipt waited for the export"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let export = job::Entity::find()
+        .filter(job::Column::Kind.eq("export"))
+        .one(&app.ctx.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(export.state, domain::types::JobState::Running, "still in hand");
+    child.start_kill().unwrap();
+    let _ = child.wait().await;
 }

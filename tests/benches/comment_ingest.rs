@@ -84,31 +84,7 @@ async fn main() {
         .pool_max_idle_per_host(clients)
         .build()
         .unwrap();
-    let created = |r: reqwest::Response| async move {
-        assert_eq!(r.status(), StatusCode::CREATED);
-        r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
-    };
-    let draft = created(
-        client
-            .post(served.url("/api/v1/drafts"))
-            .bearer_auth(&officer)
-            .json(&json!({"title_th": "ร่างพระราชบัญญัติทดสอบ", "law_type": "act", "body_markdown": tests::SAMPLE_BODY}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    let now = chrono::Utc::now();
-    let consultation = created(
-        client
-            .post(served.url(&format!("/api/v1/drafts/{draft}/consultations")))
-            .bearer_auth(&officer)
-            .json(&json!({"kind": "draft", "opens_at": now.to_rfc3339(), "closes_at": (now + chrono::Duration::days(30)).to_rfc3339()}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, consultation) = tests::bench::open_hearing(&client, &served, &officer).await;
     let db = domain::db::Db::connect(&url, Default::default())
         .await
         .unwrap();

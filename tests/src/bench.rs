@@ -242,3 +242,40 @@ pub const ENGLISH_NOUNS: &[&str] = &[
     "complaint",
     "mediation",
 ];
+
+/// Through the API of a running server, as `officer`: a published draft (`SAMPLE_BODY`) and a
+/// consultation on it, open now for 30 days. Answers (draft id, consultation id).
+pub async fn open_hearing(
+    client: &reqwest::Client,
+    served: &crate::serve::Served,
+    officer: &str,
+) -> (i64, i64) {
+    let created = |r: reqwest::Response| async move {
+        assert_eq!(r.status(), StatusCode::CREATED);
+        r.json::<serde_json::Value>().await.unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let draft = created(
+        client
+            .post(served.url("/api/v1/drafts"))
+            .bearer_auth(officer)
+            .json(&serde_json::json!({"title_th": "ร่างพระราชบัญญัติทดสอบ", "law_type": "act", "body_markdown": crate::SAMPLE_BODY}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let now = chrono::Utc::now();
+    let consultation = created(
+        client
+            .post(served.url(&format!("/api/v1/drafts/{draft}/consultations")))
+            .bearer_auth(officer)
+            .json(&serde_json::json!({"kind": "draft", "opens_at": now.to_rfc3339(), "closes_at": (now + chrono::Duration::days(30)).to_rfc3339()}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    (draft, consultation)
+}

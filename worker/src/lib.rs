@@ -19,7 +19,7 @@ use std::time::Duration;
 use domain::{
     Context,
     entity::job,
-    jobs::{self, RefreshTermsJob},
+    jobs::{self, BackgroundJob, RefreshTermsJob},
     time::now_ms,
     types::JobState,
 };
@@ -36,33 +36,71 @@ pub const SCHEDULER_EVERY: Duration = Duration::from_secs(10);
 /// Most jobs claimed at once; jobs of one kind in a claim run as one batch.
 pub const BATCH: u64 = 200;
 
-fn claim_sql(backend: DbBackend) -> &'static str {
-    match backend {
-        DbBackend::Postgres => {
-            "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires_at = $2, attempts = attempts + 1, updated_at = $3 \
-             WHERE id IN (SELECT id FROM jobs WHERE (state = 'pending' AND run_at <= $3) OR (state = 'running' AND lease_expires_at < $3) \
-                          ORDER BY priority DESC, run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) \
-               AND ((state = 'pending' AND run_at <= $3) OR (state = 'running' AND lease_expires_at < $3)) \
-             RETURNING *"
-        }
-        _ => {
-            "UPDATE jobs SET state = 'running', lease_owner = ?1, lease_expires_at = ?2, attempts = attempts + 1, updated_at = ?3 \
-             WHERE id IN (SELECT id FROM jobs WHERE (state = 'pending' AND run_at <= ?3) OR (state = 'running' AND lease_expires_at < ?3) \
-                          ORDER BY priority DESC, run_at, id LIMIT ?4) \
-               AND ((state = 'pending' AND run_at <= ?3) OR (state = 'running' AND lease_expires_at < ?3)) \
-             RETURNING *"
+/// Which jobs a worker loop claims. Long jobs (bulk exports, which read everything public) run
+/// in a lane of their own, beside the others, so that a long export never holds back receipts,
+/// indexing and statistics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    /// Every job (tests, and `run_pending`).
+    All,
+    /// Every job but the long ones.
+    Quick,
+    /// Only the long ones.
+    Long,
+}
+
+/// The kinds of job that run in [`Lane::Long`].
+const LONG_KINDS: &[&str] = &[jobs::ExportJob::KIND];
+
+impl Lane {
+    /// The lane's condition on `kind`, as SQL (the kinds are constants of ours, not input).
+    fn condition(self) -> String {
+        let kinds = LONG_KINDS
+            .iter()
+            .map(|k| format!("'{k}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        match self {
+            Lane::All => String::new(),
+            Lane::Quick => format!(" AND kind NOT IN ({kinds})"),
+            Lane::Long => format!(" AND kind IN ({kinds})"),
         }
     }
 }
 
-/// Claims up to `limit` due jobs for `owner`.
-pub async fn claim(ctx: &Context, owner: &str, limit: u64) -> anyhow::Result<Vec<job::Model>> {
+fn claim_sql(backend: DbBackend, lane: Lane) -> String {
+    let lane = lane.condition();
+    match backend {
+        DbBackend::Postgres => format!(
+            "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires_at = $2, attempts = attempts + 1, updated_at = $3 \
+             WHERE id IN (SELECT id FROM jobs WHERE ((state = 'pending' AND run_at <= $3) OR (state = 'running' AND lease_expires_at < $3)){lane} \
+                          ORDER BY priority DESC, run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) \
+               AND ((state = 'pending' AND run_at <= $3) OR (state = 'running' AND lease_expires_at < $3)) \
+             RETURNING *"
+        ),
+        _ => format!(
+            "UPDATE jobs SET state = 'running', lease_owner = ?1, lease_expires_at = ?2, attempts = attempts + 1, updated_at = ?3 \
+             WHERE id IN (SELECT id FROM jobs WHERE ((state = 'pending' AND run_at <= ?3) OR (state = 'running' AND lease_expires_at < ?3)){lane} \
+                          ORDER BY priority DESC, run_at, id LIMIT ?4) \
+               AND ((state = 'pending' AND run_at <= ?3) OR (state = 'running' AND lease_expires_at < ?3)) \
+             RETURNING *"
+        ),
+    }
+}
+
+/// Claims up to `limit` due jobs of `lane` for `owner`.
+pub async fn claim(
+    ctx: &Context,
+    owner: &str,
+    limit: u64,
+    lane: Lane,
+) -> anyhow::Result<Vec<job::Model>> {
     let now = now_ms();
     let tx = ctx.db.write().await?;
     let backend = tx.get_database_backend();
     let stmt = Statement::from_sql_and_values(
         backend,
-        claim_sql(backend),
+        claim_sql(backend, lane),
         [
             owner.into(),
             (now + ctx.settings.job_lease_ms).into(),
@@ -169,9 +207,10 @@ impl Drop for LeaseRenewal {
     }
 }
 
-/// Claims a batch and runs it, one handler call per job kind; returns how many jobs ran.
-pub async fn run_batch(ctx: &Context, owner: &str) -> anyhow::Result<usize> {
-    let claimed = claim(ctx, owner, BATCH).await?;
+/// Claims a batch of `lane` and runs it, one handler call per job kind; returns how many jobs
+/// ran.
+pub async fn run_batch(ctx: &Context, owner: &str, lane: Lane) -> anyhow::Result<usize> {
+    let claimed = claim(ctx, owner, BATCH, lane).await?;
     if claimed.is_empty() {
         return Ok(0);
     }
@@ -228,15 +267,16 @@ pub async fn run_pending(ctx: &Context) -> anyhow::Result<usize> {
     let owner = format!("inline-{}", std::process::id());
     let mut n = 0;
     loop {
-        match run_batch(ctx, &owner).await? {
+        match run_batch(ctx, &owner, Lane::All).await? {
             0 => return Ok(n),
             ran => n += ran,
         }
     }
 }
 
-/// The worker loop: runs jobs until `shutdown` turns true, finishing the job in hand first.
-pub async fn run(ctx: Context, mut shutdown: watch::Receiver<bool>) {
+/// The worker: runs jobs until `shutdown` turns true, finishing the jobs in hand first. Long
+/// jobs run in a loop of their own beside the others ([`Lane`]).
+pub async fn run(ctx: Context, shutdown: watch::Receiver<bool>) {
     let ctx = background(ctx);
     let owner = format!(
         "{}-{}-{:08x}",
@@ -245,18 +285,34 @@ pub async fn run(ctx: Context, mut shutdown: watch::Receiver<bool>) {
         rand::rng().random::<u32>()
     );
     tracing::info!(worker = %owner, "worker started");
-    if let Err(err) = RefreshTermsJob::enqueue_if_stale(&ctx.db).await {
-        tracing::warn!(error = %format!("{err:#}"), "could not look for stale comment terms");
+    let long = tokio::spawn(run_lane(
+        ctx.clone(),
+        format!("{owner}-long"),
+        Lane::Long,
+        shutdown.clone(),
+    ));
+    run_quick(ctx, owner.clone(), shutdown).await;
+    if let Err(err) = long.await {
+        tracing::warn!(error = %err, "the worker's loop of long jobs ended abnormally");
     }
-    let mut last_tick: Option<std::time::Instant> = None;
+    tracing::info!(worker = %owner, "worker stopped");
+}
+
+/// The loop of long jobs: claims only them, sleeping while there is none. On shutdown it does
+/// not wait for a long job to end: it drops it (an export leaves only its hidden partial
+/// folder, pruned later) and hands it back, to run again from the start.
+async fn run_lane(ctx: Context, owner: String, lane: Lane, mut shutdown: watch::Receiver<bool>) {
     while !*shutdown.borrow() {
-        if last_tick.is_none_or(|t| t.elapsed() >= SCHEDULER_EVERY) {
-            last_tick = Some(std::time::Instant::now());
-            if let Err(err) = scheduler::tick(&ctx).await {
-                tracing::warn!(error = %format!("{err:#}"), "the scheduler failed; it runs again shortly");
+        let ran = tokio::select! {
+            ran = run_batch(&ctx, &owner, lane) => ran,
+            _ = shutdown.changed() => {
+                if let Err(err) = release(&ctx, &owner).await {
+                    tracing::warn!(error = %format!("{err:#}"), "could not hand back a long job; it runs again when its lease ends");
+                }
+                break;
             }
-        }
-        let idle = match run_batch(&ctx, &owner).await {
+        };
+        let idle = match ran {
             Ok(ran) => ran == 0,
             Err(err) => {
                 tracing::warn!(error = %format!("{err:#}"), "worker could not claim a job");
@@ -270,7 +326,57 @@ pub async fn run(ctx: Context, mut shutdown: watch::Receiver<bool>) {
             }
         }
     }
-    tracing::info!(worker = %owner, "worker stopped");
+}
+
+/// Hands back every job `owner` holds, as if it had not been claimed: pending, due now, the
+/// attempt not counted.
+async fn release(ctx: &Context, owner: &str) -> anyhow::Result<()> {
+    use sea_orm::{
+        ColumnTrait, QueryFilter,
+        sea_query::{Expr, ExprTrait},
+    };
+    let tx = ctx.db.write().await?;
+    job::Entity::update_many()
+        .col_expr(job::Column::State, Expr::value(JobState::Pending.as_str()))
+        .col_expr(job::Column::LeaseOwner, Expr::value(Option::<String>::None))
+        .col_expr(job::Column::LeaseExpiresAt, Expr::value(Option::<i64>::None))
+        .col_expr(job::Column::RunAt, Expr::value(now_ms()))
+        .col_expr(job::Column::Attempts, Expr::col(job::Column::Attempts).sub(1))
+        .filter(job::Column::LeaseOwner.eq(owner))
+        .filter(job::Column::State.eq(JobState::Running))
+        .exec(&*tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The main loop: the scheduler, and every job but the long ones.
+async fn run_quick(ctx: Context, owner: String, mut shutdown: watch::Receiver<bool>) {
+    if let Err(err) = RefreshTermsJob::enqueue_if_stale(&ctx.db).await {
+        tracing::warn!(error = %format!("{err:#}"), "could not look for stale comment terms");
+    }
+    let mut last_tick: Option<std::time::Instant> = None;
+    while !*shutdown.borrow() {
+        if last_tick.is_none_or(|t| t.elapsed() >= SCHEDULER_EVERY) {
+            last_tick = Some(std::time::Instant::now());
+            if let Err(err) = scheduler::tick(&ctx).await {
+                tracing::warn!(error = %format!("{err:#}"), "the scheduler failed; it runs again shortly");
+            }
+        }
+        let idle = match run_batch(&ctx, &owner, Lane::Quick).await {
+            Ok(ran) => ran == 0,
+            Err(err) => {
+                tracing::warn!(error = %format!("{err:#}"), "worker could not claim a job");
+                true
+            }
+        };
+        if idle {
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+    }
 }
 
 fn hostname() -> String {
