@@ -364,7 +364,11 @@ async fn a_long_export_does_not_hold_back_the_other_jobs() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(export.state, domain::types::JobState::Running, "still in hand");
+    assert_eq!(
+        export.state,
+        domain::types::JobState::Running,
+        "still in hand"
+    );
     child.start_kill().unwrap();
     let _ = child.wait().await;
 }

@@ -35,7 +35,9 @@ async fn concurrent_workers_never_claim_the_same_job() {
         tasks.push(tokio::spawn(async move {
             let mut mine = Vec::new();
             loop {
-                let claimed = worker::claim(&ctx, &format!("w{w}"), 7, worker::Lane::All).await.unwrap();
+                let claimed = worker::claim(&ctx, &format!("w{w}"), 7, worker::Lane::All)
+                    .await
+                    .unwrap();
                 // On PostgreSQL a claim that races another can come back empty while jobs are
                 // still pending (rows it picked were claimed and committed under it): stop only
                 // when nothing is left to claim.
@@ -155,7 +157,9 @@ async fn jobs_abandoned_by_a_dead_worker_are_finished_by_another_after_the_lease
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
     // The "dead" worker claims everything (indexing, statistics, mail) and never reports back.
-    let claimed = worker::claim(&app.ctx, "dead-worker", 1000, worker::Lane::All).await.unwrap();
+    let claimed = worker::claim(&app.ctx, "dead-worker", 1000, worker::Lane::All)
+        .await
+        .unwrap();
     let kinds: HashSet<String> = claimed.iter().map(|j| j.kind.clone()).collect();
     for k in ["search_index", "aggregate_consultation", "send_mail"] {
         assert!(kinds.contains(k), "{kinds:?}");

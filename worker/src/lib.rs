@@ -339,9 +339,15 @@ async fn release(ctx: &Context, owner: &str) -> anyhow::Result<()> {
     job::Entity::update_many()
         .col_expr(job::Column::State, Expr::value(JobState::Pending.as_str()))
         .col_expr(job::Column::LeaseOwner, Expr::value(Option::<String>::None))
-        .col_expr(job::Column::LeaseExpiresAt, Expr::value(Option::<i64>::None))
+        .col_expr(
+            job::Column::LeaseExpiresAt,
+            Expr::value(Option::<i64>::None),
+        )
         .col_expr(job::Column::RunAt, Expr::value(now_ms()))
-        .col_expr(job::Column::Attempts, Expr::col(job::Column::Attempts).sub(1))
+        .col_expr(
+            job::Column::Attempts,
+            Expr::col(job::Column::Attempts).sub(1),
+        )
         .filter(job::Column::LeaseOwner.eq(owner))
         .filter(job::Column::State.eq(JobState::Running))
         .exec(&*tx)

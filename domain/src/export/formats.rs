@@ -127,7 +127,8 @@ impl Write for Hashed {
 /// return) gets a leading `'`, which shows it as text.
 struct CsvWriter {
     csv: csv::Writer<Hashed>,
-    scratch: Vec<String>,
+    /// A number's digits, reused from cell to cell.
+    digits: String,
 }
 
 impl CsvWriter {
@@ -139,7 +140,7 @@ impl CsvWriter {
         csv.write_record(table.columns.iter().map(|c| c.name))?;
         Ok(CsvWriter {
             csv,
-            scratch: Vec::new(),
+            digits: String::new(),
         })
     }
 }
@@ -154,18 +155,26 @@ pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
 
 impl RowWriter for CsvWriter {
     fn write(&mut self, row: &Row) -> anyhow::Result<()> {
-        self.scratch.clear();
+        use std::fmt::Write as _;
         for value in row {
-            self.scratch.push(match value {
-                Value::Null => String::new(),
-                Value::Integer(n) => n.to_string(),
-                Value::Boolean(b) => b.to_string(),
-                Value::Text(t) => neutralise(t).into_owned(),
-                Value::Timestamp(ms) => rfc3339(*ms),
-                Value::Json(j) => neutralise(&j.to_string()).into_owned(),
-            });
+            match value {
+                Value::Null => self.csv.write_field(b"")?,
+                Value::Integer(n) => {
+                    self.digits.clear();
+                    let _ = write!(self.digits, "{n}");
+                    self.csv.write_field(self.digits.as_bytes())?;
+                }
+                Value::Boolean(b) => self.csv.write_field(if *b { "true" } else { "false" })?,
+                Value::Text(t) | Value::RawJson(t) => {
+                    self.csv.write_field(neutralise(t).as_bytes())?
+                }
+                Value::Timestamp(ms) => self.csv.write_field(rfc3339(*ms))?,
+                Value::Json(j) => self
+                    .csv
+                    .write_field(neutralise(&j.to_string()).as_bytes())?,
+            }
         }
-        self.csv.write_record(&self.scratch)?;
+        self.csv.write_record(None::<&[u8]>)?;
         Ok(())
     }
 
@@ -211,11 +220,13 @@ impl RowWriter for JsonlWriter {
             line.extend_from_slice(key.as_bytes());
             match value {
                 Value::Null => line.extend_from_slice(b"null"),
-                Value::Integer(n) => line.extend_from_slice(n.to_string().as_bytes()),
+                Value::Integer(n) => write!(line, "{n}")?,
                 Value::Boolean(b) => line.extend_from_slice(if *b { b"true" } else { b"false" }),
                 Value::Text(t) => serde_json::to_writer(&mut *line, t)?,
-                Value::Timestamp(ms) => serde_json::to_writer(&mut *line, &rfc3339(*ms))?,
+                // RFC 3339 needs no escaping.
+                Value::Timestamp(ms) => write!(line, "\"{}\"", rfc3339(*ms))?,
                 Value::Json(j) => serde_json::to_writer(&mut *line, j)?,
+                Value::RawJson(j) => line.extend_from_slice(j.as_bytes()),
             }
         }
         line.extend_from_slice(b"}\n");
@@ -340,6 +351,7 @@ impl RowWriter for ParquetWriter {
                 (Builder::Boolean(b), Value::Null) => b.append_null(),
                 (Builder::Text(b), Value::Text(t)) => b.append_value(t),
                 (Builder::Text(b), Value::Json(j)) => b.append_value(j.to_string()),
+                (Builder::Text(b), Value::RawJson(j)) => b.append_value(j),
                 (Builder::Text(b), Value::Null) => b.append_null(),
                 (Builder::Timestamp(b), Value::Timestamp(ms)) => b.append_value(*ms),
                 (Builder::Timestamp(b), Value::Null) => b.append_null(),

@@ -20,6 +20,7 @@ pub mod tables;
 
 use std::{
     path::{Path, PathBuf},
+    sync::Arc,
     time::Instant,
 };
 
@@ -189,12 +190,11 @@ async fn write_all(
 ) -> anyhow::Result<Manifest> {
     let mut files = Vec::new();
     for &table in scope.tables() {
-        for format in Format::ALL {
+        let clock = Instant::now();
+        let written = write_table(ctx, scope, table, folder).await?;
+        let build_ms = clock.elapsed().as_millis() as u64;
+        for (format, rows, written) in written {
             let name = format!("{}.{}", table.name, format.extension());
-            let clock = Instant::now();
-            let (rows, written) =
-                write_file(ctx, scope, table, format, &folder.join(&name)).await?;
-            let build_ms = clock.elapsed().as_millis() as u64;
             tracing::info!(
                 dataset = %scope.name(),
                 file = %name,
@@ -234,37 +234,67 @@ async fn write_all(
     Ok(manifest)
 }
 
-/// Writes one table in one format: the rows are read here and written on a blocking thread,
-/// with at most a few pages between the two.
-async fn write_file(
+/// Writes one table in every format in one reading of its rows: the rows are read here, a
+/// page at a time, and each page goes to one blocking thread per format, with at most a few
+/// pages between the reader and the slowest writer.
+async fn write_table(
     ctx: &Context,
     scope: Scope,
     table: &'static Table,
-    format: Format,
-    path: &Path,
-) -> anyhow::Result<(u64, formats::Written)> {
-    let (tx, mut rx) = mpsc::channel::<Vec<table::Row>>(2);
-    let path = path.to_path_buf();
-    let writer = tokio::task::spawn_blocking(move || -> anyhow::Result<(u64, formats::Written)> {
-        let mut out = format.create(&path, table)?;
-        let mut rows = 0u64;
-        while let Some(page) = rx.blocking_recv() {
-            for row in &page {
-                out.write(row)?;
+    folder: &Path,
+) -> anyhow::Result<Vec<(Format, u64, formats::Written)>> {
+    let (tx, mut pages) = mpsc::channel::<Vec<table::Row>>(2);
+    let mut senders = Vec::new();
+    let mut writers = Vec::new();
+    for format in Format::ALL {
+        let (send, mut receive) = mpsc::channel::<Arc<Vec<table::Row>>>(2);
+        senders.push(send);
+        let path = folder.join(format!("{}.{}", table.name, format.extension()));
+        writers.push(tokio::task::spawn_blocking(
+            move || -> anyhow::Result<(Format, u64, formats::Written)> {
+                let mut out = format.create(&path, table)?;
+                let mut rows = 0u64;
+                while let Some(page) = receive.blocking_recv() {
+                    for row in page.iter() {
+                        out.write(row)?;
+                    }
+                    rows += page.len() as u64;
+                }
+                Ok((format, rows, out.finish()?))
+            },
+        ));
+    }
+    // Hands each page read to every writer; a writer that stopped stops the reading.
+    let fan_out = async move {
+        while let Some(page) = pages.recv().await {
+            let page = Arc::new(page);
+            for send in &senders {
+                if send.send(page.clone()).await.is_err() {
+                    return;
+                }
             }
-            rows += page.len() as u64;
         }
-        Ok((rows, out.finish()?))
-    });
+    };
     let mut out = tables::Rows::new(tx);
     let read = async {
-        tables::produce(&ctx.db.conn, scope, table, &mut out).await?;
-        out.finish().await
+        let read = tables::produce(&ctx.db.conn, scope, table, &mut out).await;
+        // Dropping the sender ends the fan-out once it has passed every page on.
+        let finished = out.finish().await;
+        read.and(finished)
+    };
+    let (read, ()) = tokio::join!(read, fan_out);
+    let mut written = Vec::new();
+    let mut failed = None;
+    for writer in writers {
+        match writer.await.context("an export file writer panicked")? {
+            Ok(w) => written.push(w),
+            Err(e) => failed = failed.or(Some(e)),
+        }
     }
-    .await;
-    let written = writer.await.context("the export's file writer panicked")?;
     // A writer that failed stops the reader too; its error is the one that says why.
-    let written = written?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
     read?;
     Ok(written)
 }

@@ -86,6 +86,9 @@ pub enum Value {
     /// Milliseconds since the Unix epoch.
     Timestamp(i64),
     Json(serde_json::Value),
+    /// JSON text as stored in the database (written by us, so valid JSON): passed through
+    /// without parsing it.
+    RawJson(String),
 }
 
 impl Value {

@@ -16,8 +16,7 @@ use crate::{
     error::DomainResult,
     ids::{ConsultationId, DraftId},
     service::{
-        agencies, assessments,
-        comments::{self, PublicCommentFilter},
+        agencies, assessments, comments,
         consultations::{self, ConsultationFilter, ConsultationView},
         dispositions, drafts, laws,
         page::PageRequest,
@@ -821,18 +820,12 @@ async fn consultation_rows<C: sea_orm::ConnectionTrait>(
                     .collect();
             let mut after = None;
             loop {
-                let page = comments::list_public_comments(
-                    conn,
-                    None,
-                    id,
-                    PublicCommentFilter::default(),
-                    page_after(after, READ_PAGE),
-                )
-                .await?;
-                after = page.items.last().map(|p| p.comment.id);
-                for p in page.items {
-                    let named = p.comment.publication == Publication::Named;
-                    let k = p.comment;
+                let page =
+                    comments::list_public_comment_rows(conn, id, page_after(after, READ_PAGE))
+                        .await?;
+                after = page.items.last().map(|(k, _)| k.id);
+                for (k, author_name) in page.items {
+                    let named = k.publication == Publication::Named;
                     let (decision, reason) = answered
                         .get(&k.id)
                         .cloned()
@@ -843,10 +836,10 @@ async fn consultation_rows<C: sea_orm::ConnectionTrait>(
                         Value::opt_text(k.provision_id),
                         Value::text(k.stance.as_str()),
                         Value::Text(k.body),
-                        Value::json(&k.answers.0),
+                        Value::RawJson(k.answers),
                         Value::text(k.respondent_type.as_str()),
                         Value::text(k.publication.as_str()),
-                        Value::opt_text(if named { p.author_name } else { None }),
+                        Value::opt_text(if named { author_name } else { None }),
                         Value::opt_text(if named { k.organisation_name } else { None }),
                         Value::opt_text(k.province),
                         Value::text(k.channel.as_str()),

@@ -628,6 +628,82 @@ pub async fn list_public_comments<C: ConnectionTrait>(
     page: PageRequest,
 ) -> DomainResult<Page<PublicComment>> {
     consultations::find_visible(conn, actor, consultation_id).await?;
+    let rows = public_query(consultation_id, filter, page)
+        .limit(page.fetch())
+        .all(conn)
+        .await?;
+    let page = Page::from_rows(rows, page, |c| c.id);
+    let authors = author_names(
+        conn,
+        page.items.iter().map(|c| (c.publication, c.account_id)),
+    )
+    .await?;
+    Ok(page.map(|c| PublicComment {
+        author_name: authors
+            .get(&c.account_id)
+            .cloned()
+            .filter(|_| c.publication == Publication::Named),
+        comment: c,
+    }))
+}
+
+/// What bulk readers (the exports) read of a published comment: the columns the public sees,
+/// with the answers as their stored JSON text.
+#[derive(Debug, Clone, sea_orm::DerivePartialModel)]
+#[sea_orm(entity = "comment::Entity")]
+pub struct PublicCommentRow {
+    pub id: i64,
+    pub consultation_id: i64,
+    pub account_id: i64,
+    pub provision_id: Option<String>,
+    pub stance: Stance,
+    pub body: String,
+    /// JSON text, as stored.
+    pub answers: String,
+    pub respondent_type: RespondentType,
+    pub publication: Publication,
+    pub organisation_name: Option<String>,
+    pub province: Option<String>,
+    pub channel: Channel,
+    pub received_at: i64,
+    pub cluster_id: Option<i64>,
+}
+
+/// [`list_public_comments`] with no caller, reading only [`PublicCommentRow`]'s columns: the
+/// same comments, the author's name (only on `named` ones) beside each.
+pub async fn list_public_comment_rows<C: ConnectionTrait>(
+    conn: &C,
+    consultation_id: ConsultationId,
+    page: PageRequest,
+) -> DomainResult<Page<(PublicCommentRow, Option<String>)>> {
+    consultations::find_visible(conn, None, consultation_id).await?;
+    let rows = public_query(consultation_id, PublicCommentFilter::default(), page)
+        .limit(page.fetch())
+        .into_partial_model::<PublicCommentRow>()
+        .all(conn)
+        .await?;
+    let page = Page::from_rows(rows, page, |c| c.id);
+    let authors = author_names(
+        conn,
+        page.items.iter().map(|c| (c.publication, c.account_id)),
+    )
+    .await?;
+    Ok(page.map(|c| {
+        let name = authors
+            .get(&c.account_id)
+            .cloned()
+            .filter(|_| c.publication == Publication::Named);
+        (c, name)
+    }))
+}
+
+/// The public comments of a consultation, by id (the rules of [`list_public_comments`]; the
+/// caller checks the consultation is visible).
+fn public_query(
+    consultation_id: ConsultationId,
+    filter: PublicCommentFilter,
+    page: PageRequest,
+) -> sea_orm::Select<comment::Entity> {
     let mut query = comment::Entity::find()
         .filter(comment::Column::ConsultationId.eq(consultation_id))
         .filter(comment::Column::ModerationStatus.eq(ModerationStatus::Published))
@@ -650,21 +726,24 @@ pub async fn list_public_comments<C: ConnectionTrait>(
     if let Some(after) = page.after {
         query = query.filter(comment::Column::Id.gt(after));
     }
-    let rows = query.limit(page.fetch()).all(conn).await?;
-    let page = Page::from_rows(rows, page, |c| c.id);
-    let named = page
-        .items
-        .iter()
-        .filter(|c| c.publication == Publication::Named)
-        .map(|c| c.account_id);
-    let authors =
-        super::by_ids::<account::Entity, _>(conn, account::Column::Id, named, |a| a.id).await?;
-    Ok(page.map(|c| PublicComment {
-        author_name: (c.publication == Publication::Named)
-            .then(|| authors.get(&c.account_id).map(|a| a.display_name.clone()))
-            .flatten(),
-        comment: c,
-    }))
+    query
+}
+
+/// The display names of the authors of `named` comments among `(publication, account)`.
+async fn author_names<C: ConnectionTrait>(
+    conn: &C,
+    comments: impl Iterator<Item = (Publication, i64)>,
+) -> DomainResult<HashMap<i64, String>> {
+    let named = comments
+        .filter(|(p, _)| *p == Publication::Named)
+        .map(|(_, account)| account);
+    Ok(
+        super::by_ids::<account::Entity, _>(conn, account::Column::Id, named, |a| a.id)
+            .await?
+            .into_iter()
+            .map(|(id, a)| (id, a.display_name))
+            .collect(),
+    )
 }
 
 /// The comments among `ids` that the public sees, as it sees them: published, not private,
@@ -705,21 +784,14 @@ pub async fn public_comments<C: ConnectionTrait>(
             .is_some_and(|d| d.published_at.is_some())
     };
     let rows: Vec<comment::Model> = rows.into_iter().filter(|c| visible(c)).collect();
-    let authors = super::by_ids::<account::Entity, _>(
-        conn,
-        account::Column::Id,
-        rows.iter()
-            .filter(|c| c.publication == Publication::Named)
-            .map(|c| c.account_id),
-        |a| a.id,
-    )
-    .await?;
+    let authors = author_names(conn, rows.iter().map(|c| (c.publication, c.account_id))).await?;
     Ok(rows
         .into_iter()
         .map(|c| {
-            let author_name = (c.publication == Publication::Named)
-                .then(|| authors.get(&c.account_id).map(|a| a.display_name.clone()))
-                .flatten();
+            let author_name = authors
+                .get(&c.account_id)
+                .cloned()
+                .filter(|_| c.publication == Publication::Named);
             (
                 c.id,
                 PublicComment {
