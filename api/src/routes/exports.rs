@@ -373,6 +373,7 @@ impl ExportsApi {
         method = "get",
         operation_id = "get_export_file"
     )]
+    #[allow(clippy::too_many_arguments)]
     async fn file(
         &self,
         state: Data<&AppState>,

@@ -62,7 +62,7 @@ pub fn generations(exports: &Path, scope: Scope) -> Vec<String> {
         .filter_map(|e| e.file_name().into_string().ok())
         .filter_map(|name| Some((generation_number(&name)?, name)))
         .collect();
-    names.sort_by(|a, b| b.0.cmp(&a.0));
+    names.sort_by_key(|a| std::cmp::Reverse(a.0));
     names.into_iter().map(|(_, name)| name).collect()
 }
 
@@ -327,7 +327,7 @@ fn prune(root: &Path) {
             }
         }
     }
-    complete.sort_by(|a, b| b.0.cmp(&a.0));
+    complete.sort_by_key(|a| std::cmp::Reverse(a.0));
     for (_, path) in complete.into_iter().skip(KEEP_GENERATIONS) {
         if let Err(e) = std::fs::remove_dir_all(&path) {
             tracing::warn!(path = %path.display(), error = %e, "removing an old export");
