@@ -152,14 +152,18 @@ const FILE_TYPES: [&str; 4] = [
     "application/json",
 ];
 
+/// The files' media types: the data files are bytes; `manifest.json` is a JSON object (its
+/// fields are described on `/open-data/datasets` and in `list_exports`).
 fn binary() -> Vec<MetaMediaType> {
     FILE_TYPES
         .into_iter()
         .map(|content_type| MetaMediaType {
             content_type,
-            schema: MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format(
-                "string", "binary",
-            ))),
+            schema: MetaSchemaRef::Inline(Box::new(if content_type == "application/json" {
+                MetaSchema::new("object")
+            } else {
+                MetaSchema::new_with_format("string", "binary")
+            })),
         })
         .collect()
 }
