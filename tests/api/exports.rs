@@ -386,6 +386,14 @@ async fn the_site_export_has_every_public_table_in_three_formats_and_nothing_pri
         .get_export_file("site", "latest", "manifest.json", &[])
         .await;
     assert_eq!(manifest.status, StatusCode::OK, "{}", manifest.text);
+    let whole = app
+        .get_export_file("site", "latest", "manifest.json", &[("Range", "bytes=0-9")])
+        .await;
+    assert_eq!(
+        (whole.status, whole.text.len()),
+        (StatusCode::OK, manifest.text.len()),
+        "the manifest is always sent whole"
+    );
     assert_eq!(
         manifest.body["files"].as_array().unwrap().len(),
         files.len()

@@ -153,10 +153,11 @@ const FILE_TYPES: [&str; 4] = [
 ];
 
 /// The files' media types: the data files are bytes; `manifest.json` is a JSON object (its
-/// fields are described on `/open-data/datasets` and in `list_exports`).
-fn binary() -> Vec<MetaMediaType> {
+/// fields are described on `/open-data/datasets` and in `list_exports`), always sent whole.
+fn binary(with_manifest: bool) -> Vec<MetaMediaType> {
     FILE_TYPES
         .into_iter()
+        .filter(|t| with_manifest || *t != "application/json")
         .map(|content_type| MetaMediaType {
             content_type,
             schema: MetaSchemaRef::Inline(Box::new(if content_type == "application/json" {
@@ -188,14 +189,14 @@ impl ApiResponse for FileDownload {
                     description: "The whole file.",
                     status: Some(200),
                     status_range: None,
-                    content: binary(),
+                    content: binary(true),
                     headers: vec![etag(), length()],
                 },
                 MetaResponse {
-                    description: "The bytes asked for in `Range` (one range, `bytes=first-last`, `bytes=first-` or `bytes=-suffix`), to resume a download.",
+                    description: "The bytes asked for in `Range` (one range, `bytes=first-last`, `bytes=first-` or `bytes=-suffix`), to resume a download of a data file (not of `manifest.json`, which is always sent whole).",
                     status: Some(206),
                     status_range: None,
-                    content: binary(),
+                    content: binary(false),
                     headers: vec![
                         etag(),
                         length(),
@@ -443,7 +444,9 @@ impl ExportsApi {
             .map_err(|e| anyhow::anyhow!("{e}"))
             .map_err(DomainError::from)?
             .len();
-        let range_applies = if_range.0.as_deref().is_none_or(|v| v.trim() == etag);
+        // The manifest is small and read as a whole: a range of it is never sent.
+        let range_applies =
+            name != export::MANIFEST && if_range.0.as_deref().is_none_or(|v| v.trim() == etag);
         let wanted = if range_applies {
             wanted(range.0.as_deref(), size)
         } else {
