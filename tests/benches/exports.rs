@@ -33,19 +33,9 @@ use reqwest::StatusCode;
 use sea_orm::{EntityTrait, Set};
 use serde_json::Value;
 use tests::{
-    bench::{ENGLISH_NOUNS, THAI_NOUNS, env_usize, load, peak_rss_mib},
+    bench::{ENGLISH_NOUNS, THAI_NOUNS, env_usize, load, peak_rss_mib, rss_mib},
     serve::{Served, command, count, run_ok},
 };
-
-fn rss_mib(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
 
 fn body(rng: &mut StdRng) -> String {
     let words = rng.random_range(5..60);

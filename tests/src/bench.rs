@@ -40,10 +40,20 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 /// Peak RSS of a process, in MiB.
 pub fn peak_rss_mib(pid: u32) -> f64 {
+    process_memory_mib(pid, "VmHWM:")
+}
+
+/// RSS of a process now, in MiB.
+pub fn rss_mib(pid: u32) -> f64 {
+    process_memory_mib(pid, "VmRSS:")
+}
+
+/// A memory figure (`"VmRSS:"`, `"VmHWM:"`) of a process from `/proc/<pid>/status`, in MiB.
+fn process_memory_mib(pid: u32, field: &str) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .unwrap_or_default()
         .lines()
-        .find(|l| l.starts_with("VmHWM:"))
+        .find(|l| l.starts_with(field))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|kb| kb.parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)

@@ -16,7 +16,9 @@ use crate::{
     error::DomainResult,
     ids::{ConsultationId, DraftId},
     service::{
-        agencies, assessments, comments,
+        agencies, assessments,
+        changes::public,
+        comments,
         consultations::{self, ConsultationFilter, ConsultationView},
         dispositions, drafts, laws,
         page::PageRequest,
@@ -577,15 +579,6 @@ async fn consultations_page<C: sea_orm::ConnectionTrait>(
             }
         }
         Scope::Consultation(_) => Ok(vec![]),
-    }
-}
-
-/// `Ok(None)` for what the public does not see.
-fn public<T>(found: DomainResult<T>) -> DomainResult<Option<T>> {
-    match found {
-        Ok(v) => Ok(Some(v)),
-        Err(DomainError::NotFound(_)) => Ok(None),
-        Err(e) => Err(e),
     }
 }
 

@@ -268,8 +268,9 @@ fn object_id(object_type: ObjectType, e: &Event) -> Option<String> {
     }
 }
 
-/// `Ok(None)` for "not found" (not public now).
-fn public<T>(found: DomainResult<T>) -> DomainResult<Option<T>> {
+/// `Ok(None)` for "not found" (not public now): a public read's answer as "is it public?".
+/// The exports read the same way.
+pub(crate) fn public<T>(found: DomainResult<T>) -> DomainResult<Option<T>> {
     match found {
         Ok(v) => Ok(Some(v)),
         Err(DomainError::NotFound(_)) => Ok(None),
