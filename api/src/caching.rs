@@ -43,9 +43,8 @@ pub async fn conditional_get<E: Endpoint>(ep: E, req: Request) -> poem::Result<R
         None => {
             let (parts, body) = response.into_parts();
             let bytes = body.into_bytes().await?;
-            let tag = format!("\"{:032x}\"", xxhash_rust::xxh3::xxh3_128(&bytes));
+            let tag = body_etag(&bytes);
             response = Response::from_parts(parts, Body::from(bytes));
-            let tag = HeaderValue::from_str(&tag).expect("hex is a valid header value");
             response.headers_mut().insert(header::ETAG, tag.clone());
             tag
         }
@@ -85,6 +84,12 @@ pub async fn conditional_get<E: Endpoint>(ep: E, req: Request) -> poem::Result<R
         return Ok(not_modified);
     }
     Ok(response)
+}
+
+/// A strong `ETag` for an answer whose body is `body`.
+pub fn body_etag(body: &[u8]) -> HeaderValue {
+    let tag = format!("\"{:032x}\"", xxhash_rust::xxh3::xxh3_128(body));
+    HeaderValue::from_str(&tag).expect("hex is a valid header value")
 }
 
 /// A strong `ETag` for a page made from `inputs` (everything the page is made of, with the

@@ -20,6 +20,8 @@ pub mod cli;
 pub mod demo;
 pub mod error;
 pub mod hardening;
+pub mod kept;
+pub mod kept_answers;
 pub mod limits;
 pub mod listener;
 pub mod routes;
@@ -32,6 +34,8 @@ pub struct AppState {
     pub ctx: Context,
     /// Draft versions' texts as pages show them, rendered once.
     pub texts: std::sync::Arc<site::texts::RenderedTexts>,
+    /// Whole public answers, made once and served again to a crowd.
+    pub answers: std::sync::Arc<kept_answers::KeptAnswers>,
 }
 
 pub const API_TITLE: &str = "Rabfang API";
@@ -81,12 +85,17 @@ pub fn app(ctx: Context) -> BoxEndpoint<'static> {
         // poem's router keeps `/` for what is nested there, so the Thai home page is picked
         // out in front of the API service.
         .nest("/", service.around(site::home_first));
+    let answers = std::sync::Arc::new(kept_answers::KeptAnswers::new(
+        ctx.settings.public_cache_ms,
+    ));
     site::mount(routes)
+        .around(kept_answers::serve)
         .with(limits::RateLimit(limits))
         .with(auth::Authenticate)
         .data(AppState {
             ctx,
-            texts: Default::default(),
+            texts: std::sync::Arc::new(site::texts::rendered_texts()),
+            answers,
         })
         .catch_all_error(error::render_poem_error)
         .around(limits::retry_after)

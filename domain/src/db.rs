@@ -18,7 +18,7 @@ use std::{
     str::FromStr,
     sync::{
         Arc,
-        atomic::{AtomicI64, AtomicUsize, Ordering},
+        atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering},
     },
     time::Duration,
 };
@@ -54,6 +54,8 @@ pub struct Db {
     background: bool,
     /// Authenticated API tokens, shared by every handle of this process (`token_cache.rs`).
     pub(crate) tokens: Arc<TokenCache>,
+    /// Write transactions committed through any handle of this process (see [`Db::writes`]).
+    writes: Arc<AtomicU64>,
 }
 
 /// The writers of one process on SQLite (see the module doc). The lock is fair (first come,
@@ -115,6 +117,8 @@ pub struct WriteTx {
     tokens: Arc<TokenCache>,
     /// The authentication generation this transaction bumped to (0: it did not).
     auth_generation: AtomicI64,
+    /// Counted in [`Db::writes`] on commit (`None`: a write no public answer shows).
+    writes: Option<Arc<AtomicU64>>,
 }
 
 impl std::ops::Deref for WriteTx {
@@ -138,6 +142,10 @@ impl WriteTx {
 
     pub async fn commit(self) -> DomainResult<()> {
         self.txn.commit().await?;
+        // After the commit, so that whoever sees the new count can read what was written.
+        if let Some(writes) = &self.writes {
+            writes.fetch_add(1, Ordering::Release);
+        }
         let generation = self.auth_generation.into_inner();
         if generation > 0 {
             self.tokens.advance(generation);
@@ -194,6 +202,7 @@ impl Db {
                 queue: Some(Arc::default()),
                 background: false,
                 tokens: Arc::default(),
+                writes: Arc::default(),
             })
         } else {
             let connect = PgConnectOptions::from_str(url)
@@ -209,6 +218,7 @@ impl Db {
                 queue: None,
                 background: false,
                 tokens: Arc::default(),
+                writes: Arc::default(),
             })
         }
     }
@@ -227,6 +237,15 @@ impl Db {
 
     /// Begins a write transaction (see the module doc).
     pub async fn write(&self) -> DomainResult<WriteTx> {
+        let mut tx = self.write_private().await?;
+        tx.writes = Some(self.writes.clone());
+        Ok(tx)
+    }
+
+    /// Begins a write transaction whose changes no public answer shows (the job queue's
+    /// bookkeeping, sessions, when a key was last used): it is not counted in [`Db::writes`],
+    /// so answers kept for the public are still served after it.
+    pub async fn write_private(&self) -> DomainResult<WriteTx> {
         let guard = match &self.queue {
             Some(queue) if self.background => Some(queue.background().await),
             Some(queue) => Some(queue.request().await?),
@@ -248,7 +267,22 @@ impl Db {
             _guard: guard,
             tokens: self.tokens.clone(),
             auth_generation: AtomicI64::new(0),
+            writes: None,
         })
+    }
+
+    /// How many write transactions this process has committed, through any handle of this
+    /// database (the worker's included), counted after each commit. An answer made from what
+    /// was read while this count stood still is still current as far as this process's own
+    /// writes go; the site's kept answers rely on it (`api/src/kept_answers.rs`).
+    pub fn writes(&self) -> u64 {
+        self.writes.load(Ordering::Acquire)
+    }
+
+    /// Counts a write made without [`Db::write`] (a raw statement run on `conn`), so that
+    /// answers made before it are not served again.
+    pub fn wrote(&self) {
+        self.writes.fetch_add(1, Ordering::Release);
     }
 
     /// Applies every pending migration.

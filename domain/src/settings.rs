@@ -92,6 +92,11 @@ pub struct Settings {
     /// the open data page (`RABFANG_EXPORT_LICENCE_NAME`, `RABFANG_EXPORT_LICENCE_URL`;
     /// default Creative Commons Attribution 4.0).
     pub export_licence: crate::export::Licence,
+    /// How long this server may serve again an answer it made for a reader without a token or
+    /// a cookie, in milliseconds (`RABFANG_PUBLIC_CACHE_MS`, default 1000; 0 keeps none). A
+    /// write made by this process (its requests and its embedded worker) is seen at once; one
+    /// made by another process (a `rabfang` command, another server) within this time.
+    pub public_cache_ms: u64,
 }
 
 /// An address block such as `10.0.0.0/8` or one address.
@@ -157,6 +162,7 @@ const KNOWN: &[&str] = &[
     "RABFANG_EXPORTS_DIR",
     "RABFANG_EXPORT_LICENCE_NAME",
     "RABFANG_EXPORT_LICENCE_URL",
+    "RABFANG_PUBLIC_CACHE_MS",
 ];
 
 impl Settings {
@@ -273,7 +279,17 @@ impl Settings {
                 export_licence.url
             )
         })?;
+        let public_cache_ms = match get("RABFANG_PUBLIC_CACHE_MS") {
+            None => 1000,
+            Some(v) => match v.trim().parse::<u64>() {
+                Ok(ms @ 0..=60_000) => ms,
+                _ => bail!(
+                    "RABFANG_PUBLIC_CACHE_MS must be a number of milliseconds from 0 to 60000, got {v}"
+                ),
+            },
+        };
         Ok(Settings {
+            public_cache_ms,
             exports_dir,
             export_licence,
             oidc,

@@ -99,3 +99,85 @@ async fn public_reads_carry_an_etag_and_answer_304_until_they_change() {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert!(missing.headers().get("etag").is_none());
 }
+
+/// A crowd of anonymous readers is served one kept answer; what this process writes shows on
+/// the next read, what another process writes (here a raw statement, as a `rabfang` command
+/// beside the server would make) within `RABFANG_PUBLIC_CACHE_MS`; signed-in readers and a
+/// hard reload always get a fresh answer; pages with a form are never kept.
+#[tokio::test]
+async fn anonymous_readers_share_kept_answers_that_writes_end() {
+    use sea_orm::ConnectionTrait;
+    let app = tests::TestApp::builder()
+        .with_settings(&[("RABFANG_PUBLIC_CACHE_MS", "600")])
+        .spawn()
+        .await;
+    app.agency("kept").await;
+    let officer = app.user("officer", Some("kept")).await;
+    let draft = app.published_draft(&officer).await;
+    let url = app.url(&format!("/api/v1/drafts/{draft}"));
+    let title = |body: &str| {
+        serde_json::from_str::<serde_json::Value>(body).unwrap()["title_th"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let read = |headers: &[(&str, &str)]| {
+        let mut request = app.client.get(&url);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            response.text().await.unwrap()
+        }
+    };
+    let before = title(&read(&[]).await);
+    let changed_elsewhere = |to: &'static str| {
+        let conn = app.ctx.db.conn.clone();
+        async move {
+            conn.execute_unprepared(&format!(
+                "UPDATE drafts SET title_th = '{to}' WHERE id = {draft}"
+            ))
+            .await
+            .unwrap();
+        }
+    };
+    changed_elsewhere("Changed by another process").await;
+    assert_eq!(
+        title(&read(&[]).await),
+        before,
+        "the kept answer is served while it is young and nothing was written here"
+    );
+    let fresh = read(&[("cache-control", "no-cache")]).await;
+    assert_eq!(title(&fresh), "Changed by another process", "a hard reload");
+    let mine = app
+        .client
+        .get(&url)
+        .bearer_auth(&officer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        title(&mine.text().await.unwrap()),
+        "Changed by another process",
+        "a signed-in reader is never served a kept answer"
+    );
+    changed_elsewhere("Changed again elsewhere").await;
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    assert_eq!(
+        title(&read(&[]).await),
+        "Changed again elsewhere",
+        "seen once the kept answer is older than RABFANG_PUBLIC_CACHE_MS"
+    );
+    // A write through this process ends every kept answer at once.
+    changed_elsewhere("Written here").await;
+    app.ctx.db.wrote();
+    assert_eq!(title(&read(&[]).await), "Written here");
+    // A page with a form gives each new visitor a cookie of their own: never kept.
+    for _ in 0..2 {
+        let page = app.client.get(app.url("/sign-in")).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        assert!(page.headers().contains_key("set-cookie"));
+    }
+}

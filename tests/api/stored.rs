@@ -19,6 +19,8 @@ async fn exec(app: &tests::TestApp, sql: String) {
         .execute_raw(Statement::from_string(backend, sql))
         .await
         .unwrap();
+    // Written beside the server's own writes: answers kept before it are not served again.
+    app.ctx.db.wrote();
 }
 
 #[tokio::test]

@@ -1,9 +1,12 @@
-//! The site's pages under a crowd, through the real `rabfang serve --demo` process with its
-//! embedded worker, beside `GET /healthz` measured in the same run with the same clients: the
-//! home page, the demo's longest draft page, a consultation page and a Thai search page, each
-//! loaded by 64 keep-alive clients; then the same draft page revalidated with `If-None-Match`
-//! (what a cache in front of Rabfang sends), which must answer `304`. Reports pages/s,
-//! p50/p99, the page's weight and the server's peak RSS.
+//! The site's pages and the public JSON under a crowd, through the real `rabfang serve --demo`
+//! process with its embedded worker, beside `GET /healthz` measured in the same run with the
+//! same clients: the home page, the demo's longest draft page, a consultation page, a Thai
+//! search page, a consultation's JSON and the longest draft version's JSON, each loaded by 64
+//! keep-alive clients, as a crowd asks them (the server's kept answers serve most) and again
+//! with `Cache-Control: no-cache` (every answer made afresh, what a crowd reading many
+//! different pages costs); then the search API; then the same draft page revalidated with
+//! `If-None-Match` (what a cache in front of Rabfang sends), which must answer `304`. Reports
+//! answers/s, p50/p99, the page's weight and the server's peak RSS.
 //!
 //! Run: `cargo bench -p tests --bench pages`. `BENCH_REQUESTS` (per page, default 20000) and
 //! `BENCH_CLIENTS` (default 64) change the size.
@@ -48,7 +51,7 @@ async fn main() {
         .json()
         .await
         .unwrap();
-    let mut longest = (0, 0usize);
+    let mut longest = (0, 0usize, 0);
     for d in drafts["items"].as_array().unwrap() {
         let id = d["id"].as_i64().unwrap();
         let Some(v) = d["current_version"].as_i64() else {
@@ -64,7 +67,7 @@ async fn main() {
             .unwrap();
         let n = version["provisions"].as_array().map_or(0, Vec::len);
         if n > longest.1 {
-            longest = (id, n);
+            longest = (id, n, v);
         }
     }
     let open: Value = client
@@ -88,6 +91,14 @@ async fn main() {
         (
             "search page (Thai)",
             "/search?q=%E0%B8%82%E0%B9%89%E0%B8%AD%E0%B8%A1%E0%B8%B9%E0%B8%A5".to_string(),
+        ),
+        (
+            "consultation JSON",
+            format!("/api/v1/consultations/{consultation}"),
+        ),
+        (
+            "draft version JSON",
+            format!("/api/v1/drafts/{}/versions/{}", longest.0, longest.2),
         ),
     ];
     println!(
@@ -122,7 +133,7 @@ async fn main() {
             .bytes()
             .await
             .unwrap();
-        println!("{what}: {} bytes of HTML", body.len());
+        println!("{what}: {} bytes", body.len());
     }
     let health = served.url("/healthz");
     let reference = load(clients, per_client, StatusCode::OK, {
@@ -134,11 +145,17 @@ async fn main() {
     for (what, path) in &pages {
         let url = served.url(path);
         let result = load(clients, per_client, StatusCode::OK, {
-            let client = client.clone();
+            let (client, url) = (client.clone(), url.clone());
             move |_, _| client.get(&url)
         })
         .await;
         result.report(what);
+        let result = load(clients, per_client, StatusCode::OK, {
+            let client = client.clone();
+            move |_, _| client.get(&url).header(header::CACHE_CONTROL, "no-cache")
+        })
+        .await;
+        result.report(&format!("{what}, made afresh (no-cache)"));
     }
     // The search API as researchers and the site's own search box use it: a mix of Thai,
     // English and filtered queries, asked again and again (a crowd after the news), then every
@@ -163,6 +180,16 @@ async fn main() {
     })
     .await;
     result.report("search API, a mix of 8 Thai, English and filtered queries");
+    let result = load(clients, per_client, StatusCode::OK, {
+        let (client, mix) = (client.clone(), mix.clone());
+        move |c, i| {
+            client
+                .get(&mix[(c + i) % mix.len()])
+                .header(header::CACHE_CONTROL, "no-cache")
+        }
+    })
+    .await;
+    result.report("search API, the same mix made afresh (no-cache)");
     let nouns = tests::bench::THAI_NOUNS;
     let base = served.url("/api/v1/search");
     let result = load(clients, per_client, StatusCode::OK, {

@@ -96,7 +96,7 @@ pub async fn claim(
     lane: Lane,
 ) -> anyhow::Result<Vec<job::Model>> {
     let now = now_ms();
-    let tx = ctx.db.write().await?;
+    let tx = ctx.db.write_private().await?;
     let backend = tx.get_database_backend();
     let stmt = Statement::from_sql_and_values(
         backend,
@@ -156,7 +156,7 @@ async fn finish(
         }
     }
     use sea_orm::{ColumnTrait, QueryFilter};
-    let tx = ctx.db.write().await?;
+    let tx = ctx.db.write_private().await?;
     job::Entity::update_many()
         .set(change)
         .filter(job::Column::Id.eq(job.id))
@@ -182,7 +182,7 @@ impl LeaseRenewal {
             loop {
                 tokio::time::sleep(period).await;
                 let renewed = async {
-                    let tx = ctx.db.write().await?;
+                    let tx = ctx.db.write_private().await?;
                     job::Entity::update_many()
                         .col_expr(job::Column::LeaseExpiresAt, Expr::value(now_ms() + lease))
                         .filter(job::Column::Id.is_in(ids.clone()))
@@ -335,7 +335,7 @@ async fn release(ctx: &Context, owner: &str) -> anyhow::Result<()> {
         ColumnTrait, QueryFilter,
         sea_query::{Expr, ExprTrait},
     };
-    let tx = ctx.db.write().await?;
+    let tx = ctx.db.write_private().await?;
     job::Entity::update_many()
         .col_expr(job::Column::State, Expr::value(JobState::Pending.as_str()))
         .col_expr(job::Column::LeaseOwner, Expr::value(Option::<String>::None))

@@ -208,7 +208,7 @@ pub async fn authenticate(db: &Db, token: &str) -> DomainResult<Option<Bearer>> 
             .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
             .is_ok()
     {
-        let tx = db.write().await?;
+        let tx = db.write_private().await?;
         api_token::Entity::update_many()
             .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
             .filter(api_token::Column::Id.eq(entry.token_id))

@@ -38,7 +38,7 @@ pub struct SignedIn {
 pub async fn start(db: &Db, account_id: AccountId) -> DomainResult<String> {
     let id = new_secret();
     let now = now_ms();
-    let tx = db.write().await?;
+    let tx = db.write_private().await?;
     session::Entity::insert(session::ActiveModel {
         id_hash: Set(sha256_hex(id.as_bytes())),
         account_id: Set(account_id.get()),
@@ -78,7 +78,7 @@ pub async fn find(db: &Db, id: &str) -> DomainResult<Option<SignedIn>> {
         return Ok(None);
     };
     if now - s.last_seen_at >= TOUCH_MS {
-        let tx = db.write().await?;
+        let tx = db.write_private().await?;
         touch(&*tx, s.id, now).await?;
         tx.commit().await?;
     }
@@ -105,7 +105,7 @@ async fn touch<C: ConnectionTrait>(conn: &C, id: i64, now: i64) -> DomainResult<
 
 /// Ends session `id` at once (signing out). Ending an unknown session does nothing.
 pub async fn end(db: &Db, id: &str) -> DomainResult<()> {
-    let tx = db.write().await?;
+    let tx = db.write_private().await?;
     session::Entity::update_many()
         .col_expr(session::Column::EndedAt, Expr::value(now_ms()))
         .filter(session::Column::IdHash.eq(sha256_hex(id.as_bytes())))
