@@ -213,25 +213,10 @@ async fn main() {
 
     // Let the worker finish what the new comments gave it (the hearing's opening indexes its
     // comments for search): the export is measured alone, as it runs on a quiet night.
-    let settling = Instant::now();
-    loop {
-        let waiting = count(
-            &db,
-            "SELECT COUNT(*) FROM jobs WHERE state IN ('pending', 'running')",
-        )
-        .await;
-        if waiting == 0 {
-            break;
-        }
-        assert!(
-            settling.elapsed() < Duration::from_secs(3600),
-            "the worker did not settle"
-        );
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    }
+    let settled = tests::serve::settle(&db, Duration::from_secs(3600)).await;
     println!(
         "the worker settled {:.0} s after the writes",
-        settling.elapsed().as_secs_f64()
+        settled.as_secs_f64()
     );
     let health = served.url("/healthz");
     let reference = load(64, 300, StatusCode::OK, {

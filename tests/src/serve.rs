@@ -134,3 +134,20 @@ pub async fn count(db: &domain::db::Db, sql: &str) -> i64 {
         .try_get_by_index::<i64>(0)
         .expect("a number")
 }
+
+/// Waits until the server's worker has no job waiting or running (what a benchmark measures
+/// then runs as on a quiet day), for at most `limit`; how long it took.
+pub async fn settle(db: &domain::db::Db, limit: std::time::Duration) -> std::time::Duration {
+    let started = std::time::Instant::now();
+    while count(
+        db,
+        "SELECT COUNT(*) FROM jobs WHERE state IN ('pending', 'running')",
+    )
+    .await
+        > 0
+    {
+        assert!(started.elapsed() < limit, "the worker did not settle");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    started.elapsed()
+}
