@@ -170,8 +170,10 @@ fn asks_afresh(req: &Request) -> bool {
             })
         })
     };
-    says(header::CACHE_CONTROL, &["no-cache", "no-store", "max-age=0"])
-        || says(header::PRAGMA, &["no-cache"])
+    says(
+        header::CACHE_CONTROL,
+        &["no-cache", "no-store", "max-age=0"],
+    ) || says(header::PRAGMA, &["no-cache"])
 }
 
 /// Whether an answer is the same for every anonymous reader and small enough to keep.
@@ -181,10 +183,10 @@ fn keepable(response: &Response) -> bool {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let private = headers
-        .get_all(header::CACHE_CONTROL)
-        .iter()
-        .any(|v| v.to_str().map_or(true, |v| v.contains("private") || v.contains("no-store")));
+    let private = headers.get_all(header::CACHE_CONTROL).iter().any(|v| {
+        v.to_str()
+            .map_or(true, |v| v.contains("private") || v.contains("no-store"))
+    });
     let too_long = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -194,9 +196,12 @@ fn keepable(response: &Response) -> bool {
         && !headers.contains_key(header::SET_COOKIE)
         && !private
         && !too_long
-        && KEPT_TYPES
-            .iter()
-            .any(|t| content_type.split(';').next().is_some_and(|c| c.trim() == *t))
+        && KEPT_TYPES.iter().any(|t| {
+            content_type
+                .split(';')
+                .next()
+                .is_some_and(|c| c.trim() == *t)
+        })
 }
 
 #[cfg(test)]
@@ -251,13 +256,22 @@ mod tests {
             }
             r.finish()
         };
-        assert!(keepable(&answer(&[("content-type", "text/html; charset=utf-8")])));
+        assert!(keepable(&answer(&[(
+            "content-type",
+            "text/html; charset=utf-8"
+        )])));
         assert!(keepable(&answer(&[("content-type", "application/json")])));
         for not in [
             vec![("content-type", "text/csv")],
             vec![("content-type", "text/html"), ("set-cookie", "a=b")],
-            vec![("content-type", "text/html"), ("cache-control", "private, no-store")],
-            vec![("content-type", "application/json"), ("content-length", "2000000")],
+            vec![
+                ("content-type", "text/html"),
+                ("cache-control", "private, no-store"),
+            ],
+            vec![
+                ("content-type", "application/json"),
+                ("content-length", "2000000"),
+            ],
         ] {
             assert!(!keepable(&answer(&not)), "{not:?}");
         }

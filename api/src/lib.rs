@@ -85,9 +85,7 @@ pub fn app(ctx: Context) -> BoxEndpoint<'static> {
         // poem's router keeps `/` for what is nested there, so the Thai home page is picked
         // out in front of the API service.
         .nest("/", service.around(site::home_first));
-    let answers = std::sync::Arc::new(kept_answers::KeptAnswers::new(
-        ctx.settings.public_cache_ms,
-    ));
+    let answers = std::sync::Arc::new(kept_answers::KeptAnswers::new(ctx.settings.public_cache_ms));
     site::mount(routes)
         .around(kept_answers::serve)
         .with(limits::RateLimit(limits))

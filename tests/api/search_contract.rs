@@ -230,7 +230,7 @@ mod meilisearch_only {
         let query = |agency: &str| domain::search::SearchQuery {
             q: String::new(),
             filter: domain::search::SearchFilter {
-                agency: Some(agency.into()),
+                agency: vec![agency.into()],
                 ..Default::default()
             },
             limit: 10,

@@ -527,6 +527,45 @@ async fn the_search_page_narrows_by_kind_and_facets_and_helps_when_nothing_is_fo
         other.contains("class=\"inset\""),
         "help when nothing is found"
     );
+    assert!(
+        other
+            .contains("type=\"checkbox\" name=\"agency\" value=\"nobody\" id=\"agency-1\" checked"),
+        "a ticked box that matches nothing stays, to be unticked: {other}"
+    );
+    // Facets are checkboxes: the boxes of one facet widen the search (any of them), and each
+    // box counts what ticking it would add, whatever else of the same facet is ticked.
+    let second = app.open_hearing("searchers-two").await;
+    app.run_pending_jobs().await;
+    let one = get(&format!("/search?{q}&kind=draft&agency=searchers")).await;
+    assert!(one.contains(&format!("/drafts/{}\"", h.draft_id)), "{one}");
+    assert!(!one.contains(&format!("/drafts/{}\"", second.draft_id)));
+    assert!(
+        one.contains(
+            "type=\"checkbox\" name=\"agency\" value=\"searchers\" id=\"agency-1\" checked"
+        ) && one
+            .contains("type=\"checkbox\" name=\"agency\" value=\"searchers-two\" id=\"agency-2\">"),
+        "the other agency is still offered, unticked: {one}"
+    );
+    let both = get(&format!(
+        "/search?{q}&kind=draft&agency=searchers&agency=searchers-two"
+    ))
+    .await;
+    for id in [h.draft_id, second.draft_id] {
+        assert!(both.contains(&format!("/drafts/{id}\"")), "{both}");
+    }
+    let api = app
+        .search(
+            None,
+            &[
+                ("q", "ผู้ประกอบการ"),
+                ("kind", "draft"),
+                ("agency", "searchers"),
+                ("agency", "searchers-two"),
+            ],
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.text);
+    assert_eq!(api.body["total"], 2, "{}", api.text);
     let en = get(&format!("/en/search?{q}&law_type=act")).await;
     assert!(en.contains("lang=\"en\"") && en.contains(&format!("/en/drafts/{}", h.draft_id)));
 }

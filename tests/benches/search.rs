@@ -209,7 +209,7 @@ fn queries() -> Vec<(String, SearchQuery)> {
             q(
                 "penalty",
                 SearchFilter {
-                    agency: Some("pdpc-office".into()),
+                    agency: vec!["pdpc-office".into()],
                     ..Default::default()
                 },
             ),
@@ -220,7 +220,7 @@ fn queries() -> Vec<(String, SearchQuery)> {
                 "สิ่งแวดล้อม",
                 SearchFilter {
                     kinds: vec![DocKind::Draft],
-                    law_type: Some("act".into()),
+                    law_type: vec!["act".into()],
                     ..Default::default()
                 },
             ),
@@ -241,7 +241,7 @@ fn queries() -> Vec<(String, SearchQuery)> {
             q(
                 "",
                 SearchFilter {
-                    topic: Some("privacy".into()),
+                    topic: vec!["privacy".into()],
                     ..Default::default()
                 },
             ),
@@ -344,15 +344,15 @@ async fn main() {
                 params.push(("kind", k.as_str().into()));
             }
             let f = &query.filter;
-            for (name, value) in [
+            for (name, values) in [
                 ("agency", &f.agency),
                 ("law_type", &f.law_type),
-                ("stance", &f.stance),
                 ("topic", &f.topic),
             ] {
-                if let Some(v) = value {
-                    params.push((name, v.clone()));
-                }
+                params.extend(values.iter().map(|v| (name, v.clone())));
+            }
+            if let Some(v) = &f.stance {
+                params.push(("stance", v.clone()));
             }
             if let Some(c) = f.consultation_id {
                 params.push(("consultation_id", c.to_string()));

@@ -175,7 +175,7 @@ impl SearchApi {
     ///
     /// Thai text is segmented into words (and matched inside compound words), Thai and Arabic
     /// digits match each other, and small typos in longer English words are tolerated. Only
-    /// public content is searchable. Filters combine with AND.
+    /// public content is searchable. Filters combine with AND; the values of one repeated filter with OR.
     #[oai(path = "/search", method = "get", operation_id = "search")]
     #[allow(clippy::too_many_arguments)]
     async fn search(
@@ -185,15 +185,19 @@ impl SearchApi {
         /// The words to look for. Empty lists every document passing the filters, newest first.
         q: Query<Option<String>>,
         /// Only hits of these kinds (repeat the parameter for several).
+        #[oai(default)]
         kind: Query<Vec<SearchKind>>,
-        /// Only this agency (slug).
-        agency: Query<Option<String>>,
+        /// Only these agencies (slugs; repeat the parameter for several: any of them matches).
+        #[oai(default)]
+        agency: Query<Vec<String>>,
         /// Only this status: a draft status for drafts and provisions, a consultation status for consultations and comments.
         status: Query<Option<String>>,
-        /// Only this law type.
-        law_type: Query<Option<LawType>>,
-        /// Only this topic.
-        topic: Query<Option<String>>,
+        /// Only these law types (repeat the parameter for several: any of them matches).
+        #[oai(default)]
+        law_type: Query<Vec<LawType>>,
+        /// Only these topics (repeat the parameter for several: a document with any of them matches).
+        #[oai(default)]
+        topic: Query<Vec<String>>,
         /// Only documents of this draft.
         draft_id: Query<Option<i64>>,
         /// Only documents of this consultation (the consultation and its comments).
@@ -249,12 +253,14 @@ impl SearchApi {
             q: q.0.unwrap_or_default().chars().take(500).collect(),
             filter: SearchFilter {
                 kinds: kind.0.into_iter().map(DocKind::from).collect(),
-                agency: agency.0,
+                agency: given(agency.0),
                 status: status.0,
                 law_type: law_type
                     .0
-                    .map(|l| domain::types::LawType::from(l).to_string()),
-                topic: topic.0,
+                    .into_iter()
+                    .map(|l| domain::types::LawType::from(l).to_string())
+                    .collect(),
+                topic: given(topic.0),
                 draft_id: draft_id.0,
                 consultation_id: consultation_id.0,
                 stance: stance.0.map(|s| domain::types::Stance::from(s).to_string()),
@@ -300,4 +306,13 @@ impl SearchApi {
             },
         }))
     }
+}
+
+/// The values of a repeated filter that say something (`agency=` alone means any agency).
+fn given(values: Vec<String>) -> Vec<String> {
+    values
+        .into_iter()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect()
 }

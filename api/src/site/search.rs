@@ -12,16 +12,16 @@ const PAGE_SIZE: usize = 20;
 /// The deepest page offered: past it, narrowing the query finds more than paging does.
 const MAX_OFFSET: usize = 10_000;
 
-/// The page's query: `q`, `offset`, any number of `kind`, and one each of `agency`,
-/// `law_type` and `topic`. Read by hand because `kind` repeats.
+/// The page's query: `q`, `offset`, and any number of `kind`, `agency`, `law_type` and
+/// `topic` (checkboxes). Read by hand because they repeat.
 #[derive(Debug, Default)]
 struct SearchParams {
     q: String,
     offset: usize,
     kinds: Vec<DocKind>,
-    agency: Option<String>,
-    law_type: Option<String>,
-    topic: Option<String>,
+    agency: Vec<String>,
+    law_type: Vec<String>,
+    topic: Vec<String>,
 }
 
 impl SearchParams {
@@ -39,13 +39,17 @@ impl SearchParams {
                 "kind" => p
                     .kinds
                     .extend(DocKind::ALL.into_iter().filter(|k| k.as_str() == value)),
-                "agency" => p.agency = Some(value),
-                "law_type" => p.law_type = Some(value),
-                "topic" => p.topic = Some(value),
+                "agency" => p.agency.push(value),
+                "law_type" => p.law_type.push(value),
+                "topic" => p.topic.push(value),
                 _ => {}
             }
         }
         p.kinds.dedup();
+        for values in [&mut p.agency, &mut p.law_type, &mut p.topic] {
+            values.sort();
+            values.dedup();
+        }
         p
     }
 
@@ -53,9 +57,13 @@ impl SearchParams {
     fn pairs<'a>(&'a self, offset: &'a str) -> Vec<(&'a str, Option<&'a str>)> {
         let mut pairs = vec![("q", Some(self.q.as_str()))];
         pairs.extend(self.kinds.iter().map(|k| ("kind", Some(k.as_str()))));
-        pairs.push(("agency", self.agency.as_deref()));
-        pairs.push(("law_type", self.law_type.as_deref()));
-        pairs.push(("topic", self.topic.as_deref()));
+        for (name, values) in [
+            ("agency", &self.agency),
+            ("law_type", &self.law_type),
+            ("topic", &self.topic),
+        ] {
+            pairs.extend(values.iter().map(|v| (name, Some(v.as_str()))));
+        }
         pairs.push(("offset", Some(offset)));
         pairs
     }
@@ -74,12 +82,6 @@ pub struct Facet {
     pub name: &'static str,
     pub title: String,
     pub values: Vec<FacetValue>,
-}
-
-impl Facet {
-    pub fn any_chosen(&self) -> bool {
-        self.values.iter().any(|v| v.chosen)
-    }
 }
 
 pub struct Hit {
@@ -181,42 +183,78 @@ pub async fn search(req: &Request, state: Data<&AppState>) -> Response {
                 let offset = shown.to_string();
                 link(&chrome, "/search", &params.pairs(&offset))
             });
+    // A facet's boxes are counted as if none of them were ticked (the other filters apply), so
+    // that ticking one more widens the search by the count shown beside it.
+    let mut counts = results.facets.clone();
+    for (name, chosen) in [
+        ("agency", &params.agency),
+        ("law_type", &params.law_type),
+        ("topic", &params.topic),
+    ] {
+        if chosen.is_empty() {
+            continue;
+        }
+        let mut widened = query.clone();
+        widened.limit = 1;
+        widened.offset = 0;
+        match name {
+            "agency" => widened.filter.agency.clear(),
+            "law_type" => widened.filter.law_type.clear(),
+            _ => widened.filter.topic.clear(),
+        }
+        let facets = match state.ctx.search.search(&widened).await {
+            Ok(r) => r.facets,
+            Err(e) => return super::error_page(req, e.into()),
+        };
+        match name {
+            "agency" => counts.agency = facets.agency,
+            "law_type" => counts.law_type = facets.law_type,
+            _ => counts.topic = facets.topic,
+        }
+    }
     let facet = |name: &'static str,
                  title: &str,
                  counts: &std::collections::BTreeMap<String, u64>,
-                 chosen: &Option<String>,
-                 label: &dyn Fn(&str) -> String| Facet {
-        name,
-        title: chrome.t.get(title),
-        values: counts
-            .iter()
-            .map(|(v, n)| FacetValue {
-                label: label(v),
-                value: v.clone(),
-                count: *n,
-                chosen: chosen.as_deref() == Some(v.as_str()),
-            })
-            .collect(),
+                 chosen: &[String],
+                 label: &dyn Fn(&str) -> String| {
+        // A ticked box that matches nothing stays, so that it can be unticked.
+        let mut counts = counts.clone();
+        for v in chosen {
+            counts.entry(v.clone()).or_insert(0);
+        }
+        Facet {
+            name,
+            title: chrome.t.get(title),
+            values: counts
+                .into_iter()
+                .map(|(v, n)| FacetValue {
+                    label: label(&v),
+                    chosen: chosen.contains(&v),
+                    value: v,
+                    count: n,
+                })
+                .collect(),
+        }
     };
     let facets = vec![
         facet(
             "agency",
             "filter-agency",
-            &results.facets.agency,
+            &counts.agency,
             &params.agency,
             &|v| v.to_string(),
         ),
         facet(
             "law_type",
             "filter-law-type",
-            &results.facets.law_type,
+            &counts.law_type,
             &params.law_type,
             &|v| chrome.term("law-type", v),
         ),
         facet(
             "topic",
             "filter-topic",
-            &results.facets.topic,
+            &counts.topic,
             &params.topic,
             &|v| v.to_string(),
         ),

@@ -399,7 +399,7 @@ pub async fn filters_restrict_results(index: &impl SearchIndex) {
         (
             "agency",
             SearchFilter {
-                agency: Some("interior".into()),
+                agency: vec!["interior".into()],
                 ..all()
             },
             set(&["draft-2"]),
@@ -415,7 +415,7 @@ pub async fn filters_restrict_results(index: &impl SearchIndex) {
         (
             "law_type",
             SearchFilter {
-                law_type: Some("act".into()),
+                law_type: vec!["act".into()],
                 ..all()
             },
             set(&["draft-1"]),
@@ -423,15 +423,41 @@ pub async fn filters_restrict_results(index: &impl SearchIndex) {
         (
             "topic",
             SearchFilter {
-                topic: Some("land".into()),
+                topic: vec!["land".into()],
                 ..all()
             },
             set(&["draft-1", "draft-2"]),
         ),
         (
+            "agency, any of two",
+            SearchFilter {
+                agency: vec!["interior".into(), "finance".into()],
+                kinds: vec![DocKind::Draft],
+                ..all()
+            },
+            set(&["draft-1", "draft-2"]),
+        ),
+        (
+            "law_type, any of two",
+            SearchFilter {
+                law_type: vec!["act".into(), "ministerial_regulation".into()],
+                ..all()
+            },
+            set(&["draft-1", "draft-2"]),
+        ),
+        (
+            "topic, any of two, with another filter",
+            SearchFilter {
+                topic: vec!["tax".into(), "land".into()],
+                agency: vec!["interior".into()],
+                ..all()
+            },
+            set(&["draft-2"]),
+        ),
+        (
             "topic (second value)",
             SearchFilter {
-                topic: Some("tax".into()),
+                topic: vec!["tax".into()],
                 ..all()
             },
             set(&["draft-1"]),
@@ -507,7 +533,7 @@ pub async fn filters_restrict_results(index: &impl SearchIndex) {
         (
             "no match",
             SearchFilter {
-                agency: Some("defence".into()),
+                agency: vec!["defence".into()],
                 ..all()
             },
             set(&[]),
@@ -626,7 +652,7 @@ pub async fn facets_count_all_matches(index: &impl SearchIndex) {
     );
 
     let filter = SearchFilter {
-        agency: Some("interior".into()),
+        agency: vec!["interior".into()],
         ..SearchFilter::default()
     };
     let results = run(

@@ -428,14 +428,18 @@ impl Inner {
                 .collect();
             must.push(Box::new(BooleanQuery::union(kinds)));
         }
-        let strings = [
+        let any_of = [
             (f.agency, &filter.agency),
-            (f.status, &filter.status),
             (f.law_type, &filter.law_type),
             (f.topic, &filter.topic),
-            (f.stance, &filter.stance),
         ];
-        for (field, value) in strings {
+        for (field, values) in any_of {
+            if !values.is_empty() {
+                let terms = values.iter().map(|v| Self::term_query(field, v)).collect();
+                must.push(Box::new(BooleanQuery::union(terms)));
+            }
+        }
+        for (field, value) in [(f.status, &filter.status), (f.stance, &filter.stance)] {
             if let Some(v) = value {
                 must.push(Self::term_query(field, v));
             }

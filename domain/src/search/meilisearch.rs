@@ -633,14 +633,18 @@ fn filter_expression(filter: &SearchFilter) -> Option<String> {
         let kinds: Vec<String> = filter.kinds.iter().map(|k| quote(k.as_str())).collect();
         parts.push(format!("kind IN [{}]", kinds.join(", ")));
     }
-    let strings = [
+    let any_of = [
         ("agency", &filter.agency),
-        ("status", &filter.status),
         ("law_type", &filter.law_type),
         ("topics", &filter.topic),
-        ("stance", &filter.stance),
     ];
-    for (field, value) in strings {
+    for (field, values) in any_of {
+        if !values.is_empty() {
+            let values: Vec<String> = values.iter().map(|v| quote(v)).collect();
+            parts.push(format!("{field} IN [{}]", values.join(", ")));
+        }
+    }
+    for (field, value) in [("status", &filter.status), ("stance", &filter.stance)] {
         if let Some(value) = value {
             parts.push(format!("{field} = {}", quote(value)));
         }
@@ -1068,10 +1072,10 @@ mod tests {
     fn filter_values_are_quoted_and_escaped() {
         let filter = SearchFilter {
             kinds: vec![DocKind::Draft, DocKind::Provision],
-            agency: Some(r#"a"b"#.to_string()),
+            agency: vec![r#"a"b"#.to_string(), "c".to_string()],
             status: Some(r"back\slash".to_string()),
-            law_type: Some(r#"x" OR kind = "comment"#.to_string()),
-            topic: Some("ภาษี".to_string()),
+            law_type: vec![r#"x" OR kind = "comment"#.to_string()],
+            topic: vec!["ภาษี".to_string()],
             draft_id: Some(12),
             consultation_id: Some(-3),
             stance: Some(r#"\""#.to_string()),
@@ -1081,7 +1085,7 @@ mod tests {
         let expr = filter_expression(&filter).unwrap_or_default();
         assert_eq!(
             expr,
-            r#"kind IN ["draft", "provision"] AND agency = "a\"b" AND status = "back\\slash" AND law_type = "x\" OR kind = \"comment" AND topics = "ภาษี" AND stance = "\\\"" AND draft_id = 12 AND consultation_id = -3 AND date >= 1000 AND date <= 2000"#
+            r#"kind IN ["draft", "provision"] AND agency IN ["a\"b", "c"] AND law_type IN ["x\" OR kind = \"comment"] AND topics IN ["ภาษี"] AND status = "back\\slash" AND stance = "\\\"" AND draft_id = 12 AND consultation_id = -3 AND date >= 1000 AND date <= 2000"#
         );
         assert_eq!(filter_expression(&SearchFilter::default()), None);
         assert_eq!(

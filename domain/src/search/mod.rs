@@ -89,10 +89,13 @@ pub struct SearchDoc {
 pub struct SearchFilter {
     /// Empty means every kind.
     pub kinds: Vec<DocKind>,
-    pub agency: Option<String>,
+    /// Any of these agencies (slugs); empty means every agency.
+    pub agency: Vec<String>,
     pub status: Option<String>,
-    pub law_type: Option<String>,
-    pub topic: Option<String>,
+    /// Any of these law types; empty means every law type.
+    pub law_type: Vec<String>,
+    /// Any of these topics; empty means every topic.
+    pub topic: Vec<String>,
     pub draft_id: Option<i64>,
     pub consultation_id: Option<i64>,
     pub stance: Option<String>,
