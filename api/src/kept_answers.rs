@@ -4,8 +4,9 @@
 //! same searches within seconds. An answer to a reader who sends neither a token nor a cookie
 //! (so it is the same for everyone) is kept, whole, and served again while both hold:
 //! - this process has committed no write since the answer was begun ([`domain::db::Db::writes`],
-//!   counted after every commit of the API's requests and of the embedded worker), so a
-//!   moderator's decision, a new version or a closed consultation shows on the next read;
+//!   counted after every commit of the API's requests and of the embedded worker, and after
+//!   the worker changes the search index or publishes an export), so a moderator's decision, a
+//!   new version, a closed consultation or a new export shows on the next read;
 //! - it is younger than `RABFANG_PUBLIC_CACHE_MS` (default one second), the longest a write
 //!   made by another process (a `rabfang` command, another server) can go unseen. Answers
 //!   already say `Cache-Control: public, max-age=30` to caches in front of Rabfang.

@@ -10,8 +10,9 @@
 //! change the size (defaults 20000 and 64); `RABFANG_WORKER=off` runs the server without its
 //! worker, to tell the worker's share. The per-account and per-address write limits are
 //! raised for the run (every client shares 127.0.0.1); the limiter still runs on each request.
-//! Afterwards one client follows the change feed from the start (`GET /api/v1/changes`, 1000
-//! a read) and we report changes/s.
+//! Then the same intake runs again while 16 more clients search (each search made afresh),
+//! and we report intake's p99 beside intake's alone. Afterwards one client follows the change
+//! feed from the start (`GET /api/v1/changes`, 1000 a read) and we report changes/s.
 
 use std::{
     path::PathBuf,
@@ -104,25 +105,68 @@ async fn main() {
     reference.report("reference GET /healthz");
 
     let comments = served.url(&format!("/api/v1/consultations/{consultation}/comments"));
-    let intake = load(clients, per_client, StatusCode::CREATED, {
-        let client = client.clone();
-        move |c, i| {
+    let submit = |round: &'static str| {
+        let (client, comments, tokens) = (client.clone(), comments.clone(), tokens.clone());
+        move |c: usize, i: usize| {
             let stance = ["support", "oppose", "neutral"][i % 3];
             client.post(&comments).bearer_auth(&tokens[c]).json(&json!({
-                "body": format!("ความเห็นที่ {i} จากผู้ใช้ {c}: ควรขยายระยะเวลาการบังคับใช้มาตรา ๓ ให้ผู้ประกอบการขนาดย่อมปรับตัว"),
+                "body": format!("ความเห็นที่ {i}{round} จากผู้ใช้ {c}: ควรขยายระยะเวลาการบังคับใช้มาตรา ๓ ให้ผู้ประกอบการขนาดย่อมปรับตัว"),
                 "stance": stance,
                 "provision_id": "s3",
                 "province": "เชียงใหม่",
             }))
         }
-    })
-    .await;
+    };
+    let intake = load(clients, per_client, StatusCode::CREATED, submit("")).await;
     intake.report("comments accepted (201)");
+    // The same intake again while a crowd searches (16 more clients, each search made afresh
+    // with `Cache-Control: no-cache`, Thai and English, over the comments arriving): heavy
+    // searches must not slow intake down.
+    let searching = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let searchers: Vec<_> = (0..16)
+        .map(|s| {
+            let (client, searching) = (client.clone(), searching.clone());
+            let url = served.url("/api/v1/search");
+            tokio::spawn(async move {
+                let queries = ["ความเห็น", "ผู้ประกอบการ ขนาดย่อม", "มาตรา", "enforcement period", "เชียงใหม่"];
+                let mut done = 0usize;
+                while searching.load(std::sync::atomic::Ordering::Relaxed) {
+                    let r = client
+                        .get(&url)
+                        .query(&[("q", queries[(s + done) % queries.len()])])
+                        .header("cache-control", "no-cache")
+                        .send()
+                        .await;
+                    if let Ok(r) = r
+                        && r.status() == StatusCode::OK
+                    {
+                        let _ = r.bytes().await;
+                        done += 1;
+                    }
+                }
+                done
+            })
+        })
+        .collect();
+    let beside = load(clients, per_client, StatusCode::CREATED, submit("b")).await;
+    searching.store(false, std::sync::atomic::Ordering::Relaxed);
+    let mut searched = 0;
+    for s in searchers {
+        searched += s.await.unwrap();
+    }
+    beside.report("comments accepted (201) while 16 clients search");
+    println!(
+        "searches answered meanwhile: {searched} in {:.2} s = {:.0}/s; intake p99 alone {:.2} ms, beside searches {:.2} ms",
+        beside.elapsed.as_secs_f64(),
+        searched as f64 / beside.elapsed.as_secs_f64(),
+        tests::bench::percentile(&intake.latencies, 0.99).as_secs_f64() * 1e3,
+        tests::bench::percentile(&beside.latencies, 0.99).as_secs_f64() * 1e3,
+    );
+    let acknowledged = intake.ok + beside.ok;
     let stored = count(&db, "SELECT COUNT(*) FROM comments").await;
     println!(
-        "stored {stored}, acknowledged {}: {}",
-        intake.ok,
-        if stored == intake.ok as i64 {
+        "stored {stored}, acknowledged {acknowledged}: {}",
+        if stored == acknowledged as i64 {
             "equal"
         } else {
             "DIFFERENT"
@@ -182,7 +226,7 @@ async fn main() {
         changes as f64 / took
     );
     assert!(
-        changes >= intake.ok,
+        changes >= acknowledged,
         "every accepted comment is in the feed"
     );
     let exit = served.stop();
@@ -191,7 +235,7 @@ async fn main() {
         tests::drop_pg_database(base, name);
     }
     assert_eq!(
-        stored, intake.ok as i64,
+        stored, acknowledged as i64,
         "every acknowledged comment is stored"
     );
 }

@@ -171,6 +171,8 @@ pub async fn build(ctx: &Context, scope: Scope) -> anyhow::Result<Option<Manifes
         .with_context(|| format!("publishing {}", folder.display()))?;
     sync_dir(&root);
     prune(&root);
+    // What the API lists and serves as `latest` changed.
+    ctx.db.wrote();
     tracing::info!(
         dataset = %scope.name(),
         generation = %generation,

@@ -28,6 +28,8 @@ impl BackgroundJob for IndexTarget {
             };
         }
         indexing::apply(&ctx.db.conn, ctx.search.as_ref(), &refresh).await?;
+        // Searches answer differently now (the embedded index's reader is reloaded at once).
+        ctx.db.wrote();
         Ok(())
     }
 }

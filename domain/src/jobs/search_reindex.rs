@@ -27,6 +27,7 @@ impl BackgroundJob for SearchReindexJob {
             }
         })
         .await?;
+        ctx.db.wrote();
         tracing::info!("the search index is rebuilt");
         Ok(())
     }
