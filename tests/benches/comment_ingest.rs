@@ -128,7 +128,13 @@ async fn main() {
             let (client, searching) = (client.clone(), searching.clone());
             let url = served.url("/api/v1/search");
             tokio::spawn(async move {
-                let queries = ["ความเห็น", "ผู้ประกอบการ ขนาดย่อม", "มาตรา", "enforcement period", "เชียงใหม่"];
+                let queries = [
+                    "ความเห็น",
+                    "ผู้ประกอบการ ขนาดย่อม",
+                    "มาตรา",
+                    "enforcement period",
+                    "เชียงใหม่",
+                ];
                 let mut done = 0usize;
                 while searching.load(std::sync::atomic::Ordering::Relaxed) {
                     let r = client

@@ -301,6 +301,22 @@ impl EmbeddedIndex {
     }
 }
 
+impl EmbeddedIndex {
+    /// Runs a search on the search threads, below the rest of the server's priority
+    /// (`search/pool.rs`).
+    async fn searching<T, F>(&self, work: F) -> SearchResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Inner) -> anyhow::Result<T> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        match super::pool::run(move || work(&inner)).await {
+            Some(result) => result.map_err(search_error),
+            None => Err(SearchError::Internal(anyhow!("the search failed"))),
+        }
+    }
+}
+
 /// A writer lock held by another process is temporary (retry later); anything else is internal.
 fn search_error(e: anyhow::Error) -> SearchError {
     match e.downcast_ref::<TantivyError>() {
@@ -736,7 +752,7 @@ impl SearchIndex for EmbeddedIndex {
 
     async fn search(&self, query: &SearchQuery) -> SearchResult<SearchResults> {
         let query = query.clone();
-        self.blocking(move |inner| inner.search(&query)).await
+        self.searching(move |inner| inner.search(&query)).await
     }
 
     async fn similar_drafts(
@@ -746,7 +762,7 @@ impl SearchIndex for EmbeddedIndex {
         limit: usize,
     ) -> SearchResult<Vec<(i64, f32)>> {
         let text = text.to_string();
-        self.blocking(move |inner| inner.similar_drafts(draft_id, &text, limit))
+        self.searching(move |inner| inner.similar_drafts(draft_id, &text, limit))
             .await
     }
 

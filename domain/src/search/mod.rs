@@ -18,6 +18,7 @@ pub mod contract;
 pub mod documents;
 pub mod embedded;
 pub mod meilisearch;
+mod pool;
 pub mod text;
 mod word_offsets;
 
