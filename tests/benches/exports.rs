@@ -14,7 +14,9 @@
 //!   each format's rows per second for `comments` (reading the rows included), the whole
 //!   export's time, and the server's memory: RSS when idle before, peak (`VmHWM`) after;
 //! * one client follows the change feed from the start (`GET /api/v1/changes`, 1000 a read)
-//!   to the end: changes per second.
+//!   to the end: changes per second;
+//! * a crowd of 64 clients searching the comments (`BENCH_SEARCHES`, default 20,000 searches,
+//!   each new and made afresh), with the server's memory after it.
 //!
 //! Run: `cargo bench -p tests --bench exports`. `BENCH_COMMENTS` changes the size.
 
@@ -33,7 +35,7 @@ use reqwest::StatusCode;
 use sea_orm::{EntityTrait, Set};
 use serde_json::Value;
 use tests::{
-    bench::{ENGLISH_NOUNS, THAI_NOUNS, env_usize, load, peak_rss_mib, rss_mib},
+    bench::{ENGLISH_NOUNS, THAI_NOUNS, env_usize, load, peak_rss_mib, rss_mib, rss_parts},
     serve::{Served, command, count, run_ok},
 };
 
@@ -226,6 +228,7 @@ async fn main() {
     .await;
     reference.report("reference GET /healthz, 64 clients");
 
+    println!("server when idle: {}", rss_parts(served.pid()));
     let idle = rss_mib(served.pid());
     // The peak is measured from here: writing 5 to `clear_refs` resets `VmHWM` to the RSS now
     // (Linux 4.0 and later), so the indexing of the comments before does not count.
@@ -304,6 +307,29 @@ async fn main() {
     assert!(changes >= total, "every comment is in the feed");
     let peak = peak_rss_mib(served.pid());
     println!("server peak RSS during the export and the feed: {peak:.0} MiB");
+
+    // A crowd searching the million comments, each search a new one (two Thai nouns) made
+    // afresh: what the search engine costs at this size, and the server's memory through it.
+    let searches = env_usize("BENCH_SEARCHES", 20_000);
+    let base = served.url("/api/v1/search");
+    let per_client = searches / 64;
+    let result = load(64, per_client, StatusCode::OK, {
+        let client = client.clone();
+        move |c, i| {
+            let n = c * per_client + i;
+            let nouns = THAI_NOUNS;
+            let (a, b) = (nouns[n % nouns.len()], nouns[(n / nouns.len()) % nouns.len()]);
+            client
+                .get(&base)
+                .query(&[("q", format!("{a} {b}"))])
+                .header("cache-control", "no-cache")
+        }
+    })
+    .await;
+    result.report(&format!(
+        "search API over {total} comments, 64 clients, a new query each time"
+    ));
+    println!("server after the searches: {}", rss_parts(served.pid()));
     served.stop();
     if let Some((base, name)) = pg {
         tests::drop_pg_database(base, name);

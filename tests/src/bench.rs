@@ -48,6 +48,17 @@ pub fn rss_mib(pid: u32) -> f64 {
     process_memory_mib(pid, "VmRSS:")
 }
 
+/// A process's RSS now and what it is made of: anonymous memory (the heap) and file-backed
+/// pages (the search index's memory-mapped files, which the kernel may drop and read again).
+pub fn rss_parts(pid: u32) -> String {
+    format!(
+        "RSS {:.0} MiB (anonymous {:.0} MiB, file-backed {:.0} MiB)",
+        process_memory_mib(pid, "VmRSS:"),
+        process_memory_mib(pid, "RssAnon:"),
+        process_memory_mib(pid, "RssFile:")
+    )
+}
+
 /// A memory figure (`"VmRSS:"`, `"VmHWM:"`) of a process from `/proc/<pid>/status`, in MiB.
 fn process_memory_mib(pid: u32, field: &str) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
