@@ -318,7 +318,10 @@ async fn main() {
         move |c, i| {
             let n = c * per_client + i;
             let nouns = THAI_NOUNS;
-            let (a, b) = (nouns[n % nouns.len()], nouns[(n / nouns.len()) % nouns.len()]);
+            let (a, b) = (
+                nouns[n % nouns.len()],
+                nouns[(n / nouns.len()) % nouns.len()],
+            );
             client
                 .get(&base)
                 .query(&[("q", format!("{a} {b}"))])

@@ -190,9 +190,15 @@ impl ReportsApi {
         name: Path<String>,
     ) -> ApiResult<SvgChart, PublicRead> {
         let r = reports::get(&state.ctx.db.conn, auth.actor(), ConsultationId(id.0)).await?;
-        let stats: Statistics =
-            serde_json::from_str(&r.statistics).map_err(|e| DomainError::Internal(e.into()))?;
-        let svg = reports::chart(&stats, &name.0).ok_or(DomainError::NotFound("chart"))?;
+        // Reading the statistics and drawing are CPU work: off the async runtime's threads.
+        let name = name.0;
+        let svg = tokio::task::spawn_blocking(move || {
+            let stats: Statistics =
+                serde_json::from_str(&r.statistics).map_err(|e| DomainError::Internal(e.into()))?;
+            reports::chart(&stats, &name).ok_or(DomainError::NotFound("chart"))
+        })
+        .await
+        .map_err(|e| DomainError::Internal(e.into()))??;
         Ok(SvgChart::Svg(poem_openapi::payload::PlainText(svg)))
     }
 }

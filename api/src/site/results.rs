@@ -61,7 +61,8 @@ fn figure(
         })
         .collect();
     Figure {
-        svg: reports::bar_chart_svg(&title, &labelled),
+        // Drawn off the async runtime's threads, in `show`.
+        svg: String::new(),
         title,
         rows,
     }
@@ -140,8 +141,31 @@ pub async fn show(req: &Request, state: Data<&AppState>, PageId(id): PageId) -> 
         chrome.t.get("results-title"),
         view.draft_title_th
     );
+    let mut figures = figures(&chrome, &summary.statistics);
+    let charts: Vec<(String, std::collections::BTreeMap<String, u64>)> = figures
+        .iter()
+        .map(|f| {
+            let counts = f.rows.iter().map(|r| (r.label.clone(), r.count)).collect();
+            (f.title.clone(), counts)
+        })
+        .collect();
+    let drawn = tokio::task::spawn_blocking(move || {
+        charts
+            .iter()
+            .map(|(title, counts)| reports::bar_chart_svg(title, counts))
+            .collect::<Vec<_>>()
+    })
+    .await;
+    match drawn {
+        Ok(svgs) => {
+            for (figure, svg) in figures.iter_mut().zip(svgs) {
+                figure.svg = svg;
+            }
+        }
+        Err(e) => return super::error_page(req, domain::DomainError::Internal(e.into())),
+    }
     let page = ResultsPage {
-        figures: figures(&chrome, &summary.statistics),
+        figures,
         chrome,
         view,
         summary,

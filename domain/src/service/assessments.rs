@@ -151,7 +151,10 @@ pub async fn publish(db: &Db, actor: &Actor, draft_id: DraftId) -> DomainResult<
         ));
     }
     let fields = row.assessment()?;
-    let (markdown, html) = fields.render(&d.title_th);
+    let title = d.title_th.clone();
+    let (markdown, html) = tokio::task::spawn_blocking(move || fields.render(&title))
+        .await
+        .map_err(anyhow::Error::from)?;
     let hash = sha256_hex(markdown.as_bytes());
     let row = impact_assessment::Entity::update(impact_assessment::ActiveModel {
         id: Set(row.id),

@@ -290,7 +290,12 @@ pub async fn compile_markdown(
 /// Compiles (or recompiles) the unpublished summary of a closed consultation.
 pub async fn compile(db: &Db, consultation_id: ConsultationId) -> DomainResult<report::Model> {
     let (markdown, stats) = compile_markdown(&db.conn, consultation_id).await?;
-    let html = crate::markdown::render_html(&markdown);
+    let (markdown, html) = tokio::task::spawn_blocking(move || {
+        let html = crate::markdown::render_html(&markdown);
+        (markdown, html)
+    })
+    .await
+    .map_err(anyhow::Error::from)?;
     let tx = db.write().await?;
     let data = serde_json::to_string(&stats).map_err(anyhow::Error::from)?;
     let row = report::ActiveModel {
