@@ -15,7 +15,7 @@
 //!   export's time, and the server's memory: RSS when idle before, peak (`VmHWM`) after;
 //! * one client follows the change feed from the start (`GET /api/v1/changes`, 1000 a read)
 //!   to the end: changes per second;
-//! * a crowd of 64 clients searching the comments (`BENCH_SEARCHES`, default 20,000 searches,
+//! * a crowd of 64 clients searching the comments (`BENCH_SEARCHES`, default 1,280 searches,
 //!   each new and made afresh), with the server's memory after it.
 //!
 //! Run: `cargo bench -p tests --bench exports`. `BENCH_COMMENTS` changes the size.
@@ -310,7 +310,7 @@ async fn main() {
 
     // A crowd searching the million comments, each search a new one (two Thai nouns) made
     // afresh: what the search engine costs at this size, and the server's memory through it.
-    let searches = env_usize("BENCH_SEARCHES", 20_000);
+    let searches = env_usize("BENCH_SEARCHES", 1_280);
     let base = served.url("/api/v1/search");
     let per_client = searches / 64;
     let result = load(64, per_client, StatusCode::OK, {
