@@ -3,6 +3,9 @@
 //! (count, facets, stored fields, snippets) and the HTTP API end to end, plus, on the embedded
 //! index, the raw tantivy query (top documents only: the reference).
 //!
+//! Then 64 clients ask the query set over and over through the HTTP API, each search made
+//! afresh, for the throughput (`BENCH_CLIENTS`, `BENCH_CROWD_SEARCHES`, default 6,400).
+//!
 //! Run: `cargo bench -p tests --bench search` (the embedded index), or with
 //! `TEST_MEILISEARCH_URL` (and `TEST_MEILISEARCH_KEY`) set for the same corpus and queries on
 //! Meilisearch. `BENCH_COMMENTS` (default 200000), `BENCH_DRAFTS` (default 5000) and
@@ -324,6 +327,8 @@ async fn main() {
     let set = queries();
     let client = reqwest::Client::new();
     let (mut raw, mut engine, mut http) = (Vec::new(), Vec::new(), Vec::new());
+    // Each query's parameters as the HTTP API takes them, for the crowd below.
+    let mut asked: Vec<Vec<(&str, String)>> = Vec::new();
     let mut per_query: Vec<(String, Vec<Duration>, u64)> = set
         .iter()
         .map(|(n, _)| (n.clone(), Vec::new(), 0))
@@ -366,6 +371,9 @@ async fn main() {
                     ));
                 }
             }
+            if round == 0 {
+                asked.push(params.clone());
+            }
             let t = Instant::now();
             let r = client
                 .get(app.url("/api/v1/search"))
@@ -404,6 +412,23 @@ async fn main() {
         overhead[overhead.len() / 2].as_secs_f64() * 1e3,
         overhead[overhead.len() * 95 / 100].as_secs_f64() * 1e3
     );
+    // A crowd: 64 clients asking the query set over and over, each search made afresh
+    // (`Cache-Control: no-cache`: the server's kept answers would otherwise serve repeats).
+    let clients = env_usize("BENCH_CLIENTS", 64);
+    let per_client = env_usize("BENCH_CROWD_SEARCHES", 6_400) / clients;
+    let crowd = tests::bench::load(clients, per_client, reqwest::StatusCode::OK, {
+        let (client, url, asked) = (client.clone(), app.url("/api/v1/search"), asked.clone());
+        move |c, i| {
+            client
+                .get(&url)
+                .query(&asked[(c + i) % asked.len()])
+                .header("cache-control", "no-cache")
+        }
+    })
+    .await;
+    crowd.report(&format!(
+        "HTTP API, {clients} clients, the query set made afresh"
+    ));
     println!("per query (engine p50, matches):");
     for (name, mut samples, total) in per_query {
         samples.sort();
