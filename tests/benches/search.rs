@@ -378,6 +378,8 @@ async fn main() {
             let r = client
                 .get(app.url("/api/v1/search"))
                 .query(&params)
+                // Measured afresh: the round before would otherwise have left a kept answer.
+                .header("cache-control", "no-cache")
                 .send()
                 .await
                 .expect("HTTP search");
