@@ -1,6 +1,12 @@
 //! Rabfang's domain: the model, the rules the law sets, and the services both the API and the
 //! worker call. Nothing here knows about HTTP.
 
+/// Every Rabfang program allocates with mimalloc: under a crowd it hands freed memory back to
+/// the system within milliseconds, where glibc's allocator kept what bursts (indexing, an
+/// export) had used; see BENCHMARKS.md ("Memory at a million comments").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod akn;
 pub mod audit;
 pub mod calendar;

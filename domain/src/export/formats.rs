@@ -243,7 +243,7 @@ impl RowWriter for JsonlWriter {
 const PARQUET_BATCH_ROWS: usize = 4096;
 /// A row group is closed when its encoded data reaches this size, which bounds the memory a
 /// Parquet file takes to write (long comments make big row groups).
-const PARQUET_ROW_GROUP_BYTES: usize = 16 * 1024 * 1024;
+const PARQUET_ROW_GROUP_BYTES: usize = 8 * 1024 * 1024;
 
 /// Parquet with typed columns (Snappy-compressed), written through Arrow batches.
 struct ParquetWriter {

@@ -245,11 +245,11 @@ async fn write_table(
     table: &'static Table,
     folder: &Path,
 ) -> anyhow::Result<Vec<(Format, u64, formats::Written)>> {
-    let (tx, mut pages) = mpsc::channel::<Vec<table::Row>>(2);
+    let (tx, mut pages) = mpsc::channel::<Vec<table::Row>>(1);
     let mut senders = Vec::new();
     let mut writers = Vec::new();
     for format in Format::ALL {
-        let (send, mut receive) = mpsc::channel::<Arc<Vec<table::Row>>>(2);
+        let (send, mut receive) = mpsc::channel::<Arc<Vec<table::Row>>>(1);
         senders.push(send);
         let path = folder.join(format!("{}.{}", table.name, format.extension()));
         writers.push(tokio::task::spawn_blocking(
