@@ -203,18 +203,8 @@ fn line(runs: &[Run]) -> String {
     if let Some(last) = merged.last_mut() {
         last.text = last.text.trim_end().to_string();
     }
-    let escaped: Vec<String> = merged
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let text = escape(&r.text);
-            if i == 0 {
-                escape_line_start(text)
-            } else {
-                text
-            }
-        })
-        .collect();
+    let mut escaped: Vec<String> = merged.iter().map(|r| escape(&r.text)).collect();
+    escape_line_start(&mut escaped);
 
     let mut out = String::new();
     for (i, run) in merged.iter().enumerate() {
@@ -307,16 +297,26 @@ fn escape(s: &str) -> String {
 }
 
 /// Escapes what only means something at the start of a line: list markers (`-`, `+`, `1.`,
-/// `1)`) and setext underlines (`=`, `-`).
-fn escape_line_start(s: String) -> String {
-    if s.starts_with(['-', '+', '=']) {
-        return format!("\\{s}");
+/// `1)`) and setext underlines (`=`, `-`). The line is the runs' texts in order; a number's
+/// digits and its `.` may lie in different runs (a plain `1`, an italic `.`).
+fn escape_line_start(runs: &mut [String]) {
+    if let Some(first) = runs.first_mut()
+        && first.starts_with(['-', '+', '='])
+    {
+        first.insert(0, '\\');
+        return;
     }
-    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
-    if (1..=9).contains(&digits) && s[digits..].starts_with(['.', ')']) {
-        return format!("{}\\{}", &s[..digits], &s[digits..]);
+    let mut digits = 0;
+    for run in runs.iter_mut() {
+        let run_digits = run.bytes().take_while(u8::is_ascii_digit).count();
+        digits += run_digits;
+        if run_digits < run.len() {
+            if (1..=9).contains(&digits) && run[run_digits..].starts_with(['.', ')']) {
+                run.insert(run_digits, '\\');
+            }
+            return;
+        }
     }
-    s
 }
 
 /// A GFM pipe table, the first row as header; `None` when the table has no cells.
@@ -446,6 +446,15 @@ mod tests {
             run(" ", true, false),
         ]);
         assert_eq!(md, "1\\. ไม่ใช่รายการ");
+        // A number's digits and its dot in runs of different formatting still start a list.
+        let md = line(&[run("1", false, false), run(".", false, true)]);
+        assert_eq!(md, "1\\.");
+        let md = line(&[
+            run("1", false, false),
+            run("2", true, false),
+            run(") ข้อ", false, false),
+        ]);
+        assert_eq!(md, "1**2**\\) ข้อ");
         for (input, expected) in cases {
             assert_eq!(line(&[run(input, false, false)]), expected, "{input:?}");
         }
