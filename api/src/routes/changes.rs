@@ -125,7 +125,7 @@ fn item(base: &str, c: changes::Change) -> domain::DomainResult<ChangeItem> {
         Some(State::Draft(d)) => out.draft = Some(d.into()),
         Some(State::Version(v)) => out.version = Some(v.into()),
         Some(State::Consultation(v)) => out.consultation = Some(v.into()),
-        Some(State::Comment(p)) => out.comment = Some(p.into()),
+        Some(State::Comment(p)) => out.comment = Some(p.try_into()?),
         Some(State::Disposition(d)) => out.disposition = Some(d.into()),
         Some(State::HearingSummary(r)) => {
             out.hearing_summary = Some(super::reports::out(base, r)?);

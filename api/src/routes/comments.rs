@@ -148,25 +148,28 @@ pub struct Comment {
     pub received_at: DateTime<Utc>,
 }
 
-impl From<PublicComment> for Comment {
-    fn from(p: PublicComment) -> Self {
+impl TryFrom<PublicComment> for Comment {
+    type Error = domain::DomainError;
+
+    fn try_from(p: PublicComment) -> domain::DomainResult<Self> {
+        let answers = p.comment.answers()?;
         let c = p.comment;
         let publication = Publication::from(c.publication);
         let named = publication == Publication::Named;
-        Comment {
+        Ok(Comment {
             id: c.id,
             consultation_id: c.consultation_id,
             provision_id: c.provision_id,
             stance: c.stance.into(),
             body: c.body,
-            answers: c.answers.0.into_iter().map(Answer::from).collect(),
+            answers: answers.into_iter().map(Answer::from).collect(),
             respondent_type: c.respondent_type.into(),
             publication,
             author_name: if named { p.author_name } else { None },
             organisation_name: if named { c.organisation_name } else { None },
             province: c.province,
             received_at: time(c.received_at),
-        }
+        })
     }
 }
 
@@ -298,7 +301,11 @@ impl CommentsApi {
         )
         .await?;
         Ok(Json(CommentPage {
-            items: page.items.into_iter().map(Comment::from).collect(),
+            items: page
+                .items
+                .into_iter()
+                .map(Comment::try_from)
+                .collect::<domain::DomainResult<_>>()?,
             next_cursor: page.next_cursor,
         }))
     }

@@ -813,11 +813,20 @@ async fn consultation_rows<C: sea_orm::ConnectionTrait>(
                     .collect();
             let mut after = None;
             loop {
-                let page =
-                    comments::list_public_comment_rows(conn, id, page_after(after, READ_PAGE))
-                        .await?;
-                after = page.items.last().map(|(k, _)| k.id);
-                for (k, author_name) in page.items {
+                let page = comments::list_public_comments(
+                    conn,
+                    None,
+                    id,
+                    comments::PublicCommentFilter::default(),
+                    page_after(after, READ_PAGE),
+                )
+                .await?;
+                after = page.items.last().map(|p| p.comment.id);
+                for comments::PublicComment {
+                    comment: k,
+                    author_name,
+                } in page.items
+                {
                     let named = k.publication == Publication::Named;
                     let (decision, reason) = answered
                         .get(&k.id)

@@ -601,11 +601,47 @@ async fn find_receipt<C: ConnectionTrait>(conn: &C, tracking: &str) -> DomainRes
     })
 }
 
-/// A comment as the public sees it. `author_name` is set only for `named` comments.
+/// A comment as the public sees it: only the columns the public may see are read.
+/// `author_name` is set only for `named` comments.
 #[derive(Debug, Clone)]
 pub struct PublicComment {
-    pub comment: comment::Model,
+    pub comment: PublicCommentRow,
     pub author_name: Option<String>,
+}
+
+/// The columns of a comment that the public sees, with the answers as their stored JSON text
+/// (bulk readers pass it through; [`PublicCommentRow::answers`] reads it).
+#[derive(Debug, Clone, sea_orm::DerivePartialModel)]
+#[sea_orm(entity = "comment::Entity")]
+pub struct PublicCommentRow {
+    pub id: i64,
+    pub consultation_id: i64,
+    pub account_id: i64,
+    pub provision_id: Option<String>,
+    pub stance: Stance,
+    pub body: String,
+    /// JSON text, as stored.
+    pub answers: String,
+    pub respondent_type: RespondentType,
+    pub publication: Publication,
+    pub organisation_name: Option<String>,
+    pub province: Option<String>,
+    pub channel: Channel,
+    pub received_at: i64,
+    pub cluster_id: Option<i64>,
+}
+
+impl PublicCommentRow {
+    /// The answers to the questionnaire. The text was written by Rabfang as JSON; text that is
+    /// not is an internal error, never an empty answer.
+    pub fn answers(&self) -> DomainResult<Vec<Answer>> {
+        serde_json::from_str(&self.answers).map_err(|e| {
+            DomainError::Internal(anyhow::anyhow!(
+                "comments.answers of comment {}: {e}",
+                self.id
+            ))
+        })
+    }
 }
 
 /// Which published comments to list.
@@ -630,6 +666,7 @@ pub async fn list_public_comments<C: ConnectionTrait>(
     consultations::find_visible(conn, actor, consultation_id).await?;
     let rows = public_query(consultation_id, filter, page)
         .limit(page.fetch())
+        .into_partial_model::<PublicCommentRow>()
         .all(conn)
         .await?;
     let page = Page::from_rows(rows, page, |c| c.id);
@@ -644,56 +681,6 @@ pub async fn list_public_comments<C: ConnectionTrait>(
             .cloned()
             .filter(|_| c.publication == Publication::Named),
         comment: c,
-    }))
-}
-
-/// What bulk readers (the exports) read of a published comment: the columns the public sees,
-/// with the answers as their stored JSON text.
-#[derive(Debug, Clone, sea_orm::DerivePartialModel)]
-#[sea_orm(entity = "comment::Entity")]
-pub struct PublicCommentRow {
-    pub id: i64,
-    pub consultation_id: i64,
-    pub account_id: i64,
-    pub provision_id: Option<String>,
-    pub stance: Stance,
-    pub body: String,
-    /// JSON text, as stored.
-    pub answers: String,
-    pub respondent_type: RespondentType,
-    pub publication: Publication,
-    pub organisation_name: Option<String>,
-    pub province: Option<String>,
-    pub channel: Channel,
-    pub received_at: i64,
-    pub cluster_id: Option<i64>,
-}
-
-/// [`list_public_comments`] with no caller, reading only [`PublicCommentRow`]'s columns: the
-/// same comments, the author's name (only on `named` ones) beside each.
-pub async fn list_public_comment_rows<C: ConnectionTrait>(
-    conn: &C,
-    consultation_id: ConsultationId,
-    page: PageRequest,
-) -> DomainResult<Page<(PublicCommentRow, Option<String>)>> {
-    consultations::find_visible(conn, None, consultation_id).await?;
-    let rows = public_query(consultation_id, PublicCommentFilter::default(), page)
-        .limit(page.fetch())
-        .into_partial_model::<PublicCommentRow>()
-        .all(conn)
-        .await?;
-    let page = Page::from_rows(rows, page, |c| c.id);
-    let authors = author_names(
-        conn,
-        page.items.iter().map(|c| (c.publication, c.account_id)),
-    )
-    .await?;
-    Ok(page.map(|c| {
-        let name = authors
-            .get(&c.account_id)
-            .cloned()
-            .filter(|_| c.publication == Publication::Named);
-        (c, name)
     }))
 }
 
@@ -761,6 +748,7 @@ pub async fn public_comments<C: ConnectionTrait>(
         .filter(comment::Column::Id.is_in(ids))
         .filter(comment::Column::ModerationStatus.eq(ModerationStatus::Published))
         .filter(comment::Column::Publication.ne(Publication::Private))
+        .into_partial_model::<PublicCommentRow>()
         .all(conn)
         .await?;
     let consultations = super::by_ids::<consultation::Entity, _>(
@@ -777,13 +765,13 @@ pub async fn public_comments<C: ConnectionTrait>(
         |d| d.id,
     )
     .await?;
-    let visible = |c: &comment::Model| {
+    let visible = |c: &PublicCommentRow| {
         consultations
             .get(&c.consultation_id)
             .and_then(|k| drafts.get(&k.draft_id))
             .is_some_and(|d| d.published_at.is_some())
     };
-    let rows: Vec<comment::Model> = rows.into_iter().filter(|c| visible(c)).collect();
+    let rows: Vec<PublicCommentRow> = rows.into_iter().filter(|c| visible(c)).collect();
     let authors = author_names(conn, rows.iter().map(|c| (c.publication, c.account_id))).await?;
     Ok(rows
         .into_iter()
