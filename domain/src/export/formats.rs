@@ -240,7 +240,7 @@ impl RowWriter for JsonlWriter {
 }
 
 /// Rows collected into one Arrow batch before it is handed to the Parquet writer.
-const PARQUET_BATCH_ROWS: usize = 4096;
+const PARQUET_BATCH_ROWS: usize = 2048;
 /// A row group is closed when its encoded data reaches this size, which bounds the memory a
 /// Parquet file takes to write (long comments make big row groups).
 const PARQUET_ROW_GROUP_BYTES: usize = 8 * 1024 * 1024;

@@ -515,7 +515,7 @@ pub struct Rows {
 }
 
 /// Rows per page handed to the writer.
-const PAGE_ROWS: usize = 2000;
+const PAGE_ROWS: usize = 1000;
 
 impl Rows {
     pub fn new(tx: mpsc::Sender<Vec<Row>>) -> Rows {
@@ -550,7 +550,7 @@ impl Rows {
 }
 
 /// Rows read per query.
-const READ_PAGE: u64 = 2000;
+const READ_PAGE: u64 = 1000;
 
 fn page_after(after: Option<i64>, limit: u64) -> PageRequest {
     PageRequest { limit, after }
