@@ -20,6 +20,7 @@ pub mod cli;
 pub mod demo;
 pub mod error;
 pub mod hardening;
+pub mod json;
 pub mod kept;
 pub mod kept_answers;
 pub mod limits;

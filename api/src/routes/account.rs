@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 use domain::service::api_tokens;
 use poem::web::Data;
-use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, payload::Json};
+use poem_openapi::{ApiResponse, Object, OpenApi, param::Path};
+
+use crate::json::Json;
 
 use super::{Tag, time};
 use crate::{
@@ -15,7 +17,7 @@ use crate::{
 };
 
 /// One of the caller's API keys (never its secret, which is shown only when it is made).
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct ApiKey {
     /// Stable numeric id.
     pub id: i64,
@@ -24,12 +26,15 @@ pub struct ApiKey {
     /// A read-only key may only read (`GET`); anything else it asks is refused with `403`.
     pub read_only: bool,
     /// When it was made.
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub created_at: DateTime<Utc>,
     /// The last request made with it (recorded at most once a minute); `null` if never used.
     #[oai(nullable)]
+    #[serde(serialize_with = "crate::json::rfc3339_opt")]
     pub last_used_at: Option<DateTime<Utc>>,
     /// When it was revoked; `null` while it works.
     #[oai(nullable)]
+    #[serde(serialize_with = "crate::json::rfc3339_opt")]
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
@@ -47,7 +52,7 @@ impl From<domain::entity::api_token::Model> for ApiKey {
 }
 
 /// A new key just made, with its secret.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct NewApiKey {
     /// The key.
     pub key: ApiKey,
@@ -70,7 +75,7 @@ pub struct CreateApiKey {
 }
 
 /// The caller's keys, live ones first, newest first.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct ApiKeyList {
     /// Every key of the caller, revoked ones included (at most 50 live ones at a time).
     pub items: Vec<ApiKey>,

@@ -4,8 +4,9 @@ use poem::web::Data;
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
     param::{Path, Query},
-    payload::Json,
 };
+
+use crate::json::Json;
 
 use super::{Tag, page, time};
 use crate::{
@@ -15,7 +16,7 @@ use crate::{
 };
 
 /// A background job (indexing, statistics, mail...).
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct Job {
     /// Stable numeric id.
     pub id: i64,
@@ -30,13 +31,16 @@ pub struct Job {
     /// Attempts before the job is marked `failed`.
     pub max_attempts: i32,
     /// When the job runs next (for pending jobs).
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub run_at: DateTime<Utc>,
     /// The error of the last failed attempt.
     #[oai(nullable)]
     pub last_error: Option<String>,
     /// When the job was created.
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub created_at: DateTime<Utc>,
     /// When the job last changed.
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -58,7 +62,7 @@ impl From<domain::entity::job::Model> for Job {
 }
 
 /// One page of jobs.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct JobPage {
     /// The jobs on this page, by id.
     pub items: Vec<Job>,
@@ -72,7 +76,7 @@ pub struct JobPage {
 }
 
 /// Something found changed by an integrity check.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct IntegrityProblem {
     /// `audit_event`, `audit_chain_head`, `hearing_summary` (a published report) or
     /// `impact_assessment`.
@@ -89,11 +93,13 @@ pub struct IntegrityProblem {
 /// One run of the integrity verification (`rabfang audit verify`, or the worker's daily run):
 /// the audit trail's hash chain is walked, and every published hearing summary and impact
 /// assessment is checked against its content hash.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct IntegrityCheck {
     /// When the check began.
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub started_at: DateTime<Utc>,
     /// When the check ended.
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub finished_at: DateTime<Utc>,
     /// Who or what ran it: `command line` (`rabfang audit verify`), `worker (daily)`, or
     /// `worker, asked by account N` (`verify_integrity`).
@@ -142,7 +148,7 @@ impl From<domain::entity::integrity_check::Model> for IntegrityCheck {
 }
 
 /// The last integrity verification, if any.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct IntegrityStatus {
     /// The latest run; `null` if none has run yet.
     #[oai(nullable)]

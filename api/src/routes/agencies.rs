@@ -1,7 +1,9 @@
 use chrono::{DateTime, Utc};
 use domain::service::agencies::{self, NewAgency};
 use poem::web::Data;
-use poem_openapi::{ApiResponse, Object, OpenApi, param::Query, payload::Json};
+use poem_openapi::{ApiResponse, Object, OpenApi, param::Query};
+
+use crate::json::Json;
 
 use super::{Tag, page, since};
 use crate::{
@@ -12,7 +14,7 @@ use crate::{
 };
 
 /// A drafting agency.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct Agency {
     /// Stable numeric id.
     pub id: i64,
@@ -68,7 +70,7 @@ pub struct CreateAgency {
 }
 
 /// One page of agencies.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct AgencyPage {
     /// The agencies on this page, by id.
     pub items: Vec<Agency>,

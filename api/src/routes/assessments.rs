@@ -2,7 +2,9 @@ use chrono::{DateTime, Utc};
 use domain::ids::DraftId;
 use domain::{ria::ImpactAssessment as Fields, service::assessments};
 use poem::web::Data;
-use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
+use poem_openapi::{Object, OpenApi, param::Path};
+
+use crate::json::Json;
 
 use super::{Tag, drafts::Draft, ria_schema::ImpactAssessmentFields, time};
 use crate::{
@@ -13,7 +15,7 @@ use crate::{
 };
 
 /// A draft's regulatory impact assessment (RIA).
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct ImpactAssessment {
     /// The draft assessed.
     pub draft_id: i64,
@@ -30,9 +32,11 @@ pub struct ImpactAssessment {
     #[oai(nullable)]
     pub content_hash: Option<String>,
     /// When it was last saved.
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub updated_at: DateTime<Utc>,
     /// When it was published.
     #[oai(nullable)]
+    #[serde(serialize_with = "crate::json::rfc3339_opt")]
     pub published_at: Option<DateTime<Utc>>,
 }
 

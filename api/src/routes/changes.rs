@@ -2,7 +2,9 @@
 
 use domain::service::changes::{self, ChangePage, ObjectType, State};
 use poem::web::Data;
-use poem_openapi::{Enum, Object, OpenApi, param::Query, payload::Json};
+use poem_openapi::{Enum, Object, OpenApi, param::Query};
+
+use crate::json::Json;
 
 use super::{
     Tag, agencies::Agency, assessments::ImpactAssessment, comments::Comment,
@@ -15,8 +17,9 @@ use crate::{
 };
 
 /// What kind of object changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize)]
 #[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ChangedObjectType {
     Agency,
     Draft,
@@ -48,7 +51,7 @@ impl From<ObjectType> for ChangedObjectType {
 /// One change to public data. Exactly one of the object fields (the one `object_type` names)
 /// holds the object's public state now; when `removed` is true, none does: the object is no
 /// longer public (a comment hidden by moderation, say), and a copy should drop it.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct ChangeItem {
     /// This change's position in the feed (pass the last one you processed as `after`).
     pub cursor: String,
@@ -57,6 +60,7 @@ pub struct ChangeItem {
     /// (`12/3`); a hearing summary is named by its consultation's id.
     pub object_id: String,
     /// When the change was committed.
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub changed_at: chrono::DateTime<chrono::Utc>,
     /// The object is no longer public: drop it.
     pub removed: bool,
@@ -90,7 +94,7 @@ pub struct ChangeItem {
 }
 
 /// A read of the change feed.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct ChangeFeed {
     /// The changes, in the order they were committed.
     pub items: Vec<ChangeItem>,

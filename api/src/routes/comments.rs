@@ -8,8 +8,9 @@ use poem::web::Data;
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
     param::{Header, Path, Query},
-    payload::Json,
 };
+
+use crate::json::Json;
 
 use super::{ModerationStatus, Publication, RespondentType, Stance, Tag, page, since, time};
 use crate::{
@@ -107,19 +108,20 @@ pub struct CreateComment {
 }
 
 /// The receipt of a comment. Keep the tracking number to follow what happens to it.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct CommentReceipt {
     /// The comment's id.
     pub id: i64,
     /// Tracking number, such as `RF-20261121-7KQ2M9XD`.
     pub tracking_number: String,
     /// When the server received the comment; acceptance was decided by this time.
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub received_at: DateTime<Utc>,
 }
 
 /// A published comment, as anyone may read it. No e-mail is ever shown; the author's name
 /// only when the author chose `named`.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct Comment {
     /// Stable numeric id.
     pub id: i64,
@@ -145,6 +147,7 @@ pub struct Comment {
     #[oai(nullable)]
     pub province: Option<String>,
     /// When the server received it.
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub received_at: DateTime<Utc>,
 }
 
@@ -184,7 +187,7 @@ pub struct Moderation {
 }
 
 /// The comment's moderation status after the decision.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct ModerationResult {
     /// The comment.
     pub id: i64,
@@ -192,7 +195,7 @@ pub struct ModerationResult {
 }
 
 /// One page of comments.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct CommentPage {
     /// The comments on this page, by id.
     pub items: Vec<Comment>,

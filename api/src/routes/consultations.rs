@@ -10,8 +10,9 @@ use poem::web::Data;
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
     param::{Path, Query},
-    payload::Json,
 };
+
+use crate::json::Json;
 
 use super::{ConsultationKind, ConsultationStatus, QuestionKind, Tag, page, since, time};
 use crate::{
@@ -22,7 +23,7 @@ use crate::{
 };
 
 /// A question asked in a consultation.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct Question {
     /// Id to answer it by: `q1`, `q2`...
     pub id: String,
@@ -61,7 +62,7 @@ pub struct CreateQuestion {
 }
 
 /// A public hearing on a draft.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct Consultation {
     /// Stable numeric id.
     pub id: i64,
@@ -79,12 +80,15 @@ pub struct Consultation {
     pub kind: ConsultationKind,
     pub status: ConsultationStatus,
     /// Comments are accepted from this time...
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub opens_at: DateTime<Utc>,
     /// ...until just before this time, by the server's clock at receipt.
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub closes_at: DateTime<Utc>,
     /// When these dates were announced: when the consultation was created, or when its dates
     /// were last changed before it opened. Always before `opens_at` (up to a few minutes'
     /// clock skew).
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub announced_at: DateTime<Utc>,
     /// Why the hearing is shorter than the 15 days the law expects, when it is.
     #[oai(nullable)]
@@ -175,7 +179,7 @@ pub struct RescheduleConsultation {
 }
 
 /// One page of consultations.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct ConsultationPage {
     /// The consultations on this page, by id.
     pub items: Vec<Consultation>,

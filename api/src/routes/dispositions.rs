@@ -7,8 +7,9 @@ use poem::web::Data;
 use poem_openapi::{
     Object, OpenApi,
     param::{Path, Query},
-    payload::Json,
 };
+
+use crate::json::Json;
 
 use super::{Decision, DispositionTarget, Tag, time};
 use crate::{
@@ -33,7 +34,7 @@ pub struct CreateDisposition {
 }
 
 /// What the agency did with a comment, a campaign cluster or a provision ("you said, we did").
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct Disposition {
     /// Stable numeric id.
     pub id: i64,
@@ -46,6 +47,7 @@ pub struct Disposition {
     /// The agency's reason.
     pub reason: String,
     /// When it was recorded.
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub decided_at: DateTime<Utc>,
 }
 

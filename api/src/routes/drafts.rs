@@ -10,8 +10,10 @@ use poem::web::Data;
 use poem_openapi::{
     ApiResponse, Enum, Object, OpenApi,
     param::{Header, Path, Query},
-    payload::{Json, PlainText},
+    payload::PlainText,
 };
+
+use crate::json::Json;
 
 use super::{DraftStatus, LawType, Tag, page, since, time};
 use crate::{
@@ -22,7 +24,7 @@ use crate::{
 };
 
 /// A draft law or regulation. Public once it has a published version.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct Draft {
     /// Stable numeric id.
     pub id: i64,
@@ -48,10 +50,13 @@ pub struct Draft {
     pub current_version: Option<i32>,
     /// When the first version was published; `null` while the draft is in preparation.
     #[oai(nullable)]
+    #[serde(serialize_with = "crate::json::rfc3339_opt")]
     pub published_at: Option<DateTime<Utc>>,
     /// When the draft was created.
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub created_at: DateTime<Utc>,
     /// When the draft or its versions last changed.
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -77,7 +82,7 @@ impl From<DraftView> for Draft {
 }
 
 /// One page of drafts.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct DraftPage {
     /// The drafts on this page, by id.
     pub items: Vec<Draft>,
@@ -171,7 +176,7 @@ pub struct CreateVersion {
 }
 
 /// A provision (มาตรา, ข้อ, section or article) of a version.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct Provision {
     /// Stable id derived from the number, the same across versions: `มาตรา ๕` and `มาตรา 5` are
     /// `s5`, `มาตรา ๕/๑` is `s5-1`, `มาตรา ๒๐ ทวิ` is `s20-bis`, `ข้อ ๓` is `c3`, `Article 4` is `a4`.
@@ -191,7 +196,7 @@ pub struct Provision {
 }
 
 /// A published version of a draft, without its text.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct VersionSummary {
     /// 1 for the first version, then 2, 3...
     pub number: i32,
@@ -199,11 +204,12 @@ pub struct VersionSummary {
     #[oai(nullable)]
     pub changelog: Option<String>,
     /// When it was published. Published versions never change.
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub published_at: DateTime<Utc>,
 }
 
 /// A published version of a draft with its text, rendered and split into provisions.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct Version {
     /// Id of the draft.
     pub draft_id: i64,
@@ -213,6 +219,7 @@ pub struct Version {
     #[oai(nullable)]
     pub changelog: Option<String>,
     /// When it was published.
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub published_at: DateTime<Utc>,
     /// The text as written, in Markdown.
     pub body_markdown: String,
@@ -250,8 +257,9 @@ impl From<draft_version::Model> for Version {
 }
 
 /// How a provision changed between two versions.
-#[derive(Debug, Clone, Copy, Enum)]
+#[derive(Debug, Clone, Copy, Enum, serde::Serialize)]
 #[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ProvisionChange {
     Added,
     Removed,
@@ -260,8 +268,9 @@ pub enum ProvisionChange {
 }
 
 /// A run of words in a changed provision.
-#[derive(Debug, Clone, Copy, Enum)]
+#[derive(Debug, Clone, Copy, Enum, serde::Serialize)]
 #[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum WordChangeOp {
     Equal,
     Insert,
@@ -269,7 +278,7 @@ pub enum WordChangeOp {
 }
 
 /// A run of words: the same in both versions, inserted in the newer, or deleted from the older.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct WordChange {
     pub op: WordChangeOp,
     /// The words, with their spacing. Thai text is split into words by dictionary segmentation.
@@ -277,7 +286,7 @@ pub struct WordChange {
 }
 
 /// One provision's change.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct ProvisionDelta {
     /// The provision's stable id.
     pub id: String,
@@ -316,7 +325,7 @@ impl From<ProvisionDiff> for ProvisionDelta {
 }
 
 /// The differences between two versions, provision by provision.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct VersionDiff {
     /// Id of the draft.
     pub draft_id: i64,
@@ -330,10 +339,11 @@ pub struct VersionDiff {
 }
 
 /// A draft whose text overlaps with another's.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct RelatedDraft {
     pub draft: Draft,
     /// How strongly the texts overlap; higher is closer. Comparable only within one answer.
+    #[serde(serialize_with = "crate::json::f32_wide")]
     pub score: f32,
 }
 

@@ -14,12 +14,13 @@ use poem::{
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
     param::{Header, Path, Query},
-    payload::Json,
     registry::{
         MetaHeader, MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry,
     },
     types::Type,
 };
+
+use crate::json::Json;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use super::{Tag, page, time};
@@ -29,7 +30,7 @@ use crate::{
 };
 
 /// The licence the data is published under.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct Licence {
     /// The licence's name.
     pub name: String,
@@ -38,7 +39,7 @@ pub struct Licence {
 }
 
 /// One file of an export.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct ExportFile {
     /// The file's name, e.g. `comments.csv`.
     pub name: String,
@@ -60,7 +61,7 @@ pub struct ExportFile {
 }
 
 /// One dataset's latest export.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct ExportDataset {
     /// `site` (everything public) or `consultation-{id}` (one consultation).
     pub dataset: String,
@@ -75,6 +76,7 @@ pub struct ExportDataset {
     /// its files' addresses.
     pub generation: String,
     /// When it was started; rows reflect the public data at about then.
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub generated_at: DateTime<Utc>,
     /// The version of the tables' schema, raised when a column changes.
     pub schema_version: u32,
@@ -89,7 +91,7 @@ pub struct ExportDataset {
 }
 
 /// A page of datasets.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct ExportPage {
     /// Datasets with an export: `site` first, then consultations by id.
     pub items: Vec<ExportDataset>,

@@ -1,11 +1,13 @@
 use poem::web::Data;
-use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
+use poem_openapi::{ApiResponse, Object, OpenApi};
+
+use crate::json::Json;
 
 use super::Tag;
 use crate::AppState;
 
 /// The state of the service.
-#[derive(Object)]
+#[derive(Object, serde::Serialize)]
 pub struct Health {
     /// `ok` when the service answers (and, for readiness, its database too); otherwise `unavailable`.
     pub status: String,

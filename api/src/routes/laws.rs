@@ -4,8 +4,9 @@ use poem::web::Data;
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
     param::{Path, Query},
-    payload::Json,
 };
+
+use crate::json::Json;
 
 use super::{LawType, Tag, page, since, time};
 use crate::{
@@ -16,7 +17,7 @@ use crate::{
 };
 
 /// An enacted law, evaluated again at least every five years (s.34).
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct Law {
     /// Stable numeric id.
     pub id: i64,
@@ -27,14 +28,18 @@ pub struct Law {
     pub title_en: Option<String>,
     pub law_type: LawType,
     /// When it came into force.
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub in_force_since: DateTime<Utc>,
     /// When it was last evaluated, if ever.
     #[oai(nullable)]
+    #[serde(serialize_with = "crate::json::rfc3339_opt")]
     pub last_evaluated_at: Option<DateTime<Utc>>,
     /// When its next evaluation falls due: five calendar years after coming into force or the last evaluation, the same date and time in Bangkok (29 February gives 28 February).
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub evaluation_due_at: DateTime<Utc>,
     /// When the worker raised the reminder (90 days before the due date); `null` before.
     #[oai(nullable)]
+    #[serde(serialize_with = "crate::json::rfc3339_opt")]
     pub evaluation_reminded_at: Option<DateTime<Utc>>,
     /// How many people asked for this law to be evaluated before it falls due (s.34).
     pub evaluation_requests: u64,
@@ -58,7 +63,7 @@ impl Law {
 
 /// A public request to evaluate a law before its five years are up (s.34). Who asked is not
 /// shown.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct EvaluationRequest {
     /// Stable numeric id.
     pub id: i64,
@@ -67,6 +72,7 @@ pub struct EvaluationRequest {
     /// Why it should be evaluated now, as the requester wrote it.
     pub reason: String,
     /// When the request was made.
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -92,7 +98,7 @@ pub struct CreateEvaluationRequest {
 }
 
 /// One page of evaluation requests.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct EvaluationRequestPage {
     /// The requests on this page, oldest first.
     pub items: Vec<EvaluationRequest>,
@@ -129,7 +135,7 @@ pub struct CreateLaw {
 }
 
 /// One page of laws in force.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct LawPage {
     /// The laws on this page, by id.
     pub items: Vec<Law>,

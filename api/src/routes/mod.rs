@@ -107,7 +107,7 @@ pub fn since(t: Option<DateTime<Utc>>) -> Option<i64> {
 macro_rules! api_enum {
     ($(#[$meta:meta])* $name:ident = $domain:path { $($variant:ident),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Deserialize, serde::Serialize)]
         #[oai(rename_all = "snake_case")]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }

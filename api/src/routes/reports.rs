@@ -5,8 +5,10 @@ use poem::web::Data;
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
     param::{Header, Path},
-    payload::{Html, Json},
+    payload::Html,
 };
+
+use crate::json::Json;
 
 use super::{Tag, time};
 use crate::{
@@ -16,7 +18,7 @@ use crate::{
 };
 
 /// A consultation's hearing summary (สรุปผลการรับฟังความคิดเห็น).
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct Report {
     /// The consultation summarised.
     pub consultation_id: i64,
@@ -33,9 +35,11 @@ pub struct Report {
     /// Bar charts of the statistics, as SVG: stance, respondent type, province, day.
     pub charts: Vec<String>,
     /// When it was compiled.
+    #[serde(serialize_with = "crate::json::rfc3339")]
     pub computed_at: DateTime<Utc>,
     /// When it was published.
     #[oai(nullable)]
+    #[serde(serialize_with = "crate::json::rfc3339_opt")]
     pub published_at: Option<DateTime<Utc>>,
 }
 

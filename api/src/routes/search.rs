@@ -6,7 +6,9 @@ use domain::{
     time::from_datetime,
 };
 use poem::{Request, web::Data};
-use poem_openapi::{Enum, Object, OpenApi, param::Query, payload::Json};
+use poem_openapi::{Enum, Object, OpenApi, param::Query};
+
+use crate::json::Json;
 
 use super::{LawType, Stance, Tag};
 use crate::{
@@ -15,8 +17,9 @@ use crate::{
 };
 
 /// What a search hit is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Deserialize, serde::Serialize)]
 #[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum SearchKind {
     Draft,
     Provision,
@@ -47,7 +50,7 @@ impl From<DocKind> for SearchKind {
 }
 
 /// One search result.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct SearchHit {
     /// The document's search id, e.g. `draft-12`, `provision-12-s5`, `consultation-4`, `comment-991`.
     pub id: String,
@@ -65,11 +68,12 @@ pub struct SearchHit {
     /// An extract of the matching text. HTML-escaped; matches are wrapped in `<mark>` and `</mark>`.
     pub snippet: String,
     /// Relevance; higher is better. Comparable only within one answer.
+    #[serde(serialize_with = "crate::json::f32_wide")]
     pub score: f32,
 }
 
 /// A value of a facet and how many matching documents have it.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct FacetCount {
     /// The value (an agency slug, a law type, a status or a topic).
     pub value: String,
@@ -78,7 +82,7 @@ pub struct FacetCount {
 }
 
 /// Counts of all matching documents (not only this page) per agency, law type, status and topic.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct SearchFacets {
     /// By agency slug.
     pub agency: Vec<FacetCount>,
@@ -91,7 +95,7 @@ pub struct SearchFacets {
 }
 
 /// Search results, best first.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct SearchPage {
     /// The hits on this page.
     pub items: Vec<SearchHit>,

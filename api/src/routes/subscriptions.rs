@@ -1,10 +1,8 @@
 use domain::service::subscriptions;
 use poem::web::Data;
-use poem_openapi::{
-    ApiResponse, Object, OpenApi,
-    param::Query,
-    payload::{Html, Json},
-};
+use poem_openapi::{ApiResponse, Object, OpenApi, param::Query, payload::Html};
+
+use crate::json::Json;
 
 use super::{SubscriptionTarget, Tag};
 use crate::{
@@ -26,7 +24,7 @@ pub struct CreateSubscription {
 }
 
 /// The state of a subscription request.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct SubscriptionStatus {
     /// `pending_confirmation`, `confirmed` or `unsubscribed`.
     pub status: String,

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use domain::{service::summaries, stats::Statistics};
 use poem::web::Data;
-use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
+use poem_openapi::{Object, OpenApi, param::Path};
+
+use crate::json::Json;
 
 use super::{Tag, time};
 use crate::{
@@ -14,7 +16,7 @@ use crate::{
 };
 
 /// A value and how many comments have it.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct Count {
     /// The value: a stance, a province, a provision id (`""` for the whole draft), a day (`YYYY-MM-DD`, Thailand time)...
     pub value: String,
@@ -32,7 +34,7 @@ fn counts(map: &BTreeMap<String, u64>) -> Vec<Count> {
 }
 
 /// The answers to one question.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct QuestionSummary {
     /// The question's id.
     pub question_id: String,
@@ -50,7 +52,7 @@ pub struct QuestionSummary {
 }
 
 /// A group of identical or near-identical comments (a campaign).
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct ClusterSummary {
     /// Stable id of the cluster (the smallest id among its comments).
     pub id: i64,
@@ -61,12 +63,13 @@ pub struct ClusterSummary {
 }
 
 /// Statistics of a consultation's comments, computed by the background worker.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct ConsultationSummary {
     /// The consultation.
     pub consultation_id: i64,
     /// When the statistics were computed; `null` if they have not been yet.
     #[oai(nullable)]
+    #[serde(serialize_with = "crate::json::rfc3339_opt")]
     pub computed_at: Option<DateTime<Utc>>,
     /// Every comment received (private ones included; their words are not in `top_terms`).
     pub total: u64,
