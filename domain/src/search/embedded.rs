@@ -51,7 +51,6 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Context, anyhow};
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::StrColumn;
-use tantivy::directory::MmapDirectory;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
     PhraseQuery, Query, RangeQuery, TermQuery,
@@ -70,7 +69,7 @@ use crate::search::{
     DocKind, Facets, SearchDoc, SearchError, SearchFilter, SearchHit, SearchIndex, SearchQuery,
     SearchResult, SearchResults,
 };
-use crate::search::{text, word_offsets};
+use crate::search::{read_at_directory::ReadAtDirectory, text, word_offsets};
 use crate::text::{subwords, thai, words};
 
 /// Name under which the word tokenizer is registered (title and body).
@@ -188,7 +187,7 @@ impl EmbeddedIndex {
         std::fs::create_dir_all(dir).with_context(|| {
             format!("cannot create the search index directory {}", dir.display())
         })?;
-        let directory = MmapDirectory::open(dir)
+        let directory = ReadAtDirectory::open(dir)
             .with_context(|| format!("cannot open the search index directory {}", dir.display()))?;
         let (schema, fields) = schema();
         let cannot_open = || format!("cannot open the search index in {}", dir.display());
@@ -205,7 +204,7 @@ impl EmbeddedIndex {
                 );
                 std::fs::remove_dir_all(dir).with_context(cannot_open)?;
                 std::fs::create_dir_all(dir).with_context(cannot_open)?;
-                let directory = MmapDirectory::open(dir).with_context(cannot_open)?;
+                let directory = ReadAtDirectory::open(dir).with_context(cannot_open)?;
                 (
                     Index::create(directory, schema, Default::default())
                         .with_context(cannot_open)?,

@@ -19,6 +19,7 @@ pub mod documents;
 pub mod embedded;
 pub mod meilisearch;
 mod pool;
+mod read_at_directory;
 pub mod text;
 mod word_offsets;
 
