@@ -124,3 +124,77 @@ impl Directory for ReadAtDirectory {
         self.inner.watch(watch_callback)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use tantivy::{
+        Index, IndexWriter, TantivyDocument,
+        collector::Count,
+        query::TermQuery,
+        schema::{IndexRecordOption, STORED, Schema, TEXT, Value},
+    };
+
+    use super::*;
+
+    #[test]
+    fn an_index_is_written_searched_and_read_back_without_mapping_its_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut b = Schema::builder();
+        let body = b.add_text_field("body", TEXT | STORED);
+        let index = Index::create(
+            ReadAtDirectory::open(dir.path()).unwrap(),
+            b.build(),
+            Default::default(),
+        )
+        .unwrap();
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for i in 0..2_000 {
+            let text = if i % 4 == 0 { "privacy law" } else { "other text" };
+            writer
+                .add_document(tantivy::doc!(body => format!("{text} {i}")))
+                .unwrap();
+        }
+        writer.commit().unwrap();
+        drop(writer);
+
+        // Opened again from the files, as a restarted server would.
+        let index = Index::open(ReadAtDirectory::open(dir.path()).unwrap()).unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let query = TermQuery::new(
+            tantivy::Term::from_field_text(body, "privacy"),
+            IndexRecordOption::Basic,
+        );
+        assert_eq!(searcher.search(&query, &Count).unwrap(), 500);
+        let top = searcher
+            .search(
+                &query,
+                &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+            )
+            .unwrap();
+        let doc: TantivyDocument = searcher.doc(top[0].1).unwrap();
+        let text = doc.get_first(body).and_then(|v| v.as_str()).unwrap();
+        assert!(text.starts_with("privacy law "), "{text}");
+
+        // None of the index's files is mapped into this process.
+        let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+        let root = dir.path().to_string_lossy();
+        assert!(
+            !maps.lines().any(|l| l.contains(root.as_ref())),
+            "an index file is memory-mapped"
+        );
+    }
+
+    #[test]
+    fn a_read_outside_the_file_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("f"), b"0123456789").unwrap();
+        let d = ReadAtDirectory::open(dir.path()).unwrap();
+        let handle = d.get_file_handle(Path::new("f")).unwrap();
+        assert_eq!(handle.read_bytes(2..5).unwrap().as_slice(), b"234");
+        assert!(handle.read_bytes(8..12).is_err());
+        assert!(matches!(
+            d.get_file_handle(Path::new("missing")),
+            Err(OpenReadError::FileDoesNotExist(_))
+        ));
+    }
+}
