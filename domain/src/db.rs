@@ -46,6 +46,10 @@ pub const MAX_WAITING_WRITERS: usize = 4096;
 /// Longest time a background write waits for waiting requests to go first.
 pub const BACKGROUND_YIELD: Duration = Duration::from_millis(250);
 
+/// Rows a SQLite read may hand over before its reader takes them: more than a page of the
+/// exports or the change feed (1,000).
+const ROW_CHANNEL_ROWS: usize = 1024;
+
 #[derive(Clone)]
 pub struct Db {
     pub conn: DatabaseConnection,
@@ -187,7 +191,12 @@ impl Db {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 // Another process's writer (a command beside `serve`) is waited for, not failed.
-                .busy_timeout(Duration::from_secs(30));
+                .busy_timeout(Duration::from_secs(30))
+                // sqlx hands each row from its SQLite thread to the reading task through a
+                // channel; at its default of 50 rows the two threads woke each other for about
+                // every row of a long read (a quarter of the change feed's and the exports' CPU
+                // went to those wake-ups). A page of rows now fits without waiting.
+                .row_buffer_size(ROW_CHANNEL_ROWS);
             let pool = SqlitePoolOptions::new()
                 // A local file cannot drop a connection the way a network can: no ping before
                 // each use (it was a tenth of every comment batch's time).
