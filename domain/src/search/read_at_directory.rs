@@ -149,7 +149,11 @@ mod tests {
         .unwrap();
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
         for i in 0..2_000 {
-            let text = if i % 4 == 0 { "privacy law" } else { "other text" };
+            let text = if i % 4 == 0 {
+                "privacy law"
+            } else {
+                "other text"
+            };
             writer
                 .add_document(tantivy::doc!(body => format!("{text} {i}")))
                 .unwrap();
