@@ -6,14 +6,13 @@ use domain::service::api_tokens;
 use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi, param::Path};
 
-use crate::json::Json;
-
 use super::{Tag, time};
 use crate::{
     AppState,
     auth::SignedIn,
     body::JsonBody,
     error::{ApiResult, MyAction, MyCreate, MyRead},
+    json::Json,
 };
 
 /// One of the caller's API keys (never its secret, which is shown only when it is made).

@@ -6,13 +6,12 @@ use poem_openapi::{
     param::{Path, Query},
 };
 
-use crate::json::Json;
-
 use super::{Tag, page, time};
 use crate::{
     AppState,
     auth::SignedIn,
     error::{Action, ApiResult, RestrictedAction, RestrictedList, RestrictedRead},
+    json::Json,
 };
 
 /// A background job (indexing, statistics, mail...).

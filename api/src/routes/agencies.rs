@@ -3,14 +3,13 @@ use domain::service::agencies::{self, NewAgency};
 use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi, param::Query};
 
-use crate::json::Json;
-
 use super::{Tag, page, since};
 use crate::{
     AppState,
     auth::SignedIn,
     body::JsonBody,
     error::{ApiResult, Create, PublicList},
+    json::Json,
 };
 
 /// A drafting agency.

@@ -4,14 +4,13 @@ use domain::{ria::ImpactAssessment as Fields, service::assessments};
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path};
 
-use crate::json::Json;
-
 use super::{Tag, drafts::Draft, ria_schema::ImpactAssessmentFields, time};
 use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
     body::JsonBody,
     error::{Action, ApiResult, Change, PublicRead},
+    json::Json,
 };
 
 /// A draft's regulatory impact assessment (RIA).

@@ -4,8 +4,6 @@ use domain::service::changes::{self, ChangePage, ObjectType, State};
 use poem::web::Data;
 use poem_openapi::{Enum, Object, OpenApi, param::Query};
 
-use crate::json::Json;
-
 use super::{
     Tag, agencies::Agency, assessments::ImpactAssessment, comments::Comment,
     consultations::Consultation, dispositions::Disposition, drafts::Draft, drafts::Version,
@@ -14,6 +12,7 @@ use super::{
 use crate::{
     AppState,
     error::{ApiResult, PublicList},
+    json::Json,
 };
 
 /// What kind of object changed.

@@ -10,14 +10,13 @@ use poem_openapi::{
     param::{Header, Path, Query},
 };
 
-use crate::json::Json;
-
 use super::{ModerationStatus, Publication, RespondentType, Stance, Tag, page, since, time};
 use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
     body::JsonBody,
     error::{ApiResult, Change, CommentIntake, PublicReadQuery},
+    json::Json,
 };
 
 /// An answer to one question of the consultation. Fill the field that matches the question's kind.

@@ -12,14 +12,13 @@ use poem_openapi::{
     param::{Path, Query},
 };
 
-use crate::json::Json;
-
 use super::{ConsultationKind, ConsultationStatus, QuestionKind, Tag, page, since, time};
 use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
     body::JsonBody,
     error::{ApiResult, HearingChange, PublicList, PublicRead},
+    json::Json,
 };
 
 /// A question asked in a consultation.

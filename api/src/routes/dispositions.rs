@@ -9,14 +9,13 @@ use poem_openapi::{
     param::{Path, Query},
 };
 
-use crate::json::Json;
-
 use super::{Decision, DispositionTarget, Tag, time};
 use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
     body::JsonBody,
     error::{ApiResult, Change, PublicReadQuery},
+    json::Json,
 };
 
 /// A disposition to record. Recording again for the same target replaces the earlier one,

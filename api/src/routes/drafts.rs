@@ -13,14 +13,13 @@ use poem_openapi::{
     payload::PlainText,
 };
 
-use crate::json::Json;
-
 use super::{DraftStatus, LawType, Tag, page, since, time};
 use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
     body::JsonBody,
     error::{ApiResult, Change, Create, PublicList, PublicRead, PublicReadQuery, VersionChange},
+    json::Json,
 };
 
 /// A draft law or regulation. Public once it has a published version.

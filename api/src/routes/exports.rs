@@ -19,14 +19,13 @@ use poem_openapi::{
     },
     types::Type,
 };
-
-use crate::json::Json;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use super::{Tag, page, time};
 use crate::{
     AppState,
     error::{ApiResult, PROBLEM_JSON, Problem, PublicList, PublicReadQuery, problem_response},
+    json::Json,
 };
 
 /// The licence the data is published under.

@@ -1,10 +1,8 @@
 use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
-use crate::json::Json;
-
 use super::Tag;
-use crate::AppState;
+use crate::{AppState, json::Json};
 
 /// The state of the service.
 #[derive(Object, serde::Serialize)]

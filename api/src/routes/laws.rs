@@ -6,14 +6,13 @@ use poem_openapi::{
     param::{Path, Query},
 };
 
-use crate::json::Json;
-
 use super::{LawType, Tag, page, since, time};
 use crate::{
     AppState,
     auth::SignedIn,
     body::JsonBody,
     error::{ApiResult, Change, Create, PublicList, PublicRead, PublicReadQuery},
+    json::Json,
 };
 
 /// An enacted law, evaluated again at least every five years (s.34).

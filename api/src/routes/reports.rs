@@ -8,13 +8,12 @@ use poem_openapi::{
     payload::Html,
 };
 
-use crate::json::Json;
-
 use super::{Tag, time};
 use crate::{
     AppState,
     auth::{MaybeSignedIn, SignedIn},
     error::{Action, ApiResult, IdempotentAction, PublicRead},
+    json::Json,
 };
 
 /// A consultation's hearing summary (สรุปผลการรับฟังความคิดเห็น).

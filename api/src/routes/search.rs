@@ -8,12 +8,11 @@ use domain::{
 use poem::{Request, web::Data};
 use poem_openapi::{Enum, Object, OpenApi, param::Query};
 
-use crate::json::Json;
-
 use super::{LawType, Stance, Tag};
 use crate::{
     AppState,
     error::{ApiResult, PublicSearch},
+    json::Json,
 };
 
 /// What a search hit is.

@@ -2,13 +2,12 @@ use domain::service::subscriptions;
 use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi, param::Query, payload::Html};
 
-use crate::json::Json;
-
 use super::{SubscriptionTarget, Tag};
 use crate::{
     AppState,
     body::JsonBody,
     error::{ApiResult, PublicAction, PublicCreate, PublicPage, PublicReadQuery},
+    json::Json,
 };
 
 /// A request to follow an agency, a topic or a draft by e-mail.

@@ -6,13 +6,12 @@ use domain::{service::summaries, stats::Statistics};
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path};
 
-use crate::json::Json;
-
 use super::{Tag, time};
 use crate::{
     AppState,
     auth::MaybeSignedIn,
     error::{ApiResult, PublicRead},
+    json::Json,
 };
 
 /// A value and how many comments have it.
