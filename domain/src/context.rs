@@ -26,6 +26,8 @@ impl Context {
     /// Connects to the database (without migrating), opens the search backend (without
     /// contacting Meilisearch) and starts the comment writer.
     pub async fn build(settings: Settings, pool: PoolOptions) -> anyhow::Result<Context> {
+        // Memory freed after a burst of work goes back to the system (see the crate).
+        allocator::configure();
         std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
             anyhow::anyhow!(
                 "creating the data folder {}: {e}",

@@ -1,11 +1,8 @@
 //! Rabfang's domain: the model, the rules the law sets, and the services both the API and the
 //! worker call. Nothing here knows about HTTP.
 
-/// Every Rabfang program allocates with mimalloc: under a crowd it hands freed memory back to
-/// the system within milliseconds, where glibc's allocator kept what bursts (indexing, an
-/// export) had used; see BENCHMARKS.md ("Memory at a million comments").
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// Every Rabfang program allocates with mimalloc, set up in the `allocator` crate.
+pub use allocator;
 
 pub mod akn;
 pub mod audit;

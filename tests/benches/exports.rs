@@ -16,7 +16,8 @@
 //! * one client follows the change feed from the start (`GET /api/v1/changes`, 1000 a read)
 //!   to the end: changes per second;
 //! * a crowd of 64 clients searching the comments (`BENCH_SEARCHES`, default 1,280 searches,
-//!   each new and made afresh), with the server's memory after it.
+//!   each new and made afresh), with the server's memory before, at its peak during it, and
+//!   after it.
 //!
 //! Run: `cargo bench -p tests --bench exports`. `BENCH_COMMENTS` changes the size.
 
@@ -313,6 +314,9 @@ async fn main() {
     let searches = env_usize("BENCH_SEARCHES", 1_280);
     let base = served.url("/api/v1/search");
     let per_client = searches / 64;
+    let before_searches = rss_mib(served.pid());
+    std::fs::write(format!("/proc/{}/clear_refs", served.pid()), "5")
+        .expect("resetting the server's peak RSS");
     let result = load(64, per_client, StatusCode::OK, {
         let client = client.clone();
         move |c, i| {
@@ -332,7 +336,11 @@ async fn main() {
     result.report(&format!(
         "search API over {total} comments, 64 clients, a new query each time"
     ));
-    println!("server after the searches: {}", rss_parts(served.pid()));
+    println!(
+        "server RSS before the searches {before_searches:.0} MiB, peak during them {:.0} MiB; after them: {}",
+        peak_rss_mib(served.pid()),
+        rss_parts(served.pid())
+    );
     served.stop();
     if let Some((base, name)) = pg {
         tests::drop_pg_database(base, name);

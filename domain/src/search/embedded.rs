@@ -76,6 +76,11 @@ use crate::text::{subwords, thai, words};
 const WORDS_TOKENIZER: &str = "rabfang_words";
 /// Name under which the Thai n-gram tokenizer is registered (`grams`).
 const GRAMS_TOKENIZER: &str = "rabfang_thai_grams";
+/// Decompressed blocks of stored documents kept per segment (tantivy keeps 100, each at least
+/// 16 KiB, a draft's whole text where one is longer). An answer reads the stored fields of at
+/// most a page of hits, once, and answers are kept (the API's kept answers): a few blocks
+/// serve a page whose hits sit together, and the rest only held memory.
+const DOC_STORE_CACHE_BLOCKS: usize = 8;
 /// Memory for the single indexing thread.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 /// Characters in a snippet (about).
@@ -266,6 +271,7 @@ impl EmbeddedIndex {
         let reader = index
             .reader_builder()
             .reload_policy(reload)
+            .doc_store_cache_num_blocks(DOC_STORE_CACHE_BLOCKS)
             .try_into()
             .context("cannot open a search index reader")?;
         Ok(EmbeddedIndex {
