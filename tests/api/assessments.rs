@@ -15,6 +15,13 @@ async fn an_impact_assessment_is_validated_saved_published_and_required_for_subm
         async move { app.save_impact_assessment(draft, Some(&token), &body).await }
     };
 
+    // Nothing saved yet: the draft exists, so publishing is a conflict with its state (save
+    // first), not a missing resource.
+    let r = app.publish_impact_assessment(draft, Some(&h.officer)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert_eq!(r.code(), "invalid_state");
+    assert!(r.text.contains("save"), "{}", r.text);
+
     let mut no_do_nothing = example.clone();
     no_do_nothing["alternatives"] = json!(
         no_do_nothing["alternatives"]

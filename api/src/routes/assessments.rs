@@ -117,6 +117,8 @@ impl AssessmentsApi {
     }
 
     /// Publish the saved assessment as a final report (officers of the draft's agency).
+    /// Refused with `invalid_state` (409) when none has been saved yet, or it is already
+    /// published.
     #[oai(
         path = "/drafts/:id/impact-assessment/publish",
         method = "post",

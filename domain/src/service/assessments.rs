@@ -142,9 +142,12 @@ pub async fn save(
 pub async fn publish(db: &Db, actor: &Actor, draft_id: DraftId) -> DomainResult<Assessment> {
     let tx = db.write().await?;
     let d = drafts::find_managed(&*tx, actor, draft_id).await?;
-    let row = find(&*tx, draft_id)
-        .await?
-        .ok_or(DomainError::NotFound("impact assessment"))?;
+    // The draft is there; with no assessment saved, there is nothing to publish yet.
+    let row = find(&*tx, draft_id).await?.ok_or_else(|| {
+        DomainError::InvalidState(
+            "there is no saved impact assessment to publish: save one first".into(),
+        )
+    })?;
     if row.published_at.is_some() {
         return Err(DomainError::InvalidState(
             "the impact assessment is already published".into(),

@@ -687,7 +687,7 @@ pub async fn publish(
     let chrome = Chrome::new(req, "ws-assessment-title");
     match assessments::publish(&state.ctx.db, &me.actor, DraftId(id)).await {
         Ok(_) => see_other(&chrome.href(&format!("/workspace/drafts/{id}#submit"))),
-        Err(DomainError::InvalidState(_) | DomainError::NotFound(_)) => {
+        Err(DomainError::InvalidState(_)) => {
             let mut errors = Errors::default();
             errors.push("problem", chrome.t.get("ws-assessment-save-first"));
             page(req, &state, id, None, None, errors, StatusCode::CONFLICT).await
