@@ -453,3 +453,40 @@ async fn every_list_answers_what_changed_since_an_instant() {
         r.text
     );
 }
+
+#[tokio::test]
+async fn a_read_carries_at_most_25_whole_texts_and_following_it_misses_none() {
+    let app = TestApp::builder().with_agency("texts").spawn().await;
+    let officer = app.user("officer", Some("texts")).await;
+    let mut drafts = Vec::new();
+    for _ in 0..domain::service::changes::MAX_TEXTS + 5 {
+        drafts.push(app.published_draft(&officer).await.to_string());
+    }
+    let r = app.list_changes(None, &[("limit", "1000")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let versions = |items: &[Value]| -> Vec<String> {
+        items
+            .iter()
+            .filter(|i| i["object_type"] == "version")
+            .map(|i| i["object_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let first = r.body["items"].as_array().unwrap();
+    assert_eq!(
+        versions(first).len(),
+        domain::service::changes::MAX_TEXTS,
+        "the first read stops at the cap"
+    );
+    assert_eq!(r.body["has_more"], true, "and says there is more");
+    // Following the cursor gives every version once, in order, and each draft's change too.
+    let (items, _) = follow(&app, "0".into(), 1000).await;
+    let expected: Vec<String> = drafts.iter().map(|d| format!("{d}/1")).collect();
+    assert_eq!(versions(&items), expected);
+    let cursors: Vec<&str> = items
+        .iter()
+        .map(|i| i["cursor"].as_str().unwrap())
+        .collect();
+    let mut sorted = cursors.clone();
+    sorted.sort_by_key(|c| c.parse::<i64>().unwrap());
+    assert_eq!(cursors, sorted, "in commit order");
+}

@@ -160,7 +160,9 @@ impl ChangesApi {
         /// from the beginning.
         after: Query<Option<String>>,
         /// Changes per read, 1 to 1000 (default 100). A read may hold fewer, even none with
-        /// `has_more` true, when the events it looked at changed nothing public.
+        /// `has_more` true, when the events it looked at changed nothing public; and it holds
+        /// at most 25 whole texts (published versions, hearing summaries, impact
+        /// assessments), each the whole document.
         limit: Query<Option<i64>>,
     ) -> ApiResult<Json<ChangeFeed>, PublicList> {
         let after = match after.0.as_deref().map(str::trim) {
