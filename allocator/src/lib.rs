@@ -14,7 +14,7 @@
 //! at 232-236 MiB. The price: a long export and the change feed lose a fifth to a third of
 //! their speed, faulting in again memory that a delay would have kept.
 //!
-//! The workspace forbids unsafe code; the call into mimalloc's C API is here.
+//! The workspace forbids unsafe code; the calls into mimalloc's C API are here.
 
 use std::{ffi::c_int, sync::Once};
 

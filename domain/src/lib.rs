@@ -1,8 +1,8 @@
 //! Rabfang's domain: the model, the rules the law sets, and the services both the API and the
 //! worker call. Nothing here knows about HTTP.
 
-// Every Rabfang program allocates with mimalloc, set up in the `allocator` crate.
-pub use allocator;
+// Every Rabfang program allocates with mimalloc, set up in the `allocator` crate (which
+// `Context::build` configures).
 
 pub mod akn;
 pub mod audit;

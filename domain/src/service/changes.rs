@@ -43,16 +43,6 @@ pub const DEFAULT_LIMIT: u64 = 100;
 /// now stops before the event that would pass this many, and says there is more.
 pub const MAX_TEXTS: usize = 25;
 
-impl ObjectType {
-    /// Whether the object's state holds a whole text (see [`MAX_TEXTS`]).
-    fn is_whole_text(self) -> bool {
-        matches!(
-            self,
-            ObjectType::Version | ObjectType::HearingSummary | ObjectType::ImpactAssessment
-        )
-    }
-}
-
 /// The kinds of public object the feed reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObjectType {
@@ -68,6 +58,14 @@ pub enum ObjectType {
 }
 
 impl ObjectType {
+    /// Whether the object's state holds a whole text (see [`MAX_TEXTS`]).
+    fn is_whole_text(self) -> bool {
+        matches!(
+            self,
+            ObjectType::Version | ObjectType::HearingSummary | ObjectType::ImpactAssessment
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ObjectType::Agency => "agency",
